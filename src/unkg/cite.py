@@ -1,0 +1,554 @@
+"""Find every citation in a parsed document.
+
+``cite(document, catalogue)`` runs the finders below over the text, links
+footnote markers to their footnotes, and gives each citation its paragraph
+and function. Each finder is a function ``(context) -> list[Found]``; the
+caller may pass its own list of finders (``FINDERS`` is the default), in
+the manner of strategies.
+
+Precision first: a finder that cannot tell the organ, the era or the
+instrument a reference means says nothing rather than guess.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from unkg import grammar as g
+from unkg.catalogue import Catalogue
+from unkg.models import Citation, Document, Footnote, Paragraph
+from unkg.structure import VERBS
+
+
+@dataclass(slots=True)
+class Found:
+    """A finder's raw result, before paragraph and function are assigned."""
+
+    target: str
+    kind: str
+    start: int
+    end: int
+    pinpoint: str | None = None
+    via: str | None = None
+    absorbable: bool = False  # a footnote entry that only identifies a named work
+
+
+@dataclass(slots=True)
+class Context:
+    """What the finders share: the document, the catalogue, blocked spans."""
+
+    doc: Document
+    catalogue: Catalogue
+    blocked: list[tuple[int, int]]
+    _blocked_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.blocked.sort()
+        self._blocked_starts = [s for s, _ in self.blocked]
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    def is_blocked(self, start: int, end: int) -> bool:
+        """True when [start, end) overlaps page furniture or a marker."""
+        i = bisect.bisect_right(self._blocked_starts, end - 1)
+        for s, e in self.blocked[max(0, i - 8):i]:
+            if s < end and start < e:
+                return True
+        return False
+
+    def own(self, target: str) -> bool:
+        """True when ``target`` is the document itself."""
+        return target == self.doc.symbol
+
+
+# --------------------------------------------------------------------------
+# Symbols written out: "A/61/324", "(A/57/387 and Corr.1)".
+SYMBOL_PINPOINT_RE = re.compile(
+    r",?\s+(?P<pin>annex(?:es)?(?:\s+[IVX]{1,5})?|chap\.\s+[IVX]{1,6}(?:,\s+sect\.\s+[A-Z])?"
+    r"|paras?\.\s+\d{1,3}(?:\s*[-\u2013]\s*\d{1,3})?|para(?:graph)?s?\s+\d{1,3}(?:\s*[-\u2013]\s*\d{1,3})?)"
+)
+
+
+def find_symbols(ctx: Context) -> list[Found]:
+    out = []
+    for sm in g.parse_symbols(ctx.text):
+        if ctx.is_blocked(sm.start, sm.end):
+            continue
+        pin = SYMBOL_PINPOINT_RE.match(ctx.text, sm.end)
+        for target in sm.targets:
+            if not ctx.own(target):
+                out.append(Found(target, g.symbol_kind(target), sm.start, sm.end,
+                                 pinpoint=pin.group("pin") if pin else None))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Resolutions and decisions by number: "its resolution 60/169",
+# "resolutions 1556 (2004), 1564 (2004) and 1574 (2004)", "217 A (III)".
+LOOSE_GAP = 260
+SENTENCE_END_RE = re.compile(r"[.;]\s+(?=[A-Z“\"(])|\n[ \t]*\n|[Rr]esolutions?\b|[Dd]ecisions?\b|[Pp]aragraphs?\b")
+LOOSE_ITEM_RE = re.compile(
+    rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?:{g.SC_NUMBER}|{g.ROMAN_NUMBER})(?![\w/])"
+)
+HRC_SESSION_RE = re.compile(r"^A/HRC/(?:[A-Z.\d]+/)*?(\d{1,2})/")
+
+
+def _organ_for(word: str | None, style: str, doc: Document, session: str | None) -> str | None:
+    organ_names = {" ".join(k.split()).lower(): v for k, v in g.ORGAN_NAMES.items()}
+    own = doc.organ
+    if word:
+        w = " ".join(word.split())
+        if w.lower() in organ_names and w not in ("Assembly",):
+            return organ_names[w.lower()]
+        if w == "Assembly":
+            return g.GA
+        if w in ("its", "this"):
+            return own
+        if w == "their":
+            return None
+        if w == "Council":
+            if own in (g.SC, g.HRC, g.ECOSOC):
+                return own
+            return {"sc": g.SC, "session": g.HRC, "year": g.ECOSOC}.get(style)
+        if w == "Commission":
+            return g.CHR if style == "year" else None
+    if style == "sc":
+        return g.SC
+    if style == "roman":
+        return g.GA
+    if style == "session" and session is not None:
+        n = int(session)
+        if own == g.HRC:
+            m = HRC_SESSION_RE.match(doc.symbol or "")
+            own_session = int(m.group(1)) if m else 59
+            return g.HRC if n <= own_session else g.GA
+        if own == g.GA or own is None or own == g.SC:
+            return g.GA if n >= 31 else None
+        return None
+    if style == "year":
+        return own if own in (g.CHR, g.ECOSOC, g.SUBCOM) else None
+    return None
+
+
+def _item_target(m: re.Match[str], word: str | None, act: str, doc: Document,
+                 text: str) -> tuple[str | None, str | None]:
+    """(canonical target, pinpoint) of one list item, or (None, None)."""
+    if m.group("scnum"):
+        organ = _organ_for(word, "sc", doc, None)
+        if organ != g.SC:
+            return None, None
+        return g.resolution_symbol(g.SC, act, "sc", number=m.group("scnum"), year=m.group("scyear")), None
+    if m.group("rnum"):
+        roman = m.group("roman")
+        if g.roman_to_int(roman.split("-")[-1]) == 0:
+            return None, None
+        organ = _organ_for(word, "roman", doc, None)
+        part = m.group("part")
+        target = g.resolution_symbol(organ or "", act, "roman", number=m.group("rnum"), roman=roman)
+        return target, (f"part {' '.join(part.split())}" if part else None)
+    if m.group("ynum"):
+        organ = _organ_for(word, "year", doc, None)
+        return g.resolution_symbol(organ or "", act, "year", year=m.group("ynum_year"), number=m.group("ynum")), None
+    if m.group("session"):
+        organ = _organ_for(word, "session", doc, m.group("session"))
+        return g.resolution_symbol(organ or "", act, "session", session=m.group("session"),
+                                   number=m.group("number"), special=m.group("special") or ""), None
+    if m.group("dnum"):
+        organ = _organ_for(word, "sc", doc, None)
+        if organ != g.SC or word is None:
+            return None, None
+        date = re.match(rf"\s+of\s+{g.DATE}", text[m.end():m.end() + 40])
+        if not date:
+            return None, None
+        year = date.group(0).strip()[-4:]
+        return g.resolution_symbol(g.SC, act, "sc", number=m.group("dnum"), year=year), None
+    return None, None
+
+
+def find_resolutions(ctx: Context) -> list[Found]:
+    text = ctx.text
+    out: list[Found] = []
+    seen: set[int] = set()
+    for anchor in g.ACT_ANCHOR_RE.finditer(text):
+        if anchor.group("foreign"):
+            continue
+        act = "resolution" if anchor.group("act").lower().startswith("resolution") else "decision"
+        word = anchor.group("organ")
+        pos = anchor.end()
+        first = True
+        loose_ok = True
+        while True:
+            m = g.ITEM_RE.match(text, pos)
+            if not m or m.start() in seen:
+                break
+            seen.add(m.start())
+            tail = g.ITEM_TAIL_RE.match(text, m.end())
+            post = g.POST_ORGAN_RE.match(text, tail.end())
+            item_word = word
+            if post and (word is None or word in ("Council", "Commission")):
+                item_word = post.group("organ")
+            target, pin = _item_target(m, item_word, act, ctx.doc, text)
+            extra_pin = tail.group("pin")
+            pinpoint = ", ".join(p for p in (pin, " ".join(extra_pin.split()).lstrip(", ") if extra_pin else None) if p) or None
+            start = anchor.start() if first else m.start()
+            if target and not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):
+                out.append(Found(target, g.symbol_kind(target), start, m.end(), pinpoint=pinpoint))
+            first = False
+            pos = tail.end()
+            sep = g.LIST_SEPARATOR_RE.match(text, pos)
+            if sep and g.ITEM_RE.match(text, sep.end()) and not g.ITEM_RE.match(text, sep.end()).group("dnum") or (
+                sep and m.group("scnum") and g.ITEM_RE.match(text, sep.end())
+            ):
+                pos = sep.end()
+                continue
+            # A distinctive list ("1674 (2006) ... on the protection of
+            # civilians ..., 1612 (2005) ...") continues past a topic phrase.
+            if loose_ok and (m.group("scnum") or m.group("rnum") or m.group("dnum")):
+                window_end = min(len(text), pos + LOOSE_GAP)
+                stop = SENTENCE_END_RE.search(text, pos, window_end)
+                limit = stop.start() if stop else window_end
+                nxt = LOOSE_ITEM_RE.search(text, pos, limit)
+                if nxt:
+                    pos = nxt.start() + len(re.match(r"(?:,\s*(?:and\s+)?|\s+and\s+)", nxt.group(0)).group(0))
+                    continue
+            break
+    return out
+
+
+# --------------------------------------------------------------------------
+# Official Records given without a symbol: "Official Records of the General
+# Assembly, Sixtieth Session, Supplement No. 53" is A/60/53 (sessions from
+# the thirty-first on number their supplements this way).
+FOLLOWING_SYMBOL_RE = re.compile(r"[^.()]{0,80}\((?:[^()]{0,20})?(?:A|E|S)/")
+
+
+def find_official_records(ctx: Context) -> list[Found]:
+    out = []
+    for m in g.OFFICIAL_RECORDS_RE.finditer(ctx.text):
+        if FOLLOWING_SYMBOL_RE.match(ctx.text, m.end()):
+            continue
+        organ = " ".join(m.group("or_organ").split())
+        session = g.ordinal_to_int(m.group("or_session") or "")
+        supp = m.group("or_supp")
+        if organ != "General Assembly" or session < 31 or not supp:
+            continue
+        target = f"A/{session}/{int(supp)}"
+        letter = m.group("or_supp_letter")
+        if letter:
+            target += f"/Add.{ord(letter) - ord('A') + 1}"
+        if not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):
+            out.append(Found(target, "document", m.start(), m.end()))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Treaty Series: "United Nations, Treaty Series, vol. 2220, No. 39481" and
+# "Ibid., vol. 1577, No. 27531" after one. Only catalogued treaties become
+# citations: an unknown volume and number names no key we can trust.
+LAST_SERIES_RE = re.compile(r"(United\s+Nations|League\s+of\s+Nations),\s+Treaty\s+Series")
+
+
+def find_treaty_series(ctx: Context) -> list[Found]:
+    out = []
+    text = ctx.text
+    for m in g.UNTS_RE.finditer(text):
+        series = m.group("series")
+        if series.lower().startswith("ibid"):
+            previous = None
+            for previous in LAST_SERIES_RE.finditer(text, max(0, m.start() - 3000), m.start()):
+                pass
+            if previous is None or not previous.group(1).startswith("United"):
+                continue
+        if not m.group("no"):
+            continue
+        vol, no = int(m.group("vol")), int(m.group("no"))
+        keys = ctx.catalogue.by_unts(vol, no)
+        via = f"UNTS vol. {vol}, No. {no}"
+        for key in keys:
+            out.append(Found(key, "instrument", m.start(), m.end(), via=via, absorbable=True))
+    return out
+
+
+# "Ibid., annex III." after "Resolution 55/25, annex I.": the instrument
+# adopted in that annex of the same resolution.
+IBID_ANNEX_RE = re.compile(r"\b[Ii]bid\.,?\s+(?P<pin>annex\s+[IVX]{1,5})\b")
+
+
+def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
+    out = []
+    resolutions = sorted((f for f in earlier if f.kind == "resolution"), key=lambda f: f.start)
+    starts = [f.start for f in resolutions]
+    for m in IBID_ANNEX_RE.finditer(ctx.text):
+        i = bisect.bisect_left(starts, m.start())
+        if not i or m.start() - resolutions[i - 1].end > 400:
+            continue
+        prev = resolutions[i - 1]
+        keys = ctx.catalogue.adopted_by(prev.target, m.group("pin"))
+        if len(keys) == 1:
+            out.append(Found(keys[0], "instrument", m.start(), m.end(),
+                             via=f"{prev.target}, {m.group('pin')}", absorbable=True))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Instruments by name, abbreviation, anaphor, ILO number.
+ANAPHOR_RE = re.compile(
+    r"\b(?:the|this|that|said)\s+(?P<head>Convention|Covenant|Charter|Declaration|Protocol|Statute|Agenda|Compact)"
+    r"(?!\s+(?:on|against|for|of|relating|to|concerning|No\.|between|among)\b)(?![\w\-])"
+)
+OPTIONAL_PROTOCOL_RE = re.compile(
+    r"\b(?:the\s+)?Optional\s+Protocol\s+thereto\b|\b(?:its|the)\s+Optional\s+Protocol(?!\s+(?:to|on|of|thereto)\b)(?![\w\-])"
+)
+COVENANTS_RE = re.compile(
+    r"\b(?:the\s+(?:two\s+)?|both\s+)(?:International\s+)?Covenants(?:\s+on\s+Human\s+Rights)?\b|\bInternational\s+Covenants\s+on\s+Human\s+Rights\b"
+)
+ILO_RE = re.compile(
+    r"\b(?:ILO|International\s+Labour\s+(?:Organization|Organisation|Office))(?:'s|\u2019s)?\s+"
+    r"(?P<what>Conventions?|Recommendations?)\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
+)
+ILO_BARE_RE = re.compile(
+    r"\b(?:its\s+accompanying\s+|accompanying\s+)?(?P<what>Convention|Recommendation)s?\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
+)
+ILO_TITLE_RE = re.compile(r"\b(?P<what>Convention|Recommendation),\s+(?:19|20)\d\d\s+\(No\.\s?(?P<nums>\d{1,3})\)")
+ILO_CONTEXT_RE = re.compile(r"\bILO\b|International\s+Labour\s+(?:Organization|Organisation|Office|Conference)")
+
+
+def _ilo_key(what: str, number: str) -> str:
+    return f"ILO-{'C' if what.lower().startswith('convention') else 'R'}{int(number)}"
+
+
+def find_instruments(ctx: Context) -> list[Found]:
+    text, cat = ctx.text, ctx.catalogue
+    named: list[Found] = []
+    for m in cat.name_re.finditer(text):
+        key = cat.by_label(m.group(0))
+        if key and not ctx.is_blocked(m.start(), m.end()):
+            named.append(Found(key, "instrument", m.start(), m.end()))
+    for m in cat.abbreviation_re.finditer(text):
+        key = cat.by_abbreviation(m.group(0))
+        if key and not ctx.is_blocked(m.start(), m.end()):
+            named.append(Found(key, "instrument", m.start(), m.end()))
+    for m in COVENANTS_RE.finditer(text):
+        for key in ("ICCPR", "ICESCR"):
+            if key in cat:
+                named.append(Found(key, "instrument", m.start(), m.end(), via="the Covenants"))
+    taken = sorted((f.start, f.end) for f in named)
+    for regex, needs_context in ((ILO_RE, False), (ILO_TITLE_RE, False), (ILO_BARE_RE, True)):
+        for m in regex.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            if needs_context:
+                para = _paragraph_span(ctx.doc, m.start())
+                if not ILO_CONTEXT_RE.search(text, para[0], para[1]):
+                    continue
+            for num in re.findall(r"\d{1,3}", m.group("nums")):
+                named.append(Found(_ilo_key(m.group("what"), num), "instrument", m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    named.sort(key=lambda f: f.start)
+    return named + _anaphora(ctx, named)
+
+
+def _paragraph_span(doc: Document, pos: int) -> tuple[int, int]:
+    para = _paragraph_at(doc.paragraphs, pos)
+    return (para.start, para.end) if para else (0, len(doc.text))
+
+
+def _paragraph_at(paragraphs: Sequence[Paragraph], pos: int) -> Paragraph | None:
+    starts = [p.start for p in paragraphs]
+    i = bisect.bisect_right(starts, pos)
+    while i > 0:
+        p = paragraphs[i - 1]
+        if p.start <= pos < p.end:
+            return p
+        i -= 1
+        if paragraphs[i].end <= pos and not p.label.startswith("fn"):
+            break
+    return None
+
+
+def _anaphora(ctx: Context, named: list[Found]) -> list[Found]:
+    """'the Convention' after one named convention in the same paragraph;
+    'the Optional Protocol thereto'; protocols named by their subject."""
+    text, cat = ctx.text, ctx.catalogue
+    out: list[Found] = []
+    spans = [(f.start, f.end) for f in named]
+
+    def inside_name(pos: int) -> bool:
+        return any(s <= pos < e for s, e in spans)
+
+    def before_in_paragraph(pos: int) -> list[Found]:
+        lo, hi = _paragraph_span(ctx.doc, pos)
+        return [f for f in named + out if lo <= f.start < pos and f.kind == "instrument"]
+
+    for m in ANAPHOR_RE.finditer(text):
+        if inside_name(m.start("head")) or ctx.is_blocked(m.start(), m.end()):
+            continue
+        head = m.group("head").lower()
+        candidates = []
+        for f in before_in_paragraph(m.start()):
+            inst = cat.get(f.target)
+            if inst and inst.type == head and f.target not in candidates:
+                candidates.append(f.target)
+        if len(candidates) == 1:
+            out.append(Found(candidates[0], "instrument", m.start("head") - 4, m.end(), via="anaphor"))
+        elif not candidates and head == "charter" and "UN-CHARTER" in cat:
+            out.append(Found("UN-CHARTER", "instrument", m.start("head") - 4, m.end(), via="anaphor: the Charter"))
+    for m in OPTIONAL_PROTOCOL_RE.finditer(text):
+        if inside_name(m.start()):
+            continue
+        previous = before_in_paragraph(m.start())
+        if not previous:
+            continue
+        parent = previous[-1].target
+        protocols = [p for p in cat.protocols_of(parent) if "optional" in p.name.lower()]
+        if len(protocols) == 1:
+            out.append(Found(protocols[0].key, "instrument", m.start(), m.end(), via=f"optional protocol of {parent}"))
+    # "its additional protocols against the smuggling of migrants and
+    # trafficking in persons": protocols of a treaty named in the paragraph,
+    # told apart by the subject the catalogue records for each.
+    for m in re.finditer(r"\b[Pp]rotocols?\b", text):
+        if inside_name(m.start()):
+            continue
+        parents = {f.target for f in before_in_paragraph(m.start())}
+        window = text[m.end():m.end() + 160]
+        stop = re.search(r"[.;]\s", window)
+        window = window[:stop.start()] if stop else window
+        for parent in parents:
+            for proto in cat.protocols_of(parent):
+                for subject in proto.subjects:
+                    sm = re.search(r"\b" + r"\s+".join(map(re.escape, subject.split())) + r"\b", window, re.IGNORECASE)
+                    if sm and not inside_name(m.end() + sm.start()):
+                        out.append(Found(proto.key, "instrument", m.end() + sm.start(), m.end() + sm.end(),
+                                         via=f"protocol of {parent}"))
+    return out
+
+
+FINDERS: tuple[Callable[[Context], list[Found]], ...] = (
+    find_symbols, find_resolutions, find_official_records, find_treaty_series, find_instruments,
+)
+
+
+# --------------------------------------------------------------------------
+# Functions from the words around a citation.
+LOCAL_CUE_RE = re.compile(
+    r"\b(?P<cue>recalls|recalling|reaffirms|reaffirming|welcomes|welcoming|takes\s+note|taking\s+note|notes|noting"
+    r"|bearing\s+in\s+mind|bears\s+in\s+mind|endorses|endorsing|reiterates|reiterating|urges|urging|calls\s+upon|calls\s+on"
+    r"|requests|requesting|encourages|encouraging|invites|inviting|recommends|recommending|acknowledges|acknowledging"
+    r"|recognizes|recognizing|recognises|recognising|emphasizes|emphasizing|stresses|stressing|underlines|underlining"
+    r"|commends|commending|condemns|condemning|decides|deciding|adopts|adopting|affirms|affirming|guided\s+by"
+    r"|pursuant\s+to|in\s+accordance\s+with|in\s+conformity\s+with|as\s+requested\s+in|see)\b",
+    re.IGNORECASE,
+)
+RATIFICATION_RE = re.compile(
+    r"\bratif|\baccede|\baccession|\bbecome\s+part(?:y|ies)|\badhere\s+to|\badherence|\bsigning\s+and\b", re.IGNORECASE
+)
+CUE_FUNCTIONS = {
+    "pursuant to": "pursuant to", "in accordance with": "pursuant to", "in conformity with": "pursuant to",
+    "as requested in": "pursuant to", "see": "cites", "guided by": "is guided by",
+}
+SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-Z“\"(])|[.;]\s*\n")
+
+
+def function_at(text: str, para: Paragraph | None, start: int) -> str:
+    """The characterisation of a citation at ``start``."""
+    lo = para.start if para else max(0, start - 600)
+    window_start = max(lo, start - 600)
+    sentence = None
+    for sentence in SENTENCE_START_RE.finditer(text, window_start, start):
+        pass
+    s0 = sentence.end() if sentence else window_start
+    cue = None
+    for cue in LOCAL_CUE_RE.finditer(text, s0, start):
+        pass
+    if cue:
+        word = " ".join(cue.group("cue").lower().split())
+        function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
+        if word.startswith(("taking note", "takes note")):
+            function = "takes note of"
+    elif para and para.verb:
+        function = para.verb
+    else:
+        function = "cites"
+    if function in {"calls upon", "urges", "encourages", "invites", "requests", "recommends", "appeals", "cites"}:
+        clause = text[s0:start]
+        if RATIFICATION_RE.search(clause):
+            function = "urges ratification of"
+    return function
+
+
+# --------------------------------------------------------------------------
+# Footnotes: markers, absorption of identifying entries, paragraph of record.
+def _footnote_of(doc: Document, pos: int) -> Footnote | None:
+    for fn in doc.footnotes:
+        if fn.start <= pos < fn.end:
+            return fn
+    return None
+
+
+def cite(doc: Document, catalogue: Catalogue,
+         finders: Sequence[Callable[[Context], list[Found]]] = FINDERS) -> tuple[Citation, ...]:
+    """Every citation of ``doc``, in text order."""
+    text = doc.text
+    ctx = Context(doc, catalogue, list(doc.furniture))
+    found: list[Found] = []
+    for finder in finders:
+        found.extend(finder(ctx))
+    found.extend(find_ibid_annexes(ctx, found))
+
+    # Link named instruments to the footnote their marker calls.
+    marker_at = {mk.start: mk for mk in doc.markers}
+    marker_starts = sorted(marker_at)
+    footnotes = {fn.number: fn for fn in doc.footnotes}
+    absorbed: set[int] = set()
+    via: dict[int, str] = {}
+    for idx, f in enumerate(found):
+        if f.kind != "instrument" or _footnote_of(doc, f.start):
+            continue
+        i = bisect.bisect_left(marker_starts, f.end)
+        if i >= len(marker_starts) or not re.fullmatch(r"[\s,;.:\u201d\u2019\")]{0,3}", text[f.end:marker_starts[i]]):
+            continue
+        fn = footnotes.get(marker_at[marker_starts[i]].number)
+        if not fn:
+            continue
+        for j, other in enumerate(found):
+            if not (fn.start <= other.start < fn.end):
+                continue
+            same = other.target == f.target and other.absorbable
+            adopting = other.kind == "resolution" and f.target in catalogue.adopted_by(other.target, other.pinpoint)
+            if same or adopting:
+                absorbed.add(j)
+                label = other.via if same and other.via else other.target + (f", {other.pinpoint}" if other.pinpoint else "")
+                via.setdefault(idx, f"footnote {fn.number}: {label}")
+
+    citations: dict[tuple[str, int, int], Citation] = {}
+    for idx, f in enumerate(found):
+        if idx in absorbed:
+            continue
+        fn = _footnote_of(doc, f.start)
+        para = _paragraph_at(doc.paragraphs, f.start)
+        if fn:
+            paragraph = fn.anchor or f"fn{fn.number}"
+            function = fn.anchor_verb or "cites"
+            if fn.anchor:
+                anchor_para = next((p for p in doc.paragraphs if p.label == fn.anchor), None)
+                marker = next((mk for mk in doc.markers if mk.number == fn.number), None)
+                if anchor_para and marker:
+                    function = function_at(text, anchor_para, marker.start)
+        else:
+            paragraph = para.label if para else None
+            function = function_at(text, para, f.start)
+        key = (f.target, f.start, f.end)
+        if key in citations:
+            continue
+        citations[key] = Citation(
+            target=f.target, kind=f.kind, text=text[f.start:f.end], start=f.start, end=f.end,
+            paragraph=paragraph, function=function, pinpoint=f.pinpoint,
+            via=via.get(idx) or f.via, footnote=f"fn{fn.number}" if fn else None,
+            page=doc.source.page_of(f.start),
+        )
+    return tuple(sorted(citations.values(), key=lambda c: (c.start, c.end, c.target)))

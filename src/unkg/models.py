@@ -1,0 +1,173 @@
+"""Plain, frozen data classes that flow between the steps of extraction.
+
+Each value knows where it came from: spans index the text the reader
+produced, so ``text[start:end]`` gives back what was matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A decoded input: its text, the path as given, the hash of its bytes.
+
+    ``pages`` holds the start offset of each page (PDF), empty otherwise.
+    ``encoding`` says how the bytes were decoded.
+    """
+
+    path: str
+    text: str
+    sha256: str
+    encoding: str = "utf-8"
+    pages: tuple[int, ...] = ()
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page an offset falls on, or None without pages."""
+        if not self.pages:
+            return None
+        lo, hi = 0, len(self.pages)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.pages[mid] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(lo, 1)
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r}, {len(self.text)} chars, {self.encoding})"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of the document's body or a footnote.
+
+    ``label`` is ``pp3`` (third preambular paragraph), ``op2`` (operative
+    paragraph 2), ``68`` (a report's numbered paragraph), ``p4`` (fourth
+    unnumbered block), or ``fn6`` (footnote 6). ``verb`` is the opening verb
+    normalised to the third person ("recalls"), or None.
+    """
+
+    label: str
+    start: int
+    end: int
+    verb: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Paragraph({self.label!r}, {self.start}-{self.end}, {self.verb!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote: its number, its text span, and the paragraph of its marker."""
+
+    number: int
+    start: int
+    end: int
+    anchor: str | None = None  # label of the paragraph carrying the first marker
+    anchor_verb: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A footnote marker in the body: "Rights,2" has marker 2 at the "2"."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The structure of one text: identity, paragraphs, footnotes, furniture.
+
+    ``furniture`` lists spans (start, end) that are page furniture or the
+    document's own identity and never hold citations.
+    """
+
+    source: Source
+    symbol: str | None
+    organ: str | None
+    paragraphs: tuple[Paragraph, ...]
+    footnotes: tuple[Footnote, ...]
+    markers: tuple[Marker, ...]
+    furniture: tuple[tuple[int, int], ...]
+    metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The reader's text."""
+        return self.source.text
+
+    def __repr__(self) -> str:
+        return (
+            f"Document({self.source.path!r}, symbol={self.symbol!r}, "
+            f"{len(self.paragraphs)} paragraphs, {len(self.footnotes)} footnotes)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One reference to one work, with its exact place in the text.
+
+    ``target`` is a canonical UN symbol or an instrument key; ``kind`` is
+    ``resolution``, ``decision``, ``statement``, ``document`` or
+    ``instrument``. ``via`` says what identified the target when it was not
+    the quoted text alone (a footnote's Treaty Series entry, an anaphor).
+    ``footnote`` is the footnote the span stands in, if any; ``paragraph``
+    is then the paragraph that carries the footnote's marker.
+    """
+
+    target: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    paragraph: str | None
+    function: str | None
+    pinpoint: str | None = None
+    via: str | None = None
+    footnote: str | None = None
+    page: int | None = None
+
+    def span(self) -> tuple[int, int]:
+        """(start, end) in the reader's text."""
+        return (self.start, self.end)
+
+    def to_json(self) -> dict[str, Any]:
+        """The citation as the extraction contract's JSON object."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        return f"Citation({self.target!r}, {self.text!r}@{self.start}, {self.paragraph!r}, {self.function!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What extraction made of one input: identity, citations, errors."""
+
+    source: str
+    sha256: str | None
+    symbol: str | None
+    citations: tuple[Citation, ...]
+    errors: tuple[str, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the input was read without error."""
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """The document's line in ``unkg extract --format jsonl``."""
+        return {
+            "source": self.source,
+            "sha256": self.sha256,
+            "symbol": self.symbol,
+            "errors": list(self.errors),
+            "metadata": dict(self.metadata),
+            "citations": [c.to_json() for c in self.citations],
+        }

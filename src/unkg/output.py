@@ -1,0 +1,40 @@
+"""Formats of ``unkg extract``: the JSON Lines contract and a human report."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from unkg.models import Extraction
+
+
+def to_jsonl(extraction: Extraction) -> str:
+    """One line of the extraction contract (DESIGN.md)."""
+    return json.dumps(extraction.to_json(), ensure_ascii=False)
+
+
+def to_human(extraction: Extraction) -> str:
+    """A readable report of one document's citations."""
+    lines = [f"== {extraction.source}"]
+    if extraction.errors:
+        lines.extend(f"   ERROR: {e}" for e in extraction.errors)
+        return "\n".join(lines) + "\n"
+    lines.append(f"   symbol: {extraction.symbol or '(not stated)'}"
+                 + (f"   organ: {extraction.metadata['organ']}" if extraction.metadata.get("organ") else ""))
+    targets = sorted({c.target for c in extraction.citations})
+    lines.append(f"   {len(extraction.citations)} citations of {len(targets)} works")
+    for c in extraction.citations:
+        where = c.paragraph or "-"
+        if c.footnote:
+            where += f" ({c.footnote})"
+        if c.page:
+            where += f" p.{c.page}"
+        quoted = " ".join(c.text.split())
+        lines.append(f"   {where:<12} {c.function or '':<22} {c.target}")
+        detail = f'"{quoted}" [{c.start}:{c.end}]'
+        if c.pinpoint:
+            detail += f"  pinpoint: {c.pinpoint}"
+        if c.via:
+            detail += f"  via: {c.via}"
+        lines.extend(textwrap.wrap(detail, width=100, initial_indent=" " * 16, subsequent_indent=" " * 18))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,494 @@
+"""Document structure of a plain text: identity, furniture, paragraphs,
+footnotes and their markers.
+
+``parse(source)`` is a pure function from a decoded :class:`Source` to a
+:class:`Document`. It never looks for citations; it says where the text's
+parts are so that the citation finders can tell a body paragraph from a
+footnote, a running head from a reference, and which verb opens a paragraph.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from unkg import grammar as g
+from unkg.models import Document, Footnote, Marker, Paragraph, Source
+
+# --------------------------------------------------------------------------
+# Page furniture.
+ODS_TAG_RE = re.compile(r"<<ODS [A-Z ]{1,20}\d?>>[^<\n]{0,200}?<<ODS [A-Z ]{1,20}\d?>>|<<ODS [A-Z ]{1,20}\d?>>|\[DU\d{1,3}\]")
+JOB_NUMBER_RE = re.compile(r"(?<![\w/-])(?:GE\.)?\d{2}-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
+BARCODE_RE = re.compile(r"\*\d{7,9}\*|[\ue000-\uf8ff]{3,}")
+PAGE_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$")
+SEPARATOR_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:_{5,}|-{5,}|\*{3,})[ \t]*$")
+ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC SYMBOL1>>")
+
+# --------------------------------------------------------------------------
+# Identity.
+PRESS_RELEASE_RE = re.compile(
+    r"(?:full\s+)?text\s+of\s+(?:the\s+)?(?P<what>resolution|decision|statement)\s+(?P<item>\S{1,20}(?:\s\(\d{4}\))?)\s+reads\s+as\s+follows"
+)
+SC_HEADING_RE = re.compile(
+    r"(?m)^[ \t\"“]*Resolution\s+(?P<num>\d{1,4})\s?\((?P<year>\d{1,4})\)[ \t]*$"
+)
+ADOPTED_SC_RE = re.compile(
+    r"Adopted\s+(?:unanimously\s+)?by\s+the\s+Security\s+Council\s+at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+on\s+\d{1,2}\s+[A-Z][a-z]+\s+(?P<year>(?:19|20)\d\d)"
+)
+ADOPTED_BY_RE = re.compile(
+    r"(?P<act>Resolution|Decision)\s+adopted\s+by\s+the\s+(?P<organ>General\s+Assembly|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Security\s+Council)"
+)
+ACT_NUMBER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<num>(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4})\.[ \t]+\S")
+OPENING_RE = re.compile(
+    r"(?m)^[ \t“\"]*The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission[\w ,]{0,80}?)\s*,?[ \t]*$"
+)
+ORGAN_BY_NAME = {
+    "general assembly": g.GA, "security council": g.SC, "human rights council": g.HRC,
+    "economic and social council": g.ECOSOC, "commission on human rights": g.CHR,
+}
+
+
+def organ_of_symbol(symbol: str | None) -> str | None:
+    """The organ a document belongs to, from its own symbol."""
+    if not symbol:
+        return None
+    if symbol.startswith("A/HRC/"):
+        return g.HRC
+    if symbol.startswith("A/"):
+        return g.GA
+    if symbol.startswith("S/"):
+        return g.SC
+    if symbol.startswith(("E/CN.4/Sub.2/", "E/CN.4/SUB.2/")):
+        return g.SUBCOM
+    if symbol.startswith("E/CN.4/"):
+        return g.CHR
+    if symbol.startswith("E/"):
+        return g.ECOSOC
+    return None
+
+
+def _organ_key(name: str) -> str | None:
+    name = " ".join(name.split()).lower()
+    if name.startswith("sub-commission"):
+        return g.SUBCOM
+    return ORGAN_BY_NAME.get(name)
+
+
+def find_own_symbol(text: str) -> tuple[str | None, list[tuple[int, int]]]:
+    """The document's own symbol and the spans where it names itself."""
+    spans: list[tuple[int, int]] = []
+    m = ODS_SYMBOL_RE.search(text)
+    if m:
+        found = g.parse_symbols(m.group("sym"))
+        if found:
+            return found[0].targets[0], spans
+    head = text[:4000]
+    m = PRESS_RELEASE_RE.search(head)
+    if m:
+        symbol = _act_symbol(m.group("what"), m.group("item"), _organ_in(head))
+        if symbol:
+            spans.append((m.start(), m.end()))
+            return symbol, spans
+    m = SC_HEADING_RE.search(head)
+    if m:
+        year = m.group("year")
+        if not (len(year) == 4 and 1945 < int(year) < 2100):
+            adopted = ADOPTED_SC_RE.search(text, m.end(), m.end() + 400)
+            year = adopted.group("year") if adopted else ""
+        if year:
+            spans.append((m.start(), m.end()))
+            return f"S/RES/{m.group('num')}({year})", spans
+    m = ADOPTED_BY_RE.search(head)
+    if m:
+        number = ACT_NUMBER_LINE_RE.search(text, m.end(), m.end() + 1500)
+        organ = _organ_key(m.group("organ"))
+        if number and organ:
+            session, num = number.group("num").split("/")
+            style = "year" if len(session) == 4 else "session"
+            special = ""
+            if "-" in session:
+                special, session = session.split("-")[0] + "-", session.split("-")[1]
+            symbol = g.resolution_symbol(organ, m.group("act").lower(), style, session=session,
+                                         year=session, number=num, special=special)
+            if symbol:
+                spans.append((number.start("num"), number.end("num")))
+                return symbol, spans
+    # A symbol standing alone at the head of the text (running head, the
+    # symbol block of the first page) or repeated alone on lines.
+    lines = Counter()
+    first: str | None = None
+    for sm in g.parse_symbols(text):
+        line_start = text.rfind("\n", 0, sm.start) + 1
+        line_end = text.find("\n", sm.end)
+        line_end = len(text) if line_end < 0 else line_end
+        before, after = text[line_start:sm.start], text[sm.end:line_end]
+        alone_left = not before.strip() or before.endswith(("  ", "\t"))
+        alone_right = not after.strip() or after.startswith(("  ", "\t", " "))
+        if not (alone_left and alone_right) or "(" in before[-2:]:
+            continue
+        if first is None and sm.start < 600 and not text[:line_start].strip(" \t\n\f\ufeff")[:1] == "[":
+            first = sm.targets[0]
+        if not before.strip() and not after.strip():
+            lines[sm.targets[0]] += 1
+    if first:
+        return first, spans
+    if lines:
+        symbol, count = lines.most_common(1)[0]
+        if count >= 2:
+            return symbol, spans
+    return None, spans
+
+
+def _organ_in(text: str) -> str | None:
+    m = OPENING_RE.search(text)
+    if m:
+        return _organ_key(m.group("organ"))
+    for name, organ in ORGAN_BY_NAME.items():
+        if name in text.lower():
+            return organ
+    return None
+
+
+def _act_symbol(what: str, item: str, organ: str | None) -> str | None:
+    m = g.ITEM_RE.match(item)
+    if not m:
+        return None
+    if m.group("scnum"):
+        return f"S/RES/{m.group('scnum')}({m.group('scyear')})"
+    if m.group("session") and organ in (g.GA, g.HRC):
+        return g.resolution_symbol(organ, what, "session", session=m.group("session"),
+                                   number=m.group("number"), special=m.group("special") or "")
+    return None
+
+
+# --------------------------------------------------------------------------
+# Paragraph verbs.
+#
+# The opening words of a paragraph, as participles (preamble) or finite
+# verbs (operative part, declarations in the first person plural), mapped to
+# the function a citation in that paragraph has. Longest phrases first.
+_VERB_FORMS = {
+    "recalls": "recalling|recalls|recall",
+    "reaffirms": "reaffirming|reaffirms|reaffirm",
+    "welcomes": "welcoming|welcomes|welcome",
+    "takes note of": "taking note|takes note|take note",
+    "notes": "noting|notes|note",
+    "bears in mind": "bearing in mind|bears in mind|bear in mind",
+    "is guided by": "guided by",
+    "is mindful of": "mindful",
+    "recognizes": "recognizing|recognising|recognizes|recognises|recognize|recognise",
+    "acknowledges": "acknowledging|acknowledges|acknowledge",
+    "emphasizes": "emphasizing|emphasising|emphasizes|emphasises|emphasize|emphasise",
+    "stresses": "stressing|stresses|stress",
+    "underlines": "underlining|underlines|underline",
+    "expresses concern": "concerned|alarmed|expressing concern|expresses concern|express concern",
+    "is convinced": "convinced",
+    "considers": "considering|considers|consider",
+    "affirms": "affirming|affirms|affirm",
+    "reiterates": "reiterating|reiterates|reiterate",
+    "endorses": "endorsing|endorses|endorse",
+    "commends": "commending|commends|commend",
+    "condemns": "condemning|condemns|condemn",
+    "urges": "urging|urges|urge",
+    "calls upon": "calls upon|calls on|call upon|call on|calling upon|calling on",
+    "requests": "requesting|requests|request",
+    "invites": "inviting|invites|invite",
+    "encourages": "encouraging|encourages|encourage",
+    "decides": "deciding|decides|decide",
+    "adopts": "adopting|adopts|adopt",
+    "approves": "approving|approves|approve",
+    "declares": "declaring|declares|declare",
+    "demands": "demanding|demands|demand",
+    "authorizes": "authorizing|authorizes|authorize",
+    "determines": "determining|determines|determine",
+    "proclaims": "proclaiming|proclaims|proclaim",
+    "supports": "supporting|supports|support",
+    "appeals": "appealing|appeals|appeal",
+    "recommends": "recommending|recommends|recommend",
+    "expresses": "expressing|expresses|express",
+    "acting under": "acting under",
+    "having considered": "having considered|having examined|having reviewed",
+}
+VERBS: dict[str, str] = {
+    form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")
+}
+
+ADVERBS = r"(?:(?:also|further|again|once\s+again|strongly|deeply|gravely|seriously|firmly|fully|urgently|moreover|furthermore|in\s+addition|with\s+(?:appreciation|satisfaction|concern|interest))\s+){0,3}"
+VERB_RE = re.compile(
+    r"[ \t]*[“\"]?(?:\(?[a-z]\)[ \t]+)?(?:[Tt]he\s+(?:Special\s+Rapporteur|Secretary-General|Council|Assembly|Commission|Working\s+Group|Committee|Group|Expert)\s+)?"
+    + ADVERBS
+    + r"(?P<verb>" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VERBS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def opening_verb(text: str, pos: int, end: int) -> str | None:
+    """The function named by the verb that opens the paragraph at ``pos``."""
+    m = VERB_RE.match(text, pos, min(end, pos + 200))
+    if not m:
+        return None
+    return VERBS.get(" ".join(m.group("verb").lower().split()))
+
+
+# --------------------------------------------------------------------------
+# Paragraphs.
+NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
+INLINE_NUMBERED_RE = re.compile(r"(?<=[\w.;:!?”\")] )(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
+BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
+CUE_LINE_RE = re.compile(
+    r"(?m)^[ \t]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
+)
+
+
+@dataclass(slots=True)
+class _Start:
+    pos: int
+    number: int | None
+
+
+def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list[_Start]:
+    starts = {begin: _Start(begin, None)}
+    for m in BLANK_RE.finditer(text, begin, end):
+        if m.end() < end:
+            starts.setdefault(m.end(), _Start(m.end(), None))
+    if resolution:
+        for m in CUE_LINE_RE.finditer(text, begin, end):
+            starts.setdefault(m.end(), _Start(m.end(), None))
+    expected = None
+    for m in NUMBERED_LINE_RE.finditer(text, begin, end):
+        n = int(m.group("num"))
+        has_dot = text[m.end("num"):m.end("num") + 1] == "."
+        if not has_dot and expected is not None and n != expected:
+            continue
+        starts[m.start()] = _Start(m.start(), n)
+        expected = n + 1
+    long_lines = any(len(line) > 2000 for line in text[begin:end].split("\n", 50)[:50])
+    if long_lines:
+        expected = None
+        for m in INLINE_NUMBERED_RE.finditer(text, begin, end):
+            n = int(m.group("num"))
+            if expected is None or n == expected:
+                starts.setdefault(m.start(), _Start(m.start(), n))
+                expected = n + 1
+    return [starts[k] for k in sorted(starts)]
+
+
+# --------------------------------------------------------------------------
+# Footnotes.
+NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
+INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
+FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
+MARKER_RE = re.compile(
+    r"(?<=[A-Za-z\)\]’”\",;:.])(?P<num>\d{1,3})(?=[\s,.;:)\]]|$)"
+    r"|(?<=[A-Za-z\)\]’”\",;:.] )(?P<snum>\d{1,3})(?=[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z])"
+)
+NOT_MARKER_BEFORE_RE = re.compile(
+    r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/])\s?$"
+)
+
+
+@dataclass(slots=True)
+class _Zone:
+    start: int
+    end: int
+
+
+def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_Zone]:
+    """Spans of text that hold footnotes: after a separator, after "Notes"."""
+    zones: list[_Zone] = []
+    stops = sorted({s for s, _ in furniture_lines} | {m.start() for m in re.finditer("\f", text)})
+
+    def zone_end(pos: int) -> int:
+        i = bisect.bisect_right(stops, pos)
+        return stops[i] if i < len(stops) else len(text)
+
+    for m in SEPARATOR_LINE_RE.finditer(text):
+        zones.append(_Zone(m.end(), zone_end(m.end())))
+    for m in NOTES_HEADING_RE.finditer(text):
+        zones.append(_Zone(m.end(), zone_end(m.end())))
+    for m in INLINE_SEPARATOR_RE.finditer(text):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - m.end() > 2 and not SEPARATOR_LINE_RE.match(text, text.rfind("\n", 0, m.start()) + 1):
+            zones.append(_Zone(m.end(), line_end))
+    return zones
+
+
+def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int, int, int]]:
+    """(number, start, end) of the consecutive footnotes inside one zone."""
+    items: list[tuple[int, int]] = []
+    inline = "\n" not in text[zone.start:zone.end].strip()
+    pattern = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,3})\s+(?=\S)") if inline else FOOTNOTE_ITEM_RE
+    for m in pattern.finditer(text, zone.start, zone.end):
+        n = int(m.group("num"))
+        if not items:
+            if inline and m.start() - zone.start > 3:
+                break
+            if expect is not None and n not in (expect, 1) and n < expect:
+                continue
+            items.append((n, m.start()))
+        elif n == items[-1][0] + 1:
+            items.append((n, m.start()))
+    out = []
+    for i, (n, s) in enumerate(items):
+        e = items[i + 1][1] if i + 1 < len(items) else zone.end
+        out.append((n, s, e))
+    return out
+
+
+def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
+    """Footnotes written as lines "1 See ...", "2 Resolution ..." in a run.
+
+    The run must number from 1 (or continue) consecutively and hold at least
+    two notes; text between the notes belongs to the note before.
+    """
+    lines = [(int(m.group("num")), m.start()) for m in
+             re.finditer(r"(?m)^(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)", text[begin:])]
+    best: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for n, s in lines:
+        if run and n == run[-1][0] + 1:
+            run.append((n, s + begin))
+        else:
+            run = [(n, s + begin)] if n == 1 else []
+        if len(run) > len(best):
+            best = list(run)
+    if len(best) < 2:
+        return []
+    out = []
+    for i, (n, s) in enumerate(best):
+        if i + 1 < len(best):
+            e = best[i + 1][1]
+        else:
+            line_end = text.find("\n", s)
+            e = len(text) if line_end < 0 else line_end
+        out.append((n, s, e))
+    return out
+
+
+def parse(source: Source) -> Document:
+    """The structure of one text."""
+    text = source.text
+    symbol, self_spans = find_own_symbol(text)
+    furniture: list[tuple[int, int]] = list(self_spans)
+    for pattern in (ODS_TAG_RE, JOB_NUMBER_RE, BARCODE_RE, SEPARATOR_LINE_RE):
+        furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    zone_stops = [span for span in furniture if span not in self_spans]
+    furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
+    opening = OPENING_RE.search(text)
+    organ = organ_of_symbol(symbol) or (_organ_key(opening.group("organ")) if opening else None)
+    if organ is None:
+        adopted = ADOPTED_SC_RE.search(text[:3000])
+        organ = g.SC if adopted else None
+
+    # Footnotes.
+    notes: dict[int, tuple[int, int]] = {}
+    for zone in _footnote_zones(text, zone_stops):
+        expect = max(notes) + 1 if notes else None
+        for n, s, e in _footnotes_in(text, zone, expect):
+            notes.setdefault(n, (s, e))
+    if not notes:
+        body_end_guess = opening.end() if opening else 0
+        for n, s, e in _trailing_run(text, body_end_guess):
+            notes.setdefault(n, (s, e))
+    note_spans = sorted(notes.values())
+
+    def in_notes(pos: int) -> bool:
+        return any(s <= pos < e for s, e in note_spans)
+
+    # Markers: numbers glued to the body text that name an existing footnote.
+    markers: list[Marker] = []
+    furniture_starts = sorted(furniture)
+
+    def in_furniture(pos: int) -> bool:
+        i = bisect.bisect_right(furniture_starts, (pos, len(text)))
+        return any(s <= pos < e for s, e in furniture_starts[max(0, i - 6):i])
+
+    if notes:
+        last_first: dict[int, int] = {}
+        for m in MARKER_RE.finditer(text):
+            num = m.group("num") or m.group("snum")
+            n = int(num)
+            start = m.start("num") if m.group("num") else m.start("snum")
+            if n not in notes or in_notes(start) or num.startswith("0") or in_furniture(start):
+                continue
+            if NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
+                continue
+            spaced = m.group("snum") is not None
+            if spaced and n in last_first:
+                continue
+            if n not in last_first and any(k < n and k not in last_first for k in notes if k >= min(notes)) and spaced:
+                continue
+            last_first.setdefault(n, start)
+            markers.append(Marker(n, start, start + len(num)))
+        furniture.extend((mk.start, mk.end) for mk in markers)
+
+    # Paragraphs of the body (everything outside the footnote spans).
+    resolution = opening is not None
+    body_regions = []
+    cursor = 0
+    for s, e in note_spans:
+        if s > cursor:
+            body_regions.append((cursor, s))
+        cursor = max(cursor, e)
+    if cursor < len(text):
+        body_regions.append((cursor, len(text)))
+    starts: list[_Start] = []
+    for b, e in body_regions:
+        starts.extend(_paragraph_starts(text, b, e, resolution))
+    starts.sort(key=lambda s: s.pos)
+    region_ends = sorted(e for _, e in body_regions)
+    paragraphs: list[Paragraph] = []
+    pp = unnumbered = 0
+    operative_seen = False
+    opening_end = opening.end() if opening else -1
+    for i, st in enumerate(starts):
+        end = starts[i + 1].pos if i + 1 < len(starts) else len(text)
+        end = min([end] + [r for r in region_ends if r > st.pos])
+        if not text[st.pos:end].strip():
+            continue
+        if st.number is not None:
+            label = f"op{st.number}" if resolution and st.pos > opening_end else str(st.number)
+            operative_seen = operative_seen or label.startswith("op")
+        elif resolution and opening_end <= st.pos and not operative_seen:
+            pp += 1
+            label = f"pp{pp}"
+        else:
+            unnumbered += 1
+            label = f"p{unnumbered}"
+        content = st.pos
+        if st.number is not None:
+            num_m = re.match(r"[ \t\f]*[“\"]?\d{1,3}\.?[ \t]+", text[st.pos:st.pos + 12])
+            content = st.pos + (num_m.end() if num_m else 0)
+        paragraphs.append(Paragraph(label, st.pos, end, opening_verb(text, content, end)))
+
+    def paragraph_at(pos: int) -> Paragraph | None:
+        lo, hi = 0, len(paragraphs)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if paragraphs[mid].start <= pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return paragraphs[lo - 1] if lo else None
+
+    footnotes = []
+    for n in sorted(notes):
+        s, e = notes[n]
+        first = next((mk for mk in markers if mk.number == n), None)
+        anchor = paragraph_at(first.start) if first else None
+        footnotes.append(Footnote(n, s, e, anchor.label if anchor else None, anchor.verb if anchor else None))
+        paragraphs.append(Paragraph(f"fn{n}", s, e, None))
+    paragraphs.sort(key=lambda p: p.start)
+
+    return Document(
+        source=source,
+        symbol=symbol,
+        organ=organ,
+        paragraphs=tuple(paragraphs),
+        footnotes=tuple(footnotes),
+        markers=tuple(markers),
+        furniture=tuple(sorted(furniture)),
+    )

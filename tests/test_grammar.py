@@ -1,0 +1,129 @@
+"""The domain grammar, row by row from real UN sentences."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unkg import extract_text
+from unkg.grammar import canonical_symbol, parse_symbols, roman_to_int
+
+SYMBOL_ROWS = [
+    ("A/61/324", ["A/61/324"]),  # report symbol in a footnote, seed A/RES/61/165
+    ("(A/57/387 and Corr.1)", ["A/57/387", "A/57/387/Corr.1"]),  # corrigendum list, seed A/58/275
+    ("E/CN.4/2003/85/Add.2-3", ["E/CN.4/2003/85/Add.2", "E/CN.4/2003/85/Add.3"]),  # ranged addenda
+    ("(A/61/443/Add.2 and Corr.1)", ["A/61/443/Add.2", "A/61/443/Add.2/Corr.1"]),  # Corr of an addendum
+    ("[A/6676 and Add.1 to 4]", ["A/6676", "A/6676/Add.1", "A/6676/Add.2", "A/6676/Add.3", "A/6676/Add.4"]),
+    ("(A/71/53/Add.1 and A/71/53/Add.1/Corr.1)", ["A/71/53/Add.1", "A/71/53/Add.1/Corr.1"]),
+    ("(S/PRST/2006/5)", ["S/PRST/2006/5"]),  # SC presidential statement, S/RES/1663 (2006)
+    ("Sudan, S/AC.51/2009/5,", ["S/AC.51/2009/5"]),  # SC working group, S/RES/1919 (2010)
+    ("S/RES/1663 (2006)", ["S/RES/1663(2006)"]),  # running head with a space
+    ("A/C.3/61/L.28", ["A/C.3/61/L.28"]),
+    ("A/HRC/WG.6/7/SVN/2/Corr.1", ["A/HRC/WG.6/7/SVN/2/Corr.1"]),
+    ("CCPR/C/SVN/CO/3,", ["CCPR/C/SVN/CO/3"]),
+    ("CMW/C/GC/1", ["CMW/C/GC/1"]),
+    ("ST/SGB/2003/13.", ["ST/SGB/2003/13"]),
+    ("A/RES/ES-10/1", ["A/RES/ES-10/1"]),
+    ("E/CN.4/Sub.2/2005/10", ["E/CN.4/Sub.2/2005/10"]),
+    ("and/or A/B testing", []),  # no series symbol without a digit
+    ("United NationsA/RES/61/165General Assembly", []),  # glued page furniture is not a symbol
+    ("http://undocs.org/A/61/324", []),  # inside an address
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SYMBOL_ROWS, ids=[r[0] for r in SYMBOL_ROWS])
+def test_symbols(text: str, expected: list[str]) -> None:
+    """Symbols, lists and ranges give one canonical target each."""
+    assert [t for m in parse_symbols(text) for t in m.targets] == expected
+
+
+# (sentence, own symbol heading, expected targets)
+RESOLUTION_ROWS = [
+    ("Recalling its resolution 60/169 of 16 December 2005,", "A/RES/61/165", ["A/RES/60/169"]),
+    ("recalling also Commission on Human Rights resolution 2005/47 of 19 April 2005,", "A/RES/61/165",
+     ["E/CN.4/RES/2005/47"]),
+    ("held pursuant to General Assembly resolution 58/208 of 23 December 2003;", "A/RES/61/165", ["A/RES/58/208"]),
+    ("Resolution 217 A (III).", "A/RES/61/165", ["A/RES/217(III)"]),  # Roman-era GA, part letter is a pinpoint
+    ("See resolution 2200 A (XXI), annex.", "A/RES/61/165", ["A/RES/2200(XXI)"]),
+    ("Recalling its resolutions 1547 (2004) of 11 June 2004, 1556 (2004) of 30 July 2004, 1564 (2004) of "
+     "18 September 2004, and 1574 (2004) of 19 November 2004, 1585 of 10 March 2005 and 1588 (2005) of 17 March 2005,",
+     "S/RES/1590(2005)",
+     ["S/RES/1547(2004)", "S/RES/1556(2004)", "S/RES/1564(2004)", "S/RES/1574(2004)", "S/RES/1585(2005)",
+      "S/RES/1588(2005)"]),  # SC list sharing "its resolutions"; a bare number takes its date's year
+    ("Recalling also its previous resolutions 1674 (2006) of 28 April 2006 on the protection of civilians in armed "
+     "conflict, which reaffirms, inter alia, the relevant provisions of the United Nations World Summit Outcome "
+     "document, 1612 (2005) of 26 July 2005 on children in armed conflict,", "S/RES/1755(2007)",
+     ["S/RES/1674(2006)", "S/RES/1612(2005)"]),  # a list continues past a topic phrase
+    ("resolutions 55/92 of 4 December 2000 and 56/170 of 19 December 2001", "A/RES/61/165",
+     ["A/RES/55/92", "A/RES/56/170"]),  # shared prefix
+    ("Human Rights Council resolution 33/11 of 29 September 2016", "A/RES/73/3", ["A/HRC/RES/33/11"]),
+    ("World Health Assembly resolution 69.2 of 28 May 2016", "A/RES/73/3", []),  # not a UN organ
+    ("Economic and Social Council resolution 1996/31", "A/RES/61/165", ["E/RES/1996/31"]),
+    ("Council decision 14/105", "A/HRC/14/37", ["A/HRC/DEC/14/105"]),
+    ("in its resolution 3281 (XXIX)", None, ["A/RES/3281(XXIX)"]),
+    ("the resolution 1911 (XVHI)", None, []),  # OCR damage: never guessed
+    ("Security Council resolution 242 (1967)", None, ["S/RES/242(1967)"]),
+    ("resolution S-10/2", "A/RES/61/165", ["A/RES/S-10/2"]),
+    ("the present resolution", "A/RES/61/165", []),
+    ("resolution 2005/47", "A/RES/61/165", []),  # year/number without organ in a GA text: unknown organ
+]
+
+
+@pytest.mark.parametrize(("sentence", "own", "expected"), RESOLUTION_ROWS, ids=[r[0][:40] for r in RESOLUTION_ROWS])
+def test_resolutions(sentence: str, own: str | None, expected: list[str]) -> None:
+    """Resolutions and decisions resolve to their organ's canonical symbol."""
+    text = (f"<<ODS DOC SYMBOL1>>{own}<<ODS DOC SYMBOL1>>\n" if own else "") + sentence
+    found = [c.target for c in extract_text(text).citations]
+    assert found == expected
+
+
+def test_own_resolution_is_not_cited() -> None:
+    """'The full text of resolution 1919 (2010)' is the document itself."""
+    text = "The full text of resolution  1919 (2010) reads as follows:\n\n\u201cThe Security Council,\n"
+    result = extract_text(text)
+    assert result.symbol == "S/RES/1919(2010)"
+    assert result.citations == ()
+
+
+def test_roman_numerals() -> None:
+    """Roman sessions parse; OCR damage gives 0."""
+    assert [roman_to_int(r) for r in ("I", "III", "XXI", "XXIX", "XLIV", "XVHI", "")] == [1, 3, 21, 29, 44, 0, 0]
+
+
+MODIFIERS = st.sampled_from(["Add", "Corr", "Rev", "Amend"])
+SERIES = st.sampled_from(["A", "A/HRC", "E/CN.4", "S", "A/C.3", "E/CN.4/Sub.2", "CCPR/C", "A/HRC/WG.6"])
+
+
+@st.composite
+def symbols(draw: st.DrawFn) -> str:
+    """Canonical symbols of the shapes UN series use."""
+    series = draw(SERIES)
+    parts = [series, str(draw(st.integers(1, 80))), str(draw(st.integers(1, 999)))]
+    for _ in range(draw(st.integers(0, 2))):
+        parts.append(f"{draw(MODIFIERS)}.{draw(st.integers(1, 9))}")
+    return "/".join(parts)
+
+
+@given(symbols())
+def test_canonical_parse_roundtrip(symbol: str) -> None:
+    """canonical(parse(s)) == s for canonical symbols, in running text."""
+    found = parse_symbols(f"the report ({symbol}), and")
+    assert [t for m in found for t in m.targets] == [symbol]
+    assert canonical_symbol(symbol) == symbol
+
+
+@given(symbols(), st.sampled_from([" ", "\u00a0"]))
+def test_spaced_security_council_symbol(symbol: str, space: str) -> None:
+    """A bracketed year is joined to the symbol in canonical form."""
+    raw = f"S/RES/{len(symbol)}{space}(2004)"
+    assert parse_symbols(raw)[0].targets == (f"S/RES/{len(symbol)}(2004)",)
+
+
+@given(symbols(), st.integers(1, 5), st.integers(0, 5))
+def test_modifier_lists_expand(symbol: str, first: int, extra: int) -> None:
+    """'X and Corr.1', 'X/Add.2-4' give one target per document."""
+    corr = parse_symbols(f"({symbol} and Corr.{first})")[0].targets
+    assert corr == (symbol, f"{symbol}/Corr.{first}")
+    ranged = parse_symbols(f"{symbol}/Add.{first}-{first + extra}")[0].targets
+    assert ranged == tuple(f"{symbol}/Add.{n}" for n in range(first, first + extra + 1))

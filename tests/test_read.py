@@ -1,0 +1,134 @@
+"""Bad and unusual inputs: a clear error naming the file, and the batch goes on."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from unkg import extract
+from unkg.cli import cli
+
+SENTENCE = "Recalling its resolution 60/169 of 16 December 2005 and the Convention on the Rights of the Child,"
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, list[dict], str]:
+    result = CliRunner().invoke(cli, ["extract", "--format", "jsonl", *args], input=input)
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return result.exit_code, lines, result.stderr
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    """An empty file is reported as such."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert extract(tmp_path / "empty.txt").errors == ("empty file",)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    """Bytes that are not text are refused, not decoded into noise."""
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 64)
+    assert extract(tmp_path / "blob.txt").errors == ("binary file, not text (control bytes in the first 8 KiB)",)
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [
+    ("latin-1", b""), ("cp1252", b""), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+    ("utf-8", codecs.BOM_UTF8), ("utf-16-le", b""),
+])
+def test_encodings_are_decoded(tmp_path: Path, encoding: str, bom: bytes) -> None:
+    """Latin-1, Windows-1252, UTF-16 with or without BOM, UTF-8 with BOM all decode."""
+    text = "Réaffirmant \u2019 " + SENTENCE if encoding == "cp1252" else "Réaffirmant " + SENTENCE
+    path = tmp_path / f"doc-{encoding}.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    result = extract(path)
+    assert result.errors == ()
+    assert {c.target for c in result.citations} == {"A/RES/60/169", "CRC"}
+
+
+def test_over_the_size_limit(tmp_path: Path) -> None:
+    """A file over --max-size is refused with its size and the limit."""
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * (2 * 1024 * 1024 + 10))
+    code, lines, err = run("--max-size", "1", str(path))
+    assert code == 1
+    assert lines[0]["errors"] == ["file is 2.1 MB, over the limit of 1.0 MB (--max-size)"]
+    assert f"{path}: file is 2.1 MB" in err
+
+
+def test_missing_file_and_batch_goes_on(tmp_path: Path) -> None:
+    """One unreadable file among good ones: all get a line, exit status 1."""
+    good = tmp_path / "good.txt"
+    good.write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    code, lines, err = run(str(tmp_path / "nope.txt"), str(tmp_path / "empty.txt"), str(good))
+    assert code == 1
+    assert [line["errors"] for line in lines] == [["no such file"], ["empty file"], []]
+    assert lines[2]["citations"]
+    assert "nope.txt: no such file" in err
+
+
+def test_all_good_exits_zero(tmp_path: Path) -> None:
+    """Exit status 0 when every input was read."""
+    good = tmp_path / "good.txt"
+    good.write_text(SENTENCE, encoding="utf-8")
+    assert run(str(good))[0] == 0
+
+
+def test_usage_error_exits_two() -> None:
+    """A bad option is a usage error: exit status 2."""
+    assert CliRunner().invoke(cli, ["extract", "--format", "xml", "x"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["extract"]).exit_code == 2
+
+
+def test_stdin() -> None:
+    """'-' reads standard input."""
+    code, lines, _ = run("-", input=SENTENCE)
+    assert code == 0
+    assert lines[0]["source"] == "-"
+    assert [c["target"] for c in lines[0]["citations"]] == ["A/RES/60/169", "CRC"]
+
+
+def test_folder_is_walked(tmp_path: Path) -> None:
+    """A folder gives each file inside, sorted, hidden files skipped."""
+    (tmp_path / "b.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text(SENTENCE, encoding="utf-8")
+    _, lines, _ = run(str(tmp_path))
+    assert [Path(line["source"]).name for line in lines] == ["a.txt", "b.txt"]
+
+
+def test_parallel_jobs_give_the_same_output(tmp_path: Path) -> None:
+    """-j 2 streams the same lines, in the same order, as one process."""
+    for i in range(6):
+        (tmp_path / f"d{i}.txt").write_text(SENTENCE * (i + 1), encoding="utf-8")
+    assert run("-j", "2", str(tmp_path))[1] == run(str(tmp_path))[1]
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("fake.pdf", b"%PDF-1.4\n%garbage that is no PDF", "corrupt or truncated PDF"),
+    ("archive.docx", None, "a zip archive, not a document"),
+    ("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "legacy Word .doc (OLE) files are not supported"),
+])
+def test_unreadable_formats(tmp_path: Path, name: str, data: bytes | None, reason: str) -> None:
+    """Corrupt PDFs, zips that are not Word files, legacy .doc: a reason each."""
+    path = tmp_path / name
+    if data is None:
+        import zipfile
+
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("notes.txt", "not a Word document")
+    else:
+        path.write_bytes(data)
+    errors = extract(path).errors
+    assert len(errors) == 1 and errors[0].startswith(reason), errors
+
+
+def test_html_is_read_as_text(tmp_path: Path) -> None:
+    """HTML (found by content, whatever its name) is read as its text."""
+    path = tmp_path / "page.dat"
+    path.write_text(f"<!DOCTYPE html><html><body><p>{SENTENCE}</p><script>A/1/2</script></body></html>",
+                    encoding="utf-8")
+    result = extract(path)
+    assert [c.target for c in result.citations] == ["A/RES/60/169", "CRC"]

@@ -1,0 +1,58 @@
+"""Known facts of the seed resolution A/RES/61/165, citation by citation."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SAMPLE
+from unkg import extract
+
+
+@pytest.fixture(scope="module")
+def res() -> dict:
+    result = extract(SAMPLE / "A_RES_61_165.txt")
+    return {"result": result, "by_target": {c.target: c for c in result.citations}}
+
+
+def test_recalls_previous_resolution(res: dict) -> None:
+    """pp1 recalls A/RES/60/169 with the quoted text and offsets."""
+    c = res["by_target"]["A/RES/60/169"]
+    assert (c.paragraph, c.function, c.text) == ("pp1", "recalls", "resolution 60/169")
+
+
+def test_instrument_identified_through_footnote(res: dict) -> None:
+    """The Migrant Workers Convention in pp4 carries its Treaty Series identity from footnote 8."""
+    cites = [c for c in res["result"].citations if c.target == "ICRMW" and c.paragraph == "pp4"]
+    assert cites and cites[0].via == "footnote 8: UNTS vol. 2220, No. 39481"
+    assert cites[0].function == "recalls"
+
+
+def test_ratification_call(res: dict) -> None:
+    """op3 'Calls upon States ... to consider signing and ratifying' is a call for ratification."""
+    op3 = [c for c in res["result"].citations if c.paragraph == "op3" and c.target == "ICRMW"]
+    assert op3 and all(c.function == "urges ratification of" for c in op3)
+
+
+def test_footnote_report_lands_in_marker_paragraph(res: dict) -> None:
+    """'(A/61/324)' in footnote 9 belongs to op2, which carries marker 9."""
+    c = res["by_target"]["A/61/324"]
+    assert (c.paragraph, c.footnote, c.function) == ("op2", "fn9", "takes note of")
+
+
+def test_ibid_chain_resolves_treaty_series(res: dict) -> None:
+    """'Ibid., vol. 1577, No. 27531' after a Treaty Series footnote identifies the CRC."""
+    c = res["by_target"]["CRC"]
+    assert c.via == "footnote 6: UNTS vol. 1577, No. 27531"
+
+
+def test_protocols_identified(res: dict) -> None:
+    """Both protocols to UNTOC are cited; their footnotes' annexes are absorbed, not cited again."""
+    targets = set(res["by_target"])
+    assert {"UNTOC", "SMUGGLING-PROTOCOL", "TRAFFICKING-PROTOCOL"} <= targets
+    assert "A/RES/55/25" not in targets
+
+
+def test_furniture_is_not_cited(res: dict) -> None:
+    """The running heads, ODS tags and job number never become citations."""
+    assert "A/RES/61/165" not in res["by_target"]
+    assert all(not c.text.startswith("<<") for c in res["result"].citations)
