@@ -9,6 +9,7 @@ Adding an alias is a Turtle edit; no code changes.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ class Catalogue:
     source: str = ""
     _by_label: dict[str, str] = field(default_factory=dict, repr=False)
     _by_abbreviation: dict[str, str] = field(default_factory=dict, repr=False)
+    _labels_by_norm: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _by_unts: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _by_adoption: dict[str, tuple[tuple[str | None, str], ...]] = field(default_factory=dict, repr=False)
     name_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
@@ -128,12 +130,14 @@ class Catalogue:
         """Index a set of instruments (the loader and the tests use this)."""
         table = {i.key: i for i in instruments}
         by_label: dict[str, str] = {}
+        labels_by_norm: dict[str, list[str]] = {}
         by_abbr: dict[str, str] = {}
         by_unts: dict[tuple[int, int], list[str]] = {}
         by_adoption: dict[str, list[tuple[str | None, str]]] = {}
         for inst in table.values():
             for label in inst.labels:
                 by_label.setdefault(normalise_label(label), inst.key)
+                labels_by_norm.setdefault(normalise_label(label), []).append(label)
             for abbr in inst.abbreviations:
                 by_abbr.setdefault(abbr, inst.key)
             if inst.unts_volume and inst.unts_number:
@@ -153,6 +157,7 @@ class Catalogue:
             source=source,
             _by_label=by_label,
             _by_abbreviation=by_abbr,
+            _labels_by_norm={k: tuple(v) for k, v in labels_by_norm.items()},
             _by_unts={k: tuple(v) for k, v in by_unts.items()},
             _by_adoption={k: tuple(v) for k, v in by_adoption.items()},
             name_re=name_re,
@@ -172,6 +177,22 @@ class Catalogue:
     def by_label(self, text: str) -> str | None:
         """The key whose name (any label) is ``text``."""
         return self._by_label.get(normalise_label(text))
+
+    def case_fits(self, text: str) -> bool:
+        """True when ``text`` is capitalised as some label it matches.
+
+        Names match case-insensitively (OCR and headings write them in
+        capitals), but a capitalised word of the label must be capitalised
+        in running text: "definition of aggression" is a topic, "Definition
+        of Aggression" the instrument.
+        """
+        words = text.split()
+        if text.upper() == text:
+            return True
+        for label in self._labels_by_norm.get(normalise_label(text), ()):
+            if all(not lw[:1].isupper() or tw[:1].isupper() for lw, tw in zip(label.split(), words, strict=False)):
+                return True
+        return False
 
     def by_abbreviation(self, text: str) -> str | None:
         """The key of a safe abbreviation."""
@@ -253,7 +274,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
 
 def default_catalogue_path() -> Path:
-    """The catalogue of a source checkout, else the copy in the package."""
+    """$UNKG_CATALOGUE, else the catalogue of a source checkout, else the package's copy."""
+    if os.environ.get("UNKG_CATALOGUE"):
+        return Path(os.environ["UNKG_CATALOGUE"])
     repo = Path(__file__).resolve().parents[2] / "ontology" / "instruments.ttl"
     if repo.is_file():
         return repo

@@ -95,6 +95,15 @@ SENTENCE_END_RE = re.compile(r"[.;]\s+(?=[A-Z“\"(])|\n[ \t]*\n|[Rr]esolutions?
 LOOSE_ITEM_RE = re.compile(
     rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?:{g.SC_NUMBER}|{g.ROMAN_NUMBER})(?![\w/])"
 )
+ORGAN_NAME_RE = re.compile(
+    "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(g.ORGAN_NAMES, key=len, reverse=True) if " " in n)
+)
+ORGAN_LOWER = {" ".join(n.split()).lower() for n in g.ORGAN_NAMES}
+FOREIGN_POST_RE = re.compile(
+    r"\s+(?:adopted\s+)?(?:(?:in|at)\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?\s+)?(?:by|of)\s+the\s+"
+    r"(?P<body>(?:[A-Z][\w\-]*\s+(?:(?:of|for|on)\s+)?){0,6}(?:Commission|Conference|Committee|Assembly|Council"
+    r"|Organization|Organisation|Board|Parliament|Summit|Union|League))\b"
+)
 HRC_SESSION_RE = re.compile(r"^A/HRC/(?:[A-Z.\d]+/)*?(\d{1,2})/")
 
 
@@ -108,10 +117,10 @@ def _organ_for(word: str | None, style: str, doc: Document, session: str | None)
         if w == "Assembly":
             return g.GA
         if w in ("its", "this"):
-            return own
+            return own if own else _organ_for(None, style, doc, session)
         if w == "their":
             return None
-        if w == "Council":
+        if w.lower() == "council":
             if own in (g.SC, g.HRC, g.ECOSOC):
                 return own
             return {"sc": g.SC, "session": g.HRC, "year": g.ECOSOC}.get(style)
@@ -179,6 +188,14 @@ def find_resolutions(ctx: Context) -> list[Found]:
             continue
         act = "resolution" if anchor.group("act").lower().startswith("resolution") else "decision"
         word = anchor.group("organ")
+        if word in ("its", "this"):
+            # "by the General Assembly in its resolution 60/251": "its" is the
+            # organ just named, not necessarily the document's own.
+            named = None
+            for named in ORGAN_NAME_RE.finditer(text, max(0, anchor.start() - 90), anchor.start()):
+                pass
+            if named and not re.search(r"[.;]\s", text[named.end():anchor.start()]):
+                word = named.group(0)
         pos = anchor.end()
         first = True
         loose_ok = True
@@ -192,6 +209,10 @@ def find_resolutions(ctx: Context) -> list[Found]:
             item_word = word
             if post and (word is None or word in ("Council", "Commission")):
                 item_word = post.group("organ")
+            if FOREIGN_POST_RE.match(text, tail.end()) and not post:
+                body = FOREIGN_POST_RE.match(text, tail.end()).group("body")
+                if " ".join(body.split()).lower() not in ORGAN_LOWER:
+                    break  # "resolution 22 (IV) adopted in Mexico by the Preparatory Commission"
             target, pin = _item_target(m, item_word, act, ctx.doc, text)
             extra_pin = tail.group("pin")
             pinpoint = ", ".join(p for p in (pin, " ".join(extra_pin.split()).lstrip(", ") if extra_pin else None) if p) or None
@@ -327,7 +348,7 @@ def find_instruments(ctx: Context) -> list[Found]:
     named: list[Found] = []
     for m in cat.name_re.finditer(text):
         key = cat.by_label(m.group(0))
-        if key and not ctx.is_blocked(m.start(), m.end()):
+        if key and cat.case_fits(m.group(0)) and not ctx.is_blocked(m.start(), m.end()):
             named.append(Found(key, "instrument", m.start(), m.end()))
     for m in cat.abbreviation_re.finditer(text):
         key = cat.by_abbreviation(m.group(0))
@@ -428,8 +449,37 @@ def _anaphora(ctx: Context, named: list[Found]) -> list[Found]:
     return out
 
 
+# Editorial references in verbatim records: "[2254 (ES-V)]" is a General
+# Assembly resolution (the record's editors cite no other organ this way).
+BRACKETED_ROMAN_RE = re.compile(
+    rf"\[(?P<rnum>\d{{1,4}})[ \u00a0]?(?:[A-Z][ \u00a0]?)?\((?P<roman>(?:E?S-)?{g.ROMAN})\)\]"
+)
+# Human Rights Council presidential statements: "President's statement PRST/8/1".
+HRC_PRST_RE = re.compile(r"(?<![\w/])PRST[/ ]?(?P<session>\d{1,2})/(?P<number>\d{1,3})(?![\w/])")
+
+
+def find_bracketed_resolutions(ctx: Context) -> list[Found]:
+    out = []
+    for m in BRACKETED_ROMAN_RE.finditer(ctx.text):
+        target = f"A/RES/{m.group('rnum')}({m.group('roman')})"
+        if not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):
+            out.append(Found(target, "resolution", m.start() + 1, m.end() - 1))
+    return out
+
+
+def find_council_statements(ctx: Context) -> list[Found]:
+    out = []
+    for m in HRC_PRST_RE.finditer(ctx.text):
+        context = ctx.text[max(0, m.start() - 200):m.start()]
+        if ctx.doc.organ == g.HRC or "Human Rights Council" in context:
+            target = f"A/HRC/PRST/{m.group('session')}/{m.group('number')}"
+            out.append(Found(target, "statement", m.start(), m.end()))
+    return out
+
+
 FINDERS: tuple[Callable[[Context], list[Found]], ...] = (
-    find_symbols, find_resolutions, find_official_records, find_treaty_series, find_instruments,
+    find_symbols, find_resolutions, find_bracketed_resolutions, find_council_statements,
+    find_official_records, find_treaty_series, find_instruments,
 )
 
 

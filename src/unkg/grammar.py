@@ -279,9 +279,9 @@ FOREIGN_BODIES = (
     "Assembly of States Parties", "Meeting of States Parties", "Board",
 )
 ORGAN = (
-    r"(?P<organ>"
+    r"(?P<organ>(?i:"
     + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(ORGAN_NAMES, key=len, reverse=True))
-    + r"|Council|Commission|its|their|this)"
+    + r")|Council|COUNCIL|Commission|its|their|this)"
 )
 FOREIGN = (
     r"(?P<foreign>"
@@ -294,7 +294,7 @@ QUALIFIER = r"(?:(?:previous|earlier|relevant|recent|own|subsequent|related|late
 
 # "resolution", "resolutions", "decision", "decisions" (capitalised at a
 # sentence or footnote start).
-ACT_WORD = r"(?P<act>[Rr]esolutions?|[Dd]ecisions?)"
+ACT_WORD = r"(?P<act>[Rr]esolutions?|[Dd]ecisions?|RESOLUTIONS?|DECISIONS?)"
 
 # The number styles, most specific first.
 SESSION_NUMBER = r"(?P<special>E?S-)?(?P<session>\d{1,2})/(?P<number>\d{1,4})"

@@ -40,7 +40,8 @@ ADOPTED_SC_RE = re.compile(
 ADOPTED_BY_RE = re.compile(
     r"(?P<act>Resolution|Decision)\s+adopted\s+by\s+the\s+(?P<organ>General\s+Assembly|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Security\s+Council)"
 )
-ACT_NUMBER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<num>(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4})\.[ \t]+\S")
+ACT_NUMBER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<num>(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4})(?:\.[ \t]+\S|[ \t]*$)")
+MASTHEAD_RE = re.compile(rf"United\s+Nations[ \t]+{g.SYMBOL}[ \t]*(?:\n|$)")
 OPENING_RE = re.compile(
     r"(?m)^[ \t“\"]*The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission[\w ,]{0,80}?)\s*,?[ \t]*$"
 )
@@ -84,6 +85,11 @@ def find_own_symbol(text: str) -> tuple[str | None, list[tuple[int, int]]]:
         found = g.parse_symbols(m.group("sym"))
         if found:
             return found[0].targets[0], spans
+    m = MASTHEAD_RE.search(text)
+    if m:
+        found = g.match_symbol_at(text, m)
+        if found:
+            return found.targets[0], spans
     head = text[:4000]
     m = PRESS_RELEASE_RE.search(head)
     if m:
