@@ -89,11 +89,13 @@ def test_dev_gold_is_well_formed(dev_corpus: Path) -> None:
 
 def test_spans_index_the_text(tmp_path: Path) -> None:
     """For every citation of the sample corpus, text == file_text[start:end]."""
+    checked = 0
     for extraction in extract_many([str(ROOT / "corpus" / "sample")]):
         text = Path(extraction.source).read_text(encoding="utf-8")
-        assert extraction.citations
         for c in extraction.citations:
             assert text[c.start:c.end] == c.text, c
+            checked += 1
+    assert checked > 40
 
 
 def test_contract_fields(tmp_path: Path) -> None:

@@ -52,8 +52,8 @@ RESOLUTION_ROWS = [
      ["S/RES/1547(2004)", "S/RES/1556(2004)", "S/RES/1564(2004)", "S/RES/1574(2004)", "S/RES/1585(2005)",
       "S/RES/1588(2005)"]),  # SC list sharing "its resolutions"; a bare number takes its date's year
     ("Recalling also its previous resolutions 1674 (2006) of 28 April 2006 on the protection of civilians in armed "
-     "conflict, which reaffirms, inter alia, the relevant provisions of the United Nations World Summit Outcome "
-     "document, 1612 (2005) of 26 July 2005 on children in armed conflict,", "S/RES/1755(2007)",
+     "conflict, which reaffirms, inter alia, the relevant provisions of the 2005 United Nations World Summit "
+     "outcome document, 1612 (2005) of 26 July 2005 on children in armed conflict,", "S/RES/1755(2007)",
      ["S/RES/1674(2006)", "S/RES/1612(2005)"]),  # a list continues past a topic phrase
     ("resolutions 55/92 of 4 December 2000 and 56/170 of 19 December 2001", "A/RES/61/165",
      ["A/RES/55/92", "A/RES/56/170"]),  # shared prefix

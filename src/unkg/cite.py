@@ -107,7 +107,8 @@ FOREIGN_POST_RE = re.compile(
 HRC_SESSION_RE = re.compile(r"^A/HRC/(?:[A-Z.\d]+/)*?(\d{1,2})/")
 
 
-def _organ_for(word: str | None, style: str, doc: Document, session: str | None) -> str | None:
+def _organ_for(word: str | None, style: str, doc: Document, session: str | None,
+               special: str | None = None) -> str | None:
     organ_names = {" ".join(k.split()).lower(): v for k, v in g.ORGAN_NAMES.items()}
     own = doc.organ
     if word:
@@ -117,7 +118,7 @@ def _organ_for(word: str | None, style: str, doc: Document, session: str | None)
         if w == "Assembly":
             return g.GA
         if w in ("its", "this"):
-            return own if own else _organ_for(None, style, doc, session)
+            return own if own else _organ_for(None, style, doc, session, special)
         if w == "their":
             return None
         if w.lower() == "council":
@@ -131,6 +132,8 @@ def _organ_for(word: str | None, style: str, doc: Document, session: str | None)
     if style == "roman":
         return g.GA
     if style == "session" and session is not None:
+        if special:
+            return g.HRC if own == g.HRC else g.GA
         n = int(session)
         if own == g.HRC:
             m = HRC_SESSION_RE.match(doc.symbol or "")
@@ -164,7 +167,7 @@ def _item_target(m: re.Match[str], word: str | None, act: str, doc: Document,
         organ = _organ_for(word, "year", doc, None)
         return g.resolution_symbol(organ or "", act, "year", year=m.group("ynum_year"), number=m.group("ynum")), None
     if m.group("session"):
-        organ = _organ_for(word, "session", doc, m.group("session"))
+        organ = _organ_for(word, "session", doc, m.group("session"), m.group("special"))
         return g.resolution_symbol(organ or "", act, "session", session=m.group("session"),
                                    number=m.group("number"), special=m.group("special") or ""), None
     if m.group("dnum"):

@@ -340,7 +340,8 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     out = []
     for i, (n, s) in enumerate(items):
         e = items[i + 1][1] if i + 1 < len(items) else zone.end
-        out.append((n, s, e))
+        if any(ch.isalpha() for ch in text[s:e]):  # a note has words, not just a page number
+            out.append((n, s, e))
     return out
 
 
@@ -395,10 +396,9 @@ def parse(source: Source) -> Document:
         expect = max(notes) + 1 if notes else None
         for n, s, e in _footnotes_in(text, zone, expect):
             notes.setdefault(n, (s, e))
-    if not notes:
-        body_end_guess = opening.end() if opening else 0
-        for n, s, e in _trailing_run(text, body_end_guess):
-            notes.setdefault(n, (s, e))
+    run = _trailing_run(text, opening.end() if opening else 0)
+    if len(run) > len(notes):
+        notes = {n: (s, e) for n, s, e in run}
     note_spans = sorted(notes.values())
 
     def in_notes(pos: int) -> bool:
