@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +23,10 @@ UNKG = "https://w3id.org/unkg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+# An abbreviation followed by these is a symbol ("CAT/C/...") or a body
+# ("CEDAW Committee"), not the instrument.
+ABBREVIATION_AFTER_RE = re.compile(r"[\w/\-]|\s+(?:Committee|Sub-?[Cc]ommittee|Working|[Cc]ommission)")
 
 _LABEL_PREDICATES = {f"{SKOS}prefLabel", f"{SKOS}altLabel", f"{SKOS}hiddenLabel"}
 
@@ -65,48 +69,60 @@ def normalise_label(label: str) -> str:
     return " ".join(label.lower().split())
 
 
-def _token_pattern(token: str) -> str:
-    out = []
-    for ch in token:
-        if ch == "'":
-            out.append("['\u2019\u2018]")
-        elif ch == "-":
-            out.append("[-\u2010\u2011\u2013]\\s?")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+# How one character of a label may be written in running text.
+_CHAR_CLASSES = {
+    " ": r"\s+",
+    "'": "['\u2019\u2018]",
+    "-": "[-\u2010\u2011\u2013]",
+}
 
 
-def trie_pattern(phrases: Iterable[str]) -> str:
-    """A regex alternation of word sequences, factored as a trie.
+def _label_units(label: str) -> list[str]:
+    """A label as a list of pattern units, one per character.
 
-    Words are joined by ``\\s+`` so names match across line breaks; longer
-    phrases are tried before their prefixes, so the longest name wins.
-
-    >>> re.fullmatch(trie_pattern(["a b", "a b c"]), "a  b\\nc") is not None
-    True
+    The first letter of a word written in lower case may also be capitalised
+    ("involvement of children" in a title is "Involvement of Children");
+    a capital stays a capital, so "definition of aggression" as a topic is
+    not the Definition of Aggression.
     """
+    units = []
+    words_start = False  # the first letter is written as the label has it (see name patterns)
+    for ch in " ".join(label.split()):
+        if ch in _CHAR_CLASSES:
+            units.append(_CHAR_CLASSES[ch])
+        elif words_start and ch.islower():
+            units.append(f"[{ch}{ch.upper()}]")
+        else:
+            units.append(re.escape(ch))
+        words_start = ch == " "
+    return units
+
+
+def trie_pattern(labels: Iterable[str]) -> str:
+    """A regex alternation of labels, factored as a character trie.
+
+    Labels sharing a prefix share its test, so a scan costs about the same
+    with 50 names or 5,000; a longer label is tried before its prefix, so
+    the longest name wins.
+
+    >>> rx = re.compile(trie_pattern(["Convention against Torture", "Convention"]))
+    >>> rx.match("Convention against\nTorture").group(0)
+    'Convention against\nTorture'
+    """
+    end = ""
     trie: dict[str, dict] = {}
-    end = "\0"
-    for phrase in phrases:
+    for label in labels:
         node = trie
-        for word in phrase.split():
-            node = node.setdefault(word, {})
+        for unit in _label_units(label):
+            node = node.setdefault(unit, {})
         node[end] = {}
 
     def build(node: dict[str, dict]) -> str:
-        # A word that ends a phrase and also continues one: "word(?:\s+rest)?".
-        alts = []
-        for word, child in sorted(node.items()):
-            if word == end:
-                continue
-            rest = {k: v for k, v in child.items() if k != end}
-            token = _token_pattern(word)
-            if rest:
-                alts.append(f"{token}(?:\\s+{build(rest)})" + ("?" if end in child else ""))
-            else:
-                alts.append(token)
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        alts = [unit + build(child) for unit, child in sorted(node.items()) if unit != end]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end in node else body
 
     return build(trie)
 
@@ -119,50 +135,82 @@ class Catalogue:
     source: str = ""
     _by_label: dict[str, str] = field(default_factory=dict, repr=False)
     _by_abbreviation: dict[str, str] = field(default_factory=dict, repr=False)
-    _labels_by_norm: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _by_unts: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _by_adoption: dict[str, tuple[tuple[str | None, str], ...]] = field(default_factory=dict, repr=False)
-    name_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
-    abbreviation_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
+    name_res: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
+    heads: frozenset[str] = frozenset()
+    _lower_needles: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_instruments(cls, instruments: Iterable[Instrument], source: str = "") -> Catalogue:
         """Index a set of instruments (the loader and the tests use this)."""
         table = {i.key: i for i in instruments}
         by_label: dict[str, str] = {}
-        labels_by_norm: dict[str, list[str]] = {}
         by_abbr: dict[str, str] = {}
         by_unts: dict[tuple[int, int], list[str]] = {}
         by_adoption: dict[str, list[tuple[str | None, str]]] = {}
         for inst in table.values():
             for label in inst.labels:
                 by_label.setdefault(normalise_label(label), inst.key)
-                labels_by_norm.setdefault(normalise_label(label), []).append(label)
             for abbr in inst.abbreviations:
                 by_abbr.setdefault(abbr, inst.key)
             if inst.unts_volume and inst.unts_number:
                 by_unts.setdefault((inst.unts_volume, inst.unts_number), []).append(inst.key)
             if inst.adopted_by:
                 by_adoption.setdefault(inst.adopted_by, []).append((inst.adopted_pinpoint, inst.key))
-        phrases = sorted(by_label)
-        name_re = re.compile(
-            r"(?<![\w\-])(?:" + trie_pattern(phrases) + r")(?![A-Za-z\-])", re.IGNORECASE
-        ) if phrases else re.compile(r"(?!)")
-        abbr_re = re.compile(
-            r"(?<![\w/\-.])(?:" + "|".join(re.escape(a) for a in sorted(by_abbr, key=len, reverse=True))
-            + r")(?![\w/\-]|\s+(?:Committee|Sub-?[Cc]ommittee|Working))"
-        ) if by_abbr else re.compile(r"(?!)")
+        # Two patterns: names that open on a capital (most), and names that
+        # open in lower case ("draft articles on ...") with their
+        # capitalised form added to the first. A pattern whose every branch
+        # opens on a literal letter lets the regex engine skip ahead fast.
+        # The same pass finds the abbreviations and the head nouns of the
+        # catalogue's instrument types ("Convention", "Covenants",
+        # "Optional Protocol"), which anaphora resolve.
+        labels = {" ".join(label.split()) for inst in table.values() for label in inst.labels}
+        heads = {i.head for i in table.values()}
+        heads |= {h + "s" for h in heads if not h.endswith("s")} | {"Optional Protocol", "Optional Protocols"}
+        upper = sorted({lb[0].upper() + lb[1:] for lb in labels} | set(by_abbr) | heads)
+        lower = sorted(lb for lb in labels if lb[0].islower())
+        name_res = tuple(
+            re.compile("(?:" + trie_pattern(group) + r")(?![A-Za-z\-])") for group in (upper, lower) if group
+        )
+        lower_needles = tuple(sorted({" ".join(lb.split()[:2]) for lb in lower}))
         return cls(
             instruments=table,
             source=source,
             _by_label=by_label,
             _by_abbreviation=by_abbr,
-            _labels_by_norm={k: tuple(v) for k, v in labels_by_norm.items()},
             _by_unts={k: tuple(v) for k, v in by_unts.items()},
             _by_adoption={k: tuple(v) for k, v in by_adoption.items()},
-            name_re=name_re,
-            abbreviation_re=abbr_re,
+            name_res=name_res,
+            heads=frozenset(heads),
+            _lower_needles=lower_needles,
         )
+
+    def scan(self, text: str) -> Iterator[tuple[int, int, str | None, str]]:
+        """Names, abbreviations and type heads in ``text``, in one pass.
+
+        Yields ``(start, end, key, what)``: ``what`` is "name" or
+        "abbreviation" (``key`` is the instrument's), or "head" for a bare
+        type noun such as "Convention" (``key`` is None: anaphora decide).
+        """
+        patterns = self.name_res[:1]
+        if len(self.name_res) > 1 and any(n in text for n in self._lower_needles):
+            patterns = self.name_res
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                start, end = m.start(), m.end()
+                if start and (text[start - 1].isalnum() or text[start - 1] in "-/._"):
+                    continue
+                matched = m.group(0)
+                if matched in self.heads:
+                    yield start, end, None, "head"
+                elif matched in self._by_abbreviation:
+                    if not ABBREVIATION_AFTER_RE.match(text, end):
+                        yield start, end, self._by_abbreviation[matched], "abbreviation"
+                else:
+                    key = self._by_label.get(normalise_label(matched))
+                    if key:
+                        yield start, end, key, "name"
 
     def __len__(self) -> int:
         return len(self.instruments)
@@ -177,22 +225,6 @@ class Catalogue:
     def by_label(self, text: str) -> str | None:
         """The key whose name (any label) is ``text``."""
         return self._by_label.get(normalise_label(text))
-
-    def case_fits(self, text: str) -> bool:
-        """True when ``text`` is capitalised as some label it matches.
-
-        Names match case-insensitively (OCR and headings write them in
-        capitals), but a capitalised word of the label must be capitalised
-        in running text: "definition of aggression" is a topic, "Definition
-        of Aggression" the instrument.
-        """
-        words = text.split()
-        if text.upper() == text:
-            return True
-        for label in self._labels_by_norm.get(normalise_label(text), ()):
-            if all(not lw[:1].isupper() or tw[:1].isupper() for lw, tw in zip(label.split(), words, strict=False)):
-                return True
-        return False
 
     def by_abbreviation(self, text: str) -> str | None:
         """The key of a safe abbreviation."""

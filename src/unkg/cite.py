@@ -45,9 +45,25 @@ class Context:
     blocked: list[tuple[int, int]]
     _blocked_starts: list[int] = field(default_factory=list)
 
+    _paragraph_starts: list[int] = field(default_factory=list)
+
     def __post_init__(self) -> None:
         self.blocked.sort()
         self._blocked_starts = [s for s, _ in self.blocked]
+        self._paragraph_starts = [p.start for p in self.doc.paragraphs]
+
+    def paragraph_at(self, pos: int) -> Paragraph | None:
+        """The innermost paragraph (or footnote) holding ``pos``."""
+        paragraphs = self.doc.paragraphs
+        i = bisect.bisect_right(self._paragraph_starts, pos)
+        while i > 0:
+            p = paragraphs[i - 1]
+            if p.start <= pos < p.end:
+                return p
+            i -= 1
+            if p.end <= pos and not p.label.startswith("fn"):
+                break
+        return None
 
     @property
     def text(self) -> str:
@@ -76,7 +92,7 @@ SYMBOL_PINPOINT_RE = re.compile(
 
 def find_symbols(ctx: Context) -> list[Found]:
     out = []
-    for sm in g.parse_symbols(ctx.text):
+    for sm in ctx.doc.symbols if ctx.doc.symbols is not None else g.parse_symbols(ctx.text):
         if ctx.is_blocked(sm.start, sm.end):
             continue
         pin = SYMBOL_PINPOINT_RE.match(ctx.text, sm.end)
@@ -186,20 +202,20 @@ def find_resolutions(ctx: Context) -> list[Found]:
     text = ctx.text
     out: list[Found] = []
     seen: set[int] = set()
-    for anchor in g.ACT_ANCHOR_RE.finditer(text):
-        if anchor.group("foreign"):
+    for anchor in g.find_act_anchors(text):
+        if anchor.foreign:
             continue
-        act = "resolution" if anchor.group("act").lower().startswith("resolution") else "decision"
-        word = anchor.group("organ")
+        act = anchor.act
+        word = anchor.organ
         if word in ("its", "this"):
             # "by the General Assembly in its resolution 60/251": "its" is the
             # organ just named, not necessarily the document's own.
             named = None
-            for named in ORGAN_NAME_RE.finditer(text, max(0, anchor.start() - 90), anchor.start()):
+            for named in ORGAN_NAME_RE.finditer(text, max(0, anchor.start - 90), anchor.start):
                 pass
-            if named and not re.search(r"[.;]\s", text[named.end():anchor.start()]):
+            if named and not re.search(r"[.;]\s", text[named.end():anchor.start]):
                 word = named.group(0)
-        pos = anchor.end()
+        pos = anchor.end
         first = True
         loose_ok = True
         while True:
@@ -219,7 +235,7 @@ def find_resolutions(ctx: Context) -> list[Found]:
             target, pin = _item_target(m, item_word, act, ctx.doc, text)
             extra_pin = tail.group("pin")
             pinpoint = ", ".join(p for p in (pin, " ".join(extra_pin.split()).lstrip(", ") if extra_pin else None) if p) or None
-            start = anchor.start() if first else m.start()
+            start = anchor.start if first else m.start()
             if target and not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):
                 out.append(Found(target, g.symbol_kind(target), start, m.end(), pinpoint=pinpoint))
             first = False
@@ -252,7 +268,9 @@ FOLLOWING_SYMBOL_RE = re.compile(r"[^.()]{0,80}\((?:[^()]{0,20})?(?:A|E|S)/")
 
 
 def find_official_records(ctx: Context) -> list[Found]:
-    out = []
+    out: list[Found] = []
+    if "Official" not in ctx.text:
+        return out
     for m in g.OFFICIAL_RECORDS_RE.finditer(ctx.text):
         if FOLLOWING_SYMBOL_RE.match(ctx.text, m.end()):
             continue
@@ -278,8 +296,10 @@ LAST_SERIES_RE = re.compile(r"(United\s+Nations|League\s+of\s+Nations),\s+Treaty
 
 
 def find_treaty_series(ctx: Context) -> list[Found]:
-    out = []
+    out: list[Found] = []
     text = ctx.text
+    if "Treaty Series" not in text and "Treaty\nSeries" not in text:
+        return out
     for m in g.UNTS_RE.finditer(text):
         series = m.group("series")
         if series.lower().startswith("ibid"):
@@ -304,7 +324,9 @@ IBID_ANNEX_RE = re.compile(r"\b[Ii]bid\.,?\s+(?P<pin>annex\s+[IVX]{1,5})\b")
 
 
 def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
-    out = []
+    out: list[Found] = []
+    if "bid" not in ctx.text:
+        return out
     resolutions = sorted((f for f in earlier if f.kind == "resolution"), key=lambda f: f.start)
     starts = [f.start for f in resolutions]
     for m in IBID_ANNEX_RE.finditer(ctx.text):
@@ -321,24 +343,23 @@ def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
 
 # --------------------------------------------------------------------------
 # Instruments by name, abbreviation, anaphor, ILO number.
-ANAPHOR_RE = re.compile(
-    r"\b(?:the|this|that|said)\s+(?P<head>Convention|Covenant|Charter|Declaration|Protocol|Statute|Agenda|Compact)"
-    r"(?!\s+(?:on|against|for|of|relating|to|concerning|No\.|between|among)\b)(?![\w\-])"
-)
-OPTIONAL_PROTOCOL_RE = re.compile(
-    r"\b(?:the\s+)?Optional\s+Protocol\s+thereto\b|\b(?:its|the)\s+Optional\s+Protocol(?!\s+(?:to|on|of|thereto)\b)(?![\w\-])"
-)
-COVENANTS_RE = re.compile(
-    r"\b(?:the\s+(?:two\s+)?|both\s+)(?:International\s+)?Covenants(?:\s+on\s+Human\s+Rights)?\b|\bInternational\s+Covenants\s+on\s+Human\s+Rights\b"
-)
+#
+# One pass of the catalogue's pattern finds names, abbreviations and the
+# bare head nouns ("Convention", "Covenants", "Optional Protocol"); the
+# rules below decide what a head refers to, and say nothing when the text
+# leaves it open.
+ANAPHOR_BEFORE_RE = re.compile(r"(?<![\w\-])(?:[Tt]he|[Tt]his|[Tt]hat|said|its|their)\s+(?:(?:two|both|said|first|second)\s+)?\Z")
+NAME_CONTINUES_RE = re.compile(r"\s+(?:on|against|for|of|relating|to|concerning|No\.|between|among|adopted)\b")
+THERETO_RE = re.compile(r"\s+thereto\b")
+PROTOCOL_WORD_RE = re.compile(r"rotocols?\b")  # "[Pp]rotocols?", found by its literal tail
 ILO_RE = re.compile(
-    r"\b(?:ILO|International\s+Labour\s+(?:Organization|Organisation|Office))(?:'s|\u2019s)?\s+"
+    r"(?:ILO|International\s+Labour\s+(?:Organization|Organisation|Office))(?:'s|\u2019s)?\s+"
     r"(?P<what>Conventions?|Recommendations?)\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
 )
 ILO_BARE_RE = re.compile(
-    r"\b(?:its\s+accompanying\s+|accompanying\s+)?(?P<what>Convention|Recommendation)s?\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
+    r"(?P<what>Convention|Recommendation)s?\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
 )
-ILO_TITLE_RE = re.compile(r"\b(?P<what>Convention|Recommendation),\s+(?:19|20)\d\d\s+\(No\.\s?(?P<nums>\d{1,3})\)")
+ILO_TITLE_RE = re.compile(r"(?P<what>Convention|Recommendation),\s+(?:19|20)\d\d\s+\(No\.\s?(?P<nums>\d{1,3})\)")
 ILO_CONTEXT_RE = re.compile(r"\bILO\b|International\s+Labour\s+(?:Organization|Organisation|Office|Conference)")
 
 
@@ -346,109 +367,128 @@ def _ilo_key(what: str, number: str) -> str:
     return f"ILO-{'C' if what.lower().startswith('convention') else 'R'}{int(number)}"
 
 
-def find_instruments(ctx: Context) -> list[Found]:
-    text, cat = ctx.text, ctx.catalogue
-    named: list[Found] = []
-    for m in cat.name_re.finditer(text):
-        key = cat.by_label(m.group(0))
-        if key and cat.case_fits(m.group(0)) and not ctx.is_blocked(m.start(), m.end()):
-            named.append(Found(key, "instrument", m.start(), m.end()))
-    for m in cat.abbreviation_re.finditer(text):
-        key = cat.by_abbreviation(m.group(0))
-        if key and not ctx.is_blocked(m.start(), m.end()):
-            named.append(Found(key, "instrument", m.start(), m.end()))
-    for m in COVENANTS_RE.finditer(text):
-        for key in ("ICCPR", "ICESCR"):
-            if key in cat:
-                named.append(Found(key, "instrument", m.start(), m.end(), via="the Covenants"))
-    taken = sorted((f.start, f.end) for f in named)
+def _ilo(ctx: Context, taken: list[tuple[int, int]]) -> list[Found]:
+    """ILO conventions and recommendations by number: 'ILO Convention No. 143',
+    'its accompanying Recommendation No. 151' (in a paragraph that names the
+    ILO), 'Domestic Workers Convention, 2011 (No. 189)'."""
+    text = ctx.text
+    out: list[Found] = []
+    if "No." not in text:
+        return out
+    has_ilo = "ILO" in text or "Labour" in text
     for regex, needs_context in ((ILO_RE, False), (ILO_TITLE_RE, False), (ILO_BARE_RE, True)):
+        if regex is not ILO_TITLE_RE and not has_ilo:
+            continue
         for m in regex.finditer(text):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue
             if any(s <= m.start() < e for s, e in taken):
                 continue
             if needs_context:
-                para = _paragraph_span(ctx.doc, m.start())
-                if not ILO_CONTEXT_RE.search(text, para[0], para[1]):
+                lo, hi = _paragraph_span(ctx, m.start())
+                if not ILO_CONTEXT_RE.search(text, lo, hi):
                     continue
             for num in re.findall(r"\d{1,3}", m.group("nums")):
-                named.append(Found(_ilo_key(m.group("what"), num), "instrument", m.start(), m.end()))
+                out.append(Found(_ilo_key(m.group("what"), num), "instrument", m.start(), m.end()))
             taken.append((m.start(), m.end()))
+    return out
+
+
+def find_instruments(ctx: Context) -> list[Found]:
+    text, cat = ctx.text, ctx.catalogue
+    named: list[Found] = []
+    heads: list[tuple[int, int, str]] = []
+    for start, end, key, what in cat.scan(text):
+        if ctx.is_blocked(start, end):
+            continue
+        if key is None:
+            heads.append((start, end, text[start:end]))
+        else:
+            named.append(Found(key, "instrument", start, end))
+    named.extend(_ilo(ctx, [(f.start, f.end) for f in named]))
     named.sort(key=lambda f: f.start)
-    return named + _anaphora(ctx, named)
+    return named + _anaphora(ctx, named, heads)
 
 
-def _paragraph_span(doc: Document, pos: int) -> tuple[int, int]:
-    para = _paragraph_at(doc.paragraphs, pos)
-    return (para.start, para.end) if para else (0, len(doc.text))
+def _paragraph_span(ctx: Context, pos: int) -> tuple[int, int]:
+    para = ctx.paragraph_at(pos)
+    return (para.start, para.end) if para else (0, len(ctx.text))
 
 
-def _paragraph_at(paragraphs: Sequence[Paragraph], pos: int) -> Paragraph | None:
-    starts = [p.start for p in paragraphs]
-    i = bisect.bisect_right(starts, pos)
-    while i > 0:
-        p = paragraphs[i - 1]
-        if p.start <= pos < p.end:
-            return p
-        i -= 1
-        if paragraphs[i].end <= pos and not p.label.startswith("fn"):
-            break
-    return None
+def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]]) -> list[Found]:
+    """What bare heads refer to, where the paragraph makes it unambiguous.
 
-
-def _anaphora(ctx: Context, named: list[Found]) -> list[Found]:
-    """'the Convention' after one named convention in the same paragraph;
-    'the Optional Protocol thereto'; protocols named by their subject."""
+    - "the Convention" (Covenant, Declaration ...): the one instrument of that
+      type named earlier in the same paragraph; "the Charter" with no other
+      charter named is the Charter of the United Nations.
+    - "the Covenants", "both Covenants": the two International Covenants.
+    - "the Optional Protocol thereto", "its Optional Protocol": the single
+      optional protocol of the instrument named just before.
+    - "its additional protocols against the smuggling of migrants and
+      trafficking in persons": protocols of a treaty named in the paragraph,
+      told apart by the subject the catalogue records for each.
+    """
     text, cat = ctx.text, ctx.catalogue
     out: list[Found] = []
-    spans = [(f.start, f.end) for f in named]
-
-    def inside_name(pos: int) -> bool:
-        return any(s <= pos < e for s, e in spans)
 
     def before_in_paragraph(pos: int) -> list[Found]:
-        lo, hi = _paragraph_span(ctx.doc, pos)
-        return [f for f in named + out if lo <= f.start < pos and f.kind == "instrument"]
+        lo, _ = _paragraph_span(ctx, pos)
+        return [f for f in (*named, *out) if lo <= f.start < pos]
 
-    for m in ANAPHOR_RE.finditer(text):
-        if inside_name(m.start("head")) or ctx.is_blocked(m.start(), m.end()):
+    for start, end, head in heads:
+        determiner = ANAPHOR_BEFORE_RE.search(text, max(0, start - 16), start)
+        if head in ("Covenants",) and (determiner or text[max(0, start - 14):start].endswith("International ")):
+            for key in ("ICCPR", "ICESCR"):
+                if key in cat:
+                    out.append(Found(key, "instrument", start, end, via="the Covenants"))
             continue
-        head = m.group("head").lower()
-        candidates = []
-        for f in before_in_paragraph(m.start()):
+        if head.startswith("Optional Protocol"):
+            thereto = THERETO_RE.match(text, end)
+            if not (thereto or (determiner and not NAME_CONTINUES_RE.match(text, end))):
+                continue
+            previous = before_in_paragraph(start)
+            if not previous or head.endswith("s"):
+                continue
+            parent = previous[-1].target
+            protocols = [p for p in cat.protocols_of(parent) if "optional" in p.name.lower()]
+            if len(protocols) == 1:
+                out.append(Found(protocols[0].key, "instrument", start, thereto.end() if thereto else end,
+                                 via=f"optional protocol of {parent}"))
+            continue
+        if not determiner or NAME_CONTINUES_RE.match(text, end) or head.endswith("s"):
+            continue
+        kind = head.lower()
+        candidates: list[str] = []
+        for f in before_in_paragraph(start):
             inst = cat.get(f.target)
-            if inst and inst.type == head and f.target not in candidates:
+            if inst and inst.type == kind and f.target not in candidates:
                 candidates.append(f.target)
         if len(candidates) == 1:
-            out.append(Found(candidates[0], "instrument", m.start("head") - 4, m.end(), via="anaphor"))
-        elif not candidates and head == "charter" and "UN-CHARTER" in cat:
-            out.append(Found("UN-CHARTER", "instrument", m.start("head") - 4, m.end(), via="anaphor: the Charter"))
-    for m in OPTIONAL_PROTOCOL_RE.finditer(text):
-        if inside_name(m.start()):
+            out.append(Found(candidates[0], "instrument", start, end, via="anaphor"))
+        elif not candidates and kind == "charter" and "UN-CHARTER" in cat:
+            out.append(Found("UN-CHARTER", "instrument", start, end, via="anaphor: the Charter"))
+
+    with_protocols = {f.target for f in named if cat.protocols_of(f.target)}
+    if not with_protocols:
+        return out
+    spans = [(f.start, f.end) for f in named]
+    for m in PROTOCOL_WORD_RE.finditer(text):
+        word_start = m.start() - 1
+        if word_start < 0 or text[word_start] not in "Pp" or (word_start and text[word_start - 1].isalpha()):
             continue
-        previous = before_in_paragraph(m.start())
-        if not previous:
+        if any(s <= word_start < e for s, e in spans):
             continue
-        parent = previous[-1].target
-        protocols = [p for p in cat.protocols_of(parent) if "optional" in p.name.lower()]
-        if len(protocols) == 1:
-            out.append(Found(protocols[0].key, "instrument", m.start(), m.end(), via=f"optional protocol of {parent}"))
-    # "its additional protocols against the smuggling of migrants and
-    # trafficking in persons": protocols of a treaty named in the paragraph,
-    # told apart by the subject the catalogue records for each.
-    for m in re.finditer(r"\b[Pp]rotocols?\b", text):
-        if inside_name(m.start()):
-            continue
-        parents = {f.target for f in before_in_paragraph(m.start())}
+        parents = {f.target for f in before_in_paragraph(word_start)} & with_protocols
         window = text[m.end():m.end() + 160]
         stop = re.search(r"[.;]\s", window)
         window = window[:stop.start()] if stop else window
-        for parent in parents:
+        for parent in sorted(parents):
             for proto in cat.protocols_of(parent):
                 for subject in proto.subjects:
                     sm = re.search(r"\b" + r"\s+".join(map(re.escape, subject.split())) + r"\b", window, re.IGNORECASE)
-                    if sm and not inside_name(m.end() + sm.start()):
-                        out.append(Found(proto.key, "instrument", m.end() + sm.start(), m.end() + sm.end(),
-                                         via=f"protocol of {parent}"))
+                    at = m.end() + sm.start() if sm else -1
+                    if sm and not any(s <= at < e for s, e in spans):
+                        out.append(Found(proto.key, "instrument", at, m.end() + sm.end(), via=f"protocol of {parent}"))
     return out
 
 
@@ -472,6 +512,8 @@ def find_bracketed_resolutions(ctx: Context) -> list[Found]:
 
 def find_council_statements(ctx: Context) -> list[Found]:
     out = []
+    if "PRST" not in ctx.text:
+        return out
     for m in HRC_PRST_RE.finditer(ctx.text):
         context = ctx.text[max(0, m.start() - 200):m.start()]
         if ctx.doc.organ == g.HRC or "Human Rights Council" in context:
@@ -583,7 +625,7 @@ def cite(doc: Document, catalogue: Catalogue,
         if idx in absorbed:
             continue
         fn = _footnote_of(doc, f.start)
-        para = _paragraph_at(doc.paragraphs, f.start)
+        para = ctx.paragraph_at(f.start)
         if fn:
             paragraph = fn.anchor or f"fn{fn.number}"
             function = fn.anchor_verb or "cites"

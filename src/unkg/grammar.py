@@ -75,11 +75,20 @@ SEGMENT = r"(?:\d{1,5}|E?S-\d{1,3}|[A-Z][A-Za-z]{0,11}(?:\.\d{1,4})?)"
 # or the Roman session of an old GA/ECOSOC one ("A/RES/217(III)").
 SYMBOL_BRACKET = rf"(?:[ \u00a0]?\((?P<bracket>(?:19|20)\d\d|{ROMAN})\))"
 
-SYMBOL = (
-    rf"(?<![\w/.\-])(?P<symbol>{PREFIX}(?:/{SEGMENT}){{1,10}}){SYMBOL_BRACKET}?"
-    r"(?![\w/])"
-)
+# No look-behind at the start: a pattern that opens on a character class
+# lets the regex engine skip ahead fast; the character before a match is
+# checked in Python instead (``symbol_starts_at``).
+SYMBOL = rf"(?P<symbol>{PREFIX}(?:/{SEGMENT}){{1,10}}){SYMBOL_BRACKET}?(?![\w/])"
 SYMBOL_RE = re.compile(SYMBOL)
+_NOT_BEFORE_SYMBOL = frozenset("/.-_")
+
+
+def symbol_starts_at(text: str, start: int) -> bool:
+    """True when a symbol may begin at ``start`` (not glued to a word or path)."""
+    if start == 0:
+        return True
+    ch = text[start - 1]
+    return not (ch.isalnum() or ch in _NOT_BEFORE_SYMBOL)
 
 # What may follow a symbol and still belong to it: "and Corr.1",
 # ", Add.1 and 2", "and Add.1 to 4", "-3" after "Add.2".
@@ -210,6 +219,8 @@ def parse_symbols(text: str) -> list[SymbolMatch]:
     """
     found = []
     for m in SYMBOL_RE.finditer(text):
+        if not symbol_starts_at(text, m.start()):
+            continue
         sm = match_symbol_at(text, m)
         if sm:
             found.append(sm)
@@ -309,9 +320,52 @@ DATED_NUMBER = r"(?P<dnum>\d{1,4})(?=\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d
 ITEM = rf"(?:{SC_NUMBER}|{ROMAN_NUMBER}|{YEAR_NUMBER}|{SESSION_NUMBER}|{DATED_NUMBER})(?![\w/])"
 ITEM_RE = re.compile(ITEM)
 
-ACT_ANCHOR_RE = re.compile(
-    rf"(?:\b{FOREIGN}\s+{QUALIFIER})?(?:\b{ORGAN}\s+{QUALIFIER})?\b{ACT_WORD}\s+(?:No\.\s?|Nos\.\s?)?(?={ITEM})"
+# "resolution(s)"/"decision(s)" are found by literal scans (fast), then the
+# rest of the anchor is matched forwards and the organ backwards.
+ACT_LITERALS = {"esolution": "Rr", "ecision": "Dd", "ESOLUTION": "R", "ECISION": "D"}
+ACT_TAIL_RE = re.compile(rf"[sS]?\s+(?:No\.\s?|Nos\.\s?)?(?={ITEM})")
+ORGAN_BEFORE_RE = re.compile(
+    rf"(?<![\w\-])(?:{FOREIGN}\s+{QUALIFIER}|{ORGAN}\s+{QUALIFIER}|{QUALIFIER})\Z"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ActAnchor:
+    """'Commission on Human Rights resolution ' before a list of numbers."""
+
+    start: int  # where the organ (or the act word) begins
+    end: int  # where the first item begins
+    act: str  # "resolution" or "decision"
+    organ: str | None  # the organ word as written, or None
+    foreign: bool  # the organ is not a UN organ ("World Health Assembly")
+
+
+def find_act_anchors(text: str) -> list[ActAnchor]:
+    """Every 'resolution(s)'/'decision(s)' followed by a number, with its organ."""
+    anchors = []
+    for literal, initials in ACT_LITERALS.items():
+        if literal not in text:
+            continue
+        pos = text.find(literal)
+        while pos >= 0:
+            word_start = pos - 1
+            if word_start >= 0 and text[word_start] in initials and (
+                word_start == 0 or not text[word_start - 1].isalnum()
+            ):
+                tail = ACT_TAIL_RE.match(text, pos + len(literal))
+                if tail:
+                    organ = ORGAN_BEFORE_RE.search(text, max(0, word_start - 160), word_start)
+                    start = organ.start() if organ and organ.group(0).strip() else word_start
+                    anchors.append(ActAnchor(
+                        start=start,
+                        end=tail.end(),
+                        act="resolution" if literal.lower().startswith("es") else "decision",
+                        organ=organ.group("organ") if organ else None,
+                        foreign=bool(organ and organ.group("foreign")),
+                    ))
+            pos = text.find(literal, pos + 1)
+    anchors.sort(key=lambda a: a.start)
+    return anchors
 
 # What may stand between two items of one list: a date, a pinpoint, a
 # separator. "resolutions 55/92 of 4 December 2000 and 56/170 of ...".

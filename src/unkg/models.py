@@ -95,6 +95,7 @@ class Document:
     footnotes: tuple[Footnote, ...]
     markers: tuple[Marker, ...]
     furniture: tuple[tuple[int, int], ...]
+    symbols: tuple[Any, ...] | None = None  # grammar.SymbolMatch of every symbol written out
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property

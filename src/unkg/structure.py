@@ -20,7 +20,9 @@ from unkg.models import Document, Footnote, Marker, Paragraph, Source
 # --------------------------------------------------------------------------
 # Page furniture.
 ODS_TAG_RE = re.compile(r"<<ODS [A-Z ]{1,20}\d?>>[^<\n]{0,200}?<<ODS [A-Z ]{1,20}\d?>>|<<ODS [A-Z ]{1,20}\d?>>|\[DU\d{1,3}\]")
-JOB_NUMBER_RE = re.compile(r"(?<![\w/-])(?:GE\.)?\d{2}-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
+# Found by its hyphen (a literal the engine finds fast); the two digits
+# before it are checked in Python (``_job_number_at``).
+JOB_NUMBER_RE = re.compile(r"-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
 BARCODE_RE = re.compile(r"\*\d{7,9}\*|[\ue000-\uf8ff]{3,}")
 PAGE_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$")
 SEPARATOR_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:_{5,}|-{5,}|\*{3,})[ \t]*$")
@@ -51,6 +53,19 @@ ORGAN_BY_NAME = {
 }
 
 
+def _job_number_at(text: str, hyphen: int) -> int | None:
+    """Start of the job number whose hyphen is at ``hyphen`` ("06-50433",
+    "GE.10-12049"), or None when the digits are part of something else."""
+    start = hyphen - 2
+    if start < 0 or not text[start:hyphen].isdigit():
+        return None
+    if start >= 3 and text[start - 3:start] == "GE.":
+        return start - 3
+    if start and (text[start - 1].isalnum() or text[start - 1] in "/-."):
+        return None
+    return start
+
+
 def organ_of_symbol(symbol: str | None) -> str | None:
     """The organ a document belongs to, from its own symbol."""
     if not symbol:
@@ -77,8 +92,11 @@ def _organ_key(name: str) -> str | None:
     return ORGAN_BY_NAME.get(name)
 
 
-def find_own_symbol(text: str) -> tuple[str | None, list[tuple[int, int]]]:
-    """The document's own symbol and the spans where it names itself."""
+def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tuple[str | None, list[tuple[int, int]]]:
+    """The document's own symbol and the spans where it names itself.
+
+    ``symbols`` are the symbol matches of ``text`` when already found.
+    """
     spans: list[tuple[int, int]] = []
     m = ODS_SYMBOL_RE.search(text)
     if m:
@@ -125,7 +143,7 @@ def find_own_symbol(text: str) -> tuple[str | None, list[tuple[int, int]]]:
     # symbol block of the first page) or repeated alone on lines.
     lines = Counter()
     first: str | None = None
-    for sm in g.parse_symbols(text):
+    for sm in g.parse_symbols(text) if symbols is None else symbols:
         line_start = text.rfind("\n", 0, sm.start) + 1
         line_end = text.find("\n", sm.end)
         line_end = len(text) if line_end < 0 else line_end
@@ -241,7 +259,7 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 # --------------------------------------------------------------------------
 # Paragraphs.
 NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
-INLINE_NUMBERED_RE = re.compile(r"(?<=[\w.;:!?”\")] )(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
+INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 CUE_LINE_RE = re.compile(
     r"(?m)^[ \t]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
@@ -274,6 +292,8 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
     if long_lines:
         expected = None
         for m in INLINE_NUMBERED_RE.finditer(text, begin, end):
+            if m.start() < 2 or text[m.start() - 1] != " " or text[m.start() - 2].isdigit():
+                continue
             n = int(m.group("num"))
             if expected is None or n == expected:
                 starts.setdefault(m.start(), _Start(m.start(), n))
@@ -286,10 +306,11 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
 NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
-MARKER_RE = re.compile(
-    r"(?<=[A-Za-z\)\]’”\",;:.])(?P<num>\d{1,3})(?=[\s,.;:)\]]|$)"
-    r"|(?<=[A-Za-z\)\]’”\",;:.] )(?P<snum>\d{1,3})(?=[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z])"
-)
+MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
+# The character before a glued marker ("Rights,2"), and before a spaced one
+# ("Development, 1 including", "in 2005. 20 In his view").
+_GLUED_BEFORE = frozenset("’”\",;:.)]")
+SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z]")
 NOT_MARKER_BEFORE_RE = re.compile(
     r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/])\s?$"
 )
@@ -310,10 +331,12 @@ def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_
         i = bisect.bisect_right(stops, pos)
         return stops[i] if i < len(stops) else len(text)
 
-    for m in SEPARATOR_LINE_RE.finditer(text):
-        zones.append(_Zone(m.end(), zone_end(m.end())))
-    for m in NOTES_HEADING_RE.finditer(text):
-        zones.append(_Zone(m.end(), zone_end(m.end())))
+    if "___" in text or "---" in text or "***" in text:
+        for m in SEPARATOR_LINE_RE.finditer(text):
+            zones.append(_Zone(m.end(), zone_end(m.end())))
+    if "otes" in text:
+        for m in NOTES_HEADING_RE.finditer(text):
+            zones.append(_Zone(m.end(), zone_end(m.end())))
     for m in INLINE_SEPARATOR_RE.finditer(text):
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
@@ -345,21 +368,25 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     return out
 
 
+TRAILING_NOTE_RE = re.compile(r"(?m)^(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
+
+
 def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
     """Footnotes written as lines "1 See ...", "2 Resolution ..." in a run.
 
     The run must number from 1 (or continue) consecutively and hold at least
     two notes; text between the notes belongs to the note before.
     """
-    lines = [(int(m.group("num")), m.start()) for m in
-             re.finditer(r"(?m)^(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)", text[begin:])]
+    if not (text.startswith(("1 ", "1\t")) or "\n1 " in text or "\n1\t" in text):
+        return []
+    lines = [(int(m.group("num")), m.start()) for m in TRAILING_NOTE_RE.finditer(text, begin)]
     best: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
     for n, s in lines:
         if run and n == run[-1][0] + 1:
-            run.append((n, s + begin))
+            run.append((n, s))
         else:
-            run = [(n, s + begin)] if n == 1 else []
+            run = [(n, s)] if n == 1 else []
         if len(run) > len(best):
             best = list(run)
     if len(best) < 2:
@@ -378,10 +405,18 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
 def parse(source: Source) -> Document:
     """The structure of one text."""
     text = source.text
-    symbol, self_spans = find_own_symbol(text)
+    symbols = g.parse_symbols(text)
+    symbol, self_spans = find_own_symbol(text, symbols)
     furniture: list[tuple[int, int]] = list(self_spans)
-    for pattern in (ODS_TAG_RE, JOB_NUMBER_RE, BARCODE_RE, SEPARATOR_LINE_RE):
-        furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    # Each pattern runs only where a literal it needs occurs (a fast test).
+    for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("",)),
+                             (SEPARATOR_LINE_RE, ("___", "---", "***"))):
+        if any(n in text for n in needles):
+            furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    for m in JOB_NUMBER_RE.finditer(text):
+        start = _job_number_at(text, m.start())
+        if start is not None:
+            furniture.append((start, m.end()))
     zone_stops = [span for span in furniture if span not in self_spans]
     furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
     opening = OPENING_RE.search(text)
@@ -415,14 +450,24 @@ def parse(source: Source) -> Document:
     if notes:
         last_first: dict[int, int] = {}
         for m in MARKER_RE.finditer(text):
-            num = m.group("num") or m.group("snum")
+            num = m.group(0)
+            start = m.start()
+            if not start or num.startswith("0") or text[start - 1].isdigit():
+                continue
+            before = text[start - 1]
+            if before.isalpha() or before in _GLUED_BEFORE:
+                spaced = False
+            elif before == " " and start > 1 and (text[start - 2].isalpha() or text[start - 2] in _GLUED_BEFORE):
+                if not SPACED_AFTER_RE.match(text, m.end()):
+                    continue
+                spaced = True
+            else:
+                continue
             n = int(num)
-            start = m.start("num") if m.group("num") else m.start("snum")
-            if n not in notes or in_notes(start) or num.startswith("0") or in_furniture(start):
+            if n not in notes or in_notes(start) or in_furniture(start):
                 continue
             if NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
                 continue
-            spaced = m.group("snum") is not None
             if spaced and n in last_first:
                 continue
             if n not in last_first and any(k < n and k not in last_first for k in notes if k >= min(notes)) and spaced:
@@ -497,4 +542,5 @@ def parse(source: Source) -> Document:
         footnotes=tuple(footnotes),
         markers=tuple(markers),
         furniture=tuple(sorted(furniture)),
+        symbols=tuple(symbols),
     )

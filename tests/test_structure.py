@@ -1,0 +1,92 @@
+"""Document structure: own symbol, paragraphs, verbs, footnotes, markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SAMPLE
+from unkg.models import Source
+from unkg.read import read
+from unkg.structure import opening_verb, parse
+
+
+def doc(text: str):  # noqa: ANN201 - a Document
+    return parse(Source("t.txt", text, "0" * 64))
+
+
+OWN_SYMBOL_ROWS = [
+    ("A/58/275\nV. Conclusions and recommendations\n74. The economic contribution", "A/58/275"),  # running head
+    ("A/65/222 Ensuring that all migrants, regardless of their status", "A/65/222"),  # flattened page head
+    ("<<ODS DOC SYMBOL1>>A/RES/61/165<<ODS DOC SYMBOL1>>\n", "A/RES/61/165"),  # word-processor tag
+    ("Resolution 1755 (2007)\nAdopted by the Security Council at its 5670th meeting, on\n30 April 2007\n",
+     "S/RES/1755(2007)"),  # SC heading
+    ("Resolution 1812 (208)\nAdopted by the Security Council at its 5882nd meeting, on\n30 April 2008\n",
+     "S/RES/1812(2008)"),  # the source's own typo: the year comes from the adoption date
+    ("The full text of resolution  1919 (2010) reads as follows:\n", "S/RES/1919(2010)"),  # press release
+    ("Decision adopted by the Human Rights Council*\n 14/105 \nOutcome of the Universal Periodic Review\n",
+     "A/HRC/DEC/14/105"),  # HRC decision heading, number on its own line
+    ("Resolution adopted by the General Assembly on 19 December 2006\n"
+     "[on the report of the Third Committee (A/61/443/Add.2 and Corr.1)]\n61/165.\tProtection of migrants\n",
+     "A/RES/61/165"),  # GA heading; the committee report is not the document
+    ("United Nations A/HRC/DEC/14/105\nGeneral Assembly Distr.: General\n", "A/HRC/DEC/14/105"),  # masthead
+    ("Mr. PADILLA NERVO said that the fourth session of the General Assembly", None),  # a speech has none
+    ("See the report (A/61/324) of the Special Rapporteur.", None),  # a cited symbol is not the document's
+]
+
+
+@pytest.mark.parametrize(("text", "symbol"), OWN_SYMBOL_ROWS, ids=[r[0][:30] for r in OWN_SYMBOL_ROWS])
+def test_own_symbol(text: str, symbol: str | None) -> None:
+    """The document's own symbol comes from its heading, tags or running heads."""
+    assert doc(text).symbol == symbol
+
+
+VERB_ROWS = [
+    ("Recalling all its previous resolutions", "recalls"),
+    ("Reaffirming also that everyone has the right", "reaffirms"),
+    ("Takes note with interest of the interim report", "takes note of"),
+    ("Calls upon States that have not done so", "calls upon"),
+    ("Strongly condemns the manifestations", "condemns"),
+    ("Further reaffirm the 2016 political declaration", "reaffirms"),
+    ("Bearing in mind that policies", "bears in mind"),
+    ("Deeply concerned about", "expresses concern"),
+    ("The Special Rapporteur recommends increased international assistance", "recommends"),
+    ("Ensuring that all migrants", None),
+]
+
+
+@pytest.mark.parametrize(("text", "verb"), VERB_ROWS, ids=[r[0][:25] for r in VERB_ROWS])
+def test_opening_verb(text: str, verb: str | None) -> None:
+    """A paragraph's opening verb, normalised, is its citations' function."""
+    assert opening_verb(text, 0, len(text)) == verb
+
+
+def test_resolution_paragraphs_and_footnotes() -> None:
+    """A/RES/61/165: preambular pp1..pp12, operative op1..op15, footnotes fn1..fn13 linked to markers."""
+    d = parse(read(SAMPLE / "A_RES_61_165.txt"))
+    labels = [p.label for p in d.paragraphs]
+    assert [x for x in labels if x.startswith("pp")] == [f"pp{i}" for i in range(1, 13)]
+    assert [x for x in labels if x.startswith("op")] == [f"op{i}" for i in range(1, 16)]
+    assert [f.number for f in d.footnotes] == list(range(1, 14))
+    anchors = {f.number: f.anchor for f in d.footnotes}
+    assert anchors[1] == "pp1" and anchors[2] == "pp2" and anchors[8] == "pp4" and anchors[9] == "op2"
+    assert anchors[13] == "op5"
+
+
+def test_report_notes_and_numbered_paragraphs() -> None:
+    """A/59/377: paragraphs 63-65 by number, 'Notes' holds footnotes 1-5."""
+    d = parse(read(SAMPLE / "A_59_377_page19.txt"))
+    assert [p.label for p in d.paragraphs if p.label.isdigit()] == ["63", "64", "65"]
+    assert [f.number for f in d.footnotes] == [1, 2, 3, 4, 5]
+
+
+def test_flattened_page_with_inline_paragraphs() -> None:
+    """A/65/222 flattened to one line: paragraphs 68-72 inline, footnote 20 after the separator."""
+    d = parse(read(SAMPLE / "A_65_222_recommendations.txt"))
+    assert [p.label for p in d.paragraphs if p.label.isdigit()] == ["68", "69", "70", "71", "72"]
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(20, "68")]
+
+
+def test_page_numbers_are_not_footnotes() -> None:
+    """A closing page number ('22') is furniture, not a footnote."""
+    d = parse(read(SAMPLE / "A_58_275_conclusions.txt"))
+    assert d.footnotes == ()
