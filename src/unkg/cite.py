@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from unkg import grammar as g
-from unkg.catalogue import Catalogue
+from unkg.catalogue import Catalogue, trie_pattern
 from unkg.models import Citation, Document, Footnote, Paragraph
 from unkg.structure import VERBS
 
@@ -325,7 +325,7 @@ IBID_ANNEX_RE = re.compile(r"\b[Ii]bid\.,?\s+(?P<pin>annex\s+[IVX]{1,5})\b")
 
 def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
     out: list[Found] = []
-    if "bid" not in ctx.text:
+    if "bid.," not in ctx.text:
         return out
     resolutions = sorted((f for f in earlier if f.kind == "resolution"), key=lambda f: f.start)
     starts = [f.start for f in resolutions]
@@ -530,14 +530,20 @@ FINDERS: tuple[Callable[[Context], list[Found]], ...] = (
 
 # --------------------------------------------------------------------------
 # Functions from the words around a citation.
+CUE_PHRASES = (
+    "recalls recalling reaffirms reaffirming welcomes welcoming notes noting endorses endorsing reiterates "
+    "reiterating urges urging requests requesting encourages encouraging invites inviting recommends recommending "
+    "acknowledges acknowledging recognizes recognizing recognises recognising emphasizes emphasizing stresses "
+    "stressing underlines underlining commends commending condemns condemning decides deciding adopts adopting "
+    "affirms affirming see"
+).split() + [
+    "takes note", "taking note", "bearing in mind", "bears in mind", "calls upon", "calls on", "guided by",
+    "pursuant to", "in accordance with", "in conformity with", "as requested in",
+]
+# Written lower case or capitalised; a trie of literals scans fast. The
+# character before a cue is checked in Python (no letter may precede it).
 LOCAL_CUE_RE = re.compile(
-    r"\b(?P<cue>recalls|recalling|reaffirms|reaffirming|welcomes|welcoming|takes\s+note|taking\s+note|notes|noting"
-    r"|bearing\s+in\s+mind|bears\s+in\s+mind|endorses|endorsing|reiterates|reiterating|urges|urging|calls\s+upon|calls\s+on"
-    r"|requests|requesting|encourages|encouraging|invites|inviting|recommends|recommending|acknowledges|acknowledging"
-    r"|recognizes|recognizing|recognises|recognising|emphasizes|emphasizing|stresses|stressing|underlines|underlining"
-    r"|commends|commending|condemns|condemning|decides|deciding|adopts|adopting|affirms|affirming|guided\s+by"
-    r"|pursuant\s+to|in\s+accordance\s+with|in\s+conformity\s+with|as\s+requested\s+in|see)\b",
-    re.IGNORECASE,
+    "(?P<cue>" + trie_pattern(sorted({p for c in CUE_PHRASES for p in (c, c[0].upper() + c[1:])})) + r")\b"
 )
 RATIFICATION_RE = re.compile(
     r"\bratif|\baccede|\baccession|\bbecome\s+part(?:y|ies)|\badhere\s+to|\badherence|\bsigning\s+and\b", re.IGNORECASE
@@ -549,31 +555,63 @@ CUE_FUNCTIONS = {
 SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-Z“\"(])|[.;]\s*\n")
 
 
-def function_at(text: str, para: Paragraph | None, start: int) -> str:
-    """The characterisation of a citation at ``start``."""
-    lo = para.start if para else max(0, start - 600)
-    window_start = max(lo, start - 600)
-    sentence = None
-    for sentence in SENTENCE_START_RE.finditer(text, window_start, start):
-        pass
-    s0 = sentence.end() if sentence else window_start
-    cue = None
-    for cue in LOCAL_CUE_RE.finditer(text, s0, start):
-        pass
-    if cue:
-        word = " ".join(cue.group("cue").lower().split())
-        function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
-        if word.startswith(("taking note", "takes note")):
-            function = "takes note of"
-    elif para and para.verb:
-        function = para.verb
-    else:
-        function = "cites"
-    if function in {"calls upon", "urges", "encourages", "invites", "requests", "recommends", "appeals", "cites"}:
-        clause = text[s0:start]
-        if RATIFICATION_RE.search(clause):
+class FunctionFinder:
+    """The characterisation of citations from the words before them.
+
+    The nearest cue verb before a citation in its sentence wins ("and
+    recalling also ... resolution 2005/47" recalls); else the paragraph's
+    opening verb; else "cites". A call to sign, ratify or accede turns
+    calls, urges and requests into "urges ratification of". Cues and
+    sentence ends are found once per paragraph.
+    """
+
+    WINDOW = 600
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._cache: dict[tuple[int, int], tuple[list[int], list[int], list[re.Match[str]]]] = {}
+
+    def _marks(self, lo: int, hi: int) -> tuple[list[int], list[int], list[re.Match[str]]]:
+        key = (lo, hi)
+        if key not in self._cache:
+            sentences = [m.end() for m in SENTENCE_START_RE.finditer(self.text, lo, hi)]
+            cues = [m for m in LOCAL_CUE_RE.finditer(self.text, lo, hi)
+                    if not (m.start() and self.text[m.start() - 1].isalpha())]
+            self._cache[key] = (sentences, [m.end() for m in cues], cues)
+        return self._cache[key]
+
+    def __call__(self, para: Paragraph | None, start: int) -> str:
+        text = self.text
+        if para and para.end - para.start < 20_000:
+            lo = para.start
+            sentences, cue_ends, cues = self._marks(para.start, para.end)
+        else:
+            lo = max(para.start if para else 0, start - self.WINDOW)
+            sentences, cue_ends, cues = self._marks(lo, start)
+        i = bisect.bisect_right(sentences, start)
+        s0 = max(lo, sentences[i - 1]) if i else lo
+        j = bisect.bisect_right(cue_ends, start)
+        cue = cues[j - 1] if j and cues[j - 1].start() >= s0 else None
+        if cue:
+            word = " ".join(cue.group("cue").lower().split())
+            function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
+            if word.startswith(("taking note", "takes note")):
+                function = "takes note of"
+        elif para and para.verb:
+            function = para.verb
+        else:
+            function = "cites"
+        if function in RATIFYING and RATIFICATION_RE.search(text, s0, start):
             function = "urges ratification of"
-    return function
+        return function
+
+
+RATIFYING = frozenset({"calls upon", "urges", "encourages", "invites", "requests", "recommends", "appeals", "cites"})
+
+
+def function_at(text: str, para: Paragraph | None, start: int) -> str:
+    """The characterisation of a citation at ``start`` (see FunctionFinder)."""
+    return FunctionFinder(text)(para, start)
 
 
 # --------------------------------------------------------------------------
@@ -620,6 +658,7 @@ def cite(doc: Document, catalogue: Catalogue,
                 label = other.via if same and other.via else other.target + (f", {other.pinpoint}" if other.pinpoint else "")
                 via.setdefault(idx, f"footnote {fn.number}: {label}")
 
+    functions = FunctionFinder(text)
     citations: dict[tuple[str, int, int], Citation] = {}
     for idx, f in enumerate(found):
         if idx in absorbed:
@@ -633,10 +672,10 @@ def cite(doc: Document, catalogue: Catalogue,
                 anchor_para = next((p for p in doc.paragraphs if p.label == fn.anchor), None)
                 marker = next((mk for mk in doc.markers if mk.number == fn.number), None)
                 if anchor_para and marker:
-                    function = function_at(text, anchor_para, marker.start)
+                    function = functions(anchor_para, marker.start)
         else:
             paragraph = para.label if para else None
-            function = function_at(text, para, f.start)
+            function = functions(para, f.start)
         key = (f.target, f.start, f.end)
         if key in citations:
             continue

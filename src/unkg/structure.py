@@ -23,7 +23,7 @@ ODS_TAG_RE = re.compile(r"<<ODS [A-Z ]{1,20}\d?>>[^<\n]{0,200}?<<ODS [A-Z ]{1,20
 # Found by its hyphen (a literal the engine finds fast); the two digits
 # before it are checked in Python (``_job_number_at``).
 JOB_NUMBER_RE = re.compile(r"-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
-BARCODE_RE = re.compile(r"\*\d{7,9}\*|[\ue000-\uf8ff]{3,}")
+BARCODE_RE = re.compile(r"\*\d{7,9}\*")  # "*1816895*" (the glyph form in a private-use font holds no citation)
 PAGE_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$")
 SEPARATOR_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:_{5,}|-{5,}|\*{3,})[ \t]*$")
 ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC SYMBOL1>>")
@@ -44,9 +44,20 @@ ADOPTED_BY_RE = re.compile(
 )
 ACT_NUMBER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<num>(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4})(?:\.[ \t]+\S|[ \t]*$)")
 MASTHEAD_RE = re.compile(rf"United\s+Nations[ \t]+{g.SYMBOL}[ \t]*(?:\n|$)")
+# "The General Assembly," alone on its line opens a resolution's text.
+# Literal-first; the start of the line is checked in ``find_opening``.
 OPENING_RE = re.compile(
-    r"(?m)^[ \t“\"]*The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission[\w ,]{0,80}?)\s*,?[ \t]*$"
+    r"(?m)The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission[\w ,]{0,80}?)\s*,?[ \t]*$"
 )
+
+
+def find_opening(text: str) -> re.Match[str] | None:
+    """The line that opens a resolution's text, if there is one."""
+    for m in OPENING_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not text[line_start:m.start()].strip(" \t\f“\""):
+            return m
+    return None
 ORGAN_BY_NAME = {
     "general assembly": g.GA, "security council": g.SC, "human rights council": g.HRC,
     "economic and social council": g.ECOSOC, "commission on human rights": g.CHR,
@@ -166,7 +177,7 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
 
 
 def _organ_in(text: str) -> str | None:
-    m = OPENING_RE.search(text)
+    m = find_opening(text)
     if m:
         return _organ_key(m.group("organ"))
     for name, organ in ORGAN_BY_NAME.items():
@@ -260,6 +271,7 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 # Paragraphs.
 NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
+LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 CUE_LINE_RE = re.compile(
     r"(?m)^[ \t]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
@@ -288,7 +300,14 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
             continue
         starts[m.start()] = _Start(m.start(), n)
         expected = n + 1
-    long_lines = any(len(line) > 2000 for line in text[begin:end].split("\n", 50)[:50])
+    first_break = text.find("\n", begin, min(end, begin + 2001))
+    long_lines = end - begin > 2000 and first_break < 0
+    # Text written one paragraph a line (no blank lines, long lines): each
+    # line is a paragraph. Measured on the first lines of the region.
+    sample = text[begin:min(end, begin + 20_000)]
+    if sample.count("\n") >= 2 and "\n\n" not in sample and len(sample) / (sample.count("\n") + 1) > 250:
+        for m in LINE_START_RE.finditer(text, begin, end):
+            starts.setdefault(m.start(), _Start(m.start(), None))
     if long_lines:
         expected = None
         for m in INLINE_NUMBERED_RE.finditer(text, begin, end):
@@ -334,10 +353,10 @@ def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_
     if "___" in text or "---" in text or "***" in text:
         for m in SEPARATOR_LINE_RE.finditer(text):
             zones.append(_Zone(m.end(), zone_end(m.end())))
-    if "otes" in text:
+    if "Notes" in text or "NOTES" in text:
         for m in NOTES_HEADING_RE.finditer(text):
             zones.append(_Zone(m.end(), zone_end(m.end())))
-    for m in INLINE_SEPARATOR_RE.finditer(text):
+    for m in INLINE_SEPARATOR_RE.finditer(text) if "_____" in text else ():
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         if line_end - m.end() > 2 and not SEPARATOR_LINE_RE.match(text, text.rfind("\n", 0, m.start()) + 1):
@@ -409,7 +428,7 @@ def parse(source: Source) -> Document:
     symbol, self_spans = find_own_symbol(text, symbols)
     furniture: list[tuple[int, int]] = list(self_spans)
     # Each pattern runs only where a literal it needs occurs (a fast test).
-    for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("",)),
+    for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("*",)),
                              (SEPARATOR_LINE_RE, ("___", "---", "***"))):
         if any(n in text for n in needles):
             furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
@@ -418,8 +437,7 @@ def parse(source: Source) -> Document:
         if start is not None:
             furniture.append((start, m.end()))
     zone_stops = [span for span in furniture if span not in self_spans]
-    furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
-    opening = OPENING_RE.search(text)
+    opening = find_opening(text)
     organ = organ_of_symbol(symbol) or (_organ_key(opening.group("organ")) if opening else None)
     if organ is None:
         adopted = ADOPTED_SC_RE.search(text[:3000])
@@ -448,6 +466,9 @@ def parse(source: Source) -> Document:
         return any(s <= pos < e for s, e in furniture_starts[max(0, i - 6):i])
 
     if notes:
+        # Page numbers on lines of their own are not markers either.
+        furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
+        furniture_starts = sorted(furniture)
         last_first: dict[int, int] = {}
         for m in MARKER_RE.finditer(text):
             num = m.group(0)
