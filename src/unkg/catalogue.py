@@ -106,8 +106,8 @@ def trie_pattern(labels: Iterable[str]) -> str:
     the longest name wins.
 
     >>> rx = re.compile(trie_pattern(["Convention against Torture", "Convention"]))
-    >>> rx.match("Convention against\nTorture").group(0)
-    'Convention against\nTorture'
+    >>> rx.match("Convention against\\nTorture").group(0)
+    'Convention against\\nTorture'
     """
     end = ""
     trie: dict[str, dict] = {}

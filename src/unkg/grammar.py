@@ -323,9 +323,9 @@ ITEM_RE = re.compile(ITEM)
 # "resolution(s)"/"decision(s)" are found by literal scans (fast), then the
 # rest of the anchor is matched forwards and the organ backwards.
 ACT_LITERALS = {"esolution": "Rr", "ecision": "Dd", "ESOLUTION": "R", "ECISION": "D"}
-ACT_TAIL_RE = re.compile(rf"[sS]?\s+(?:No\.\s?|Nos\.\s?)?(?={ITEM})")
+ACT_TAIL_RE = re.compile(rf"[sS]?\s{{1,40}}(?:No\.\s?|Nos\.\s?)?(?={ITEM})")
 ORGAN_BEFORE_RE = re.compile(
-    rf"(?<![\w\-])(?:{FOREIGN}\s+{QUALIFIER}|{ORGAN}\s+{QUALIFIER}|{QUALIFIER})\Z"
+    rf"(?<![\w\-])(?:{FOREIGN}\s{{1,40}}{QUALIFIER}|{ORGAN}\s{{1,40}}{QUALIFIER}|{QUALIFIER})\Z"
 )
 
 

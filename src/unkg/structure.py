@@ -114,19 +114,19 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         found = g.parse_symbols(m.group("sym"))
         if found:
             return found[0].targets[0], spans
-    m = MASTHEAD_RE.search(text)
+    m = MASTHEAD_RE.search(text) if "United" in text else None
     if m:
         found = g.match_symbol_at(text, m)
         if found:
             return found.targets[0], spans
     head = text[:4000]
-    m = PRESS_RELEASE_RE.search(head)
+    m = PRESS_RELEASE_RE.search(head) if "as follows" in head else None
     if m:
         symbol = _act_symbol(m.group("what"), m.group("item"), _organ_in(head))
         if symbol:
             spans.append((m.start(), m.end()))
             return symbol, spans
-    m = SC_HEADING_RE.search(head)
+    m = SC_HEADING_RE.search(head) if "esolution" in head else None
     if m:
         year = m.group("year")
         if not (len(year) == 4 and 1945 < int(year) < 2100):
@@ -135,7 +135,7 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         if year:
             spans.append((m.start(), m.end()))
             return f"S/RES/{m.group('num')}({year})", spans
-    m = ADOPTED_BY_RE.search(head)
+    m = ADOPTED_BY_RE.search(head) if "adopted by" in head else None
     if m:
         number = ACT_NUMBER_LINE_RE.search(text, m.end(), m.end() + 1500)
         organ = _organ_key(m.group("organ"))
@@ -344,7 +344,7 @@ class _Zone:
 def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_Zone]:
     """Spans of text that hold footnotes: after a separator, after "Notes"."""
     zones: list[_Zone] = []
-    stops = sorted({s for s, _ in furniture_lines} | {m.start() for m in re.finditer("\f", text)})
+    stops = sorted({s for s, _ in furniture_lines} | ({m.start() for m in re.finditer("\f", text)} if "\f" in text else set()))
 
     def zone_end(pos: int) -> int:
         i = bisect.bisect_right(stops, pos)
