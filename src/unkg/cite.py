@@ -394,17 +394,53 @@ def _ilo(ctx: Context, taken: list[tuple[int, int]]) -> list[Found]:
     return out
 
 
+# A name inside the name of a body is not a citation: "Conference of the
+# Parties to the United Nations Framework Convention on Climate Change",
+# "Ad Hoc Committee on the Drafting of an International Convention against
+# ...", "Comprehensive Nuclear-Test-Ban Treaty Organization".
+BODY_BEFORE_RE = re.compile(
+    r"(?:Committee|Conference|Meeting|Commission|Secretariat|Working\s+Group|Board|Assembly)"
+    r"\s+(?:of\s+(?:the\s+)?(?:States\s+)?Parties\s+to|on\s+the\s+(?:Drafting|Elaboration|Negotiation|Preparation)\s+of"
+    r"|for\s+the\s+(?:Drafting|Elaboration|Negotiation|Preparation)\s+of)\s+(?:the\s+|an?\s+)?\Z"
+)
+BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
+YEAR_RE = re.compile(r"(?<!\d)(?:19[4-9]\d|20\d\d)(?!\d)")
+
+
+def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
+    """True when an instrument was adopted after every year the text mentions.
+
+    A 1973 speech that names "the Paris Agreement" means another agreement
+    than the one of 2015: a document cannot cite a later instrument, and a
+    text that mentions no year from the instrument's on predates it. Texts
+    that mention fewer than three years say too little to judge.
+    """
+    if not issued:
+        return False
+    if "max" not in cache:
+        years = [int(y) for y in YEAR_RE.findall(ctx.text)]
+        cache["max"] = max(years) if len(years) >= 3 else 9999
+    return int(issued[:4]) > cache["max"]
+
+
 def find_instruments(ctx: Context) -> list[Found]:
     text, cat = ctx.text, ctx.catalogue
     named: list[Found] = []
     heads: list[tuple[int, int, str]] = []
+    years: dict[str, int] = {}
     for start, end, key, what in cat.scan(text):
         if ctx.is_blocked(start, end):
             continue
         if key is None:
             heads.append((start, end, text[start:end]))
-        else:
-            named.append(Found(key, "instrument", start, end))
+            continue
+        if what == "name" and (BODY_BEFORE_RE.search(text, max(0, start - 80), start)
+                               or BODY_AFTER_RE.match(text, end)):
+            continue
+        instrument = cat.get(key)
+        if instrument and _later_than_text(ctx, instrument.issued, years):
+            continue
+        named.append(Found(key, "instrument", start, end))
     named.extend(_ilo(ctx, [(f.start, f.end) for f in named]))
     named.sort(key=lambda f: f.start)
     return named + _anaphora(ctx, named, heads)

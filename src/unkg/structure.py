@@ -271,6 +271,7 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 # Paragraphs.
 NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
+SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 CUE_LINE_RE = re.compile(
@@ -305,9 +306,20 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
     # Text written one paragraph a line (no blank lines, long lines): each
     # line is a paragraph. Measured on the first lines of the region.
     sample = text[begin:min(end, begin + 20_000)]
-    if sample.count("\n") >= 2 and "\n\n" not in sample and len(sample) / (sample.count("\n") + 1) > 250:
-        for m in LINE_START_RE.finditer(text, begin, end):
-            starts.setdefault(m.start(), _Start(m.start(), None))
+    breaks = sample.count("\n")
+    if breaks >= 2 and "\n\n" not in sample:
+        if len(sample) / (breaks + 1) > 250:
+            for m in LINE_START_RE.finditer(text, begin, end):
+                starts.setdefault(m.start(), _Start(m.start(), None))
+        else:
+            # Hard-wrapped text without blank lines: a line that ends a
+            # sentence well short of the usual width ends its paragraph.
+            lengths = sorted(len(line) for line in sample.split("\n"))
+            width = lengths[len(lengths) * 3 // 4]
+            for m in SHORT_LINE_END_RE.finditer(text, begin, end):
+                line_start = text.rfind("\n", begin, m.start()) + 1
+                if m.start() - line_start < 0.8 * width:
+                    starts.setdefault(m.end(), _Start(m.end(), None))
     if long_lines:
         expected = None
         for m in INLINE_NUMBERED_RE.finditer(text, begin, end):
