@@ -132,3 +132,27 @@ def test_html_is_read_as_text(tmp_path: Path) -> None:
                     encoding="utf-8")
     result = extract(path)
     assert [c.target for c in result.citations] == ["A/RES/60/169", "CRC"]
+
+
+@pytest.mark.slow
+def test_hundred_megabyte_file_is_read_whole(tmp_path: Path) -> None:
+    """A 100 MB text is extracted entirely (not refused, not truncated)."""
+    from tests.conftest import SAMPLE
+
+    one = (SAMPLE / "A_RES_61_165.txt").read_text(encoding="utf-8")
+    copies = -(-100 * 1024 * 1024 // len(one.encode("utf-8")))
+    path = tmp_path / "big.txt"
+    with path.open("w", encoding="utf-8") as fh:
+        for _ in range(copies):
+            fh.write(one)
+    assert path.stat().st_size >= 100 * 1024 * 1024
+    result = extract(path)
+    assert result.errors == ()
+    assert sum(c.target == "A/RES/60/169" for c in result.citations) == copies
+
+
+def test_ten_megabyte_line(tmp_path: Path) -> None:
+    """A single 10 MB line is read and its citations found."""
+    path = tmp_path / "line.txt"
+    path.write_text(("x" * 5_000_000) + " " + SENTENCE + " " + ("y" * 5_000_000), encoding="utf-8")
+    assert [c.target for c in extract(path).citations] == ["A/RES/60/169", "CRC"]

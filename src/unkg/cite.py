@@ -467,16 +467,25 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
     text, cat = ctx.text, ctx.catalogue
     out: list[Found] = []
 
+    named_starts = [f.start for f in named]  # named is sorted by start
+    out_starts: list[int] = []  # heads are visited in text order, so out stays sorted too
+
     def before_in_paragraph(pos: int) -> list[Found]:
         lo, _ = _paragraph_span(ctx, pos)
-        return [f for f in (*named, *out) if lo <= f.start < pos]
+        mine = named[bisect.bisect_left(named_starts, lo):bisect.bisect_left(named_starts, pos)]
+        theirs = out[bisect.bisect_left(out_starts, lo):bisect.bisect_left(out_starts, pos)]
+        return sorted((*mine, *theirs), key=lambda f: f.start)
+
+    def add(found: Found) -> None:
+        out.append(found)
+        out_starts.append(found.start)
 
     for start, end, head in heads:
         determiner = ANAPHOR_BEFORE_RE.search(text, max(0, start - 16), start)
         if head in ("Covenants",) and (determiner or text[max(0, start - 14):start].endswith("International ")):
             for key in ("ICCPR", "ICESCR"):
                 if key in cat:
-                    out.append(Found(key, "instrument", start, end, via="the Covenants"))
+                    add(Found(key, "instrument", start, end, via="the Covenants"))
             continue
         if head.startswith("Optional Protocol"):
             thereto = THERETO_RE.match(text, end)
@@ -488,7 +497,7 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
             parent = previous[-1].target
             protocols = [p for p in cat.protocols_of(parent) if "optional" in p.name.lower()]
             if len(protocols) == 1:
-                out.append(Found(protocols[0].key, "instrument", start, thereto.end() if thereto else end,
+                add(Found(protocols[0].key, "instrument", start, thereto.end() if thereto else end,
                                  via=f"optional protocol of {parent}"))
             continue
         if not determiner or NAME_CONTINUES_RE.match(text, end) or head.endswith("s"):
@@ -500,19 +509,19 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
             if inst and inst.type == kind and f.target not in candidates:
                 candidates.append(f.target)
         if len(candidates) == 1:
-            out.append(Found(candidates[0], "instrument", start, end, via="anaphor"))
+            add(Found(candidates[0], "instrument", start, end, via="anaphor"))
         elif not candidates and kind == "charter" and "UN-CHARTER" in cat:
-            out.append(Found("UN-CHARTER", "instrument", start, end, via="anaphor: the Charter"))
+            add(Found("UN-CHARTER", "instrument", start, end, via="anaphor: the Charter"))
 
     with_protocols = {f.target for f in named if cat.protocols_of(f.target)}
     if not with_protocols:
         return out
-    spans = [(f.start, f.end) for f in named]
+    names = SpanIndex([(f.start, f.end) for f in named])
     for m in PROTOCOL_WORD_RE.finditer(text):
         word_start = m.start() - 1
         if word_start < 0 or text[word_start] not in "Pp" or (word_start and text[word_start - 1].isalpha()):
             continue
-        if any(s <= word_start < e for s, e in spans):
+        if names.covers(word_start):
             continue
         parents = {f.target for f in before_in_paragraph(word_start)} & with_protocols
         window = text[m.end():m.end() + 160]
@@ -523,7 +532,7 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
                 for subject in proto.subjects:
                     sm = re.search(r"\b" + r"\s+".join(map(re.escape, subject.split())) + r"\b", window, re.IGNORECASE)
                     at = m.end() + sm.start() if sm else -1
-                    if sm and not any(s <= at < e for s, e in spans):
+                    if sm and not names.covers(at):
                         out.append(Found(proto.key, "instrument", at, m.end() + sm.end(), via=f"protocol of {parent}"))
     return out
 
@@ -652,11 +661,22 @@ def function_at(text: str, para: Paragraph | None, start: int) -> str:
 
 # --------------------------------------------------------------------------
 # Footnotes: markers, absorption of identifying entries, paragraph of record.
-def _footnote_of(doc: Document, pos: int) -> Footnote | None:
-    for fn in doc.footnotes:
-        if fn.start <= pos < fn.end:
-            return fn
-    return None
+class SpanIndex:
+    """Which of a set of (start, end) spans holds a position, in O(log n)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.reach: list[int] = []  # the furthest end among spans[0..i]
+        furthest = -1
+        for _, e in self.spans:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def covers(self, pos: int) -> bool:
+        """True when some span has start <= pos < end."""
+        i = bisect.bisect_right(self.starts, pos)
+        return bool(i) and self.reach[i - 1] > pos
 
 
 def cite(doc: Document, catalogue: Catalogue,
@@ -669,14 +689,30 @@ def cite(doc: Document, catalogue: Catalogue,
         found.extend(finder(ctx))
     found.extend(find_ibid_annexes(ctx, found))
 
-    # Link named instruments to the footnote their marker calls.
+    # Which footnote each finding stands in (footnotes do not overlap).
+    notes = sorted(doc.footnotes, key=lambda fn: fn.start)
+    note_starts = [fn.start for fn in notes]
+
+    def footnote_of(pos: int) -> Footnote | None:
+        i = bisect.bisect_right(note_starts, pos)
+        return notes[i - 1] if i and pos < notes[i - 1].end else None
+
+    home = [footnote_of(f.start) for f in found]
+    in_note: dict[int, list[int]] = {}
+    for idx, fn in enumerate(home):
+        if fn:
+            in_note.setdefault(fn.number, []).append(idx)
+
+    # Link named instruments to the footnote their marker calls; a footnote
+    # entry that only identifies that instrument (its Treaty Series number,
+    # its adopting resolution) is absorbed as the citation's "via".
     marker_at = {mk.start: mk for mk in doc.markers}
     marker_starts = sorted(marker_at)
     footnotes = {fn.number: fn for fn in doc.footnotes}
     absorbed: set[int] = set()
     via: dict[int, str] = {}
     for idx, f in enumerate(found):
-        if f.kind != "instrument" or _footnote_of(doc, f.start):
+        if f.kind != "instrument" or home[idx]:
             continue
         i = bisect.bisect_left(marker_starts, f.end)
         if i >= len(marker_starts) or not re.fullmatch(r"[\s,;.:\u201d\u2019\")]{0,3}", text[f.end:marker_starts[i]]):
@@ -684,9 +720,8 @@ def cite(doc: Document, catalogue: Catalogue,
         fn = footnotes.get(marker_at[marker_starts[i]].number)
         if not fn:
             continue
-        for j, other in enumerate(found):
-            if not (fn.start <= other.start < fn.end):
-                continue
+        for j in in_note.get(fn.number, ()):
+            other = found[j]
             same = other.target == f.target and other.absorbable
             adopting = other.kind == "resolution" and f.target in catalogue.adopted_by(other.target, other.pinpoint)
             if same or adopting:
@@ -696,19 +731,23 @@ def cite(doc: Document, catalogue: Catalogue,
 
     functions = FunctionFinder(text)
     citations: dict[tuple[str, int, int], Citation] = {}
+    first_marker: dict[int, int] = {}
+    for mk in doc.markers:
+        first_marker.setdefault(mk.number, mk.start)
+    paragraph_by_label = {p.label: p for p in doc.paragraphs}
     for idx, f in enumerate(found):
         if idx in absorbed:
             continue
-        fn = _footnote_of(doc, f.start)
+        fn = home[idx]
         para = ctx.paragraph_at(f.start)
         if fn:
             paragraph = fn.anchor or f"fn{fn.number}"
             function = fn.anchor_verb or "cites"
             if fn.anchor:
-                anchor_para = next((p for p in doc.paragraphs if p.label == fn.anchor), None)
-                marker = next((mk for mk in doc.markers if mk.number == fn.number), None)
-                if anchor_para and marker:
-                    function = functions(anchor_para, marker.start)
+                anchor_para = paragraph_by_label.get(fn.anchor)
+                marker_pos = first_marker.get(fn.number)
+                if anchor_para and marker_pos is not None:
+                    function = functions(anchor_para, marker_pos)
         else:
             paragraph = para.label if para else None
             function = functions(para, f.start)

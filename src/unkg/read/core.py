@@ -14,7 +14,7 @@ from unkg.read.html import read_html
 from unkg.read.pdf import read_pdf
 from unkg.read.text import decode_text
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # far above any UN document's text
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # far above any UN document; a larger input is refused, named
 
 
 def sniff(data: bytes) -> str:
