@@ -173,7 +173,9 @@ class Catalogue:
         name_res = tuple(
             re.compile("(?:" + trie_pattern(group) + r")(?![A-Za-z\-])") for group in (upper, lower) if group
         )
-        lower_needles = tuple(sorted({" ".join(lb.split()[:2]) for lb in lower}))
+        # A cheap test before the second pattern runs: the longest word of
+        # each lower-case name must occur in the text.
+        lower_needles = tuple(sorted({max(lb.split(), key=len) for lb in lower}))
         return cls(
             instruments=table,
             source=source,

@@ -404,7 +404,7 @@ BODY_BEFORE_RE = re.compile(
     r"|for\s+the\s+(?:Drafting|Elaboration|Negotiation|Preparation)\s+of)\s+(?:the\s+|an?\s+)?\Z"
 )
 BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
-YEAR_RE = re.compile(r"(?<!\d)(?:19[4-9]\d|20\d\d)(?!\d)")
+YEAR_RE = re.compile(r"(?:19[4-9]|20\d)\d(?!\d)")  # the digit before is checked in Python
 
 
 def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
@@ -415,10 +415,11 @@ def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) ->
     text that mentions no year from the instrument's on predates it. Texts
     that mention fewer than three years say too little to judge.
     """
-    if not issued:
-        return False
+    if not issued or issued[:4] <= "1946":
+        return False  # no UN text predates the first session
     if "max" not in cache:
-        years = [int(y) for y in YEAR_RE.findall(ctx.text)]
+        text = ctx.text
+        years = [int(m.group(0)) for m in YEAR_RE.finditer(text) if not (m.start() and text[m.start() - 1].isdigit())]
         cache["max"] = max(years) if len(years) >= 3 else 9999
     return int(issued[:4]) > cache["max"]
 

@@ -272,6 +272,8 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
+NONSPACE_RE = re.compile(r"\S")
+NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?[ \t]+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 CUE_LINE_RE = re.compile(
@@ -279,27 +281,22 @@ CUE_LINE_RE = re.compile(
 )
 
 
-@dataclass(slots=True)
-class _Start:
-    pos: int
-    number: int | None
-
-
-def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list[_Start]:
-    starts = {begin: _Start(begin, None)}
+def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict[int, int | None]:
+    """Where paragraphs begin in [begin, end), with their number if numbered."""
+    starts: dict[int, int | None] = {begin: None}
     for m in BLANK_RE.finditer(text, begin, end):
         if m.end() < end:
-            starts.setdefault(m.end(), _Start(m.end(), None))
+            starts.setdefault(m.end(), None)
     if resolution:
         for m in CUE_LINE_RE.finditer(text, begin, end):
-            starts.setdefault(m.end(), _Start(m.end(), None))
+            starts.setdefault(m.end(), None)
     expected = None
     for m in NUMBERED_LINE_RE.finditer(text, begin, end):
         n = int(m.group("num"))
         has_dot = text[m.end("num"):m.end("num") + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
-        starts[m.start()] = _Start(m.start(), n)
+        starts[m.start()] = n
         expected = n + 1
     first_break = text.find("\n", begin, min(end, begin + 2001))
     long_lines = end - begin > 2000 and first_break < 0
@@ -310,7 +307,7 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
     if breaks >= 2 and "\n\n" not in sample:
         if len(sample) / (breaks + 1) > 250:
             for m in LINE_START_RE.finditer(text, begin, end):
-                starts.setdefault(m.start(), _Start(m.start(), None))
+                starts.setdefault(m.start(), None)
         else:
             # Hard-wrapped text without blank lines: a line that ends a
             # sentence well short of the usual width ends its paragraph.
@@ -319,7 +316,7 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
             for m in SHORT_LINE_END_RE.finditer(text, begin, end):
                 line_start = text.rfind("\n", begin, m.start()) + 1
                 if m.start() - line_start < 0.8 * width:
-                    starts.setdefault(m.end(), _Start(m.end(), None))
+                    starts.setdefault(m.end(), None)
     if long_lines:
         expected = None
         for m in INLINE_NUMBERED_RE.finditer(text, begin, end):
@@ -327,9 +324,9 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> list
                 continue
             n = int(m.group("num"))
             if expected is None or n == expected:
-                starts.setdefault(m.start(), _Start(m.start(), n))
+                starts.setdefault(m.start(), n)
                 expected = n + 1
-    return [starts[k] for k in sorted(starts)]
+    return starts
 
 
 # --------------------------------------------------------------------------
@@ -519,34 +516,37 @@ def parse(source: Source) -> Document:
         cursor = max(cursor, e)
     if cursor < len(text):
         body_regions.append((cursor, len(text)))
-    starts: list[_Start] = []
+    starts: dict[int, int | None] = {}
     for b, e in body_regions:
-        starts.extend(_paragraph_starts(text, b, e, resolution))
-    starts.sort(key=lambda s: s.pos)
+        starts.update(_paragraph_starts(text, b, e, resolution))
+    positions = sorted(starts)
     region_ends = sorted(e for _, e in body_regions)
     paragraphs: list[Paragraph] = []
     pp = unnumbered = 0
     operative_seen = False
     opening_end = opening.end() if opening else -1
-    for i, st in enumerate(starts):
-        end = starts[i + 1].pos if i + 1 < len(starts) else len(text)
-        end = min([end] + [r for r in region_ends if r > st.pos])
-        if not text[st.pos:end].strip():
+    for i, pos in enumerate(positions):
+        number = starts[pos]
+        end = positions[i + 1] if i + 1 < len(positions) else len(text)
+        r = bisect.bisect_right(region_ends, pos)
+        if r < len(region_ends):
+            end = min(end, region_ends[r])
+        if not NONSPACE_RE.search(text, pos, end):
             continue
-        if st.number is not None:
-            label = f"op{st.number}" if resolution and st.pos > opening_end else str(st.number)
+        if number is not None:
+            label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")
-        elif resolution and opening_end <= st.pos and not operative_seen:
+        elif resolution and opening_end <= pos and not operative_seen:
             pp += 1
             label = f"pp{pp}"
         else:
             unnumbered += 1
             label = f"p{unnumbered}"
-        content = st.pos
-        if st.number is not None:
-            num_m = re.match(r"[ \t\f]*[“\"]?\d{1,3}\.?[ \t]+", text[st.pos:st.pos + 12])
-            content = st.pos + (num_m.end() if num_m else 0)
-        paragraphs.append(Paragraph(label, st.pos, end, opening_verb(text, content, end)))
+        content = pos
+        if number is not None:
+            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 12)
+            content = num_m.end() if num_m else pos
+        paragraphs.append(Paragraph(label, pos, end, opening_verb(text, content, end)))
 
     def paragraph_at(pos: int) -> Paragraph | None:
         lo, hi = 0, len(paragraphs)
@@ -558,10 +558,13 @@ def parse(source: Source) -> Document:
                 hi = mid
         return paragraphs[lo - 1] if lo else None
 
+    first_marker: dict[int, Marker] = {}
+    for mk in markers:
+        first_marker.setdefault(mk.number, mk)
     footnotes = []
     for n in sorted(notes):
         s, e = notes[n]
-        first = next((mk for mk in markers if mk.number == n), None)
+        first = first_marker.get(n)
         anchor = paragraph_at(first.start) if first else None
         footnotes.append(Footnote(n, s, e, anchor.label if anchor else None, anchor.verb if anchor else None))
         paragraphs.append(Paragraph(f"fn{n}", s, e, None))
