@@ -59,7 +59,7 @@ def unpack(archive: Path, data: Path) -> Path:
 
 def build_corpus(data: Path, min_mb: float) -> tuple[list[str], int]:
     """Files (shuffled with a fixed seed, repeated if needed) totalling >= ``min_mb``; and their bytes."""
-    files = sorted(p for p in data.rglob("*.txt") if not any(s.startswith(".") for s in p.parts[len(data.parts):]))
+    files = sorted(p for p in data.rglob("*.txt") if not any(s.startswith(".") for s in p.parts[len(data.parts) :]))
     if not files:
         raise SystemExit(f"no .txt files under {data}")
     random.Random(SEED).shuffle(files)
@@ -169,8 +169,13 @@ def measure_peak_rss(paths: list[str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as fh:
         fh.write("\n".join(paths))
     try:
-        out = subprocess.run([sys.executable, __file__, "--child-rss", fh.name],
-                             check=True, capture_output=True, text=True, env=os.environ.copy())
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-rss", fh.name],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+        )
     finally:
         os.unlink(fh.name)
     child = json.loads(out.stdout.strip().splitlines()[-1])
@@ -198,17 +203,24 @@ def report(results: dict) -> None:
     mb = results["corpus_mb"]
     print(f"\ncorpus: {results['files']} files, {mb:.1f} MB, {results['cores']} cores, jobs={results['jobs']}")
     print(f"{'benchmark':<28}{'seconds':>10}{'MB/s':>10}{'MB/s/core':>11}  count")
-    for key, label, cores in (("bare", "bare SYMBOL_RE scan", 1), ("single", "extract_many jobs=1", 1),
-                              ("parallel", f"extract_many jobs={results['jobs']}", results["jobs"])):
+    for key, label, cores in (
+        ("bare", "bare SYMBOL_RE scan", 1),
+        ("single", "extract_many jobs=1", 1),
+        ("parallel", f"extract_many jobs={results['jobs']}", results["jobs"]),
+    ):
         r = results[key]
         print(f"{label:<28}{r['seconds']:>10.2f}{r['mb_s']:>10.2f}{r['mb_s'] / cores:>11.2f}  {r['count']:,}")
     print(f"\nratio extraction(jobs=1) / bare scan: {results['ratio']:.3f} (1/{1 / results['ratio']:.1f})")
-    print(f"parallel speed-up over jobs=1: {results['speedup']:.2f}x on {results['jobs']} processes "
-          f"(this machine's pure-CPU scaling: {results['hardware_scaling']:.2f}x)")
+    print(
+        f"parallel speed-up over jobs=1: {results['speedup']:.2f}x on {results['jobs']} processes "
+        f"(this machine's pure-CPU scaling: {results['hardware_scaling']:.2f}x)"
+    )
     m = results["memory"]
-    print(f"peak RSS, jobs=1 in a fresh process: half corpus {m['half']['peak_mb']:.1f} MB, "
-          f"whole {m['full']['peak_mb']:.1f} MB (growth {m['growth_mb']:+.1f} MB; "
-          f"{m['full']['baseline_mb']:.1f} MB before the first file)")
+    print(
+        f"peak RSS, jobs=1 in a fresh process: half corpus {m['half']['peak_mb']:.1f} MB, "
+        f"whole {m['full']['peak_mb']:.1f} MB (growth {m['growth_mb']:+.1f} MB; "
+        f"{m['full']['baseline_mb']:.1f} MB before the first file)"
+    )
     print("\nfloors:")
     for name, ok in results["floors"].items():
         print(f"  [{'PASS' if ok else 'FAIL'}] {name}")
@@ -225,8 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the all-cores run")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each throughput benchmark; the best counts")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
-    ap.add_argument("--profile", type=float, default=0.0, metavar="MB",
-                    help="cProfile jobs=1 extraction over this many MB and list the top hot spots")
+    ap.add_argument(
+        "--profile",
+        type=float,
+        default=0.0,
+        metavar="MB",
+        help="cProfile jobs=1 extraction over this many MB and list the top hot spots",
+    )
     ap.add_argument("--child-rss", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child_rss:
@@ -235,33 +252,50 @@ def main(argv: list[str] | None = None) -> int:
 
     paths, size = build_corpus(unpack(args.archive, args.data), args.min_mb)
     read_all(paths)
-    results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
-                     "command": " ".join([Path(sys.executable).name, *sys.argv]),
-                     "python": sys.version.split()[0], "cores": os.cpu_count(), "jobs": args.jobs,
-                     "files": len(paths), "corpus_mb": size / 1e6}
-    runs = {"bare": lambda: bare_scan(paths), "single": lambda: run_extraction(paths, 1),
-            "parallel": lambda: run_extraction(paths, args.jobs)}
+    results: dict = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "python": sys.version.split()[0],
+        "cores": os.cpu_count(),
+        "jobs": args.jobs,
+        "files": len(paths),
+        "corpus_mb": size / 1e6,
+    }
+    runs = {
+        "bare": lambda: bare_scan(paths),
+        "single": lambda: run_extraction(paths, 1),
+        "parallel": lambda: run_extraction(paths, args.jobs),
+    }
     for key, run in runs.items():
         print(f"{key}: best of {args.repeat} ...", flush=True)
         timings = [run() for _ in range(args.repeat)]
         seconds, count, other = min(timings)
-        results[key] = {"seconds": seconds, "all_seconds": [round(t[0], 3) for t in timings],
-                        "mb_s": size / 1e6 / seconds, "count": count, ("bytes" if key == "bare" else "errors"): other}
+        results[key] = {
+            "seconds": seconds,
+            "all_seconds": [round(t[0], 3) for t in timings],
+            "mb_s": size / 1e6 / seconds,
+            "count": count,
+            ("bytes" if key == "bare" else "errors"): other,
+        }
     assert results["bare"]["bytes"] == size, "corpus changed while measuring"
     results["ratio"] = results["single"]["mb_s"] / results["bare"]["mb_s"]
     results["speedup"] = results["parallel"]["mb_s"] / results["single"]["mb_s"]
     results["hardware_scaling"] = hardware_scaling(args.jobs)
     print("measuring peak RSS (half, then whole corpus) ...", flush=True)
     half, full = measure_peak_rss(paths[: len(paths) // 2]), measure_peak_rss(paths)
-    results["memory"] = {"half": half, "full": full, "growth_mb": full["peak_mb"] - half["peak_mb"],
-                         "limit_mb": RSS_GROWTH_LIMIT_MB}
+    results["memory"] = {
+        "half": half,
+        "full": full,
+        "growth_mb": full["peak_mb"] - half["peak_mb"],
+        "limit_mb": RSS_GROWTH_LIMIT_MB,
+    }
     results["floors"] = {
         f"jobs=1 >= {FLOOR_MB_PER_CORE:g} MB/s per core": results["single"]["mb_s"] >= FLOOR_MB_PER_CORE,
-        f"jobs={args.jobs} >= {FLOOR_MB_PER_CORE:g} MB/s per core":
-            results["parallel"]["mb_s"] / args.jobs >= FLOOR_MB_PER_CORE,
+        f"jobs={args.jobs} >= {FLOOR_MB_PER_CORE:g} MB/s per core": results["parallel"]["mb_s"] / args.jobs
+        >= FLOOR_MB_PER_CORE,
         f"jobs=1 >= 1/{1 / FLOOR_RATIO:g} of the bare scan": results["ratio"] >= FLOOR_RATIO,
-        f"peak RSS growth half->whole <= {RSS_GROWTH_LIMIT_MB:g} MB":
-            results["memory"]["growth_mb"] <= RSS_GROWTH_LIMIT_MB,
+        f"peak RSS growth half->whole <= {RSS_GROWTH_LIMIT_MB:g} MB": results["memory"]["growth_mb"]
+        <= RSS_GROWTH_LIMIT_MB,
     }
     if args.profile:
         subset, _ = build_corpus(args.data, args.profile)

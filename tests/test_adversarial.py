@@ -14,8 +14,8 @@ import pytest
 
 from unkg import extract_text, grammar
 from unkg.catalogue import default_catalogue
-from unkg.structure import parse
 from unkg.models import Source
+from unkg.structure import parse
 
 N = 200_000
 ADVERSARIAL = {
@@ -51,13 +51,23 @@ def test_extraction_finishes_fast(name: str) -> None:
     assert elapsed < 30, f"{name}: {elapsed:.1f} s"
 
 
-@pytest.mark.parametrize("pattern", [
-    grammar.SYMBOL_RE, grammar.ACT_TAIL_RE, grammar.ORGAN_BEFORE_RE, grammar.OFFICIAL_RECORDS_RE, grammar.UNTS_RE, grammar.ITEM_RE,
-], ids=lambda p: p.pattern[:30])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        grammar.SYMBOL_RE,
+        grammar.ACT_TAIL_RE,
+        grammar.ORGAN_BEFORE_RE,
+        grammar.OFFICIAL_RECORDS_RE,
+        grammar.UNTS_RE,
+        grammar.ITEM_RE,
+    ],
+    ids=lambda p: p.pattern[:30],
+)
 def test_grammar_patterns_are_linear(pattern: re.Pattern[str]) -> None:
     """Doubling the input roughly doubles the scan time of each grammar pattern."""
+
     def cost(n: int) -> float:
-        text = "".join(ADVERSARIAL[k][: n] for k in sorted(ADVERSARIAL))
+        text = "".join(ADVERSARIAL[k][:n] for k in sorted(ADVERSARIAL))
         t = time.perf_counter()
         for _ in pattern.finditer(text):
             pass

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import GOLD, ROOT, SHARED, load_jsonl
+
 from unkg import extract_many
 from unkg.output import to_jsonl
 
@@ -34,7 +34,9 @@ def score(gold: Path, root: Path, files: list[Path], tmp_path: Path) -> tuple[di
             fh.write(to_jsonl(extraction) + "\n")
     proc = subprocess.run(
         [sys.executable, str(SCORER), "--gold", str(gold), "--root", str(root), "--pred", str(pred)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     m = SCORE_RE.search(proc.stdout)
     assert m, proc.stdout + proc.stderr
@@ -93,7 +95,7 @@ def test_spans_index_the_text(tmp_path: Path) -> None:
     for extraction in extract_many([str(ROOT / "corpus" / "sample")]):
         text = Path(extraction.source).read_text(encoding="utf-8")
         for c in extraction.citations:
-            assert text[c.start:c.end] == c.text, c
+            assert text[c.start : c.end] == c.text, c
             checked += 1
     assert checked > 40
 

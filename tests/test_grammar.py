@@ -41,22 +41,39 @@ def test_symbols(text: str, expected: list[str]) -> None:
 # (sentence, own symbol heading, expected targets)
 RESOLUTION_ROWS = [
     ("Recalling its resolution 60/169 of 16 December 2005,", "A/RES/61/165", ["A/RES/60/169"]),
-    ("recalling also Commission on Human Rights resolution 2005/47 of 19 April 2005,", "A/RES/61/165",
-     ["E/CN.4/RES/2005/47"]),
+    (
+        "recalling also Commission on Human Rights resolution 2005/47 of 19 April 2005,",
+        "A/RES/61/165",
+        ["E/CN.4/RES/2005/47"],
+    ),
     ("held pursuant to General Assembly resolution 58/208 of 23 December 2003;", "A/RES/61/165", ["A/RES/58/208"]),
     ("Resolution 217 A (III).", "A/RES/61/165", ["A/RES/217(III)"]),  # Roman-era GA, part letter is a pinpoint
     ("See resolution 2200 A (XXI), annex.", "A/RES/61/165", ["A/RES/2200(XXI)"]),
-    ("Recalling its resolutions 1547 (2004) of 11 June 2004, 1556 (2004) of 30 July 2004, 1564 (2004) of "
-     "18 September 2004, and 1574 (2004) of 19 November 2004, 1585 of 10 March 2005 and 1588 (2005) of 17 March 2005,",
-     "S/RES/1590(2005)",
-     ["S/RES/1547(2004)", "S/RES/1556(2004)", "S/RES/1564(2004)", "S/RES/1574(2004)", "S/RES/1585(2005)",
-      "S/RES/1588(2005)"]),  # SC list sharing "its resolutions"; a bare number takes its date's year
-    ("Recalling also its previous resolutions 1674 (2006) of 28 April 2006 on the protection of civilians in armed "
-     "conflict, which reaffirms, inter alia, the relevant provisions of the 2005 United Nations World Summit "
-     "outcome document, 1612 (2005) of 26 July 2005 on children in armed conflict,", "S/RES/1755(2007)",
-     ["S/RES/1674(2006)", "S/RES/1612(2005)"]),  # a list continues past a topic phrase
-    ("resolutions 55/92 of 4 December 2000 and 56/170 of 19 December 2001", "A/RES/61/165",
-     ["A/RES/55/92", "A/RES/56/170"]),  # shared prefix
+    (
+        "Recalling its resolutions 1547 (2004) of 11 June 2004, 1556 (2004) of 30 July 2004, 1564 (2004) of "
+        "18 September 2004, and 1574 (2004) of 19 November 2004, 1585 of 10 March 2005 and 1588 (2005) of 17 March 2005,",
+        "S/RES/1590(2005)",
+        [
+            "S/RES/1547(2004)",
+            "S/RES/1556(2004)",
+            "S/RES/1564(2004)",
+            "S/RES/1574(2004)",
+            "S/RES/1585(2005)",
+            "S/RES/1588(2005)",
+        ],
+    ),  # SC list sharing "its resolutions"; a bare number takes its date's year
+    (
+        "Recalling also its previous resolutions 1674 (2006) of 28 April 2006 on the protection of civilians in armed "
+        "conflict, which reaffirms, inter alia, the relevant provisions of the 2005 United Nations World Summit "
+        "outcome document, 1612 (2005) of 26 July 2005 on children in armed conflict,",
+        "S/RES/1755(2007)",
+        ["S/RES/1674(2006)", "S/RES/1612(2005)"],
+    ),  # a list continues past a topic phrase
+    (
+        "resolutions 55/92 of 4 December 2000 and 56/170 of 19 December 2001",
+        "A/RES/61/165",
+        ["A/RES/55/92", "A/RES/56/170"],
+    ),  # shared prefix
     ("Human Rights Council resolution 33/11 of 29 September 2016", "A/RES/73/3", ["A/HRC/RES/33/11"]),
     ("World Health Assembly resolution 69.2 of 28 May 2016", "A/RES/73/3", []),  # not a UN organ
     ("Economic and Social Council resolution 1996/31", "A/RES/61/165", ["E/RES/1996/31"]),

@@ -33,10 +33,17 @@ def test_binary_file(tmp_path: Path) -> None:
     assert extract(tmp_path / "blob.txt").errors == ("binary file, not text (control bytes in the first 8 KiB)",)
 
 
-@pytest.mark.parametrize(("encoding", "bom"), [
-    ("latin-1", b""), ("cp1252", b""), ("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
-    ("utf-8", codecs.BOM_UTF8), ("utf-16-le", b""),
-])
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("latin-1", b""),
+        ("cp1252", b""),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16-le", b""),
+    ],
+)
 def test_encodings_are_decoded(tmp_path: Path, encoding: str, bom: bytes) -> None:
     """Latin-1, Windows-1252, UTF-16 with or without BOM, UTF-8 with BOM all decode."""
     text = "Réaffirmant \u2019 " + SENTENCE if encoding == "cp1252" else "Réaffirmant " + SENTENCE
@@ -106,11 +113,18 @@ def test_parallel_jobs_give_the_same_output(tmp_path: Path) -> None:
     assert run("-j", "2", str(tmp_path))[1] == run(str(tmp_path))[1]
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("fake.pdf", b"%PDF-1.4\n%garbage that is no PDF", "corrupt or truncated PDF"),
-    ("archive.docx", None, "a zip archive, not a document"),
-    ("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "legacy Word .doc (OLE) files are not supported"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("fake.pdf", b"%PDF-1.4\n%garbage that is no PDF", "corrupt or truncated PDF"),
+        ("archive.docx", None, "a zip archive, not a document"),
+        (
+            "legacy.doc",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+            "legacy Word .doc (OLE) files are not supported",
+        ),
+    ],
+)
 def test_unreadable_formats(tmp_path: Path, name: str, data: bytes | None, reason: str) -> None:
     """Corrupt PDFs, zips that are not Word files, legacy .doc: a reason each."""
     path = tmp_path / name
@@ -128,8 +142,9 @@ def test_unreadable_formats(tmp_path: Path, name: str, data: bytes | None, reaso
 def test_html_is_read_as_text(tmp_path: Path) -> None:
     """HTML (found by content, whatever its name) is read as its text."""
     path = tmp_path / "page.dat"
-    path.write_text(f"<!DOCTYPE html><html><body><p>{SENTENCE}</p><script>A/1/2</script></body></html>",
-                    encoding="utf-8")
+    path.write_text(
+        f"<!DOCTYPE html><html><body><p>{SENTENCE}</p><script>A/1/2</script></body></html>", encoding="utf-8"
+    )
     result = extract(path)
     assert [c.target for c in result.citations] == ["A/RES/60/169", "CRC"]
 

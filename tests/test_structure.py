@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import SAMPLE
+
 from unkg.models import Source
 from unkg.read import read
 from unkg.structure import opening_verb, parse
 
 
-def doc(text: str):  # noqa: ANN201 - a Document
+def doc(text: str):
     return parse(Source("t.txt", text, "0" * 64))
 
 
@@ -18,16 +18,24 @@ OWN_SYMBOL_ROWS = [
     ("A/58/275\nV. Conclusions and recommendations\n74. The economic contribution", "A/58/275"),  # running head
     ("A/65/222 Ensuring that all migrants, regardless of their status", "A/65/222"),  # flattened page head
     ("<<ODS DOC SYMBOL1>>A/RES/61/165<<ODS DOC SYMBOL1>>\n", "A/RES/61/165"),  # word-processor tag
-    ("Resolution 1755 (2007)\nAdopted by the Security Council at its 5670th meeting, on\n30 April 2007\n",
-     "S/RES/1755(2007)"),  # SC heading
-    ("Resolution 1812 (208)\nAdopted by the Security Council at its 5882nd meeting, on\n30 April 2008\n",
-     "S/RES/1812(2008)"),  # the source's own typo: the year comes from the adoption date
+    (
+        "Resolution 1755 (2007)\nAdopted by the Security Council at its 5670th meeting, on\n30 April 2007\n",
+        "S/RES/1755(2007)",
+    ),  # SC heading
+    (
+        "Resolution 1812 (208)\nAdopted by the Security Council at its 5882nd meeting, on\n30 April 2008\n",
+        "S/RES/1812(2008)",
+    ),  # the source's own typo: the year comes from the adoption date
     ("The full text of resolution  1919 (2010) reads as follows:\n", "S/RES/1919(2010)"),  # press release
-    ("Decision adopted by the Human Rights Council*\n 14/105 \nOutcome of the Universal Periodic Review\n",
-     "A/HRC/DEC/14/105"),  # HRC decision heading, number on its own line
-    ("Resolution adopted by the General Assembly on 19 December 2006\n"
-     "[on the report of the Third Committee (A/61/443/Add.2 and Corr.1)]\n61/165.\tProtection of migrants\n",
-     "A/RES/61/165"),  # GA heading; the committee report is not the document
+    (
+        "Decision adopted by the Human Rights Council*\n 14/105 \nOutcome of the Universal Periodic Review\n",
+        "A/HRC/DEC/14/105",
+    ),  # HRC decision heading, number on its own line
+    (
+        "Resolution adopted by the General Assembly on 19 December 2006\n"
+        "[on the report of the Third Committee (A/61/443/Add.2 and Corr.1)]\n61/165.\tProtection of migrants\n",
+        "A/RES/61/165",
+    ),  # GA heading; the committee report is not the document
     ("United Nations A/HRC/DEC/14/105\nGeneral Assembly Distr.: General\n", "A/HRC/DEC/14/105"),  # masthead
     ("Mr. PADILLA NERVO said that the fourth session of the General Assembly", None),  # a speech has none
     ("See the report (A/61/324) of the Special Rapporteur.", None),  # a cited symbol is not the document's

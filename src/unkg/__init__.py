@@ -18,7 +18,24 @@ from unkg.read import read
 from unkg.structure import parse
 
 __all__ = [
-    "Catalogue", "Citation", "Document", "Extraction", "Footnote", "Instrument", "Paragraph", "Source",
-    "__version__", "canonical_symbol", "cite", "default_catalogue", "extract", "extract_many",
-    "extract_source", "extract_text", "load_catalogue", "parse", "parse_symbols", "read",
+    "Catalogue",
+    "Citation",
+    "Document",
+    "Extraction",
+    "Footnote",
+    "Instrument",
+    "Paragraph",
+    "Source",
+    "__version__",
+    "canonical_symbol",
+    "cite",
+    "default_catalogue",
+    "extract",
+    "extract_many",
+    "extract_source",
+    "extract_text",
+    "load_catalogue",
+    "parse",
+    "parse_symbols",
+    "read",
 ]

@@ -288,22 +288,24 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
         vol, num = one(f"{UNKG}untsVolume"), one(f"{UNKG}untsNumber")
         parent = one(f"{DCTERMS}isPartOf")
-        instruments.append(Instrument(
-            key=key,
-            name=name,
-            type=one(f"{UNKG}instrumentType") or "instrument",
-            labels=labels,
-            abbreviations=tuple(sorted(f.get(f"{UNKG}abbreviation", []))),
-            subjects=tuple(sorted(f.get(f"{UNKG}subjectLabel", []))),
-            adopted_by=one(f"{UNKG}adoptedBy"),
-            adopted_pinpoint=one(f"{UNKG}adoptedByPinpoint"),
-            issued=one(f"{DCTERMS}issued"),
-            entry_into_force=one(f"{UNKG}entryIntoForce"),
-            unts_volume=int(vol) if vol else None,
-            unts_number=int(num) if num else None,
-            parent=iri_to_key.get(parent, parent.rsplit("/", 1)[-1]) if parent else None,
-            publisher=one(f"{DCTERMS}publisher"),
-        ))
+        instruments.append(
+            Instrument(
+                key=key,
+                name=name,
+                type=one(f"{UNKG}instrumentType") or "instrument",
+                labels=labels,
+                abbreviations=tuple(sorted(f.get(f"{UNKG}abbreviation", []))),
+                subjects=tuple(sorted(f.get(f"{UNKG}subjectLabel", []))),
+                adopted_by=one(f"{UNKG}adoptedBy"),
+                adopted_pinpoint=one(f"{UNKG}adoptedByPinpoint"),
+                issued=one(f"{DCTERMS}issued"),
+                entry_into_force=one(f"{UNKG}entryIntoForce"),
+                unts_volume=int(vol) if vol else None,
+                unts_number=int(num) if num else None,
+                parent=iri_to_key.get(parent, parent.rsplit("/", 1)[-1]) if parent else None,
+                publisher=one(f"{DCTERMS}publisher"),
+            )
+        )
     return Catalogue.from_instruments(instruments, source=str(path))
 
 

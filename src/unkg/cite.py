@@ -13,14 +13,23 @@ instrument a reference means says nothing rather than guess.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from unkg import grammar as g
 from unkg.catalogue import Catalogue, trie_pattern
 from unkg.models import Citation, Document, Footnote, Paragraph
 from unkg.structure import VERBS
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    """The last of an iterator of matches, or None."""
+    last = None
+    for last in matches:  # noqa: B007 - the loop only moves to the end
+        pass
+    return last
 
 
 @dataclass(slots=True)
@@ -44,12 +53,14 @@ class Context:
     catalogue: Catalogue
     blocked: list[tuple[int, int]]
     _blocked_starts: list[int] = field(default_factory=list)
+    _blocked_reach: list[int] = field(default_factory=list)  # furthest end among blocked[:i + 1]
 
     _paragraph_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.blocked.sort()
         self._blocked_starts = [s for s, _ in self.blocked]
+        self._blocked_reach = list(itertools.accumulate((e for _, e in self.blocked), max))
         self._paragraph_starts = [p.start for p in self.doc.paragraphs]
 
     def paragraph_at(self, pos: int) -> Paragraph | None:
@@ -71,11 +82,8 @@ class Context:
 
     def is_blocked(self, start: int, end: int) -> bool:
         """True when [start, end) overlaps page furniture or a marker."""
-        i = bisect.bisect_right(self._blocked_starts, end - 1)
-        for s, e in self.blocked[max(0, i - 8):i]:
-            if s < end and start < e:
-                return True
-        return False
+        i = bisect.bisect_left(self._blocked_starts, end)  # spans[:i] start before ``end``
+        return bool(i) and self._blocked_reach[i - 1] > start
 
     def own(self, target: str) -> bool:
         """True when ``target`` is the document itself."""
@@ -98,8 +106,9 @@ def find_symbols(ctx: Context) -> list[Found]:
         pin = SYMBOL_PINPOINT_RE.match(ctx.text, sm.end)
         for target in sm.targets:
             if not ctx.own(target):
-                out.append(Found(target, g.symbol_kind(target), sm.start, sm.end,
-                                 pinpoint=pin.group("pin") if pin else None))
+                out.append(
+                    Found(target, g.symbol_kind(target), sm.start, sm.end, pinpoint=pin.group("pin") if pin else None)
+                )
     return out
 
 
@@ -108,9 +117,7 @@ def find_symbols(ctx: Context) -> list[Found]:
 # "resolutions 1556 (2004), 1564 (2004) and 1574 (2004)", "217 A (III)".
 LOOSE_GAP = 260
 SENTENCE_END_RE = re.compile(r"[.;]\s+(?=[A-Z“\"(])|\n[ \t]*\n|[Rr]esolutions?\b|[Dd]ecisions?\b|[Pp]aragraphs?\b")
-LOOSE_ITEM_RE = re.compile(
-    rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?:{g.SC_NUMBER}|{g.ROMAN_NUMBER})(?![\w/])"
-)
+LOOSE_ITEM_RE = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?:{g.SC_NUMBER}|{g.ROMAN_NUMBER})(?![\w/])")
 ORGAN_NAME_RE = re.compile(
     "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(g.ORGAN_NAMES, key=len, reverse=True) if " " in n)
 )
@@ -123,8 +130,9 @@ FOREIGN_POST_RE = re.compile(
 HRC_SESSION_RE = re.compile(r"^A/HRC/(?:[A-Z.\d]+/)*?(\d{1,2})/")
 
 
-def _organ_for(word: str | None, style: str, doc: Document, session: str | None,
-               special: str | None = None) -> str | None:
+def _organ_for(
+    word: str | None, style: str, doc: Document, session: str | None, special: str | None = None
+) -> str | None:
     organ_names = {" ".join(k.split()).lower(): v for k, v in g.ORGAN_NAMES.items()}
     own = doc.organ
     if word:
@@ -163,8 +171,9 @@ def _organ_for(word: str | None, style: str, doc: Document, session: str | None,
     return None
 
 
-def _item_target(m: re.Match[str], word: str | None, act: str, doc: Document,
-                 text: str) -> tuple[str | None, str | None]:
+def _item_target(
+    m: re.Match[str], word: str | None, act: str, doc: Document, text: str
+) -> tuple[str | None, str | None]:
     """(canonical target, pinpoint) of one list item, or (None, None)."""
     if m.group("scnum"):
         organ = _organ_for(word, "sc", doc, None)
@@ -184,13 +193,19 @@ def _item_target(m: re.Match[str], word: str | None, act: str, doc: Document,
         return g.resolution_symbol(organ or "", act, "year", year=m.group("ynum_year"), number=m.group("ynum")), None
     if m.group("session"):
         organ = _organ_for(word, "session", doc, m.group("session"), m.group("special"))
-        return g.resolution_symbol(organ or "", act, "session", session=m.group("session"),
-                                   number=m.group("number"), special=m.group("special") or ""), None
+        return g.resolution_symbol(
+            organ or "",
+            act,
+            "session",
+            session=m.group("session"),
+            number=m.group("number"),
+            special=m.group("special") or "",
+        ), None
     if m.group("dnum"):
         organ = _organ_for(word, "sc", doc, None)
         if organ != g.SC or word is None:
             return None, None
-        date = re.match(rf"\s+of\s+{g.DATE}", text[m.end():m.end() + 40])
+        date = re.match(rf"\s+of\s+{g.DATE}", text[m.end() : m.end() + 40])
         if not date:
             return None, None
         year = date.group(0).strip()[-4:]
@@ -210,10 +225,8 @@ def find_resolutions(ctx: Context) -> list[Found]:
         if word in ("its", "this"):
             # "by the General Assembly in its resolution 60/251": "its" is the
             # organ just named, not necessarily the document's own.
-            named = None
-            for named in ORGAN_NAME_RE.finditer(text, max(0, anchor.start - 90), anchor.start):
-                pass
-            if named and not re.search(r"[.;]\s", text[named.end():anchor.start]):
+            named = _last(ORGAN_NAME_RE.finditer(text, max(0, anchor.start - 90), anchor.start))
+            if named and not re.search(r"[.;]\s", text[named.end() : anchor.start]):
                 word = named.group(0)
         pos = anchor.end
         first = True
@@ -234,14 +247,17 @@ def find_resolutions(ctx: Context) -> list[Found]:
                     break  # "resolution 22 (IV) adopted in Mexico by the Preparatory Commission"
             target, pin = _item_target(m, item_word, act, ctx.doc, text)
             extra_pin = tail.group("pin")
-            pinpoint = ", ".join(p for p in (pin, " ".join(extra_pin.split()).lstrip(", ") if extra_pin else None) if p) or None
+            pinpoint = (
+                ", ".join(p for p in (pin, " ".join(extra_pin.split()).lstrip(", ") if extra_pin else None) if p)
+                or None
+            )
             start = anchor.start if first else m.start()
             if target and not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):
                 out.append(Found(target, g.symbol_kind(target), start, m.end(), pinpoint=pinpoint))
             first = False
             pos = tail.end()
             sep = g.LIST_SEPARATOR_RE.match(text, pos)
-            if sep and g.ITEM_RE.match(text, sep.end()) and not g.ITEM_RE.match(text, sep.end()).group("dnum") or (
+            if (sep and g.ITEM_RE.match(text, sep.end()) and not g.ITEM_RE.match(text, sep.end()).group("dnum")) or (
                 sep and m.group("scnum") and g.ITEM_RE.match(text, sep.end())
             ):
                 pos = sep.end()
@@ -303,9 +319,7 @@ def find_treaty_series(ctx: Context) -> list[Found]:
     for m in g.UNTS_RE.finditer(text):
         series = m.group("series")
         if series.lower().startswith("ibid"):
-            previous = None
-            for previous in LAST_SERIES_RE.finditer(text, max(0, m.start() - 3000), m.start()):
-                pass
+            previous = _last(LAST_SERIES_RE.finditer(text, max(0, m.start() - 3000), m.start()))
             if previous is None or not previous.group(1).startswith("United"):
                 continue
         if not m.group("no"):
@@ -336,8 +350,11 @@ def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
         prev = resolutions[i - 1]
         keys = ctx.catalogue.adopted_by(prev.target, m.group("pin"))
         if len(keys) == 1:
-            out.append(Found(keys[0], "instrument", m.start(), m.end(),
-                             via=f"{prev.target}, {m.group('pin')}", absorbable=True))
+            out.append(
+                Found(
+                    keys[0], "instrument", m.start(), m.end(), via=f"{prev.target}, {m.group('pin')}", absorbable=True
+                )
+            )
     return out
 
 
@@ -348,7 +365,9 @@ def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
 # bare head nouns ("Convention", "Covenants", "Optional Protocol"); the
 # rules below decide what a head refers to, and say nothing when the text
 # leaves it open.
-ANAPHOR_BEFORE_RE = re.compile(r"(?<![\w\-])(?:[Tt]he|[Tt]his|[Tt]hat|said|its|their)\s+(?:(?:two|both|said|first|second)\s+)?\Z")
+ANAPHOR_BEFORE_RE = re.compile(
+    r"(?<![\w\-])(?:[Tt]he|[Tt]his|[Tt]hat|said|its|their)\s+(?:(?:two|both|said|first|second)\s+)?\Z"
+)
 NAME_CONTINUES_RE = re.compile(r"\s+(?:on|against|for|of|relating|to|concerning|No\.|between|among|adopted)\b")
 THERETO_RE = re.compile(r"\s+thereto\b")
 PROTOCOL_WORD_RE = re.compile(r"rotocols?\b")  # "[Pp]rotocols?", found by its literal tail
@@ -404,11 +423,12 @@ BODY_BEFORE_RE = re.compile(
     r"|for\s+the\s+(?:Drafting|Elaboration|Negotiation|Preparation)\s+of)\s+(?:the\s+|an?\s+)?\Z"
 )
 BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
+DRAFT_YEARS = 5
 YEAR_RE = re.compile(r"(?:19[4-9]|20\d)\d(?!\d)")  # the digit before is checked in Python
 
 
 def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
-    """True when an instrument was adopted after every year the text mentions.
+    """True when an instrument was adopted well after every year the text mentions.
 
     A 1973 speech that names "the Paris Agreement" means another agreement
     than the one of 2015: a document cannot cite a later instrument, and a
@@ -421,7 +441,9 @@ def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) ->
         text = ctx.text
         years = [int(m.group(0)) for m in YEAR_RE.finditer(text) if not (m.start() and text[m.start() - 1].isdigit())]
         cache["max"] = max(years) if len(years) >= 3 else 9999
-    return int(issued[:4]) > cache["max"]
+    # A margin of a few years keeps drafts: a 2004 report naming the Basic
+    # Principles on the right to a remedy (adopted 2005) cites that work.
+    return int(issued[:4]) > cache["max"] + DRAFT_YEARS
 
 
 def find_instruments(ctx: Context) -> list[Found]:
@@ -435,8 +457,9 @@ def find_instruments(ctx: Context) -> list[Found]:
         if key is None:
             heads.append((start, end, text[start:end]))
             continue
-        if what == "name" and (BODY_BEFORE_RE.search(text, max(0, start - 80), start)
-                               or BODY_AFTER_RE.match(text, end)):
+        if what == "name" and (
+            BODY_BEFORE_RE.search(text, max(0, start - 80), start) or BODY_AFTER_RE.match(text, end)
+        ):
             continue
         instrument = cat.get(key)
         if instrument and _later_than_text(ctx, instrument.issued, years):
@@ -473,8 +496,8 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
 
     def before_in_paragraph(pos: int) -> list[Found]:
         lo, _ = _paragraph_span(ctx, pos)
-        mine = named[bisect.bisect_left(named_starts, lo):bisect.bisect_left(named_starts, pos)]
-        theirs = out[bisect.bisect_left(out_starts, lo):bisect.bisect_left(out_starts, pos)]
+        mine = named[bisect.bisect_left(named_starts, lo) : bisect.bisect_left(named_starts, pos)]
+        theirs = out[bisect.bisect_left(out_starts, lo) : bisect.bisect_left(out_starts, pos)]
         return sorted((*mine, *theirs), key=lambda f: f.start)
 
     def add(found: Found) -> None:
@@ -483,7 +506,7 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
 
     for start, end, head in heads:
         determiner = ANAPHOR_BEFORE_RE.search(text, max(0, start - 16), start)
-        if head in ("Covenants",) and (determiner or text[max(0, start - 14):start].endswith("International ")):
+        if head in ("Covenants",) and (determiner or text[max(0, start - 14) : start].endswith("International ")):
             for key in ("ICCPR", "ICESCR"):
                 if key in cat:
                     add(Found(key, "instrument", start, end, via="the Covenants"))
@@ -498,8 +521,15 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
             parent = previous[-1].target
             protocols = [p for p in cat.protocols_of(parent) if "optional" in p.name.lower()]
             if len(protocols) == 1:
-                add(Found(protocols[0].key, "instrument", start, thereto.end() if thereto else end,
-                                 via=f"optional protocol of {parent}"))
+                add(
+                    Found(
+                        protocols[0].key,
+                        "instrument",
+                        start,
+                        thereto.end() if thereto else end,
+                        via=f"optional protocol of {parent}",
+                    )
+                )
             continue
         if not determiner or NAME_CONTINUES_RE.match(text, end) or head.endswith("s"):
             continue
@@ -525,9 +555,9 @@ def _anaphora(ctx: Context, named: list[Found], heads: list[tuple[int, int, str]
         if names.covers(word_start):
             continue
         parents = {f.target for f in before_in_paragraph(word_start)} & with_protocols
-        window = text[m.end():m.end() + 160]
+        window = text[m.end() : m.end() + 160]
         stop = re.search(r"[.;]\s", window)
-        window = window[:stop.start()] if stop else window
+        window = window[: stop.start()] if stop else window
         for parent in sorted(parents):
             for proto in cat.protocols_of(parent):
                 for subject in proto.subjects:
@@ -561,7 +591,7 @@ def find_council_statements(ctx: Context) -> list[Found]:
     if "PRST" not in ctx.text:
         return out
     for m in HRC_PRST_RE.finditer(ctx.text):
-        context = ctx.text[max(0, m.start() - 200):m.start()]
+        context = ctx.text[max(0, m.start() - 200) : m.start()]
         if ctx.doc.organ == g.HRC or "Human Rights Council" in context:
             target = f"A/HRC/PRST/{m.group('session')}/{m.group('number')}"
             out.append(Found(target, "statement", m.start(), m.end()))
@@ -569,22 +599,75 @@ def find_council_statements(ctx: Context) -> list[Found]:
 
 
 FINDERS: tuple[Callable[[Context], list[Found]], ...] = (
-    find_symbols, find_resolutions, find_bracketed_resolutions, find_council_statements,
-    find_official_records, find_treaty_series, find_instruments,
+    find_symbols,
+    find_resolutions,
+    find_bracketed_resolutions,
+    find_council_statements,
+    find_official_records,
+    find_treaty_series,
+    find_instruments,
 )
 
 
 # --------------------------------------------------------------------------
 # Functions from the words around a citation.
-CUE_PHRASES = (
-    "recalls recalling reaffirms reaffirming welcomes welcoming notes noting endorses endorsing reiterates "
-    "reiterating urges urging requests requesting encourages encouraging invites inviting recommends recommending "
-    "acknowledges acknowledging recognizes recognizing recognises recognising emphasizes emphasizing stresses "
-    "stressing underlines underlining commends commending condemns condemning decides deciding adopts adopting "
-    "affirms affirming see"
-).split() + [
-    "takes note", "taking note", "bearing in mind", "bears in mind", "calls upon", "calls on", "guided by",
-    "pursuant to", "in accordance with", "in conformity with", "as requested in",
+CUE_PHRASES = [
+    "recalls",
+    "recalling",
+    "reaffirms",
+    "reaffirming",
+    "welcomes",
+    "welcoming",
+    "notes",
+    "noting",
+    "endorses",
+    "endorsing",
+    "reiterates",
+    "reiterating",
+    "urges",
+    "urging",
+    "requests",
+    "requesting",
+    "encourages",
+    "encouraging",
+    "invites",
+    "inviting",
+    "recommends",
+    "recommending",
+    "acknowledges",
+    "acknowledging",
+    "recognizes",
+    "recognizing",
+    "recognises",
+    "recognising",
+    "emphasizes",
+    "emphasizing",
+    "stresses",
+    "stressing",
+    "underlines",
+    "underlining",
+    "commends",
+    "commending",
+    "condemns",
+    "condemning",
+    "decides",
+    "deciding",
+    "adopts",
+    "adopting",
+    "affirms",
+    "affirming",
+    "see",
+    "takes note",
+    "taking note",
+    "bearing in mind",
+    "bears in mind",
+    "calls upon",
+    "calls on",
+    "guided by",
+    "pursuant to",
+    "in accordance with",
+    "in conformity with",
+    "as requested in",
 ]
 # Written lower case or capitalised; a trie of literals scans fast. The
 # character before a cue is checked in Python (no letter may precede it).
@@ -595,8 +678,12 @@ RATIFICATION_RE = re.compile(
     r"\bratif|\baccede|\baccession|\bbecome\s+part(?:y|ies)|\badhere\s+to|\badherence|\bsigning\s+and\b", re.IGNORECASE
 )
 CUE_FUNCTIONS = {
-    "pursuant to": "pursuant to", "in accordance with": "pursuant to", "in conformity with": "pursuant to",
-    "as requested in": "pursuant to", "see": "cites", "guided by": "is guided by",
+    "pursuant to": "pursuant to",
+    "in accordance with": "pursuant to",
+    "in conformity with": "pursuant to",
+    "as requested in": "pursuant to",
+    "see": "cites",
+    "guided by": "is guided by",
 }
 SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-Z“\"(])|[.;]\s*\n")
 
@@ -607,37 +694,39 @@ class FunctionFinder:
     The nearest cue verb before a citation in its sentence wins ("and
     recalling also ... resolution 2005/47" recalls); else the paragraph's
     opening verb; else "cites". A call to sign, ratify or accede turns
-    calls, urges and requests into "urges ratification of". Cues and
-    sentence ends are found once per paragraph.
+    calls, urges and requests into "urges ratification of". Only the
+    sentence up to the citation is read, found by searching backwards.
     """
 
     WINDOW = 600
+    _ENDS = (". ", ".\n", "? ", "! ", ";\n", ".\t")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._cache: dict[tuple[int, int], tuple[list[int], list[int], list[re.Match[str]]]] = {}
 
-    def _marks(self, lo: int, hi: int) -> tuple[list[int], list[int], list[re.Match[str]]]:
-        key = (lo, hi)
-        if key not in self._cache:
-            sentences = [m.end() for m in SENTENCE_START_RE.finditer(self.text, lo, hi)]
-            cues = [m for m in LOCAL_CUE_RE.finditer(self.text, lo, hi)
-                    if not (m.start() and self.text[m.start() - 1].isalpha())]
-            self._cache[key] = (sentences, [m.end() for m in cues], cues)
-        return self._cache[key]
+    def sentence_start(self, lo: int, start: int) -> int:
+        """Where the sentence holding ``start`` begins (not before ``lo``)."""
+        text = self.text
+        pos = start
+        while True:
+            i = max(text.rfind(end, lo, pos) for end in self._ENDS)
+            if i < 0:
+                return lo
+            j = i + 2
+            while j < start and text[j] in " \t\n\f":
+                j += 1
+            if j >= start or text[j].isupper() or text[j] in '\u201c"(' or text[i + 1] == "\n":
+                return j
+            pos = i
 
     def __call__(self, para: Paragraph | None, start: int) -> str:
         text = self.text
-        if para and para.end - para.start < 20_000:
-            lo = para.start
-            sentences, cue_ends, cues = self._marks(para.start, para.end)
-        else:
-            lo = max(para.start if para else 0, start - self.WINDOW)
-            sentences, cue_ends, cues = self._marks(lo, start)
-        i = bisect.bisect_right(sentences, start)
-        s0 = max(lo, sentences[i - 1]) if i else lo
-        j = bisect.bisect_right(cue_ends, start)
-        cue = cues[j - 1] if j and cues[j - 1].start() >= s0 else None
+        lo = max(para.start if para else 0, start - self.WINDOW)
+        s0 = self.sentence_start(lo, start)
+        cue = None
+        for m in LOCAL_CUE_RE.finditer(text, s0, start):
+            if not (m.start() and text[m.start() - 1].isalpha()):
+                cue = m
         if cue:
             word = " ".join(cue.group("cue").lower().split())
             function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
@@ -680,8 +769,9 @@ class SpanIndex:
         return bool(i) and self.reach[i - 1] > pos
 
 
-def cite(doc: Document, catalogue: Catalogue,
-         finders: Sequence[Callable[[Context], list[Found]]] = FINDERS) -> tuple[Citation, ...]:
+def cite(
+    doc: Document, catalogue: Catalogue, finders: Sequence[Callable[[Context], list[Found]]] = FINDERS
+) -> tuple[Citation, ...]:
     """Every citation of ``doc``, in text order."""
     text = doc.text
     ctx = Context(doc, catalogue, list(doc.furniture))
@@ -716,7 +806,7 @@ def cite(doc: Document, catalogue: Catalogue,
         if f.kind != "instrument" or home[idx]:
             continue
         i = bisect.bisect_left(marker_starts, f.end)
-        if i >= len(marker_starts) or not re.fullmatch(r"[\s,;.:\u201d\u2019\")]{0,3}", text[f.end:marker_starts[i]]):
+        if i >= len(marker_starts) or not re.fullmatch(r"[\s,;.:\u201d\u2019\")]{0,3}", text[f.end : marker_starts[i]]):
             continue
         fn = footnotes.get(marker_at[marker_starts[i]].number)
         if not fn:
@@ -727,7 +817,11 @@ def cite(doc: Document, catalogue: Catalogue,
             adopting = other.kind == "resolution" and f.target in catalogue.adopted_by(other.target, other.pinpoint)
             if same or adopting:
                 absorbed.add(j)
-                label = other.via if same and other.via else other.target + (f", {other.pinpoint}" if other.pinpoint else "")
+                label = (
+                    other.via
+                    if same and other.via
+                    else other.target + (f", {other.pinpoint}" if other.pinpoint else "")
+                )
                 via.setdefault(idx, f"footnote {fn.number}: {label}")
 
     functions = FunctionFinder(text)
@@ -756,9 +850,16 @@ def cite(doc: Document, catalogue: Catalogue,
         if key in citations:
             continue
         citations[key] = Citation(
-            target=f.target, kind=f.kind, text=text[f.start:f.end], start=f.start, end=f.end,
-            paragraph=paragraph, function=function, pinpoint=f.pinpoint,
-            via=via.get(idx) or f.via, footnote=f"fn{fn.number}" if fn else None,
+            target=f.target,
+            kind=f.kind,
+            text=text[f.start : f.end],
+            start=f.start,
+            end=f.end,
+            paragraph=paragraph,
+            function=function,
+            pinpoint=f.pinpoint,
+            via=via.get(idx) or f.via,
+            footnote=f"fn{fn.number}" if fn else None,
             page=doc.source.page_of(f.start),
         )
     return tuple(sorted(citations.values(), key=lambda c: (c.start, c.end, c.target)))

@@ -20,18 +20,40 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["human", "jsonl"]), default="human", show_default=True,
-              help="human: a readable report; jsonl: one JSON object per document (the extraction contract).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write here instead of standard output.")
-@click.option("-j", "--jobs", type=click.IntRange(0), default=1, show_default=True,
-              help="Worker processes; 0 means one per core.")
-@click.option("--catalogue", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Instrument catalogue in Turtle (default: the bundled ontology/instruments.ttl).")
-@click.option("--max-size", type=click.IntRange(1), default=DEFAULT_MAX_BYTES // (1024 * 1024), show_default=True,
-              help="Largest input to read, in MiB.")
-def extract(paths: tuple[str, ...], fmt: str, output: str | None, jobs: int, catalogue: str | None,
-            max_size: int) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["human", "jsonl"]),
+    default="human",
+    show_default=True,
+    help="human: a readable report; jsonl: one JSON object per document (the extraction contract).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write here instead of standard output.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(0), default=1, show_default=True, help="Worker processes; 0 means one per core."
+)
+@click.option(
+    "--catalogue",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Instrument catalogue in Turtle (default: the bundled ontology/instruments.ttl).",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_BYTES // (1024 * 1024),
+    show_default=True,
+    help="Largest input to read, in MiB.",
+)
+def extract(
+    paths: tuple[str, ...], fmt: str, output: str | None, jobs: int, catalogue: str | None, max_size: int
+) -> None:
     """Find every reference in UN documents: files, folders, or - for stdin.
 
     Exit status: 0 when every input was read, 1 when some could not be

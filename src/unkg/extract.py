@@ -46,8 +46,9 @@ def extract_text(text: str, source: str = "<text>", catalogue: Catalogue | None 
     return extract_source(Source(source, text, sha), catalogue)
 
 
-def extract(path: str | os.PathLike[str], catalogue: Catalogue | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+def extract(
+    path: str | os.PathLike[str], catalogue: Catalogue | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Extraction:
     """Citations of one file; a file that cannot be read gives ``errors``."""
     name = os.fspath(path)
     try:
@@ -75,7 +76,7 @@ _WORKER_MAX = DEFAULT_MAX_BYTES
 
 
 def _init_worker(catalogue_path: str | None, max_bytes: int) -> None:
-    global _WORKER_CATALOGUE, _WORKER_MAX  # noqa: PLW0603 - per-process state of a worker
+    global _WORKER_CATALOGUE, _WORKER_MAX
     _WORKER_CATALOGUE = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     _WORKER_MAX = max_bytes
 
@@ -84,8 +85,9 @@ def _work(path: str) -> Extraction:
     return extract(path, _WORKER_CATALOGUE, _WORKER_MAX)
 
 
-def extract_many(paths: Iterable[str], catalogue_path: str | None = None, jobs: int = 1,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Extraction]:
+def extract_many(
+    paths: Iterable[str], catalogue_path: str | None = None, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Extraction]:
     """Extract every input, in order, streaming; ``jobs`` > 1 uses processes."""
     files = expand_paths(paths)
     catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()

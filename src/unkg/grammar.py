@@ -59,10 +59,45 @@ def roman_to_int(roman: str) -> int:
 # The first segment names the series. Single letters are the principal
 # organs; the rest are treaty bodies and subsidiary series that UN texts cite.
 SERIES_PREFIXES = (
-    "A", "S", "E", "T", "ST", "TD", "DP", "UNEP", "ICEF", "HRI", "CCPR", "CERD",
-    "CEDAW", "CAT", "CRC", "CMW", "CRPD", "CED", "SPT", "UNW", "ECE", "FCCC",
-    "ICCD", "CTOC", "CAC", "IDB", "PBC", "ISBA", "SPLOS", "JIU", "UNDP",
-    "CCPR", "ESCWA", "ECLAC", "ESCAP", "ECA", "TRADE", "UNHCR", "ITLOS",
+    "A",
+    "S",
+    "E",
+    "T",
+    "ST",
+    "TD",
+    "DP",
+    "UNEP",
+    "ICEF",
+    "HRI",
+    "CCPR",
+    "CERD",
+    "CEDAW",
+    "CAT",
+    "CRC",
+    "CMW",
+    "CRPD",
+    "CED",
+    "SPT",
+    "UNW",
+    "ECE",
+    "FCCC",
+    "ICCD",
+    "CTOC",
+    "CAC",
+    "IDB",
+    "PBC",
+    "ISBA",
+    "SPLOS",
+    "JIU",
+    "UNDP",
+    "CCPR",
+    "ESCWA",
+    "ECLAC",
+    "ESCAP",
+    "ECA",
+    "TRADE",
+    "UNHCR",
+    "ITLOS",
 )
 PREFIX = r"(?:" + "|".join(sorted(set(SERIES_PREFIXES), key=len, reverse=True)) + r")"
 
@@ -89,6 +124,7 @@ def symbol_starts_at(text: str, start: int) -> bool:
         return True
     ch = text[start - 1]
     return not (ch.isalnum() or ch in _NOT_BEFORE_SYMBOL)
+
 
 # What may follow a symbol and still belong to it: "and Corr.1",
 # ", Add.1 and 2", "and Add.1 to 4", "-3" after "Add.2".
@@ -284,10 +320,19 @@ ORGAN_NAMES = {
 # Bodies outside the UN whose numbered resolutions must never be read as
 # UN ones ("World Health Assembly resolution 69.2").
 FOREIGN_BODIES = (
-    "World Health Assembly", "Executive Board", "Governing Council", "Governing Body",
-    "General Conference", "Conference of the Parties", "Council of Europe",
-    "Committee of Ministers", "Parliamentary Assembly", "European Parliament",
-    "Assembly of States Parties", "Meeting of States Parties", "Board",
+    "World Health Assembly",
+    "Executive Board",
+    "Governing Council",
+    "Governing Body",
+    "General Conference",
+    "Conference of the Parties",
+    "Council of Europe",
+    "Committee of Ministers",
+    "Parliamentary Assembly",
+    "European Parliament",
+    "Assembly of States Parties",
+    "Meeting of States Parties",
+    "Board",
 )
 ORGAN = (
     r"(?P<organ>(?i:"
@@ -349,23 +394,28 @@ def find_act_anchors(text: str) -> list[ActAnchor]:
         pos = text.find(literal)
         while pos >= 0:
             word_start = pos - 1
-            if word_start >= 0 and text[word_start] in initials and (
-                word_start == 0 or not text[word_start - 1].isalnum()
+            if (
+                word_start >= 0
+                and text[word_start] in initials
+                and (word_start == 0 or not text[word_start - 1].isalnum())
             ):
                 tail = ACT_TAIL_RE.match(text, pos + len(literal))
                 if tail:
                     organ = ORGAN_BEFORE_RE.search(text, max(0, word_start - 160), word_start)
                     start = organ.start() if organ and organ.group(0).strip() else word_start
-                    anchors.append(ActAnchor(
-                        start=start,
-                        end=tail.end(),
-                        act="resolution" if literal.lower().startswith("es") else "decision",
-                        organ=organ.group("organ") if organ else None,
-                        foreign=bool(organ and organ.group("foreign")),
-                    ))
+                    anchors.append(
+                        ActAnchor(
+                            start=start,
+                            end=tail.end(),
+                            act="resolution" if literal.lower().startswith("es") else "decision",
+                            organ=organ.group("organ") if organ else None,
+                            foreign=bool(organ and organ.group("foreign")),
+                        )
+                    )
             pos = text.find(literal, pos + 1)
     anchors.sort(key=lambda a: a.start)
     return anchors
+
 
 # What may stand between two items of one list: a date, a pinpoint, a
 # separator. "resolutions 55/92 of 4 December 2000 and 56/170 of ...".
@@ -384,15 +434,52 @@ POST_ORGAN_RE = re.compile(rf"\s+of\s+the\s+{ORGAN}")
 # Official Records and Treaty Series.
 
 ORDINAL_WORDS = {
-    w: i for i, w in enumerate(
-        "First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh Twelfth Thirteenth "
-        "Fourteenth Fifteenth Sixteenth Seventeenth Eighteenth Nineteenth".split(), start=1)
+    w: i
+    for i, w in enumerate(
+        [
+            "First",
+            "Second",
+            "Third",
+            "Fourth",
+            "Fifth",
+            "Sixth",
+            "Seventh",
+            "Eighth",
+            "Ninth",
+            "Tenth",
+            "Eleventh",
+            "Twelfth",
+            "Thirteenth",
+            "Fourteenth",
+            "Fifteenth",
+            "Sixteenth",
+            "Seventeenth",
+            "Eighteenth",
+            "Nineteenth",
+        ],
+        start=1,
+    )
 }
 TENS_WORDS = {
-    "Twentieth": 20, "Thirtieth": 30, "Fortieth": 40, "Fiftieth": 50, "Sixtieth": 60,
-    "Seventieth": 70, "Eightieth": 80, "Ninetieth": 90,
+    "Twentieth": 20,
+    "Thirtieth": 30,
+    "Fortieth": 40,
+    "Fiftieth": 50,
+    "Sixtieth": 60,
+    "Seventieth": 70,
+    "Eightieth": 80,
+    "Ninetieth": 90,
 }
-TENS_PREFIX = {"Twenty": 20, "Thirty": 30, "Forty": 40, "Fifty": 50, "Sixty": 60, "Seventy": 70, "Eighty": 80, "Ninety": 90}
+TENS_PREFIX = {
+    "Twenty": 20,
+    "Thirty": 30,
+    "Forty": 40,
+    "Fifty": 50,
+    "Sixty": 60,
+    "Seventy": 70,
+    "Eighty": 80,
+    "Ninety": 90,
+}
 
 
 def ordinal_to_int(words: str) -> int:
@@ -427,7 +514,9 @@ UNTS_NUMBER = r"No\.\s?(?P<no>\d{1,6})"
 UNTS_RE = re.compile(
     rf"(?P<series>{TREATY_SERIES}|Ibid\.?|ibid\.?),?\s+{UNTS_VOLUME}(?:,\s+(?:p|pp)\.\s?\d{{1,4}}(?:\s*[-\u2013]\s*\d{{1,4}})?)?(?:,\s+{UNTS_NUMBER})?"
 )
-IBID_RE = re.compile(r"\b[Ii]bid\.?(?:,\s+(?P<rest>annex(?:es)?(?:\s+[IVX]{1,5})?|part\s+[A-Z]|para(?:graph)?s?\.?\s+\d{1,3}))?")
+IBID_RE = re.compile(
+    r"\b[Ii]bid\.?(?:,\s+(?P<rest>annex(?:es)?(?:\s+[IVX]{1,5})?|part\s+[A-Z]|para(?:graph)?s?\.?\s+\d{1,3}))?"
+)
 
 
 def resolution_symbol(organ: str, act: str, style: str, **parts: str) -> str | None:

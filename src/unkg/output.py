@@ -19,8 +19,10 @@ def to_human(extraction: Extraction) -> str:
     if extraction.errors:
         lines.extend(f"   ERROR: {e}" for e in extraction.errors)
         return "\n".join(lines) + "\n"
-    lines.append(f"   symbol: {extraction.symbol or '(not stated)'}"
-                 + (f"   organ: {extraction.metadata['organ']}" if extraction.metadata.get("organ") else ""))
+    lines.append(
+        f"   symbol: {extraction.symbol or '(not stated)'}"
+        + (f"   organ: {extraction.metadata['organ']}" if extraction.metadata.get("organ") else "")
+    )
     targets = sorted({c.target for c in extraction.citations})
     lines.append(f"   {len(extraction.citations)} citations of {len(targets)} works")
     for c in extraction.citations:

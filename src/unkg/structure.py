@@ -19,7 +19,9 @@ from unkg.models import Document, Footnote, Marker, Paragraph, Source
 
 # --------------------------------------------------------------------------
 # Page furniture.
-ODS_TAG_RE = re.compile(r"<<ODS [A-Z ]{1,20}\d?>>[^<\n]{0,200}?<<ODS [A-Z ]{1,20}\d?>>|<<ODS [A-Z ]{1,20}\d?>>|\[DU\d{1,3}\]")
+ODS_TAG_RE = re.compile(
+    r"<<ODS [A-Z ]{1,20}\d?>>[^<\n]{0,200}?<<ODS [A-Z ]{1,20}\d?>>|<<ODS [A-Z ]{1,20}\d?>>|\[DU\d{1,3}\]"
+)
 # Found by its hyphen (a literal the engine finds fast); the two digits
 # before it are checked in Python (``_job_number_at``).
 JOB_NUMBER_RE = re.compile(r"-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
@@ -33,9 +35,7 @@ ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC S
 PRESS_RELEASE_RE = re.compile(
     r"(?:full\s+)?text\s+of\s+(?:the\s+)?(?P<what>resolution|decision|statement)\s+(?P<item>\S{1,20}(?:\s\(\d{4}\))?)\s+reads\s+as\s+follows"
 )
-SC_HEADING_RE = re.compile(
-    r"(?m)^[ \t\"“]*Resolution\s+(?P<num>\d{1,4})\s?\((?P<year>\d{1,4})\)[ \t]*$"
-)
+SC_HEADING_RE = re.compile(r"(?m)^[ \t\"“]*Resolution\s+(?P<num>\d{1,4})\s?\((?P<year>\d{1,4})\)[ \t]*$")
 ADOPTED_SC_RE = re.compile(
     r"Adopted\s+(?:unanimously\s+)?by\s+the\s+Security\s+Council\s+at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+on\s+\d{1,2}\s+[A-Z][a-z]+\s+(?P<year>(?:19|20)\d\d)"
 )
@@ -55,12 +55,17 @@ def find_opening(text: str) -> re.Match[str] | None:
     """The line that opens a resolution's text, if there is one."""
     for m in OPENING_RE.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if not text[line_start:m.start()].strip(" \t\f“\""):
+        if not text[line_start : m.start()].strip(' \t\f“"'):
             return m
     return None
+
+
 ORGAN_BY_NAME = {
-    "general assembly": g.GA, "security council": g.SC, "human rights council": g.HRC,
-    "economic and social council": g.ECOSOC, "commission on human rights": g.CHR,
+    "general assembly": g.GA,
+    "security council": g.SC,
+    "human rights council": g.HRC,
+    "economic and social council": g.ECOSOC,
+    "commission on human rights": g.CHR,
 }
 
 
@@ -70,7 +75,7 @@ def _job_number_at(text: str, hyphen: int) -> int | None:
     start = hyphen - 2
     if start < 0 or not text[start:hyphen].isdigit():
         return None
-    if start >= 3 and text[start - 3:start] == "GE.":
+    if start >= 3 and text[start - 3 : start] == "GE.":
         return start - 3
     if start and (text[start - 1].isalnum() or text[start - 1] in "/-."):
         return None
@@ -145,8 +150,9 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
             special = ""
             if "-" in session:
                 special, session = session.split("-")[0] + "-", session.split("-")[1]
-            symbol = g.resolution_symbol(organ, m.group("act").lower(), style, session=session,
-                                         year=session, number=num, special=special)
+            symbol = g.resolution_symbol(
+                organ, m.group("act").lower(), style, session=session, year=session, number=num, special=special
+            )
             if symbol:
                 spans.append((number.start("num"), number.end("num")))
                 return symbol, spans
@@ -158,12 +164,12 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         line_start = text.rfind("\n", 0, sm.start) + 1
         line_end = text.find("\n", sm.end)
         line_end = len(text) if line_end < 0 else line_end
-        before, after = text[line_start:sm.start], text[sm.end:line_end]
+        before, after = text[line_start : sm.start], text[sm.end : line_end]
         alone_left = not before.strip() or before.endswith(("  ", "\t"))
         alone_right = not after.strip() or after.startswith(("  ", "\t", " "))
         if not (alone_left and alone_right) or "(" in before[-2:]:
             continue
-        if first is None and sm.start < 600 and not text[:line_start].strip(" \t\n\f\ufeff")[:1] == "[":
+        if first is None and sm.start < 600 and text[:line_start].strip(" \t\n\f\ufeff")[:1] != "[":
             first = sm.targets[0]
         if not before.strip() and not after.strip():
             lines[sm.targets[0]] += 1
@@ -193,8 +199,14 @@ def _act_symbol(what: str, item: str, organ: str | None) -> str | None:
     if m.group("scnum"):
         return f"S/RES/{m.group('scnum')}({m.group('scyear')})"
     if m.group("session") and organ in (g.GA, g.HRC):
-        return g.resolution_symbol(organ, what, "session", session=m.group("session"),
-                                   number=m.group("number"), special=m.group("special") or "")
+        return g.resolution_symbol(
+            organ,
+            what,
+            "session",
+            session=m.group("session"),
+            number=m.group("number"),
+            special=m.group("special") or "",
+        )
     return None
 
 
@@ -246,15 +258,15 @@ _VERB_FORMS = {
     "acting under": "acting under",
     "having considered": "having considered|having examined|having reviewed",
 }
-VERBS: dict[str, str] = {
-    form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")
-}
+VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
 
 ADVERBS = r"(?:(?:also|further|again|once\s+again|strongly|deeply|gravely|seriously|firmly|fully|urgently|moreover|furthermore|in\s+addition|with\s+(?:appreciation|satisfaction|concern|interest))\s+){0,3}"
 VERB_RE = re.compile(
     r"[ \t]*[“\"]?(?:\(?[a-z]\)[ \t]+)?(?:[Tt]he\s+(?:Special\s+Rapporteur|Secretary-General|Council|Assembly|Commission|Working\s+Group|Committee|Group|Expert)\s+)?"
     + ADVERBS
-    + r"(?P<verb>" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VERBS, key=len, reverse=True)) + r")\b",
+    + r"(?P<verb>"
+    + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VERBS, key=len, reverse=True))
+    + r")\b",
     re.IGNORECASE,
 )
 
@@ -269,7 +281,11 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 
 # --------------------------------------------------------------------------
 # Paragraphs.
-NUMBERED_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
+# A numbered paragraph: a line opening on "12." (or "12<tab>"). Found from
+# its newline, a literal the engine finds fast; the text's first line is
+# tried on its own.
+NUMBERED_LINE_RE = re.compile(r"\n[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
+NUMBERED_FIRST_LINE_RE = re.compile(r"[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 NONSPACE_RE = re.compile(r"\S")
@@ -291,18 +307,21 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
         for m in CUE_LINE_RE.finditer(text, begin, end):
             starts.setdefault(m.end(), None)
     expected = None
-    for m in NUMBERED_LINE_RE.finditer(text, begin, end):
+    numbered = list(NUMBERED_LINE_RE.finditer(text, begin, end))
+    first = NUMBERED_FIRST_LINE_RE.match(text, begin, end) if begin == 0 or text[begin - 1] == "\n" else None
+    for m in ([first] if first else []) + numbered:
         n = int(m.group("num"))
-        has_dot = text[m.end("num"):m.end("num") + 1] == "."
+        has_dot = text[m.end("num") : m.end("num") + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
-        starts[m.start()] = n
+        pos = m.start() if m is first else m.start() + 1
+        starts[pos] = n
         expected = n + 1
     first_break = text.find("\n", begin, min(end, begin + 2001))
     long_lines = end - begin > 2000 and first_break < 0
     # Text written one paragraph a line (no blank lines, long lines): each
     # line is a paragraph. Measured on the first lines of the region.
-    sample = text[begin:min(end, begin + 20_000)]
+    sample = text[begin : min(end, begin + 20_000)]
     breaks = sample.count("\n")
     if breaks >= 2 and "\n\n" not in sample:
         if len(sample) / (breaks + 1) > 250:
@@ -337,7 +356,7 @@ FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # The character before a glued marker ("Rights,2"), and before a spaced one
 # ("Development, 1 including", "in 2005. 20 In his view").
-_GLUED_BEFORE = frozenset("’”\",;:.)]")
+_GLUED_BEFORE = frozenset('’”",;:.)]')
 SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z]")
 NOT_MARKER_BEFORE_RE = re.compile(
     r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/])\s?$"
@@ -353,7 +372,9 @@ class _Zone:
 def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_Zone]:
     """Spans of text that hold footnotes: after a separator, after "Notes"."""
     zones: list[_Zone] = []
-    stops = sorted({s for s, _ in furniture_lines} | ({m.start() for m in re.finditer("\f", text)} if "\f" in text else set()))
+    stops = sorted(
+        {s for s, _ in furniture_lines} | ({m.start() for m in re.finditer("\f", text)} if "\f" in text else set())
+    )
 
     def zone_end(pos: int) -> int:
         i = bisect.bisect_right(stops, pos)
@@ -376,7 +397,7 @@ def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_
 def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int, int, int]]:
     """(number, start, end) of the consecutive footnotes inside one zone."""
     items: list[tuple[int, int]] = []
-    inline = "\n" not in text[zone.start:zone.end].strip()
+    inline = "\n" not in text[zone.start : zone.end].strip()
     pattern = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,3})\s+(?=\S)") if inline else FOOTNOTE_ITEM_RE
     for m in pattern.finditer(text, zone.start, zone.end):
         n = int(m.group("num"))
@@ -437,8 +458,11 @@ def parse(source: Source) -> Document:
     symbol, self_spans = find_own_symbol(text, symbols)
     furniture: list[tuple[int, int]] = list(self_spans)
     # Each pattern runs only where a literal it needs occurs (a fast test).
-    for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("*",)),
-                             (SEPARATOR_LINE_RE, ("___", "---", "***"))):
+    for pattern, needles in (
+        (ODS_TAG_RE, ("<<ODS", "[DU")),
+        (BARCODE_RE, ("*",)),
+        (SEPARATOR_LINE_RE, ("___", "---", "***")),
+    ):
         if any(n in text for n in needles):
             furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
     for m in JOB_NUMBER_RE.finditer(text):
@@ -472,7 +496,7 @@ def parse(source: Source) -> Document:
 
     def in_furniture(pos: int) -> bool:
         i = bisect.bisect_right(furniture_starts, (pos, len(text)))
-        return any(s <= pos < e for s, e in furniture_starts[max(0, i - 6):i])
+        return any(s <= pos < e for s, e in furniture_starts[max(0, i - 6) : i])
 
     if notes:
         # Page numbers on lines of their own are not markers either.

@@ -43,7 +43,9 @@ def sniff(data: bytes) -> str:
 def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Turn the bytes of one input into a Source, or raise SourceError."""
     if len(data) > max_bytes:
-        raise SourceError(path, f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB (--max-size)")
+        raise SourceError(
+            path, f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB (--max-size)"
+        )
     sha = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
     if kind == "empty":
@@ -78,7 +80,9 @@ def read(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> So
                 raise SourceError(name, "is a folder")
             size = p.stat().st_size
             if size > max_bytes:
-                raise SourceError(name, f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB (--max-size)")
+                raise SourceError(
+                    name, f"file is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB (--max-size)"
+                )
             data = p.read_bytes()
     except FileNotFoundError:
         raise SourceError(name, "no such file") from None

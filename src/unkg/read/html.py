@@ -4,8 +4,32 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-          "article", "blockquote", "pre", "hr", "ol", "ul", "dd", "dt", "footer", "header", "aside"}
+BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "hr",
+    "ol",
+    "ul",
+    "dd",
+    "dt",
+    "footer",
+    "header",
+    "aside",
+}
 SKIP = {"script", "style", "head", "title", "noscript", "template"}
 
 
