@@ -24,6 +24,9 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
+ORDINALS = frozenset("first second third fourth fifth four".split())
+ORDINAL_BEFORE_RE = re.compile(r"(?<![\w\-])((?i:first|second|third|fourth|fifth|four))\s+\Z")
+
 # An abbreviation followed by these is a symbol ("CAT/C/...") or a body
 # ("CEDAW Committee"), not the instrument.
 ABBREVIATION_AFTER_RE = re.compile(r"[\w/\-]|\s+(?:Committee|Sub-?[Cc]ommittee|Working|[Cc]ommission)")
@@ -168,14 +171,21 @@ class Catalogue:
         labels = {" ".join(label.split()) for inst in table.values() for label in inst.labels}
         heads = {i.head for i in table.values()}
         heads |= {h + "s" for h in heads if not h.endswith("s")} | {"Optional Protocol", "Optional Protocols"}
-        upper = sorted({lb[0].upper() + lb[1:] for lb in labels} | set(by_abbr) | heads)
-        lower = sorted(lb for lb in labels if lb[0].islower())
+        # A name opening on an ordinal ("fourth Geneva Convention", "second
+        # Optional Protocol to ...") is found by the rest of its words, then
+        # the word before is read (``scan``).
+        ordinal = {lb for lb in labels if lb.split()[0].lower() in ORDINALS and " " in lb}
+        remainders = {lb.split(" ", 1)[1] for lb in ordinal}
+        upper = sorted(
+            {lb[0].upper() + lb[1:] for lb in (labels - ordinal) | remainders} | set(by_abbr) | heads
+        )
+        lower = sorted(lb for lb in labels - ordinal if lb[0].islower())
         name_res = tuple(
             re.compile("(?:" + trie_pattern(group) + r")(?![A-Za-z\-])") for group in (upper, lower) if group
         )
-        # A cheap test before the second pattern runs: the longest word of
-        # each lower-case name must occur in the text.
-        lower_needles = tuple(sorted({max(lb.split(), key=len) for lb in lower}))
+        # A cheap test before the second pattern runs: the first two words
+        # of some lower-case name must occur in the text.
+        lower_needles = tuple(sorted({" ".join(lb.split()[:2]) for lb in lower}))
         return cls(
             instruments=table,
             source=source,
@@ -204,6 +214,12 @@ class Catalogue:
                 if start and (text[start - 1].isalnum() or text[start - 1] in "-/._"):
                     continue
                 matched = m.group(0)
+                ordinal = ORDINAL_BEFORE_RE.search(text, max(0, start - 8), start)
+                if ordinal:
+                    key = self._by_label.get(normalise_label(f"{ordinal.group(1)} {matched}"))
+                    if key:
+                        yield ordinal.start(1), end, key, "name"
+                        continue
                 if matched in self.heads:
                     yield start, end, None, "head"
                 elif matched in self._by_abbreviation:
