@@ -25,6 +25,7 @@ SCORER = ROOT.parent / "shared" / "tools" / "score_extract.py"
 SETS = {
     "seeds": CORPUS / "gold" / "seeds.jsonl",
     "dev": ROOT / "tests" / "gold" / "dev.jsonl",
+    "held-out": ROOT / "tests" / "gold" / "heldout.jsonl",
 }
 
 

@@ -181,7 +181,8 @@ class Catalogue:
         )
         lower = sorted(lb for lb in labels - ordinal if lb[0].islower())
         name_res = tuple(
-            re.compile("(?:" + trie_pattern(group) + r")(?![A-Za-z\-])") for group in (upper, lower) if group
+            # "s?": a name with a stray plural ("... in Armed Conflicts") is still the name.
+            re.compile("(?:" + trie_pattern(group) + r")s?(?![A-Za-z\-])") for group in (upper, lower) if group
         )
         # A cheap test before the second pattern runs: the first two words
         # of some lower-case name must occur in the text.
@@ -227,6 +228,8 @@ class Catalogue:
                         yield start, end, self._by_abbreviation[matched], "abbreviation"
                 else:
                     key = self._by_label.get(normalise_label(matched))
+                    if key is None and matched.endswith("s"):
+                        key = self._by_label.get(normalise_label(matched[:-1]))
                     if key:
                         yield start, end, key, "name"
 
