@@ -37,7 +37,9 @@ def score(name: str, gold: Path) -> str:
             fh.write(to_jsonl(extraction) + "\n")
     proc = subprocess.run(
         [sys.executable, str(SCORER), "--gold", str(gold), "--root", str(CORPUS), "--pred", fh.name],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     Path(fh.name).unlink()
     return f"== {name} ({len(files)} documents, gold {gold.relative_to(ROOT.parent)})\n{proc.stdout}"

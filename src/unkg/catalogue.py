@@ -176,13 +176,13 @@ class Catalogue:
         # the word before is read (``scan``).
         ordinal = {lb for lb in labels if lb.split()[0].lower() in ORDINALS and " " in lb}
         remainders = {lb.split(" ", 1)[1] for lb in ordinal}
-        upper = sorted(
-            {lb[0].upper() + lb[1:] for lb in (labels - ordinal) | remainders} | set(by_abbr) | heads
-        )
+        upper = sorted({lb[0].upper() + lb[1:] for lb in (labels - ordinal) | remainders} | set(by_abbr) | heads)
         lower = sorted(lb for lb in labels - ordinal if lb[0].islower())
         name_res = tuple(
             # "s?": a name with a stray plural ("... in Armed Conflicts") is still the name.
-            re.compile("(?:" + trie_pattern(group) + r")s?(?![A-Za-z\-])") for group in (upper, lower) if group
+            re.compile("(?:" + trie_pattern(group) + r")s?(?![A-Za-z\-])")
+            for group in (upper, lower)
+            if group
         )
         # A cheap test before the second pattern runs: the first two words
         # of some lower-case name must occur in the text.

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from unkg import grammar as g
 from unkg.catalogue import Catalogue, trie_pattern
 from unkg.models import Citation, Document, Footnote, Paragraph
-from unkg.structure import VERBS
+from unkg.structure import VERBS, paragraph_verb
 
 
 def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
@@ -703,6 +703,13 @@ class FunctionFinder:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._verbs: dict[int, str | None] = {}
+
+    def verb(self, para: Paragraph) -> str | None:
+        """The opening verb of ``para``, read once."""
+        if para.start not in self._verbs:
+            self._verbs[para.start] = paragraph_verb(self.text, para)
+        return self._verbs[para.start]
 
     def sentence_start(self, lo: int, start: int) -> int:
         """Where the sentence holding ``start`` begins (not before ``lo``)."""
@@ -732,8 +739,8 @@ class FunctionFinder:
             function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
             if word.startswith(("taking note", "takes note")):
                 function = "takes note of"
-        elif para and para.verb:
-            function = para.verb
+        elif para and self.verb(para):
+            function = self.verb(para) or "cites"
         else:
             function = "cites"
         if function in RATIFYING and RATIFICATION_RE.search(text, s0, start):
@@ -837,7 +844,7 @@ def cite(
         para = ctx.paragraph_at(f.start)
         if fn:
             paragraph = fn.anchor or f"fn{fn.number}"
-            function = fn.anchor_verb or "cites"
+            function = "cites"
             if fn.anchor:
                 anchor_para = paragraph_by_label.get(fn.anchor)
                 marker_pos = first_marker.get(fn.number)

@@ -47,17 +47,18 @@ class Paragraph:
 
     ``label`` is ``pp3`` (third preambular paragraph), ``op2`` (operative
     paragraph 2), ``68`` (a report's numbered paragraph), ``p4`` (fourth
-    unnumbered block), or ``fn6`` (footnote 6). ``verb`` is the opening verb
-    normalised to the third person ("recalls"), or None.
+    unnumbered block), or ``fn6`` (footnote 6). ``content`` is where its
+    words begin, after any number; ``structure.paragraph_verb`` reads the
+    verb that opens it ("recalls"), only when a citation needs it.
     """
 
     label: str
     start: int
     end: int
-    verb: str | None = None
+    content: int
 
     def __repr__(self) -> str:
-        return f"Paragraph({self.label!r}, {self.start}-{self.end}, {self.verb!r})"
+        return f"Paragraph({self.label!r}, {self.start}-{self.end})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,6 @@ class Footnote:
     start: int
     end: int
     anchor: str | None = None  # label of the paragraph carrying the first marker
-    anchor_verb: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

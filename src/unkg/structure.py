@@ -271,6 +271,13 @@ VERB_RE = re.compile(
 )
 
 
+def paragraph_verb(text: str, paragraph: Paragraph) -> str | None:
+    """The function named by the verb that opens ``paragraph`` (None for footnotes)."""
+    if paragraph.label.startswith("fn"):
+        return None
+    return opening_verb(text, paragraph.content, paragraph.end)
+
+
 def opening_verb(text: str, pos: int, end: int) -> str | None:
     """The function named by the verb that opens the paragraph at ``pos``."""
     m = VERB_RE.match(text, pos, min(end, pos + 200))
@@ -369,8 +376,13 @@ class _Zone:
     end: int
 
 
-def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_Zone]:
-    """Spans of text that hold footnotes: after a separator, after "Notes"."""
+def _footnote_zones(
+    text: str, furniture_lines: list[tuple[int, int]], separators: list[tuple[int, int]]
+) -> list[_Zone]:
+    """Spans of text that hold footnotes: after a separator line, after "Notes".
+
+    ``separators`` are the separator lines already found (page furniture).
+    """
     zones: list[_Zone] = []
     stops = sorted(
         {s for s, _ in furniture_lines} | ({m.start() for m in re.finditer("\f", text)} if "\f" in text else set())
@@ -380,9 +392,8 @@ def _footnote_zones(text: str, furniture_lines: list[tuple[int, int]]) -> list[_
         i = bisect.bisect_right(stops, pos)
         return stops[i] if i < len(stops) else len(text)
 
-    if "___" in text or "---" in text or "***" in text:
-        for m in SEPARATOR_LINE_RE.finditer(text):
-            zones.append(_Zone(m.end(), zone_end(m.end())))
+    for _, end in separators:
+        zones.append(_Zone(end, zone_end(end)))
     if "Notes" in text or "NOTES" in text:
         for m in NOTES_HEADING_RE.finditer(text):
             zones.append(_Zone(m.end(), zone_end(m.end())))
@@ -426,7 +437,7 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
     The run must number from 1 (or continue) consecutively and hold at least
     two notes; text between the notes belongs to the note before.
     """
-    if not (text.startswith(("1 ", "1\t")) or "\n1 " in text or "\n1\t" in text):
+    if not (text.startswith(("1 ", "1\t")) or "\n1" in text):
         return []
     lines = [(int(m.group("num")), m.start()) for m in TRAILING_NOTE_RE.finditer(text, begin)]
     best: list[tuple[int, int]] = []
@@ -458,13 +469,15 @@ def parse(source: Source) -> Document:
     symbol, self_spans = find_own_symbol(text, symbols)
     furniture: list[tuple[int, int]] = list(self_spans)
     # Each pattern runs only where a literal it needs occurs (a fast test).
-    for pattern, needles in (
-        (ODS_TAG_RE, ("<<ODS", "[DU")),
-        (BARCODE_RE, ("*",)),
-        (SEPARATOR_LINE_RE, ("___", "---", "***")),
-    ):
+    for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("*",))):
         if any(n in text for n in needles):
             furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    separators = (
+        [(m.start(), m.end()) for m in SEPARATOR_LINE_RE.finditer(text)]
+        if "___" in text or "---" in text or "***" in text
+        else []
+    )
+    furniture.extend(separators)
     for m in JOB_NUMBER_RE.finditer(text):
         start = _job_number_at(text, m.start())
         if start is not None:
@@ -478,7 +491,7 @@ def parse(source: Source) -> Document:
 
     # Footnotes.
     notes: dict[int, tuple[int, int]] = {}
-    for zone in _footnote_zones(text, zone_stops):
+    for zone in _footnote_zones(text, zone_stops, separators):
         expect = max(notes) + 1 if notes else None
         for n, s, e in _footnotes_in(text, zone, expect):
             notes.setdefault(n, (s, e))
@@ -570,7 +583,7 @@ def parse(source: Source) -> Document:
         if number is not None:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 12)
             content = num_m.end() if num_m else pos
-        paragraphs.append(Paragraph(label, pos, end, opening_verb(text, content, end)))
+        paragraphs.append(Paragraph(label, pos, end, content))
 
     def paragraph_at(pos: int) -> Paragraph | None:
         lo, hi = 0, len(paragraphs)
@@ -590,8 +603,8 @@ def parse(source: Source) -> Document:
         s, e = notes[n]
         first = first_marker.get(n)
         anchor = paragraph_at(first.start) if first else None
-        footnotes.append(Footnote(n, s, e, anchor.label if anchor else None, anchor.verb if anchor else None))
-        paragraphs.append(Paragraph(f"fn{n}", s, e, None))
+        footnotes.append(Footnote(n, s, e, anchor.label if anchor else None))
+        paragraphs.append(Paragraph(f"fn{n}", s, e, s))
     paragraphs.sort(key=lambda p: p.start)
 
     return Document(
