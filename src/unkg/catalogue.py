@@ -24,7 +24,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-ORDINALS = frozenset("first second third fourth fifth four".split())
+ORDINALS = frozenset(["first", "second", "third", "fourth", "fifth", "four"])
 ORDINAL_BEFORE_RE = re.compile(r"(?<![\w\-])((?i:first|second|third|fourth|fifth|four))\s+\Z")
 
 # An abbreviation followed by these is a symbol ("CAT/C/...") or a body

@@ -428,7 +428,8 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     return out
 
 
-TRAILING_NOTE_RE = re.compile(r"(?m)^(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
+TRAILING_NOTE_RE = re.compile(r"\n(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
+TRAILING_FIRST_NOTE_RE = re.compile(r"(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 
 
 def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
@@ -439,7 +440,11 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
     """
     if not (text.startswith(("1 ", "1\t")) or "\n1" in text):
         return []
-    lines = [(int(m.group("num")), m.start()) for m in TRAILING_NOTE_RE.finditer(text, begin)]
+    first = TRAILING_FIRST_NOTE_RE.match(text, begin) if begin == 0 else None
+    lines = [
+        (int(m.group("num")), m.start("num"))
+        for m in (*([first] if first else []), *TRAILING_NOTE_RE.finditer(text, begin))
+    ]
     best: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
     for n, s in lines:
