@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -79,6 +80,220 @@ def extract(
         if output:
             out.close()
     sys.exit(1 if failed else 0)
+
+
+
+# --------------------------------------------------------------------------
+# The knowledge graph.
+def store_option(f):  # noqa: ANN001, ANN201 - a click decorator
+    """--store PATH, shared by every command that opens the store."""
+    return click.option(
+        "--store", "store_path", type=click.Path(file_okay=False), default=None, envvar="UNKG_STORE",
+        help="Store folder (default: $UNKG_STORE, else ~/.local/share/unkg/store).",
+    )(f)
+
+
+def _open(store_path: str | None, read_only: bool = False):  # noqa: ANN202 - KnowledgeGraph
+    from unkg.store import KnowledgeGraph
+
+    try:
+        return KnowledgeGraph(store_path, read_only=read_only)
+    except OSError as exc:
+        raise click.ClickException(f"cannot open the store at {store_path or 'the default location'}: {exc}") from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True, help="Worker processes; 0 = one per core.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: bool) -> None:
+    """Extract files and load them into the store, one named graph per file.
+
+    An unchanged file is skipped by hash; a changed one replaces its graph
+    in one transaction; a file that cannot be read is reported and its old
+    graph, if any, stays. Exit status 1 when some file failed.
+
+    \b
+        unkg ingest corpus/sample
+    """
+    from unkg.extract import expand_paths
+
+    kg = _open(store_path)
+    files = list(expand_paths(paths))
+    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=quiet) as bar:
+        report = kg.ingest(files, jobs=jobs or (os.cpu_count() or 1), progress=lambda _p, _s: bar.update(1))
+    for path, reason in report.failed:
+        click.echo(f"unkg: {path}: {reason}", err=True)
+    click.echo(
+        f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.skipped)}, "
+        f"failed {len(report.failed)}; {report.quads} quads written"
+    )
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+def remove(paths: tuple[str, ...], store_path: str | None) -> None:
+    """Delete exactly the graphs of these files from the store."""
+    removed = _open(store_path).remove(paths)
+    missing = sorted(set(paths) - set(removed))
+    for path in missing:
+        click.echo(f"unkg: {path}: not in the store", err=True)
+    click.echo(f"removed {len(removed)}")
+    sys.exit(1 if missing else 0)
+
+
+@cli.command()
+@store_option
+@click.option("--files", "list_files", is_flag=True, help="List every ingested file with its hash.")
+def status(store_path: str | None, list_files: bool) -> None:
+    """Say what is in the store."""
+    kg = _open(store_path)
+    click.echo(f"store: {kg.path}")
+    for key, value in kg.status().items():
+        click.echo(f"{key:>12}: {value}")
+    if list_files:
+        for path, sha in kg.files():
+            click.echo(f"{sha[:12]}  {path}")
+
+
+def _render(solutions, fmt: str) -> str:  # noqa: ANN001 - pyoxigraph QuerySolutions
+    import csv
+    import io
+    import json
+
+    names = [v.value for v in solutions.variables]
+    rows = [[None if row[n] is None else row[n].value for n in names] for row in solutions]
+    if fmt == "json":
+        return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(names)
+        writer.writerows(["" if v is None else v for v in r] for r in rows)
+        return buf.getvalue()
+    widths = [max([len(n)] + [len(str(r[i] or "")) for r in rows]) for i, n in enumerate(names)]
+    widths = [min(w, 60) for w in widths]
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    for r in rows:
+        out.append("  ".join(str(v or "")[:60].ljust(w) for v, w in zip(r, widths, strict=True)))
+    out.append(f"({len(rows)} rows)")
+    return "\n".join(out)
+
+
+def output_format(f):  # noqa: ANN001, ANN201 - a click decorator
+    """--format table|csv|json for query results."""
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+                        show_default=True)(f)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, type=(str, str), help="A parameter: -p name value.")
+@store_option
+@output_format
+def query(name: str | None, params: tuple[tuple[str, str], ...], store_path: str | None, fmt: str) -> None:
+    """Run stored query NAME from queries/ (without NAME: list them).
+
+    \b
+        unkg query cites -p document A/RES/61/165
+        unkg query reports/cited-by -p cited ICRMW --format csv
+    """
+    from unkg.queries import QueryError, get_query, load_queries, run
+
+    if not name:
+        for qname, q in load_queries().items():
+            args = " ".join(f"-p {p.name} <{p.type}>" for p in q.params)
+            click.echo(f"{qname} {args}\n    {q.summary}")
+        return
+    try:
+        stored = get_query(name)
+        solutions = run(_open(store_path).store, stored, dict(params))
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(_render(solutions, fmt))
+
+
+@cli.command()
+@click.argument("text")
+@store_option
+@output_format
+def sparql(text: str, store_path: str | None, fmt: str) -> None:
+    """Run an ad-hoc SPARQL SELECT or ASK over all graphs ('-' reads stdin)."""
+    import pyoxigraph as ox
+
+    from unkg.rdf import PREFIXES
+
+    if text == "-":
+        text = sys.stdin.read()
+    try:
+        result = _open(store_path).store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise click.UsageError(f"SPARQL syntax: {exc}") from None
+    if isinstance(result, ox.QueryBoolean):
+        click.echo("true" if bool(result) else "false")
+    elif isinstance(result, ox.QuerySolutions):
+        click.echo(_render(result, fmt))
+    else:
+        click.echo(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("symbol")
+@click.option("--direction", type=click.Choice(["back", "forward"]), default="back", show_default=True)
+@click.option("--depth", type=click.IntRange(1, 50), default=5, show_default=True)
+@store_option
+def lineage(symbol: str, direction: str, depth: int, store_path: str | None) -> None:
+    """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
+
+    \b
+        unkg lineage A/RES/61/165 --direction back --depth 3
+    """
+    from unkg.queries import get_query, run
+
+    step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
+    store = _open(store_path).store
+    click.echo(symbol)
+    seen = {symbol}
+
+    def walk(current: str, level: int, prefix: str) -> None:
+        rows = [(r["symbol"].value, r["verb"].value, r["text"].value) for r in run(store, step, {"document": current})]
+        children = list(dict.fromkeys(rows))
+        for i, (child, verb, text) in enumerate(children):
+            last = i == len(children) - 1
+            again = " (above)" if child in seen else ""
+            click.echo(f"{prefix}{'└── ' if last else '├── '}{child}  [{verb}: \"{' '.join(text.split())}\"]{again}")
+            if not again and level < depth:
+                seen.add(child)
+                walk(child, level + 1, prefix + ("    " if last else "│   "))
+
+    walk(symbol, 1, "")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl", "jsonld"]), default="nq", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None)
+@store_option
+def export(fmt: str, output: str | None, store_path: str | None) -> None:
+    """Export the store: N-Quads, TriG, Turtle (all graphs merged) or JSON-LD."""
+    import pyoxigraph as ox
+
+    kg = _open(store_path)
+    formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+    if fmt == "ttl":
+        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in kg.store),
+                            format=ox.RdfFormat.TURTLE)
+    elif fmt == "nq":
+        data = "".join(sorted(f"{q} .\n" for q in kg.store)).encode()  # sorted: byte-stable dumps
+    else:
+        data = kg.store.dump(format=formats[fmt])
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
 
 
 def main() -> None:

@@ -1,0 +1,83 @@
+"""Every IRI unkg mints, derived from a symbol, a key or a file — never invented twice.
+
+A UN document's IRI is derivable from its canonical symbol alone; an
+instrument's from its catalogue key; a citation's from the source file's
+hash, its span and its target; a source file's named graph from its path.
+Two independent ingests of the same files therefore mint the same IRIs.
+
+>>> document("A/RES/60/169")
+'https://w3id.org/unkg/doc/A/RES/60/169'
+>>> instrument("ICRMW")
+'https://w3id.org/unkg/instrument/ICRMW'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from urllib.parse import quote, unquote
+
+BASE = "https://w3id.org/unkg/"
+ONTOLOGY = BASE + "ontology#"
+DOC = BASE + "doc/"
+INSTRUMENT = BASE + "instrument/"
+CITATION = BASE + "citation/"
+SOURCE = BASE + "source/"
+GRAPH = BASE + "graph/"
+CATALOGUE_GRAPH = GRAPH + "catalogue"
+LOG_GRAPH = GRAPH + "log"
+UNDOCS = "https://undocs.org/"
+
+# Characters of a canonical symbol kept as they are in the IRI path.
+_SYMBOL_SAFE = "/().-"
+
+
+def document(symbol: str) -> str:
+    """The IRI of a UN document, from its canonical symbol."""
+    return DOC + quote(symbol, safe=_SYMBOL_SAFE)
+
+
+def symbol_of(iri: str) -> str | None:
+    """The canonical symbol of a document IRI, or None for another IRI."""
+    return unquote(iri[len(DOC):]) if iri.startswith(DOC) else None
+
+
+def instrument(key: str) -> str:
+    """The IRI of a catalogued instrument, from its key."""
+    return INSTRUMENT + quote(key, safe="-")
+
+
+def target(target: str) -> str:
+    """The IRI of a citation target: an instrument key or a document symbol."""
+    return document(target) if "/" in target else instrument(target)
+
+
+def undocs(symbol: str) -> str:
+    """The address of a UN document on undocs.org."""
+    return UNDOCS + quote(symbol, safe=_SYMBOL_SAFE)
+
+
+def source(sha256: str) -> str:
+    """The IRI of a source file's content (its bytes, by hash)."""
+    return SOURCE + sha256
+
+
+def unnamed_document(sha256: str) -> str:
+    """The IRI of a document whose own symbol cannot be told: by its content."""
+    return DOC + "_/" + sha256
+
+
+def file_path(path: str) -> str:
+    """The normalised absolute path that identifies a source file."""
+    return os.path.abspath(path) if path != "-" else "-"
+
+
+def graph(path: str) -> str:
+    """The named graph that holds everything extracted from one source file."""
+    digest = hashlib.sha256(file_path(path).encode("utf-8")).hexdigest()[:32]
+    return GRAPH + "file/" + digest
+
+
+def citation(sha256: str, start: int, end: int, target_id: str) -> str:
+    """The IRI of one citation: source content, span, target."""
+    return f"{CITATION}{sha256[:20]}/{start}-{end}/{quote(target_id, safe='-')}"

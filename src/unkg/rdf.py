@@ -1,0 +1,212 @@
+"""Extractions as RDF: the mapping of the knowledge graph.
+
+``extraction_quads(extraction, path)`` gives every quad of one source
+file's named graph. The vocabularies (ontology/README.md says which term
+comes from where):
+
+- the source file: ``prov:Entity`` with ``unkg:path``, ``unkg:sha256``,
+  ``dcterms:format``; it is the graph's own subject too (``<graph>
+  prov:wasDerivedFrom <source>``; ``unkg:extractorVersion``);
+- the citing document: ``unkg:Document`` (+ ``eli:LegalResource``) with
+  ``unkg:symbol``, ``unkg:organ``, ``dcterms:type`` (resolution, decision,
+  report ...), ``rdfs:seeAlso`` its undocs.org address,
+  ``prov:wasDerivedFrom`` the source;
+- each citation: a ``cito:Citation`` node with ``cito:hasCitingEntity``,
+  ``cito:hasCitedEntity``, ``cito:hasCitationCharacterization`` (CiTO
+  where one fits), ``unkg:verb`` (the function as found), ``unkg:paragraph``,
+  ``unkg:footnote``, ``unkg:pinpoint``, ``unkg:via``, ``unkg:page``, and a
+  Web Annotation target: ``oa:hasSelector`` a ``oa:TextQuoteSelector``
+  (``oa:exact``) and a ``oa:TextPositionSelector`` (``oa:start``,
+  ``oa:end``), both IRIs derived from the citation's;
+  ``prov:wasDerivedFrom`` the source;
+- the direct edge ``<citing> cito:cites <cited>`` for simple queries;
+- every cited document: ``unkg:Document`` with its symbol and undocs.org
+  address, whether or not it is in the corpus.
+
+Nothing time-dependent is in a file's graph, so two ingests of the same
+file give the same quads; the time of each ingest goes to the log graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from unkg import iri
+from unkg.extract import __version__
+from unkg.grammar import symbol_kind
+from unkg.models import Extraction
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+CITO = "http://purl.org/spar/cito/"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+OA = "http://www.w3.org/ns/oa#"
+ELI = "http://data.europa.eu/eli/ontology#"
+UNKG = iri.ONTOLOGY
+
+PREFIXES = {
+    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "cito": CITO, "dcterms": DCTERMS, "prov": PROV,
+    "oa": OA, "eli": ELI, "unkg": UNKG, "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+# The CiTO characterisation of each function unkg reads from a paragraph's
+# verb. Functions not listed are characterised as plain cito:cites.
+CHARACTERISATION = {
+    "recalls": "citesAsAuthority",
+    "reaffirms": "confirms",
+    "affirms": "confirms",
+    "reiterates": "confirms",
+    "welcomes": "agreesWith",
+    "endorses": "agreesWith",
+    "commends": "agreesWith",
+    "supports": "supports",
+    "takes note of": "citesForInformation",
+    "notes": "citesForInformation",
+    "bears in mind": "citesAsAuthority",
+    "is guided by": "citesAsAuthority",
+    "pursuant to": "citesAsAuthority",
+    "acting under": "citesAsAuthority",
+    "recognizes": "citesAsAuthority",
+    "urges ratification of": "citesAsRecommendedReading",
+    "condemns": "disagreesWith",
+    "expresses concern": "discusses",
+}
+
+# The functions that make one act the successor of another in a series:
+# "Recalling its resolution 60/169", "Reaffirming its resolution ...".
+LINEAGE_FUNCTIONS = frozenset({"recalls", "reaffirms"})
+
+# dcterms:type of a document, from its kind.
+DOCUMENT_TYPES = {"resolution": "Resolution", "decision": "Decision", "statement": "PresidentialStatement",
+                  "document": "Document"}
+ORGANS = {"GA": "GeneralAssembly", "SC": "SecurityCouncil", "ECOSOC": "EconomicAndSocialCouncil",
+          "HRC": "HumanRightsCouncil", "CHR": "CommissionOnHumanRights", "SUBCOM": "SubCommission",
+          "TC": "TrusteeshipCouncil"}
+
+
+def _n(base: str, local: str) -> NamedNode:
+    return NamedNode(base + local)
+
+
+TYPE = _n(RDF, "type")
+
+
+def _lit(value: str | int) -> Literal:
+    if isinstance(value, int):
+        return Literal(str(value), datatype=_n(XSD, "integer"))
+    return Literal(value)
+
+
+_SC_YEAR = re.compile(r"\((\d{4})\)$")
+_YEAR_SERIES = re.compile(r"^E/(?:CN\.4/(?:Sub\.2/)?)?(?:RES|DEC)/((?:19|20)\d\d)/")
+_GA_SESSION = re.compile(r"^A/(?:HRC/)?(?:RES|DEC)/(\d{1,2})/")
+
+
+def symbol_year(symbol: str) -> int | None:
+    """The year an act was adopted, where its symbol tells it.
+
+    A Security Council resolution carries its year; ECOSOC, Commission and
+    Sub-Commission acts are numbered by year; a General Assembly act of
+    session N (from the 31st, 1976) was adopted in the year 1945 + N, or
+    early the next. Human Rights Council sessions do not map to years.
+
+    >>> symbol_year("S/RES/1325(2000)"), symbol_year("A/RES/61/165"), symbol_year("A/HRC/RES/7/16")
+    (2000, 2006, None)
+    """
+    m = _SC_YEAR.search(symbol)
+    if m and symbol.startswith("S/"):
+        return int(m.group(1))
+    m = _YEAR_SERIES.match(symbol)
+    if m:
+        return int(m.group(1))
+    m = _GA_SESSION.match(symbol)
+    if m and symbol.startswith("A/RES/") or (m and symbol.startswith("A/DEC/")):
+        session = int(m.group(1))
+        return 1945 + session if session >= 31 else None
+    return None
+
+
+def document_quads(symbol: str, graph: NamedNode) -> Iterator[Quad]:
+    """What any graph says of a UN document known by its symbol."""
+    node = NamedNode(iri.document(symbol))
+    yield Quad(node, TYPE, _n(UNKG, "Document"), graph)
+    yield Quad(node, _n(UNKG, "symbol"), _lit(symbol), graph)
+    yield Quad(node, _n(RDFS, "seeAlso"), NamedNode(iri.undocs(symbol)), graph)
+    yield Quad(node, _n(DCTERMS, "type"), _n(UNKG, DOCUMENT_TYPES[symbol_kind(symbol)]), graph)
+    year = symbol_year(symbol)
+    if year:
+        yield Quad(node, _n(UNKG, "year"), Literal(str(year), datatype=_n(XSD, "gYear")), graph)
+
+
+def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
+    """Every quad of the named graph of one source file."""
+    if extraction.sha256 is None:
+        return
+    graph = NamedNode(iri.graph(path))
+    source = NamedNode(iri.source(extraction.sha256))
+    yield Quad(graph, TYPE, _n(UNKG, "SourceGraph"), graph)
+    yield Quad(graph, _n(PROV, "wasDerivedFrom"), source, graph)
+    yield Quad(graph, _n(UNKG, "extractorVersion"), _lit(__version__), graph)
+    yield Quad(source, TYPE, _n(PROV, "Entity"), graph)
+    yield Quad(source, TYPE, _n(UNKG, "SourceFile"), graph)
+    yield Quad(source, _n(UNKG, "path"), _lit(iri.file_path(path)), graph)
+    yield Quad(source, _n(UNKG, "sha256"), _lit(extraction.sha256), graph)
+    encoding = extraction.metadata.get("encoding")
+    if encoding:
+        yield Quad(source, _n(UNKG, "encoding"), _lit(encoding), graph)
+
+    if extraction.symbol:
+        citing = NamedNode(iri.document(extraction.symbol))
+        yield from document_quads(extraction.symbol, graph)
+    else:
+        citing = NamedNode(iri.unnamed_document(extraction.sha256))
+        yield Quad(citing, TYPE, _n(UNKG, "Document"), graph)
+    yield Quad(citing, TYPE, _n(ELI, "LegalResource"), graph)
+    yield Quad(citing, _n(PROV, "wasDerivedFrom"), source, graph)
+    organ = extraction.metadata.get("organ")
+    if organ in ORGANS:
+        yield Quad(citing, _n(UNKG, "organ"), _n(UNKG, ORGANS[organ]), graph)
+
+    cited_documents: set[str] = set()
+    for c in extraction.citations:
+        node = NamedNode(iri.citation(extraction.sha256, c.start, c.end, c.target))
+        cited = NamedNode(iri.target(c.target))
+        yield Quad(node, TYPE, _n(CITO, "Citation"), graph)
+        yield Quad(node, _n(CITO, "hasCitingEntity"), citing, graph)
+        yield Quad(node, _n(CITO, "hasCitedEntity"), cited, graph)
+        yield Quad(node, _n(CITO, "hasCitationCharacterization"),
+                   _n(CITO, CHARACTERISATION.get(c.function or "", "cites")), graph)
+        yield Quad(node, _n(UNKG, "kind"), _lit(c.kind), graph)
+        if c.function:
+            yield Quad(node, _n(UNKG, "verb"), _lit(c.function), graph)
+        if c.paragraph:
+            yield Quad(node, _n(UNKG, "paragraph"), _lit(c.paragraph), graph)
+        for field, value in (("footnote", c.footnote), ("pinpoint", c.pinpoint), ("via", c.via)):
+            if value:
+                yield Quad(node, _n(UNKG, field), _lit(value), graph)
+        if c.page is not None:
+            yield Quad(node, _n(UNKG, "page"), _lit(c.page), graph)
+        quote, position = NamedNode(node.value + "#quote"), NamedNode(node.value + "#position")
+        yield Quad(node, _n(OA, "hasSelector"), quote, graph)
+        yield Quad(quote, TYPE, _n(OA, "TextQuoteSelector"), graph)
+        yield Quad(quote, _n(OA, "exact"), _lit(c.text), graph)
+        yield Quad(node, _n(OA, "hasSelector"), position, graph)
+        yield Quad(position, TYPE, _n(OA, "TextPositionSelector"), graph)
+        yield Quad(position, _n(OA, "start"), _lit(c.start), graph)
+        yield Quad(position, _n(OA, "end"), _lit(c.end), graph)
+        yield Quad(node, _n(PROV, "wasDerivedFrom"), source, graph)
+        yield Quad(citing, _n(CITO, "cites"), cited, graph)
+        characterisation = CHARACTERISATION.get(c.function or "")
+        if characterisation:  # the CiTO property as a direct edge too
+            yield Quad(citing, _n(CITO, characterisation), cited, graph)
+        if c.function in LINEAGE_FUNCTIONS:  # "Recalling its resolution ...": the lineage edge
+            yield Quad(citing, _n(UNKG, "recalls"), cited, graph)
+        if "/" in c.target and c.target not in cited_documents:
+            cited_documents.add(c.target)
+            if c.target != extraction.symbol:
+                yield from document_quads(c.target, graph)
