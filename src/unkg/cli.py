@@ -82,18 +82,21 @@ def extract(
     sys.exit(1 if failed else 0)
 
 
-
 # --------------------------------------------------------------------------
 # The knowledge graph.
-def store_option(f):  # noqa: ANN001, ANN201 - a click decorator
+def store_option(f):
     """--store PATH, shared by every command that opens the store."""
     return click.option(
-        "--store", "store_path", type=click.Path(file_okay=False), default=None, envvar="UNKG_STORE",
+        "--store",
+        "store_path",
+        type=click.Path(file_okay=False),
+        default=None,
+        envvar="UNKG_STORE",
         help="Store folder (default: $UNKG_STORE, else ~/.local/share/unkg/store).",
     )(f)
 
 
-def _open(store_path: str | None, read_only: bool = False):  # noqa: ANN202 - KnowledgeGraph
+def _open(store_path: str | None, read_only: bool = False):
     from unkg.store import KnowledgeGraph
 
     try:
@@ -105,7 +108,9 @@ def _open(store_path: str | None, read_only: bool = False):  # noqa: ANN202 - Kn
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @store_option
-@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True, help="Worker processes; 0 = one per core.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(0), default=0, show_default=True, help="Worker processes; 0 = one per core."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: bool) -> None:
     """Extract files and load them into the store, one named graph per file.
@@ -119,9 +124,11 @@ def ingest(paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: boo
     """
     from unkg.extract import expand_paths
 
-    kg = _open(store_path)
     files = list(expand_paths(paths))
-    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=quiet) as bar:
+    with (
+        _open(store_path) as kg,
+        click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=quiet) as bar,
+    ):
         report = kg.ingest(files, jobs=jobs or (os.cpu_count() or 1), progress=lambda _p, _s: bar.update(1))
     for path, reason in report.failed:
         click.echo(f"unkg: {path}: {reason}", err=True)
@@ -137,7 +144,8 @@ def ingest(paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: boo
 @store_option
 def remove(paths: tuple[str, ...], store_path: str | None) -> None:
     """Delete exactly the graphs of these files from the store."""
-    removed = _open(store_path).remove(paths)
+    with _open(store_path) as kg:
+        removed = kg.remove(paths)
     missing = sorted(set(paths) - set(removed))
     for path in missing:
         click.echo(f"unkg: {path}: not in the store", err=True)
@@ -150,16 +158,16 @@ def remove(paths: tuple[str, ...], store_path: str | None) -> None:
 @click.option("--files", "list_files", is_flag=True, help="List every ingested file with its hash.")
 def status(store_path: str | None, list_files: bool) -> None:
     """Say what is in the store."""
-    kg = _open(store_path)
-    click.echo(f"store: {kg.path}")
-    for key, value in kg.status().items():
-        click.echo(f"{key:>12}: {value}")
-    if list_files:
-        for path, sha in kg.files():
-            click.echo(f"{sha[:12]}  {path}")
+    with _open(store_path) as kg:
+        click.echo(f"store: {kg.path}")
+        for key, value in kg.status().items():
+            click.echo(f"{key:>12}: {value}")
+        if list_files:
+            for path, sha in kg.files():
+                click.echo(f"{sha[:12]}  {path}")
 
 
-def _render(solutions, fmt: str) -> str:  # noqa: ANN001 - pyoxigraph QuerySolutions
+def _render(solutions, fmt: str) -> str:
     import csv
     import io
     import json
@@ -184,10 +192,11 @@ def _render(solutions, fmt: str) -> str:  # noqa: ANN001 - pyoxigraph QuerySolut
     return "\n".join(out)
 
 
-def output_format(f):  # noqa: ANN001, ANN201 - a click decorator
+def output_format(f):
     """--format table|csv|json for query results."""
-    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-                        show_default=True)(f)
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+    )(f)
 
 
 @cli.command()
@@ -209,12 +218,12 @@ def query(name: str | None, params: tuple[tuple[str, str], ...], store_path: str
             args = " ".join(f"-p {p.name} <{p.type}>" for p in q.params)
             click.echo(f"{qname} {args}\n    {q.summary}")
         return
-    try:
-        stored = get_query(name)
-        solutions = run(_open(store_path).store, stored, dict(params))
-    except QueryError as exc:
-        raise click.UsageError(str(exc)) from None
-    click.echo(_render(solutions, fmt))
+    with _open(store_path) as kg:
+        try:
+            solutions = run(kg.store, get_query(name), dict(params))
+        except QueryError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(_render(solutions, fmt))
 
 
 @cli.command()
@@ -229,16 +238,17 @@ def sparql(text: str, store_path: str | None, fmt: str) -> None:
 
     if text == "-":
         text = sys.stdin.read()
-    try:
-        result = _open(store_path).store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
-    except SyntaxError as exc:
-        raise click.UsageError(f"SPARQL syntax: {exc}") from None
-    if isinstance(result, ox.QueryBoolean):
-        click.echo("true" if bool(result) else "false")
-    elif isinstance(result, ox.QuerySolutions):
-        click.echo(_render(result, fmt))
-    else:
-        click.echo(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"), nl=False)
+    with _open(store_path) as kg:
+        try:
+            result = kg.store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise click.UsageError(f"SPARQL syntax: {exc}") from None
+        if isinstance(result, ox.QueryBoolean):
+            click.echo("true" if bool(result) else "false")
+        elif isinstance(result, ox.QuerySolutions):
+            click.echo(_render(result, fmt))
+        else:
+            click.echo(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"), nl=False)
 
 
 @cli.command()
@@ -252,25 +262,27 @@ def lineage(symbol: str, direction: str, depth: int, store_path: str | None) -> 
     \b
         unkg lineage A/RES/61/165 --direction back --depth 3
     """
-    from unkg.queries import get_query, run
+    from unkg.queries import get_query
 
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
-    store = _open(store_path).store
     click.echo(symbol)
-    seen = {symbol}
+    with _open(store_path) as kg:
+        _walk(kg.store, step, symbol, 1, depth, "", {symbol})
 
-    def walk(current: str, level: int, prefix: str) -> None:
-        rows = [(r["symbol"].value, r["verb"].value, r["text"].value) for r in run(store, step, {"document": current})]
-        children = list(dict.fromkeys(rows))
-        for i, (child, verb, text) in enumerate(children):
-            last = i == len(children) - 1
-            again = " (above)" if child in seen else ""
-            click.echo(f"{prefix}{'└── ' if last else '├── '}{child}  [{verb}: \"{' '.join(text.split())}\"]{again}")
-            if not again and level < depth:
-                seen.add(child)
-                walk(child, level + 1, prefix + ("    " if last else "│   "))
 
-    walk(symbol, 1, "")
+def _walk(store, step, current: str, level: int, depth: int, prefix: str, seen: set[str]) -> None:
+    """Print one level of a lineage tree, then the levels below it."""
+    from unkg.queries import run
+
+    rows = [(r["symbol"].value, r["verb"].value, r["text"].value) for r in run(store, step, {"document": current})]
+    children = list(dict.fromkeys(rows))
+    for i, (child, verb, text) in enumerate(children):
+        last = i == len(children) - 1
+        again = " (above)" if child in seen else ""
+        click.echo(f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{" ".join(text.split())}"]{again}')
+        if not again and level < depth:
+            seen.add(child)
+            _walk(store, step, child, level + 1, depth, prefix + ("    " if last else "│   "), seen)
 
 
 @cli.command()
@@ -281,15 +293,16 @@ def export(fmt: str, output: str | None, store_path: str | None) -> None:
     """Export the store: N-Quads, TriG, Turtle (all graphs merged) or JSON-LD."""
     import pyoxigraph as ox
 
-    kg = _open(store_path)
     formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
-    if fmt == "ttl":
-        data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in kg.store),
-                            format=ox.RdfFormat.TURTLE)
-    elif fmt == "nq":
-        data = "".join(sorted(f"{q} .\n" for q in kg.store)).encode()  # sorted: byte-stable dumps
-    else:
-        data = kg.store.dump(format=formats[fmt])
+    with _open(store_path) as kg:
+        if fmt == "ttl":
+            data = ox.serialize(
+                {ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}, format=ox.RdfFormat.TURTLE
+            )
+        elif fmt == "nq":
+            data = "".join(sorted(f"{q} .\n" for q in kg.store)).encode()  # sorted: byte-stable dumps
+        else:
+            data = kg.store.dump(format=formats[fmt])
     if output:
         Path(output).write_bytes(data)
     else:

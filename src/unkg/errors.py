@@ -4,6 +4,9 @@
 
     UnkgError
     ├── SourceError (path, reason)   # one bad input: reported, the batch goes on
+    ├── QueryError                   # a stored query cannot be run as asked
+    │   ├── UnknownQuery
+    │   └── MissingParameter
     └── UsageError                   # a wrong option or argument (exit status 2)
 """
 
@@ -25,3 +28,15 @@ class SourceError(UnkgError):
 
 class UsageError(UnkgError):
     """The caller asked for something that cannot be done as asked."""
+
+
+class QueryError(UnkgError):
+    """A stored query cannot be run as asked (bad header, parameter or value)."""
+
+
+class UnknownQuery(QueryError):
+    """No stored query has that name; the message lists the names there are."""
+
+
+class MissingParameter(QueryError):
+    """A parameter the query needs was not given; the message says which and of what type."""

@@ -39,7 +39,7 @@ def document(symbol: str) -> str:
 
 def symbol_of(iri: str) -> str | None:
     """The canonical symbol of a document IRI, or None for another IRI."""
-    return unquote(iri[len(DOC):]) if iri.startswith(DOC) else None
+    return unquote(iri[len(DOC) :]) if iri.startswith(DOC) else None
 
 
 def instrument(key: str) -> str:

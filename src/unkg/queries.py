@@ -23,19 +23,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from unkg import iri
-from unkg.errors import UnkgError
+from unkg.errors import MissingParameter, QueryError, UnknownQuery
 
-
-class QueryError(UnkgError):
-    """A stored query cannot be run as asked."""
-
-
-class UnknownQuery(QueryError):
-    """No stored query has that name."""
-
-
-class MissingParameter(QueryError):
-    """A parameter the query needs was not given."""
+__all__ = ["MissingParameter", "QueryError", "StoredQuery", "UnknownQuery", "get_query", "load_queries", "run"]
 
 
 PARAM_TYPES = ("target", "iri", "string", "integer")

@@ -50,8 +50,16 @@ ELI = "http://data.europa.eu/eli/ontology#"
 UNKG = iri.ONTOLOGY
 
 PREFIXES = {
-    "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "cito": CITO, "dcterms": DCTERMS, "prov": PROV,
-    "oa": OA, "eli": ELI, "unkg": UNKG, "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "cito": CITO,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "oa": OA,
+    "eli": ELI,
+    "unkg": UNKG,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 
 # The CiTO characterisation of each function unkg reads from a paragraph's
@@ -82,11 +90,21 @@ CHARACTERISATION = {
 LINEAGE_FUNCTIONS = frozenset({"recalls", "reaffirms"})
 
 # dcterms:type of a document, from its kind.
-DOCUMENT_TYPES = {"resolution": "Resolution", "decision": "Decision", "statement": "PresidentialStatement",
-                  "document": "Document"}
-ORGANS = {"GA": "GeneralAssembly", "SC": "SecurityCouncil", "ECOSOC": "EconomicAndSocialCouncil",
-          "HRC": "HumanRightsCouncil", "CHR": "CommissionOnHumanRights", "SUBCOM": "SubCommission",
-          "TC": "TrusteeshipCouncil"}
+DOCUMENT_TYPES = {
+    "resolution": "Resolution",
+    "decision": "Decision",
+    "statement": "PresidentialStatement",
+    "document": "Document",
+}
+ORGANS = {
+    "GA": "GeneralAssembly",
+    "SC": "SecurityCouncil",
+    "ECOSOC": "EconomicAndSocialCouncil",
+    "HRC": "HumanRightsCouncil",
+    "CHR": "CommissionOnHumanRights",
+    "SUBCOM": "SubCommission",
+    "TC": "TrusteeshipCouncil",
+}
 
 
 def _n(base: str, local: str) -> NamedNode:
@@ -125,7 +143,7 @@ def symbol_year(symbol: str) -> int | None:
     if m:
         return int(m.group(1))
     m = _GA_SESSION.match(symbol)
-    if m and symbol.startswith("A/RES/") or (m and symbol.startswith("A/DEC/")):
+    if m and symbol.startswith(("A/RES/", "A/DEC/")):
         session = int(m.group(1))
         return 1945 + session if session >= 31 else None
     return None
@@ -179,8 +197,12 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
         yield Quad(node, TYPE, _n(CITO, "Citation"), graph)
         yield Quad(node, _n(CITO, "hasCitingEntity"), citing, graph)
         yield Quad(node, _n(CITO, "hasCitedEntity"), cited, graph)
-        yield Quad(node, _n(CITO, "hasCitationCharacterization"),
-                   _n(CITO, CHARACTERISATION.get(c.function or "", "cites")), graph)
+        yield Quad(
+            node,
+            _n(CITO, "hasCitationCharacterization"),
+            _n(CITO, CHARACTERISATION.get(c.function or "", "cites")),
+            graph,
+        )
         yield Quad(node, _n(UNKG, "kind"), _lit(c.kind), graph)
         if c.function:
             yield Quad(node, _n(UNKG, "verb"), _lit(c.function), graph)

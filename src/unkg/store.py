@@ -64,8 +64,9 @@ def _nt(quad: ox.Quad) -> str:
 class KnowledgeGraph:
     """The store and the operations on it."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, memory: bool = False,
-                 read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, memory: bool = False, read_only: bool = False
+    ) -> None:
         if memory:
             self.path = None
             self.store = ox.Store()
@@ -73,6 +74,18 @@ class KnowledgeGraph:
             self.path = Path(path) if path else default_store_path()
             self.path.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+
+    def close(self) -> None:
+        """Release the store (its lock) now rather than at garbage collection."""
+        if self.path is not None and getattr(self, "store", None) is not None:
+            self.store.flush()
+        self.store = None  # type: ignore[assignment]
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- what is stored ---------------------------------------------------
     def stored_sha256(self, path: str) -> str | None:
@@ -105,7 +118,7 @@ class KnowledgeGraph:
             f"DROP SILENT GRAPH {graph} ;\n"
             f"DELETE WHERE {{ GRAPH {log} {{ {graph} ?p ?o }} }} ;\n"
             f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(lines) + "\n}\n"
-            f"GRAPH {log} {{ {graph} <{PROV}generatedAtTime> \"{now}\"^^<{XSD}dateTime> ; "
+            f'GRAPH {log} {{ {graph} <{PROV}generatedAtTime> "{now}"^^<{XSD}dateTime> ; '
             f"<{UNKG}path> {ox.Literal(iri.file_path(path))} }} }}"
         )
         self.store.update(update)
@@ -131,8 +144,7 @@ class KnowledgeGraph:
         current = [q.object.value for q in self.store.quads_for_pattern(graph, SHA256, None, graph)]
         if current == [digest]:
             return False
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
-                 for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
         quads.append(ox.Quad(graph, SHA256, ox.Literal(digest), graph))
         self._replace_named(graph, quads)
         return True
@@ -141,8 +153,9 @@ class KnowledgeGraph:
         body = "\n".join(sorted({_nt(q) for q in quads}))
         self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
 
-    def ingest(self, paths: Iterable[str], jobs: int = 1,
-               progress: Callable[[str, str], None] | None = None) -> IngestReport:
+    def ingest(
+        self, paths: Iterable[str], jobs: int = 1, progress: Callable[[str, str], None] | None = None
+    ) -> IngestReport:
         """Extract and store every file; unchanged files are skipped by hash."""
         report = IngestReport()
         self.load_catalogue()
@@ -173,7 +186,6 @@ class KnowledgeGraph:
                 status = "replaced" if existed else "added"
             if progress:
                 progress(path, status)
-        self.store.flush() if self.path else None
         return report
 
     # -- reading ------------------------------------------------------------
@@ -189,6 +201,7 @@ class KnowledgeGraph:
 
     def status(self) -> dict[str, int]:
         """Counts of what is stored."""
+
         def count(query: str) -> int:
             for row in self.store.query(query, use_default_graph_as_union=True):
                 return int(row[0].value)

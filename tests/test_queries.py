@@ -1,0 +1,176 @@
+"""The stored query library: every .rq parses, runs, and answers known questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from tests.conftest import ROOT, SAMPLE
+
+from unkg.cli import cli
+from unkg.queries import MissingParameter, QueryError, UnknownQuery, get_query, load_queries, parse_header, run
+from unkg.store import KnowledgeGraph
+
+QUERIES = sorted((ROOT / "queries").rglob("*.rq"))
+VALUES = {
+    "document": "A/RES/61/165",
+    "cited": "A/RES/60/169",
+    "resolution": "A/RES/61/165",
+    "instrument": "ICRMW",
+    "citing": "A/RES/61/165",
+}
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    """An in-memory store holding the sample corpus."""
+    graph = KnowledgeGraph(memory=True)
+    assert graph.ingest([str(SAMPLE)]).ok
+    return graph
+
+
+def rows(kg: KnowledgeGraph, name: str, **values: str) -> list[dict[str, str | None]]:
+    solutions = run(kg.store, get_query(name), values)
+    names = [v.value for v in solutions.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
+
+
+def test_there_are_queries() -> None:
+    """The library is not empty, and has both reports and checks."""
+    assert QUERIES, "no .rq files found"
+    assert any("/checks/" in str(p) for p in QUERIES) and any("/reports/" in str(p) for p in QUERIES)
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_query_parses_and_runs(kg: KnowledgeGraph, path: Path) -> None:
+    """Each file has a header, parses as SPARQL and runs on the fixture store."""
+    summary, params = parse_header(path, path.read_text(encoding="utf-8"))
+    assert summary
+    name = path.relative_to(ROOT / "queries").with_suffix("").as_posix()
+    list(run(kg.store, get_query(name), {p.name: VALUES[p.name] for p in params}))
+
+
+@pytest.mark.parametrize("path", [p for p in QUERIES if p.name.endswith("-violation.rq")], ids=lambda p: p.name)
+def test_checks_find_nothing_on_a_valid_store(kg: KnowledgeGraph, path: Path) -> None:
+    """Every violation check returns no rows on a real ingest."""
+    assert list(run(kg.store, get_query(path.stem))) == []
+
+
+BROKEN = {
+    "span-order-violation": "<https://x/c> <http://www.w3.org/ns/oa#hasSelector> <https://x/p> . "
+    "<https://x/p> a <http://www.w3.org/ns/oa#TextPositionSelector> ; <http://www.w3.org/ns/oa#start> 10 ; "
+    "<http://www.w3.org/ns/oa#end> 5 .",
+    "citation-without-source-violation": "<https://x/c> a <http://purl.org/spar/cito/Citation> .",
+    "citation-incomplete-violation": "<https://x/c> a <http://purl.org/spar/cito/Citation> .",
+    "document-symbols-violation": "<https://w3id.org/unkg/doc/A/1/2> <https://w3id.org/unkg/ontology#symbol> "
+    '"A/1/2" , "A/1/3" .',
+    "cites-without-citation-violation": "<https://x/a> <http://purl.org/spar/cito/cites> <https://x/b> .",
+}
+
+
+@pytest.mark.parametrize("check", sorted(BROKEN))
+def test_checks_catch_broken_data(check: str) -> None:
+    """Every violation check returns a row on a deliberately broken graph."""
+    store = ox.Store()
+    store.load(BROKEN[check].encode(), format=ox.RdfFormat.TURTLE)
+    assert list(run(store, get_query(f"checks/{check}")))
+
+
+def test_every_check_has_a_broken_fixture() -> None:
+    """No check goes untested."""
+    assert {p.stem for p in QUERIES if p.name.endswith("-violation.rq")} == set(BROKEN)
+
+
+def test_cites_known_answer(kg: KnowledgeGraph) -> None:
+    """A/RES/61/165 cites A/RES/60/169 with function 'recalls' in pp1."""
+    found = [r for r in rows(kg, "cites", document="A/RES/61/165") if r["work"] == "A/RES/60/169"]
+    assert [(r["verb"], r["paragraph"], r["text"]) for r in found] == [("recalls", "pp1", "resolution 60/169")]
+
+
+def test_edge_provenance_known_answer(kg: KnowledgeGraph) -> None:
+    """The edge's provenance gives the quoted text, offsets, source file, hash and extractor."""
+    (r,) = rows(kg, "edge-provenance", citing="A/RES/61/165", cited="A/RES/60/169")
+    assert (r["text"], r["start"], r["end"]) == ("resolution 60/169", "291", "308")
+    assert r["path"].endswith("A_RES_61_165.txt") and len(r["sha256"]) == 64
+    assert r["extractor"] and r["ingested"]
+    text = Path(r["path"]).read_text(encoding="utf-8")
+    assert text[int(r["start"]) : int(r["end"])] == r["text"]
+
+
+def test_cited_by_and_instrument_by_year(kg: KnowledgeGraph) -> None:
+    """The Migrant Workers Convention is cited by four sample documents; A/RES/61/165 dates it 2006."""
+    citing = {r["citingSymbol"] for r in rows(kg, "cited-by", cited="ICRMW")}
+    assert citing == {"A/58/275", "A/59/377", "A/65/222", "A/RES/61/165"}
+    assert [(r["year"], r["documents"]) for r in rows(kg, "instrument-by-year", instrument="ICRMW")] == [("2006", "1")]
+
+
+def test_lineage_back(kg: KnowledgeGraph) -> None:
+    """Backward lineage of A/RES/61/165 reaches the resolution it recalls, not one it only acts under."""
+    found = {r["symbol"] for r in rows(kg, "lineage-back", resolution="A/RES/61/165")}
+    assert "A/RES/60/169" in found
+    assert "A/RES/58/208" not in found
+
+
+def test_not_in_corpus_lists_undocs_addresses(kg: KnowledgeGraph) -> None:
+    """A cited report outside the corpus is listed with its undocs.org address."""
+    found = {r["symbol"]: r["undocs"] for r in rows(kg, "not-in-corpus")}
+    assert found["A/61/324"] == "https://undocs.org/A/61/324"
+
+
+def test_most_cited_ranks_the_migrant_workers_convention_first(kg: KnowledgeGraph) -> None:
+    """ICRMW, cited by four of five sample documents, ranks first."""
+    assert rows(kg, "most-cited")[0]["name"] == "ICRMW"
+
+
+def test_parameters_are_checked(kg: KnowledgeGraph) -> None:
+    """A missing or unknown parameter, or an unknown query, is a clear error."""
+    with pytest.raises(MissingParameter):
+        run(kg.store, get_query("cites"), {})
+    with pytest.raises(QueryError):
+        run(kg.store, get_query("cites"), {"document": "A/RES/61/165", "nope": "x"})
+    with pytest.raises(UnknownQuery):
+        get_query("no-such-query")
+
+
+def test_values_are_bound_not_spliced(kg: KnowledgeGraph) -> None:
+    """A value full of SPARQL syntax is one harmless term."""
+    evil = 'A/1/2> } ; DROP ALL ; SELECT * WHERE { ?s ?p "'
+    assert rows(kg, "cites", document=evil) == []
+    assert kg.status()["citations"] == 47
+
+
+def test_malformed_header_is_an_error(tmp_path: Path) -> None:
+    """A header line that is not 'key: value' with a known key fails loudly."""
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ summary: x\n#+ parm: a target b\nSELECT * WHERE {}\n", encoding="utf-8")
+    with pytest.raises(QueryError):
+        load_queries(tmp_path)
+
+
+def test_cli_query_formats(tmp_path: Path) -> None:
+    """unkg query prints a table, CSV or JSON from the same file."""
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(SAMPLE), "--store", store, "--quiet"]).exit_code == 0
+    for fmt, marker in (("table", "A/RES/60/169"), ("csv", "work,"), ("json", '"work": "A/RES/60/169"')):
+        out = runner.invoke(
+            cli, ["query", "cites", "-p", "document", "A/RES/61/165", "--store", store, "--format", fmt]
+        )
+        assert out.exit_code == 0 and marker in out.stdout, out.stdout
+    missing = runner.invoke(cli, ["query", "cites", "--store", store])
+    assert missing.exit_code == 2 and "missing parameter" in missing.stderr
+
+
+def test_cli_lineage_and_sparql(tmp_path: Path) -> None:
+    """unkg lineage draws a tree; unkg sparql runs an ad-hoc query with the usual prefixes."""
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(SAMPLE), "--store", store, "--quiet"])
+    tree = runner.invoke(cli, ["lineage", "A/RES/61/165", "--store", store])
+    assert tree.exit_code == 0 and "└── " in tree.stdout and "A/RES/60/169" in tree.stdout
+    ask = runner.invoke(cli, ["sparql", "ASK { ?c a cito:Citation }", "--store", store])
+    assert ask.stdout.strip() == "true"
+    bad = runner.invoke(cli, ["sparql", "SELECT WHERE {", "--store", store])
+    assert bad.exit_code == 2
