@@ -17,11 +17,18 @@ $(BIN)/unkg: pyproject.toml
 
 setup: $(BIN)/unkg
 
+STORE   = build/store
+
 run: setup
 	@mkdir -p $(OUT)
 	$(BIN)/unkg extract $(SAMPLE) --format jsonl -o $(OUT)/citations.jsonl
 	$(BIN)/unkg extract $(SAMPLE) --format human -o $(OUT)/report.txt
-	@echo "Report: $(OUT)/report.txt   JSON Lines: $(OUT)/citations.jsonl"
+	$(BIN)/unkg ingest $(SAMPLE) --store $(STORE) --quiet
+	$(BIN)/unkg status --store $(STORE)
+	$(BIN)/unkg export --format trig --store $(STORE) -o $(OUT)/graph.trig
+	$(BIN)/unkg lineage A/RES/61/165 --store $(STORE)
+	@echo "Report: $(OUT)/report.txt   JSON Lines: $(OUT)/citations.jsonl   Graph: $(OUT)/graph.trig (store: $(STORE))"
+	@echo "Query it: $(BIN)/unkg query --store $(STORE)   (lists the stored queries)"
 
 test: setup
 	$(BIN)/python -m pytest -q
