@@ -335,7 +335,7 @@ def default_catalogue_path() -> Path:
     repo = Path(__file__).resolve().parents[2] / "ontology" / "instruments.ttl"
     if repo.is_file():
         return repo
-    return Path(str(resources.files("unkg") / "data" / "instruments.ttl"))
+    return Path(str(resources.files("unkg") / "data" / "ontology" / "instruments.ttl"))
 
 
 @lru_cache(maxsize=4)
