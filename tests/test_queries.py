@@ -67,6 +67,8 @@ BROKEN = {
     "document-symbols-violation": "<https://w3id.org/unkg/doc/A/1/2> <https://w3id.org/unkg/ontology#symbol> "
     '"A/1/2" , "A/1/3" .',
     "cites-without-citation-violation": "<https://x/a> <http://purl.org/spar/cito/cites> <https://x/b> .",
+    "cited-instrument-unknown-violation": "<https://x/c> <http://purl.org/spar/cito/hasCitedEntity> "
+    "<https://w3id.org/unkg/instrument/NO-SUCH-TREATY> .",
 }
 
 
@@ -174,3 +176,23 @@ def test_cli_lineage_and_sparql(tmp_path: Path) -> None:
     assert ask.stdout.strip() == "true"
     bad = runner.invoke(cli, ["sparql", "SELECT WHERE {", "--store", store])
     assert bad.exit_code == 2
+
+
+def test_cli_validate_passes_then_fails(tmp_path: Path) -> None:
+    """unkg validate passes on a real ingest and fails once a broken citation is added."""
+    store = tmp_path / "store"
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(SAMPLE), "--store", str(store), "--quiet"])
+    good = runner.invoke(cli, ["validate", "--store", str(store)])
+    assert good.exit_code == 0, good.stdout
+    with KnowledgeGraph(store) as kg:
+        kg.store.add(
+            ox.Quad(
+                ox.NamedNode("https://x/c"),
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode("http://purl.org/spar/cito/Citation"),
+                ox.NamedNode("https://x/g"),
+            )
+        )
+    bad = runner.invoke(cli, ["validate", "--store", str(store)])
+    assert bad.exit_code == 1 and "FAIL checks/citation-incomplete-violation" in bad.stdout

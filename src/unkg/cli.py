@@ -309,6 +309,35 @@ def export(fmt: str, output: str | None, store_path: str | None) -> None:
         sys.stdout.buffer.write(data)
 
 
+@cli.command(name="validate")
+@store_option
+@click.option("--no-shacl", is_flag=True, help="Run only the violation queries (fast on large stores).")
+def validate_command(store_path: str | None, no_shacl: bool) -> None:
+    """Check the store: SHACL shapes (pySHACL) and queries/checks/*-violation.rq.
+
+    Exit status 1 when anything is violated.
+    """
+    from unkg.queries import load_queries, run
+
+    problems = 0
+    with _open(store_path) as kg:
+        for name, stored in load_queries().items():
+            if not name.startswith("checks/"):
+                continue
+            found = list(run(kg.store, stored))
+            problems += len(found)
+            click.echo(f"{'ok  ' if not found else 'FAIL'} {name}: {len(found)} rows  ({stored.summary})")
+        if not no_shacl:
+            from unkg.validate import rdflib_graph, validate
+
+            report = validate(rdflib_graph(kg.store))
+            click.echo(f"{'ok  ' if report.conforms else 'FAIL'} SHACL shapes: {len(report.results)} results")
+            for result in report.results[:50]:
+                click.echo(f"     {result.focus_node} {result.path}: {result.message}")
+            problems += 0 if report.conforms else max(1, len(report.results))
+    sys.exit(1 if problems else 0)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from importlib import metadata as _metadata
 from pathlib import Path
 
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
@@ -20,7 +21,10 @@ from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read
 from unkg.structure import parse
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("unkg")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+source"
 
 
 def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extraction:

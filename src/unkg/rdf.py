@@ -5,9 +5,10 @@ file's named graph. The vocabularies (ontology/README.md says which term
 comes from where):
 
 - the source file: ``prov:Entity`` with ``unkg:path``, ``unkg:sha256``,
-  ``dcterms:format``; it is the graph's own subject too (``<graph>
-  prov:wasDerivedFrom <source>``; ``unkg:extractorVersion``);
-- the citing document: ``unkg:Document`` (+ ``eli:LegalResource``) with
+  ``unkg:encoding``; the graph itself says ``<graph> prov:wasDerivedFrom
+  <source>`` and ``unkg:extractorVersion``;
+- the citing document: ``unkg:Document`` (acts also ``unkg:Resolution``,
+  ``unkg:Decision`` or ``unkg:PresidentialStatement``) with
   ``unkg:symbol``, ``unkg:organ``, ``dcterms:type`` (resolution, decision,
   report ...), ``rdfs:seeAlso`` its undocs.org address,
   ``prov:wasDerivedFrom`` the source;
@@ -17,7 +18,8 @@ comes from where):
   ``unkg:footnote``, ``unkg:pinpoint``, ``unkg:via``, ``unkg:page``, and a
   Web Annotation target: ``oa:hasSelector`` a ``oa:TextQuoteSelector``
   (``oa:exact``) and a ``oa:TextPositionSelector`` (``oa:start``,
-  ``oa:end``), both IRIs derived from the citation's;
+  ``oa:end``), both IRIs derived from the citation's, indexing the text of
+  ``oa:hasSource`` the source file;
   ``prov:wasDerivedFrom`` the source;
 - the direct edge ``<citing> cito:cites <cited>`` for simple queries;
 - every cited document: ``unkg:Document`` with its symbol and undocs.org
@@ -155,7 +157,10 @@ def document_quads(symbol: str, graph: NamedNode) -> Iterator[Quad]:
     yield Quad(node, TYPE, _n(UNKG, "Document"), graph)
     yield Quad(node, _n(UNKG, "symbol"), _lit(symbol), graph)
     yield Quad(node, _n(RDFS, "seeAlso"), NamedNode(iri.undocs(symbol)), graph)
-    yield Quad(node, _n(DCTERMS, "type"), _n(UNKG, DOCUMENT_TYPES[symbol_kind(symbol)]), graph)
+    kind = DOCUMENT_TYPES[symbol_kind(symbol)]
+    yield Quad(node, _n(DCTERMS, "type"), _n(UNKG, kind), graph)
+    if kind != "Document":
+        yield Quad(node, TYPE, _n(UNKG, kind), graph)
     year = symbol_year(symbol)
     if year:
         yield Quad(node, _n(UNKG, "year"), Literal(str(year), datatype=_n(XSD, "gYear")), graph)
@@ -184,7 +189,6 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
     else:
         citing = NamedNode(iri.unnamed_document(extraction.sha256))
         yield Quad(citing, TYPE, _n(UNKG, "Document"), graph)
-    yield Quad(citing, TYPE, _n(ELI, "LegalResource"), graph)
     yield Quad(citing, _n(PROV, "wasDerivedFrom"), source, graph)
     organ = extraction.metadata.get("organ")
     if organ in ORGANS:
@@ -221,6 +225,7 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
         yield Quad(position, TYPE, _n(OA, "TextPositionSelector"), graph)
         yield Quad(position, _n(OA, "start"), _lit(c.start), graph)
         yield Quad(position, _n(OA, "end"), _lit(c.end), graph)
+        yield Quad(node, _n(OA, "hasSource"), source, graph)
         yield Quad(node, _n(PROV, "wasDerivedFrom"), source, graph)
         yield Quad(citing, _n(CITO, "cites"), cited, graph)
         characterisation = CHARACTERISATION.get(c.function or "")

@@ -145,6 +145,14 @@ class KnowledgeGraph:
         if current == [digest]:
             return False
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        # The adopting act as a link to the resolution's node, not only its symbol.
+        adopted = ox.NamedNode(UNKG + "adoptedBy")
+        acting = ox.NamedNode(UNKG + "adoptingAct")
+        quads += [
+            ox.Quad(q.subject, acting, ox.NamedNode(iri.document(q.object.value)), graph)
+            for q in list(quads)
+            if q.predicate == adopted and isinstance(q.object, ox.Literal)
+        ]
         quads.append(ox.Quad(graph, SHA256, ox.Literal(digest), graph))
         self._replace_named(graph, quads)
         return True
