@@ -109,11 +109,29 @@ class KnowledgeGraph:
 
     # -- changes ------------------------------------------------------------
     def _replace_graph(self, path: str, quads: Iterable[ox.Quad]) -> int:
-        """Replace one file's graph in a single transaction; returns the quad count."""
+        """Write one file's graph in a single transaction; returns the quad count.
+
+        A file new to the store is added with ``Store.extend`` (one
+        transaction, no SPARQL to parse); a file already there is dropped and
+        rewritten by one SPARQL update (one transaction too).
+        """
         graph = ox.NamedNode(iri.graph(path))
-        lines = sorted({_nt(q) for q in quads})
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         log = ox.NamedNode(iri.LOG_GRAPH)
+        if not self.store.contains_named_graph(graph):
+            unique = set(quads)
+            stamp = [
+                ox.Quad(
+                    graph,
+                    ox.NamedNode(PROV + "generatedAtTime"),
+                    ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime")),
+                    log,
+                ),
+                ox.Quad(graph, PATH, ox.Literal(iri.file_path(path)), log),
+            ]
+            self.store.extend([*unique, *stamp])
+            return len(unique)
+        lines = sorted({_nt(q) for q in quads})
         update = (
             f"DROP SILENT GRAPH {graph} ;\n"
             f"DELETE WHERE {{ GRAPH {log} {{ {graph} ?p ?o }} }} ;\n"
