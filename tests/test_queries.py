@@ -196,3 +196,14 @@ def test_cli_validate_passes_then_fails(tmp_path: Path) -> None:
         )
     bad = runner.invoke(cli, ["validate", "--store", str(store)])
     assert bad.exit_code == 1 and "FAIL checks/citation-incomplete-violation" in bad.stdout
+
+
+def test_document_metadata_in_the_graph(kg: KnowledgeGraph) -> None:
+    """A resolution's node carries its title, adoption date, session and meeting from the text."""
+    query = """SELECT ?title ?date ?session ?meeting WHERE {
+      <https://w3id.org/unkg/doc/A/RES/61/165> dcterms:title ?title ; dcterms:date ?date ;
+          unkg:session ?session ; unkg:meeting ?meeting }"""
+    from unkg.rdf import PREFIXES
+
+    (row,) = list(kg.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    assert [row[i].value for i in range(4)] == ["Protection of migrants", "2006-12-19", "61", "81st plenary meeting"]

@@ -19,7 +19,7 @@ from unkg.cite import cite
 from unkg.errors import SourceError
 from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read
-from unkg.structure import parse
+from unkg.structure import document_metadata, parse
 
 try:
     __version__ = _metadata.version("unkg")
@@ -32,7 +32,7 @@ def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extrac
     catalogue = catalogue or default_catalogue()
     document = parse(source)
     citations = cite(document, catalogue)
-    metadata = {"encoding": source.encoding}
+    metadata = {"encoding": source.encoding, **document_metadata(source.text, document.symbol)}
     if document.organ:
         metadata["organ"] = document.organ
     if source.pages:

@@ -190,6 +190,15 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
         citing = NamedNode(iri.unnamed_document(extraction.sha256))
         yield Quad(citing, TYPE, _n(UNKG, "Document"), graph)
     yield Quad(citing, _n(PROV, "wasDerivedFrom"), source, graph)
+    meta = extraction.metadata
+    if meta.get("title"):
+        yield Quad(citing, _n(DCTERMS, "title"), _lit(meta["title"]), graph)
+    if meta.get("date"):
+        yield Quad(citing, _n(DCTERMS, "date"), Literal(meta["date"], datatype=_n(XSD, "date")), graph)
+    if meta.get("session"):
+        yield Quad(citing, _n(UNKG, "session"), _lit(int(meta["session"])), graph)
+    if meta.get("meeting"):
+        yield Quad(citing, _n(UNKG, "meeting"), _lit(meta["meeting"]), graph)
     organ = extraction.metadata.get("organ")
     if organ in ORGANS:
         yield Quad(citing, _n(UNKG, "organ"), _n(UNKG, ORGANS[organ]), graph)

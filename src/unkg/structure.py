@@ -622,3 +622,46 @@ def parse(source: Source) -> Document:
         furniture=tuple(sorted(furniture)),
         symbols=tuple(symbols),
     )
+
+
+# --------------------------------------------------------------------------
+# What a document says of itself: title, date, session, meeting.
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"], start=1
+    )
+}
+ADOPTION_DATE_RE = re.compile(
+    r"(?:[Aa]dopted\s+(?:unanimously\s+)?by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+(?:at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+)?on"
+    r"|adopted\s+by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+on)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
+)
+MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)[ \t]*$")
+TITLE_LINE_RE = re.compile(
+    r"(?m)^[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
+)
+SESSION_RE = re.compile(r"^A/(?:HRC/)?(?:RES/|DEC/)?(?:(?:E?S-)?)(?P<session>\d{1,2})/")
+
+
+def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
+    """Title, date of adoption, session and meeting, where the text states them.
+
+    >>> text = "Resolution adopted by the General Assembly on 19 December 2006\\n61/165.\\tProtection of migrants\\n"
+    >>> document_metadata(text + "81st plenary meeting\\n", "A/RES/61/165")
+    {'date': '2006-12-19', 'title': 'Protection of migrants', 'meeting': '81st plenary meeting', 'session': '61'}
+    """
+    head = text[:6000]
+    out: dict[str, str] = {}
+    m = ADOPTION_DATE_RE.search(head) if "dopted" in head else None
+    if m and m.group("month") in MONTHS:
+        out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
+    t = TITLE_LINE_RE.search(head)
+    if t:
+        out["title"] = " ".join(t.group("title").split())
+    meeting = MEETING_RE.search(text) if "meeting" in text else None
+    if meeting:
+        out["meeting"] = " ".join(meeting.group("meeting").split())
+    s = SESSION_RE.match(symbol or "")
+    if s:
+        out["session"] = s.group("session")
+    return out

@@ -52,6 +52,8 @@ class UNKG(DefinedNamespace):
     # Properties
     abbreviation: URIRef  # An abbreviation that, written in a text, only ever means this instrument, such as ICCPR; the instrument finder matches it.
     adoptedBy: URIRef  # The canonical symbol of the resolution or decision that adopted an instrument or opened it for signature, such as A/RES/217(III).
+    session: URIRef  # The session of the organ in which a document was issued or an act adopted (61 for A/RES/61/165), where its symbol tells it.
+    meeting: URIRef  # The meeting at which an act was adopted, as the document states it (81st plenary meeting).
     adoptingAct: URIRef  # The node of the resolution or decision that adopted an instrument: the IRI derived from unkg:adoptedBy, added when the catalogue is loaded into the store.
     adoptedByPinpoint: URIRef  # Where in the adopting resolution the instrument is, such as annex, annex II or part A.
     ambiguousAbbreviation: URIRef  # An abbreviation of an instrument that also names something else (a treaty body, a document-symbol prefix); it is recorded but never matched.
