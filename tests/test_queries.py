@@ -207,3 +207,28 @@ def test_document_metadata_in_the_graph(kg: KnowledgeGraph) -> None:
 
     (row,) = list(kg.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
     assert [row[i].value for i in range(4)] == ["Protection of migrants", "2006-12-19", "61", "81st plenary meeting"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"),
+    [
+        ("nq", ox.RdfFormat.N_QUADS),
+        ("trig", ox.RdfFormat.TRIG),
+        ("ttl", ox.RdfFormat.TURTLE),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
+def test_cli_export_formats_parse_back(tmp_path: Path, fmt: str, rdf_format: ox.RdfFormat) -> None:
+    """unkg export writes each format so that it parses back to the same statements."""
+    store = tmp_path / "store"
+    runner = CliRunner()
+    runner.invoke(cli, ["ingest", str(SAMPLE), "--store", str(store), "--quiet"])
+    out = tmp_path / f"dump.{fmt}"
+    assert runner.invoke(cli, ["export", "--format", fmt, "--store", str(store), "-o", str(out)]).exit_code == 0
+    parsed = list(ox.parse(path=str(out), format=rdf_format))
+    with KnowledgeGraph(store) as kg:
+        triples = {(q.subject, q.predicate, q.object) for q in kg.store}
+        count = len(kg.store)
+    assert {(q.subject, q.predicate, q.object) for q in parsed} == triples
+    if fmt in ("nq", "trig", "jsonld"):
+        assert len(parsed) == count
