@@ -232,3 +232,21 @@ def test_cli_export_formats_parse_back(tmp_path: Path, fmt: str, rdf_format: ox.
     assert {(q.subject, q.predicate, q.object) for q in parsed} == triples
     if fmt in ("nq", "trig", "jsonld"):
         assert len(parsed) == count
+
+
+def test_rows_are_not_multiplied_by_graphs(tmp_path: Path) -> None:
+    """Two files citing the same report do not double the rows of a query about one of them.
+
+    The union of named graphs is a multiset: a description repeated in two
+    graphs matches twice unless the query says DISTINCT.
+    """
+    folder = tmp_path / "two"
+    folder.mkdir()
+    text = (SAMPLE / "A_RES_61_165.txt").read_text(encoding="utf-8")
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text.replace("61/165", "61/999"), encoding="utf-8")
+    graph = KnowledgeGraph(memory=True)
+    graph.ingest([str(folder)])
+    once = KnowledgeGraph(memory=True)
+    once.ingest([str(folder / "a.txt")])
+    assert len(rows(graph, "cites", document="A/RES/61/165")) == len(rows(once, "cites", document="A/RES/61/165"))
