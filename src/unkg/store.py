@@ -186,6 +186,7 @@ class KnowledgeGraph:
         report = IngestReport()
         self.load_catalogue()
         todo: list[str] = []
+        stored: dict[str, str | None] = {}  # each file's hash in the store, looked up once
         for path in expand_paths(paths):
             try:
                 digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path != "-" else None
@@ -194,7 +195,8 @@ class KnowledgeGraph:
                 if progress:
                     progress(path, "failed")
                 continue
-            if digest is not None and digest == self.stored_sha256(path):
+            stored[path] = self.stored_sha256(path) if path != "-" else None
+            if digest is not None and digest == stored[path]:
                 report.skipped.append(path)
                 if progress:
                     progress(path, "skipped")
@@ -206,7 +208,7 @@ class KnowledgeGraph:
                 report.failed.append((path, "; ".join(extraction.errors)))
                 status = "failed"
             else:
-                existed = self.stored_sha256(path) is not None
+                existed = stored.get(path) is not None
                 report.quads += self._replace_graph(path, extraction_quads(extraction, path))
                 (report.replaced if existed else report.added).append(path)
                 status = "replaced" if existed else "added"
