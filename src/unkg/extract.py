@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata as _metadata
 from pathlib import Path
+from typing import Any
 
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
 from unkg.cite import cite
@@ -77,35 +78,52 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
 
 _WORKER_CATALOGUE: Catalogue | None = None
 _WORKER_MAX = DEFAULT_MAX_BYTES
+_WORKER_TRANSFORM: Callable[[Extraction], Any] | None = None
 
 
-def _init_worker(catalogue_path: str | None, max_bytes: int) -> None:
-    global _WORKER_CATALOGUE, _WORKER_MAX
+def _init_worker(catalogue_path: str | None, max_bytes: int, transform: Callable[[Extraction], Any] | None) -> None:
+    global _WORKER_CATALOGUE, _WORKER_MAX, _WORKER_TRANSFORM
     _WORKER_CATALOGUE = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     _WORKER_MAX = max_bytes
+    _WORKER_TRANSFORM = transform
 
 
-def _work(path: str) -> Extraction:
-    return extract(path, _WORKER_CATALOGUE, _WORKER_MAX)
+def _work(path: str) -> Any:
+    result = extract(path, _WORKER_CATALOGUE, _WORKER_MAX)
+    return _WORKER_TRANSFORM(result) if _WORKER_TRANSFORM else result
 
 
 def extract_many(
-    paths: Iterable[str], catalogue_path: str | None = None, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Iterator[Extraction]:
-    """Extract every input, in order, streaming; ``jobs`` > 1 uses processes."""
+    paths: Iterable[str],
+    catalogue_path: str | None = None,
+    jobs: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    transform: Callable[[Extraction], Any] | None = None,
+) -> Iterator[Any]:
+    """Extract every input, in order, streaming; ``jobs`` > 1 uses processes.
+
+    ``transform``, when given, is applied to each extraction where it was
+    made (in the worker process), and its result is yielded instead: the
+    store uses it to build each file's N-Quads in parallel. It must be a
+    module-level function so that worker processes can receive it.
+    """
     files = expand_paths(paths)
     catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
+
+    def finish(result: Extraction) -> Any:
+        return transform(result) if transform else result
+
     if jobs <= 1:
         for name in files:
-            yield extract(name, catalogue, max_bytes)
+            yield finish(extract(name, catalogue, max_bytes))
         return
     import multiprocessing as mp
 
     names = list(files)
     stdin = [n for n in names if n == "-"]
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(catalogue_path, max_bytes)) as pool:
-        cache = {n: extract(n, catalogue, max_bytes) for n in stdin}
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(catalogue_path, max_bytes, transform)) as pool:
+        cache = {n: finish(extract(n, catalogue, max_bytes)) for n in stdin}
         rest = [n for n in names if n != "-"]
         results = pool.imap(_work, rest, chunksize=4)
         for name in names:

@@ -26,6 +26,9 @@ SOURCE = BASE + "source/"
 GRAPH = BASE + "graph/"
 CATALOGUE_GRAPH = GRAPH + "catalogue"
 LOG_GRAPH = GRAPH + "log"
+# What a symbol alone says of a UN document (type, symbol, undocs.org address, year), stated once
+# for the whole store however many files cite the document.
+DOCUMENTS_GRAPH = GRAPH + "documents"
 UNDOCS = "https://undocs.org/"
 
 # Characters of a canonical symbol kept as they are in the IRI path.

@@ -23,7 +23,9 @@ comes from where):
   ``prov:wasDerivedFrom`` the source;
 - the direct edge ``<citing> cito:cites <cited>`` for simple queries;
 - every cited document: ``unkg:Document`` with its symbol and undocs.org
-  address, whether or not it is in the corpus.
+  address, whether or not it is in the corpus. These descriptions depend
+  only on the symbol and go to the shared documents graph
+  (``iri.DOCUMENTS_GRAPH``), once for the whole store.
 
 Nothing time-dependent is in a file's graph, so two ingests of the same
 file give the same quads; the time of each ingest goes to the log graph.
@@ -151,8 +153,19 @@ def symbol_year(symbol: str) -> int | None:
     return None
 
 
-def document_quads(symbol: str, graph: NamedNode) -> Iterator[Quad]:
-    """What any graph says of a UN document known by its symbol."""
+DOCUMENTS = NamedNode(iri.DOCUMENTS_GRAPH)
+
+
+def document_quads(symbol: str, graph: NamedNode = DOCUMENTS) -> Iterator[Quad]:
+    """What a symbol alone says of a UN document, in the shared documents graph.
+
+    These quads depend only on the symbol, so the store holds them once
+    (in ``iri.DOCUMENTS_GRAPH``) however many files cite the document; a
+    file's own graph keeps what only that file says (its title, date,
+    citations). Were they repeated in every citing file's graph, the union
+    of the graphs, which SPARQL queries see, would repeat each description
+    once per citing file, and joins on them would multiply.
+    """
     node = NamedNode(iri.document(symbol))
     yield Quad(node, TYPE, _n(UNKG, "Document"), graph)
     yield Quad(node, _n(UNKG, "symbol"), _lit(symbol), graph)
@@ -185,7 +198,7 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
 
     if extraction.symbol:
         citing = NamedNode(iri.document(extraction.symbol))
-        yield from document_quads(extraction.symbol, graph)
+        yield from document_quads(extraction.symbol)
     else:
         citing = NamedNode(iri.unnamed_document(extraction.sha256))
         yield Quad(citing, TYPE, _n(UNKG, "Document"), graph)
@@ -245,4 +258,4 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
         if "/" in c.target and c.target not in cited_documents:
             cited_documents.add(c.target)
             if c.target != extraction.symbol:
-                yield from document_quads(c.target, graph)
+                yield from document_quads(c.target)

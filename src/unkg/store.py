@@ -26,7 +26,8 @@ import pyoxigraph as ox
 from unkg import iri
 from unkg.catalogue import default_catalogue_path
 from unkg.extract import expand_paths, extract_many
-from unkg.rdf import PROV, UNKG, XSD, extraction_quads
+from unkg.models import Extraction
+from unkg.rdf import CITO, PROV, UNKG, XSD, extraction_quads
 
 
 def default_store_path() -> Path:
@@ -57,8 +58,43 @@ SHA256 = ox.NamedNode(UNKG + "sha256")
 PATH = ox.NamedNode(UNKG + "path")
 
 
+GENERATED = ox.NamedNode(PROV + "generatedAtTime")
+DATETIME = ox.NamedNode(XSD + "dateTime")
+CITES = ox.NamedNode(CITO + "cites")
+DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+# Quads per bulk load of new files' graphs: large enough for the bulk loader's speed (it writes
+# sorted files per call), small enough to bound memory (~100 MB of N-Quads text at most).
+BATCH_QUADS = 100_000
+
+
 def _nt(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
+
+
+@dataclass(frozen=True)
+class GraphPayload:
+    """One file's graph, built in an extraction worker, ready to load.
+
+    ``nquads`` holds every quad of the file's graph and the descriptions
+    of the documents it names, except the hash quad that marks the graph
+    complete (the store writes that last).
+    """
+
+    source: str
+    sha256: str | None
+    errors: tuple[str, ...]
+    nquads: bytes
+    count: int
+
+
+def graph_payload(extraction: Extraction) -> GraphPayload:
+    """The N-Quads of one extraction's graph (run in the extraction worker)."""
+    if extraction.errors or extraction.sha256 is None:
+        return GraphPayload(extraction.source, extraction.sha256, tuple(extraction.errors), b"", 0)
+    quads = set(extraction_quads(extraction, extraction.source))
+    quads = {q for q in quads if q.predicate != SHA256}
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return GraphPayload(extraction.source, extraction.sha256, (), data, len(quads) + 1)
 
 
 class KnowledgeGraph:
@@ -74,6 +110,8 @@ class KnowledgeGraph:
             self.path = Path(path) if path else default_store_path()
             self.path.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+            if not read_only:
+                self.recover()
 
     def close(self) -> None:
         """Release the store (its lock) now rather than at garbage collection."""
@@ -108,48 +146,126 @@ class KnowledgeGraph:
         return sorted(out)
 
     # -- changes ------------------------------------------------------------
-    def _replace_graph(self, path: str, quads: Iterable[ox.Quad]) -> int:
-        """Write one file's graph in a single transaction; returns the quad count.
-
-        A file new to the store is added with ``Store.extend`` (one
-        transaction, no SPARQL to parse); a file already there is dropped and
-        rewritten by one SPARQL update (one transaction too).
-        """
+    def _markers(self, path: str, sha256: str, now: str) -> list[ox.Quad]:
+        """The quads that mark a file's graph complete: its hash, and the ingest log entry."""
         graph = ox.NamedNode(iri.graph(path))
-        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         log = ox.NamedNode(iri.LOG_GRAPH)
-        if not self.store.contains_named_graph(graph):
-            unique = set(quads)
-            stamp = [
-                ox.Quad(
-                    graph,
-                    ox.NamedNode(PROV + "generatedAtTime"),
-                    ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime")),
-                    log,
-                ),
-                ox.Quad(graph, PATH, ox.Literal(iri.file_path(path)), log),
-            ]
-            self.store.extend([*unique, *stamp])
-            return len(unique)
-        lines = sorted({_nt(q) for q in quads})
+        return [
+            ox.Quad(ox.NamedNode(iri.source(sha256)), SHA256, ox.Literal(sha256), graph),
+            ox.Quad(graph, GENERATED, ox.Literal(now, datatype=DATETIME), log),
+            ox.Quad(graph, PATH, ox.Literal(iri.file_path(path)), log),
+        ]
+
+    def _write_new(self, batch: list[GraphPayload], now: str) -> None:
+        """Bulk-load the graphs of files new to the store, then mark each complete.
+
+        pyoxigraph's bulk loader is several times faster than its
+        transactional writer but is not atomic, so a file's graph counts as
+        stored only once its hash quad is there: the markers are written
+        after the bulk load, in one transaction. A crash in between leaves
+        unmarked graphs, which ``recover`` drops (every writable open and
+        every ingest runs it) and the next ingest writes again.
+        """
+        if not batch:
+            return
+        self.store.bulk_load(b"".join(p.nquads for p in batch), format=ox.RdfFormat.N_QUADS)
+        markers: list[ox.Quad] = []
+        for p in batch:
+            markers += self._markers(p.source, p.sha256, now)  # type: ignore[arg-type]
+        self.store.extend(markers)
+
+    def _replace(self, payload: GraphPayload, now: str) -> None:
+        """Replace a stored file's graph in one transaction (one SPARQL update).
+
+        The update drops the old graph and its log entry, inserts the new
+        graph with its markers and the descriptions of the documents it
+        cites, and deletes the descriptions of documents that only the old
+        version cited.
+        """
+        path = payload.source
+        graph = ox.NamedNode(iri.graph(path))
+        log = ox.NamedNode(iri.LOG_GRAPH)
+        old = self._described_by(graph)
+        by_graph: dict[str, list[str]] = {}
+        quads = [*ox.parse(payload.nquads, format=ox.RdfFormat.N_QUADS), *self._markers(path, payload.sha256, now)]  # type: ignore[arg-type]
+        for q in quads:
+            by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+        inserts = "\n".join(
+            f"GRAPH {name} {{\n" + "\n".join(sorted(set(lines))) + "\n}" for name, lines in sorted(by_graph.items())
+        )
         update = (
             f"DROP SILENT GRAPH {graph} ;\n"
             f"DELETE WHERE {{ GRAPH {log} {{ {graph} ?p ?o }} }} ;\n"
-            f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(lines) + "\n}\n"
-            f'GRAPH {log} {{ {graph} <{PROV}generatedAtTime> "{now}"^^<{XSD}dateTime> ; '
-            f"<{UNKG}path> {ox.Literal(iri.file_path(path))} }} }}"
+            f"INSERT DATA {{\n{inserts}\n}}"
         )
-        self.store.update(update)
-        return len(lines)
+        gc = self._collect_update(old)
+        self.store.update(update + (" ;\n" + gc if gc else ""))
+
+    def _described_by(self, graph: ox.NamedNode) -> set[ox.NamedNode]:
+        """The documents whose descriptions a file's graph keeps in the documents graph."""
+        found: set[ox.NamedNode] = set()
+        for q in self.store.quads_for_pattern(None, CITES, None, graph):
+            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(iri.DOC):
+                found.add(q.object)
+        for q in self.store.quads_for_pattern(None, DERIVED, None, graph):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(iri.DOC):
+                found.add(q.subject)
+        return found
+
+    @staticmethod
+    def _collect_update(candidates: Iterable[ox.NamedNode]) -> str:
+        """A SPARQL update deleting the descriptions, among ``candidates``, that no file's graph needs."""
+        values = " ".join(sorted(str(c) for c in candidates))
+        if not values:
+            return ""
+        docs = f"<{iri.DOCUMENTS_GRAPH}>"
+        return (
+            f"DELETE {{ GRAPH {docs} {{ ?d ?p ?o }} }} WHERE {{\n"
+            f"  VALUES ?d {{ {values} }}\n"
+            f"  GRAPH {docs} {{ ?d ?p ?o }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x {CITES} ?d }} }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?d {DERIVED} ?s }} }}\n"
+            f"}}"
+        )
+
+    def recover(self) -> list[str]:
+        """Drop file graphs left without their hash by an interrupted bulk load; returns their IRIs.
+
+        Then deletes the document descriptions that no complete file graph
+        needs any longer. A store with nothing to recover is not written.
+        """
+        dropped = []
+        for graph in list(self.store.named_graphs()):
+            if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(iri.GRAPH + "file/"):
+                continue
+            if next(self.store.quads_for_pattern(None, SHA256, None, graph), None) is None:
+                dropped.append(graph)
+        if not dropped:
+            return []
+        log = ox.NamedNode(iri.LOG_GRAPH)
+        self.store.update(
+            " ;\n".join(f"DROP GRAPH {g} ; DELETE WHERE {{ GRAPH {log} {{ {g} ?p ?o }} }}" for g in dropped)
+        )
+        docs = ox.NamedNode(iri.DOCUMENTS_GRAPH)
+        described = {q.subject for q in self.store.quads_for_pattern(None, None, None, docs)}
+        gc = self._collect_update(s for s in described if isinstance(s, ox.NamedNode))
+        if gc:
+            self.store.update(gc)
+        return [g.value for g in dropped]
 
     def remove(self, paths: Iterable[str]) -> list[str]:
-        """Delete exactly the graphs of these files; returns the paths removed."""
+        """Delete exactly the graphs of these files (and descriptions only they needed); returns the paths removed."""
         removed = []
         log = ox.NamedNode(iri.LOG_GRAPH)
         for path in paths:
             graph = ox.NamedNode(iri.graph(path))
             if self.store.contains_named_graph(graph):
-                self.store.update(f"DROP GRAPH {graph} ; DELETE WHERE {{ GRAPH {log} {{ {graph} ?p ?o }} }}")
+                old = self._described_by(graph)
+                gc = self._collect_update(old)
+                self.store.update(
+                    f"DROP GRAPH {graph} ; DELETE WHERE {{ GRAPH {log} {{ {graph} ?p ?o }} }}"
+                    + (" ;\n" + gc if gc else "")
+                )
                 removed.append(path)
         return removed
 
@@ -180,10 +296,21 @@ class KnowledgeGraph:
         self.store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
 
     def ingest(
-        self, paths: Iterable[str], jobs: int = 1, progress: Callable[[str, str], None] | None = None
+        self,
+        paths: Iterable[str],
+        jobs: int = 1,
+        progress: Callable[[str, str], None] | None = None,
+        batch_quads: int = BATCH_QUADS,
     ) -> IngestReport:
-        """Extract and store every file; unchanged files are skipped by hash."""
+        """Extract and store every file; unchanged files are skipped by hash.
+
+        Extraction and the building of each file's N-Quads run in ``jobs``
+        processes. Files new to the store are bulk-loaded in batches of
+        about ``batch_quads`` quads (see ``_write_new``); a file already
+        stored with other bytes is replaced in one transaction.
+        """
         report = IngestReport()
+        self.recover()
         self.load_catalogue()
         todo: list[str] = []
         stored: dict[str, str | None] = {}  # each file's hash in the store, looked up once
@@ -202,18 +329,38 @@ class KnowledgeGraph:
                     progress(path, "skipped")
             else:
                 todo.append(path)
-        for extraction in extract_many(todo, jobs=jobs):
-            path = extraction.source
-            if extraction.errors:
-                report.failed.append((path, "; ".join(extraction.errors)))
-                status = "failed"
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        batch: list[GraphPayload] = []
+        pending = 0
+
+        def flush() -> None:
+            nonlocal batch, pending
+            self._write_new(batch, now)
+            for p in batch:
+                report.added.append(p.source)
+                if progress:
+                    progress(p.source, "added")
+            batch, pending = [], 0
+
+        for payload in extract_many(todo, jobs=jobs, transform=graph_payload):
+            path = payload.source
+            if payload.errors or payload.sha256 is None:
+                report.failed.append((path, "; ".join(payload.errors) or "no text"))
+                if progress:
+                    progress(path, "failed")
+                continue
+            report.quads += payload.count
+            if stored.get(path) is None and not self.store.contains_named_graph(ox.NamedNode(iri.graph(path))):
+                batch.append(payload)
+                pending += payload.count
+                if pending >= batch_quads:
+                    flush()
             else:
-                existed = stored.get(path) is not None
-                report.quads += self._replace_graph(path, extraction_quads(extraction, path))
-                (report.replaced if existed else report.added).append(path)
-                status = "replaced" if existed else "added"
-            if progress:
-                progress(path, status)
+                self._replace(payload, now)
+                report.replaced.append(path)
+                if progress:
+                    progress(path, "replaced")
+        flush()
         return report
 
     # -- reading ------------------------------------------------------------
