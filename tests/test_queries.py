@@ -250,3 +250,54 @@ def test_rows_are_not_multiplied_by_graphs(tmp_path: Path) -> None:
     once = KnowledgeGraph(memory=True)
     once.ingest([str(folder / "a.txt")])
     assert len(rows(graph, "cites", document="A/RES/61/165")) == len(rows(once, "cites", document="A/RES/61/165"))
+
+
+def resolution_text(symbol: str, recalls: list[str], also: str = "") -> str:
+    """A short General Assembly resolution headed by its ODS symbol tag, recalling ``recalls``."""
+    tag = "<<ODS DOC SYMBOL1>>"
+    lines = [f"{tag}{symbol}{tag}", "", "The General Assembly,", ""]
+    if recalls:
+        lines.append(f"Recalling its resolutions {', '.join(recalls)},")
+    if also:
+        lines.append(also)
+    lines += ["", "1. Decides to continue its consideration of the question."]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """A drawn lineage: 52/1 <- 53/1 <- 54/1 <- 55/1, a branch 53/2 <- 54/1, and bystanders.
+
+    A/RES/55/9 only "takes note of" 54/1 (no lineage), A/RES/55/8 recalls
+    Security Council resolution 1325 (2000) (another organ's series), and
+    A/RES/60/5 recalls 59/5 (another series altogether).
+    """
+    folder = tmp_path_factory.mktemp("chain")
+    docs = {
+        "A/RES/53/1": resolution_text("A/RES/53/1", ["52/1"]),
+        "A/RES/54/1": resolution_text("A/RES/54/1", ["53/1", "53/2"]),
+        "A/RES/55/1": resolution_text("A/RES/55/1", ["54/1"]),
+        "A/RES/55/9": resolution_text("A/RES/55/9", [], "Takes note of resolution 54/1,"),
+        "A/RES/55/8": resolution_text("A/RES/55/8", [], "Recalling Security Council resolution 1325 (2000),"),
+        "A/RES/60/5": resolution_text("A/RES/60/5", ["59/5"]),
+    }
+    for symbol, text in docs.items():
+        (folder / (symbol.replace("/", "_") + ".txt")).write_text(text, encoding="utf-8")
+    graph = KnowledgeGraph(memory=True)
+    assert graph.ingest([str(folder)]).ok
+    return graph
+
+
+def test_lineage_and_series_known_answers(chain: KnowledgeGraph) -> None:
+    """Lineage follows recalling chains transitively, both ways; the series is the connected resolutions of one organ."""
+    back = {r["symbol"] for r in rows(chain, "lineage-back", resolution="A/RES/55/1")}
+    assert back == {"A/RES/54/1", "A/RES/53/1", "A/RES/53/2", "A/RES/52/1"}
+    forward = {r["symbol"] for r in rows(chain, "lineage-forward", resolution="A/RES/52/1")}
+    assert forward == {"A/RES/53/1", "A/RES/54/1", "A/RES/55/1"}
+    series = {r["symbol"] for r in rows(chain, "series", resolution="A/RES/54/1")}
+    assert series == {"A/RES/52/1", "A/RES/53/1", "A/RES/53/2", "A/RES/54/1", "A/RES/55/1"}
+    assert {r["symbol"] for r in rows(chain, "series", resolution="A/RES/60/5")} == {"A/RES/59/5", "A/RES/60/5"}
+    step = {(r["symbol"], r["verb"]) for r in rows(chain, "lineage-step", document="A/RES/54/1")}
+    assert step == {("A/RES/53/1", "recalls"), ("A/RES/53/2", "recalls")}
+    ahead = {r["symbol"] for r in rows(chain, "lineage-step-forward", document="A/RES/54/1")}
+    assert ahead == {"A/RES/55/1"}
