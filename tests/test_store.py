@@ -230,3 +230,14 @@ def test_crash_between_bulk_load_and_markers_is_recovered(
     clean = KnowledgeGraph(tmp_path / "clean")
     clean.ingest([str(corpus)])
     assert nquads(reopened) == nquads(clean)
+
+
+def test_read_only_handle_reads_and_closes(tmp_path: Path, corpus: Path) -> None:
+    """A read-only handle sees the stored files, refuses writes, and closes cleanly as a context manager."""
+    with KnowledgeGraph(tmp_path / "store") as kg:
+        kg.ingest([str(corpus)])
+        expected = kg.files()
+    with KnowledgeGraph(tmp_path / "store", read_only=True) as ro:
+        assert ro.files() == expected
+        with pytest.raises(RuntimeError, match="read-write"):
+            ro.store.update("INSERT DATA { <https://example.org/s> <https://example.org/p> 1 }")

@@ -112,11 +112,12 @@ class KnowledgeGraph:
             self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
             if not read_only:
                 self.recover()
+        self.read_only = read_only
 
     def close(self) -> None:
         """Release the store (its lock) now rather than at garbage collection."""
-        if self.path is not None and getattr(self, "store", None) is not None:
-            self.store.flush()
+        if self.path is not None and not self.read_only and getattr(self, "store", None) is not None:
+            self.store.flush()  # pyoxigraph refuses to flush a read-only store
         self.store = None  # type: ignore[assignment]
 
     def __enter__(self) -> KnowledgeGraph:
