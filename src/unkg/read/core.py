@@ -51,8 +51,10 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
     if kind == "empty":
         raise SourceError(path, "empty file")
     if kind == "pdf":
-        text, pages = read_pdf(data, path)
-        return Source(path, text, sha, "pdf", pages)
+        composed = read_pdf(data, path)
+        return Source(
+            path, composed.text, sha, "pdf", composed.page_starts, composed.page_map, composed.markers
+        )
     if kind == "html":
         text, encoding = decode_text(data, path)
         return Source(path, read_html(text), sha, f"html/{encoding}")
