@@ -516,7 +516,16 @@ def parse(source: Source) -> Document:
         i = bisect.bisect_right(furniture_starts, (pos, len(text)))
         return any(s <= pos < e for s, e in furniture_starts[max(0, i - 6) : i])
 
-    if notes:
+    reader_markers = [
+        Marker(int(text[s:e]), s, e)
+        for s, e in source.markers or ()
+        if text[s:e].isdigit() and int(text[s:e]) in notes and not in_notes(s)
+    ]
+    if reader_markers:
+        # The reader saw the markers in the layout (superscripts, note references): trust it.
+        markers = reader_markers
+        furniture.extend((mk.start, mk.end) for mk in markers)
+    elif notes:
         # Page numbers on lines of their own are not markers either.
         furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
         furniture_starts = sorted(furniture)

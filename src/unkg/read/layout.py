@@ -102,7 +102,7 @@ def _is_furniture_text(text: str, own: set[str]) -> bool:
 
 def _bands(page: Page) -> tuple[float, float]:
     """(top band floor, bottom band ceiling): y limits of the head and foot areas."""
-    return page.height * 0.90, page.height * 0.10
+    return page.height * 0.88, page.height * 0.12
 
 
 def _furniture(pages: list[Page]) -> list[set[int]]:

@@ -18,6 +18,49 @@ from unkg.errors import SourceError
 from unkg.read.layout import Composed, Line, Page, compose
 
 
+def _place(textpage, text: str, pos: int, end: int):
+    """(start, end, box, height of the first letter) of text[pos:end], or None when blank."""
+    seg = text[pos:end]
+    if not seg.strip():
+        return None
+    first = pos + (len(seg) - len(seg.lstrip()))
+    last = pos + len(seg.rstrip()) - 1
+    try:
+        fl, fb, _fr, ft = textpage.get_charbox(first, loose=True)
+        _ll, lb, lr, lt = textpage.get_charbox(last, loose=True)
+        letter = next((pos + k for k, ch in enumerate(seg) if ch.isalpha()), None)
+        height = None
+        bottom, top = fb, ft
+        if letter is not None:
+            _l, b, _r, t = textpage.get_charbox(letter, loose=True)
+            height, bottom, top = t - b, b, t
+        return (pos, end, (fl, min(bottom, fb, lb), lr, max(top, ft, lt)), height)
+    except Exception:  # a glyph PDFium cannot place: keep the text, unplaced
+        return (pos, end, (0.0, 0.0, 0.0, 0.0), None)
+
+
+def _split(textpage, text: str, placed: tuple) -> list[tuple]:
+    """A segment PDFium ran over two lines (it joins a word hyphenated at a
+    line end with the next line), split where the text goes back left and down."""
+    pos, end, box, height = placed
+    if not height or box[3] - box[1] < 1.6 * height:
+        return [placed]
+    prev = None
+    for k in range(pos, end):
+        if text[k].isspace():
+            continue
+        try:
+            left, bottom, _r, _t = textpage.get_charbox(k, loose=True)
+        except Exception:
+            continue
+        if prev is not None and left < prev[0] - 3 * height and bottom < prev[1] - 0.5 * height:
+            head = _place(textpage, text, pos, k)
+            tail = _place(textpage, text, k, end)
+            return ([head] if head else []) + (_split(textpage, text, tail) if tail else [])
+        prev = (left, bottom)
+    return [placed]
+
+
 def _segments(textpage, text: str) -> list[tuple[int, int, tuple[float, float, float, float], float | None]]:
     """(start, end, box of the segment, height of its first letter) per PDFium line."""
     out = []
@@ -26,23 +69,9 @@ def _segments(textpage, text: str) -> list[tuple[int, int, tuple[float, float, f
     while pos < n:
         nl = text.find("\r\n", pos)
         end = n if nl < 0 else nl
-        seg = text[pos:end]
-        core = seg.strip()
-        if core:
-            first = pos + (len(seg) - len(seg.lstrip()))
-            last = pos + len(seg.rstrip()) - 1
-            try:
-                fl, fb, _fr, ft = textpage.get_charbox(first, loose=True)
-                _ll, lb, lr, lt = textpage.get_charbox(last, loose=True)
-                letter = next((pos + k for k, ch in enumerate(seg) if ch.isalpha()), None)
-                height = None
-                bottom, top = fb, ft
-                if letter is not None:
-                    _l, b, _r, t = textpage.get_charbox(letter, loose=True)
-                    height, bottom, top = t - b, b, t
-                out.append((pos, end, (fl, min(bottom, fb, lb), lr, max(top, ft, lt)), height))
-            except Exception:  # a glyph PDFium cannot place: keep the text, place it after the last
-                out.append((pos, end, (0.0, 0.0, 0.0, 0.0), None))
+        placed = _place(textpage, text, pos, end)
+        if placed:
+            out.extend(_split(textpage, text, placed))
         pos = end + 2
     return out
 
@@ -87,8 +116,8 @@ def _page_lines(textpage, text: str) -> list[Line]:
             # Digits are measured against the letters of their own segment
             # (a masthead symbol in large type is no superscript), or the
             # line's when the segment has none.
-            ref = own or size
-            ref_bottom = box[1] if own else main_bottom
+            ref = max(own or 0.0, size)
+            ref_bottom = min(box[1], main_bottom) if own else main_bottom
             out_seg: list[str] = []
             for k, ch in enumerate(seg):
                 if ch.isdigit():
@@ -96,7 +125,7 @@ def _page_lines(textpage, text: str) -> list[Line]:
                         _l, b, _r, t = textpage.get_charbox(start + k, loose=True)
                     except Exception:
                         b = t = None
-                    if b is not None and ((t - b) < 0.8 * ref or b > ref_bottom + 0.25 * ref):
+                    if b is not None and b > ref_bottom + 0.15 * ref and ((t - b) < 0.85 * ref or b > ref_bottom + 0.25 * ref):
                         here = length + len(out_seg)
                         if supers and supers[-1][1] == here:
                             supers[-1] = (supers[-1][0], here + 1)
@@ -154,7 +183,8 @@ def read_pdf_pages(data: bytes, path: str) -> list[Page]:
             page = pdf[index]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            text = textpage.get_text_range()
+            # PDFium writes a hyphen it found at a line end as U+FFFE.
+            text = textpage.get_text_range().replace("\ufffe", "-")
             if len(text) != textpage.count_chars():  # never seen; keep the text, without places
                 text = text.replace("\r\n", "\n")
                 lines = [Line(t, 0.0, 0.0, 0.0, 0.0, 0.0) for t in text.split("\n")]
