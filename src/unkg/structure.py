@@ -650,6 +650,46 @@ TITLE_LINE_RE = re.compile(
     r"(?m)^[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
 )
 SESSION_RE = re.compile(r"^A/(?:HRC/)?(?:RES/|DEC/)?(?:(?:E?S-)?)(?P<session>\d{1,2})/")
+AGENDA_RE = re.compile(
+    r"(?m)^[ \t]*(?:Provisional\s+)?[Aa]genda\s+items?\s+(?P<item>\d{1,3}(?:\s?\([a-z]\))?(?:(?:,|\s+and)\s+\d{1,3}(?:\s?\([a-z]\))?){0,6})[ \t]*$"
+    r"|^[ \t]*Item\s+(?P<item2>\d{1,3}(?:\s?\([a-z]\))?)\s+of\s+the\s+(?:provisional\s+)?agenda\b"
+)
+DISTRIBUTED_RE = re.compile(
+    r"Distr\.:?\s*(?:General|Limited|Restricted)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
+)
+ORIGINAL_RE = re.compile(r"Original:\s*(?P<lang>English|French|Spanish|Russian|Arabic|Chinese)\b")
+COMMITTEE_REPORT_RE = re.compile(
+    r"\[\s*(?:on\s+the\s+report\s+of\s+the\s+(?P<committee>[A-Z][A-Za-z ]{2,60}?Committee)"
+    r"|(?P<none>without\s+reference\s+to\s+a\s+Main\s+Committee))\s*\((?P<docs>[^()\]]{3,120})\)\s*\]"
+)
+LANGUAGES = {"English": "en", "French": "fr", "Spanish": "es", "Russian": "ru", "Arabic": "ar", "Chinese": "zh"}
+_STOPWORDS = {
+    "en": frozenset("the of and to in that is for on with".split()),
+    "fr": frozenset("le la les des et du une est pour dans".split()),
+    "es": frozenset("el los las del y que una por con para".split()),
+}
+
+
+def text_language(text: str) -> str | None:
+    """The language of a text, by its script or its commonest words (en, fr, es, ru, ar, zh).
+
+    >>> text_language("Recalling its resolution 60/169 of 16 December 2005 on the protection of migrants")
+    'en'
+    """
+    sample = text[:20_000]
+    scripts = {
+        "ru": sum("\u0400" <= ch <= "\u04ff" for ch in sample),
+        "ar": sum("\u0600" <= ch <= "\u06ff" for ch in sample),
+        "zh": sum("\u4e00" <= ch <= "\u9fff" for ch in sample),
+    }
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    script, count = max(scripts.items(), key=lambda kv: kv[1])
+    if count > letters * 0.3:
+        return script
+    words = re.findall(r"[a-zà-ÿ]+", sample.lower())
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    return lang if best >= 3 else None
 
 
 def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
@@ -673,4 +713,19 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     s = SESSION_RE.match(symbol or "")
     if s:
         out["session"] = s.group("session")
+    a = AGENDA_RE.search(text) if "genda" in text else None
+    if a:
+        out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
+    d = DISTRIBUTED_RE.search(head) if "Distr" in head else None
+    if d and d.group("month") in MONTHS:
+        out["distributed"] = f"{d.group('year')}-{MONTHS[d.group('month')]:02d}-{int(d.group('day')):02d}"
+    o = ORIGINAL_RE.search(head) if "Original" in head else None
+    if o:
+        out["original_language"] = LANGUAGES[o.group("lang")]
+    c = COMMITTEE_REPORT_RE.search(head) if "Committee" in head else None
+    if c:
+        out["committee"] = " ".join((c.group("committee") or c.group("none")).split())
+        reports = g.parse_symbols(c.group("docs"))
+        if reports:
+            out["report" if c.group("committee") else "draft"] = reports[0].targets[0]
     return out
