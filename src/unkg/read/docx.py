@@ -17,12 +17,14 @@ The text it gives:
   ("Rights,2") and reported as a marker; the notes follow the body under a
   separator line, one a line ("2 Resolution 217 A (III)."). Endnotes follow
   the footnotes and are numbered after them;
-- headers and footers (running heads, job numbers) are left out: they are
-  page furniture, not text.
+- the header of the first page (the running head with the document's
+  symbol) opens the text once, as on the first page of a PDF; other headers
+  and the footers (page and job numbers) are page furniture and left out.
 """
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from io import BytesIO
 from xml.etree import ElementTree as ET
@@ -31,6 +33,7 @@ from unkg.errors import SourceError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 APP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 SEPARATOR = "__________"
 
@@ -232,6 +235,28 @@ def _note_bodies(root: ET.Element | None, kind: str) -> list[tuple[str, ET.Eleme
     return [(n.get(f"{W}id", ""), n) for n in root.findall(f"{W}{kind}") if n.get(f"{W}type") is None]
 
 
+def _running_head(zf: zipfile.ZipFile, document: ET.Element | None, path: str) -> ET.Element | None:
+    """The header Word draws on the first page (the running head with the symbol), if any."""
+    if document is None:
+        return None
+    sect = None
+    for sect in document.iter(f"{W}sectPr"):
+        break  # the first section's settings
+    if sect is None:
+        return None
+    refs = {r.get(f"{W}type", "default"): r.get(f"{R}id", "") for r in sect.findall(f"{W}headerReference")}
+    rid = refs.get("first") if sect.find(f"{W}titlePg") is not None else None
+    rid = rid or refs.get("default")
+    rels = _part(zf, "word/_rels/document.xml.rels", path)
+    if not rid or rels is None:
+        return None
+    for rel in rels:
+        if rel.get("Id") == rid and rel.get("Target"):
+            target = rel.get("Target", "").lstrip("/")
+            return _part(zf, target if target.startswith("word/") else f"word/{target}", path)
+    return None
+
+
 def read_docx(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...], dict[str, str]]:
     """(text, footnote markers, metadata) of a .docx. Raises SourceError."""
     try:
@@ -247,6 +272,7 @@ def read_docx(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...],
             core = _part(zf, "docProps/core.xml", path)
             app = _part(zf, "docProps/app.xml", path)
             styles = _part(zf, "word/styles.xml", path)
+            head = _running_head(zf, document, path)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise SourceError(path, f"corrupt Word .docx ({exc})") from None
     if document is None:
@@ -270,7 +296,14 @@ def read_docx(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...],
     parts: list[str] = []
     markers: list[tuple[int, int]] = []
     length = 0
-    for text, marks in _blocks(body, numbering, notes):
+    blocks = _blocks(body, numbering, notes)
+    if head is not None:
+        # The running head opens the text once, as on the first page of the PDF.
+        no_refs: dict[tuple[str, str], int] = {}
+        head_text = " ".join(_paragraph_text(p, numbering, no_refs)[0].strip() for p in head.iter(f"{W}p")).strip()
+        if head_text:
+            blocks = itertools.chain([(head_text, [])], blocks)
+    for text, marks in blocks:
         if not text.strip():
             continue
         if parts:

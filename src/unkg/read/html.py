@@ -30,7 +30,8 @@ BLOCKS = {
 }  # fmt: skip
 SKIP = {"script", "style", "head", "title", "noscript", "template"}
 VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "area", "base", "col", "source", "track", "embed"}
-NOTE_AREA_RE = re.compile(r"foot-?notes?|end-?notes?|^_?ftn\d*$|^fns?$|^notes$", re.IGNORECASE)
+NOTE_AREA_RE = re.compile(r"^(?:foot-?notes?|end-?notes?|_?ftn\d*|_?edn\d*|fns?|notes)$", re.IGNORECASE)
+NOTE_AREA_TAGS = {"div", "section", "aside", "ol", "ul", "footer", "dl"}
 NOTE_LINK_RE = re.compile(r"#(?:_?ftn|fn|footnote|endnote|_edn|note)[-_:]?(?P<num>\d{1,3})$", re.IGNORECASE)
 BACKLINK_RE = re.compile(r"#(?:_?ftnref|fnref|footnote-ref|ref|_ednref)", re.IGNORECASE)
 SEPARATOR = "__________"
@@ -86,8 +87,8 @@ class _Reader(HTMLParser):
             return
         if tag not in VOID:
             self.stack.append(tag)
-        if self.note_depth is None and (
-            NOTE_AREA_RE.search(a.get("id", "")) or NOTE_AREA_RE.search(a.get("class", ""))
+        if self.note_depth is None and tag in NOTE_AREA_TAGS and (
+            NOTE_AREA_RE.match(a.get("id", "")) or any(NOTE_AREA_RE.match(c) for c in a.get("class", "").split())
             or a.get("role") in ("doc-endnotes", "doc-footnotes")
         ):  # fmt: skip
             self.note_depth = len(self.stack) if tag not in VOID else len(self.stack) + 1

@@ -266,6 +266,7 @@ def compose(pages: list[Page]) -> Composed:
                     or gap < -body  # went back up: another column or block
                     or abs(line.size - prev.size) > 0.15 * max(line.size, prev.size)
                     or short
+                    or prev.left > left_margin + 60  # a centred or right-aligned line stands alone
                     or (new_item and prev_text.endswith((*SENTENCE_END, ",")))
                     or (line.left > left_margin + 8 and prev.left <= left_margin + 8 and prev_text.endswith(SENTENCE_END))
                 )
