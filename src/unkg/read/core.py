@@ -53,7 +53,21 @@ def _zip_summary(data: bytes) -> str:
 
 
 def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Turn the bytes of one input into a Source, or raise SourceError."""
+    """Turn the bytes of one input into a Source, or raise SourceError.
+
+    A reader that fails in a way it did not foresee (a malformed file that
+    trips the PDF, Word or HTML reader) gives a SourceError too, naming the
+    format and the failure, so one bad file never stops a batch.
+    """
+    try:
+        return _read_bytes(data, path, max_bytes)
+    except SourceError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, RuntimeError, OSError) as exc:
+        raise SourceError(path, f"cannot be read as {sniff(data)} ({type(exc).__name__}: {exc})") from None
+
+
+def _read_bytes(data: bytes, path: str, max_bytes: int) -> Source:
     if len(data) > max_bytes:
         raise SourceError(
             path, f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB (--max-size)"

@@ -164,23 +164,39 @@ def _page_lines(textpage, text: str) -> list[Line]:
     return lines
 
 
+TRUNCATED = "truncated PDF (no %%EOF at its end: the file was cut short)"
+
+
 def read_pdf_pages(data: bytes, path: str) -> list[Page]:
     """The positioned lines of every page. Raises SourceError on bad PDFs."""
     import pypdfium2 as pdfium
 
+    # Every complete PDF ends with "%%EOF" (and maybe a line end); PDFium
+    # repairs a file cut short and would give part of its text silently.
+    complete = b"%%EOF" in data[-1024:]
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         reason = str(exc)
         if "password" in reason.lower():
             raise SourceError(path, "encrypted PDF (a password is needed)") from None
-        raise SourceError(path, f"corrupt or truncated PDF ({reason})") from None
+        if not complete:
+            raise SourceError(path, TRUNCATED) from None
+        detail = reason.split("PDFium: ", 1)[-1].rstrip(").").lower()
+        raise SourceError(path, f"corrupt PDF (PDFium cannot load it: {detail})") from None
+    if not complete:
+        pdf.close()
+        raise SourceError(path, TRUNCATED)
     pages: list[Page] = []
     try:
         if len(pdf) == 0:
             raise SourceError(path, "PDF has no pages")
         for index in range(len(pdf)):
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError as exc:
+                detail = str(exc).rstrip(".").lower()
+                raise SourceError(path, f"corrupt PDF (page {index + 1} of {len(pdf)}: {detail})") from None
             width, height = page.get_size()
             textpage = page.get_textpage()
             # PDFium writes a hyphen it found at a line end as U+FFFE.
