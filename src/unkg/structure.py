@@ -664,9 +664,9 @@ COMMITTEE_REPORT_RE = re.compile(
 )
 LANGUAGES = {"English": "en", "French": "fr", "Spanish": "es", "Russian": "ru", "Arabic": "ar", "Chinese": "zh"}
 _STOPWORDS = {
-    "en": frozenset("the of and to in that is for on with".split()),
-    "fr": frozenset("le la les des et du une est pour dans".split()),
-    "es": frozenset("el los las del y que una por con para".split()),
+    "en": frozenset(["the", "of", "and", "to", "in", "that", "is", "for", "on", "with"]),
+    "fr": frozenset(["le", "la", "les", "des", "et", "du", "une", "est", "pour", "dans"]),
+    "es": frozenset(["el", "los", "las", "del", "y", "que", "una", "por", "con", "para"]),
 }
 
 

@@ -137,7 +137,7 @@ class _Numbering:
         if ilvl not in levels:
             return ""
         counters = self.counters.setdefault(num_id, {})
-        fmt, text, start, suff = levels[ilvl]
+        _fmt, text, start, suff = levels[ilvl]
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
@@ -239,9 +239,7 @@ def _running_head(zf: zipfile.ZipFile, document: ET.Element | None, path: str) -
     """The header Word draws on the first page (the running head with the symbol), if any."""
     if document is None:
         return None
-    sect = None
-    for sect in document.iter(f"{W}sectPr"):
-        break  # the first section's settings
+    sect = next(document.iter(f"{W}sectPr"), None)  # the first section's settings
     if sect is None:
         return None
     refs = {r.get(f"{W}type", "default"): r.get(f"{R}id", "") for r in sect.findall(f"{W}headerReference")}

@@ -156,9 +156,8 @@ class _Reader(HTMLParser):
             self.sup = max(0, self.sup - 1)
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
-        if tag in BLOCKS and tag not in ("td", "th"):
-            if self.note_depth is None:
-                self.block()
+        if tag in BLOCKS and tag not in ("td", "th") and self.note_depth is None:
+            self.block()
         if tag in self.stack:
             while self.stack:
                 top = self.stack.pop()

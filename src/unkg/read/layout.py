@@ -22,6 +22,7 @@ Offsets of the composed text map back to pages through ``page_map``
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,7 +94,9 @@ def _is_furniture_text(text: str, own: set[str]) -> bool:
     if PAGE_NUMBER_RE.match(t) or JOB_LINE_RE.match(t) or BARCODE_RE.match(t):
         return True
     # "A/HRC/14/15", "A/HRC/14/15 3", "3 A/HRC/14/15", "A/RES/73/6 18-17962 4/5"
-    rest = " ".join(p for p in t.split() if not (PAGE_NUMBER_RE.match(p) or JOB_LINE_RE.match(p) or p in {"Page", "(E)"}))
+    rest = " ".join(
+        p for p in t.split() if not (PAGE_NUMBER_RE.match(p) or JOB_LINE_RE.match(p) or p in {"Page", "(E)"})
+    )
     if not rest:
         return True
     found = g.parse_symbols(rest)
@@ -225,11 +228,9 @@ def compose(pages: list[Page]) -> Composed:
     """One text from positioned lines: see the module docstring."""
     furniture = _furniture(pages)
     removed = sum(len(f) for f in furniture)
-    vocabulary = {
-        w.lower() for page in pages for line in page.lines for w in re.findall(r"[A-Za-z]{4,}", line.text)
-    }
+    vocabulary = {w.lower() for page in pages for line in page.lines for w in re.findall(r"[A-Za-z]{4,}", line.text)}
     out = _Builder()
-    notes: list[tuple[int, list[tuple[Line, int]]]] = []  # (page, [(line, skip)]) per note
+    notes: list[tuple[int, list[tuple[Line, int, int]]]] = []  # (page, [(line, skip, page)]) per note
     page_starts: list[int] = []
     prev: Line | None = None  # last body line written
     prev_margin = 0.0
@@ -245,7 +246,7 @@ def compose(pages: list[Page]) -> Composed:
             lefts = Counter(round(line.left) for line in body_lines)
             left_margin = lefts.most_common(1)[0][0]
             steps = sorted(
-                a.bottom - b.bottom for a, b in zip(body_lines, body_lines[1:], strict=False) if 0 < a.bottom - b.bottom
+                a.bottom - b.bottom for a, b in itertools.pairwise(body_lines) if a.bottom - b.bottom > 0
             )
             step = steps[len(steps) // 3] if steps else body * 1.2
         for k, line in enumerate(body_lines):
@@ -268,7 +269,11 @@ def compose(pages: list[Page]) -> Composed:
                     or short
                     or prev.left > left_margin + 60  # a centred or right-aligned line stands alone
                     or (new_item and prev_text.endswith((*SENTENCE_END, ",")))
-                    or (line.left > left_margin + 8 and prev.left <= left_margin + 8 and prev_text.endswith(SENTENCE_END))
+                    or (
+                        line.left > left_margin + 8
+                        and prev.left <= left_margin + 8
+                        and prev_text.endswith(SENTENCE_END)
+                    )
                 )
             else:
                 brk = short or new_item or (prev_text.endswith(SENTENCE_END) and not text[:1].islower())
@@ -293,15 +298,15 @@ def compose(pages: list[Page]) -> Composed:
                 continue
             lead = len(line.text) - len(line.text.lstrip())
             if NOTE_START_RE.match(text) or not notes:
-                notes.append((number, [(line, lead)]))
+                notes.append((number, [(line, lead, number)]))
             else:
-                notes[-1][1].append((line, lead))
+                notes[-1][1].append((line, lead, number))  # a note continued from the page before
     if notes:
         out.add("\n\n__________\n")
         for i, (page_no, note) in enumerate(notes):
             if i:
                 out.add("\n")
-            for j, (line, lead) in enumerate(note):
+            for j, (line, lead, line_page) in enumerate(note):
                 text = line.text.strip()
                 if j:
                     last = out.parts[-1]
@@ -309,8 +314,8 @@ def compose(pages: list[Page]) -> Composed:
                     if replaced != last:
                         out.parts[-1] = replaced
                         out.length -= len(last) - len(replaced)
-                    out.add(sep, page_no)
-                    out.add(text, page_no, line, lead)
+                    out.add(sep, line_page)
+                    out.add(text, line_page, line, lead)
                 else:
                     # The note's own number is not a marker.
                     m = NOTE_START_RE.match(text)

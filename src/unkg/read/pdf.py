@@ -125,7 +125,11 @@ def _page_lines(textpage, text: str) -> list[Line]:
                         _l, b, _r, t = textpage.get_charbox(start + k, loose=True)
                     except Exception:
                         b = t = None
-                    if b is not None and b > ref_bottom + 0.15 * ref and ((t - b) < 0.85 * ref or b > ref_bottom + 0.25 * ref):
+                    if (
+                        b is not None
+                        and b > ref_bottom + 0.15 * ref
+                        and ((t - b) < 0.85 * ref or b > ref_bottom + 0.25 * ref)
+                    ):
                         here = length + len(out_seg)
                         if supers and supers[-1][1] == here:
                             supers[-1] = (supers[-1][0], here + 1)
@@ -145,8 +149,11 @@ def _page_lines(textpage, text: str) -> list[Line]:
         marks = []
         for s, e in supers:
             before = line_text[:s].rstrip()
-            if e - s <= 3 and before and (before[-1].isalnum() or before[-1] in ",.;:)”’\"]") and (
-                s == len(before) or line_text[s - 1] == " "
+            if (
+                e - s <= 3
+                and before
+                and (before[-1].isalnum() or before[-1] in ',.;:)”’"]')
+                and (s == len(before) or line_text[s - 1] == " ")
             ):
                 marks.append((s, e))
         lefts = [s[2][0] for s in group]
