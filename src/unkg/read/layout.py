@@ -234,9 +234,21 @@ def compose(pages: list[Page]) -> Composed:
     page_starts: list[int] = []
     prev: Line | None = None  # last body line written
     prev_margin = 0.0
+    kept_pages = [
+        [line for i, line in enumerate(page.lines) if i not in furniture[n] and line.text.strip()]
+        for n, page in enumerate(pages)
+    ]
+
+    def above_separator(lines: list[Line]) -> list[Line]:
+        cut = [i for i, line in enumerate(lines) if SEPARATOR_RE.match(line.text.strip())]
+        return lines[: cut[-1]] if cut else lines
+
+    # The body type of the whole document, measured above the footnote separators.
+    body = _body_size([line for kept in kept_pages for line in above_separator(kept)])
+    all_lefts = Counter(round(line.left) for kept in kept_pages for line in kept)
+    doc_left = all_lefts.most_common(1)[0][0] if all_lefts else 0
     for number, page in enumerate(pages, start=1):
-        kept = [line for i, line in enumerate(page.lines) if i not in furniture[number - 1] and line.text.strip()]
-        body = _body_size(kept)
+        kept = kept_pages[number - 1]
         area = _note_area(kept, body) if body else len(kept)
         body_lines, note_lines = kept[:area], kept[area:]
         page_starts.append(out.length)
@@ -244,7 +256,8 @@ def compose(pages: list[Page]) -> Composed:
             rights = Counter(round(line.right / 3) * 3 for line in body_lines if len(line.text) > 40)
             right_margin = rights.most_common(1)[0][0] + 3 if rights else max(line.right for line in body_lines)
             lefts = Counter(round(line.left) for line in body_lines)
-            left_margin = lefts.most_common(1)[0][0]
+            # A page of a few lines says little of its margin: the document's then.
+            left_margin = lefts.most_common(1)[0][0] if len(body_lines) >= 5 else doc_left
             steps = sorted(
                 a.bottom - b.bottom for a, b in itertools.pairwise(body_lines) if a.bottom - b.bottom > 0
             )
@@ -276,7 +289,12 @@ def compose(pages: list[Page]) -> Composed:
                     )
                 )
             else:
-                brk = short or new_item or (prev_text.endswith(SENTENCE_END) and not text[:1].islower())
+                brk = (
+                    short
+                    or new_item
+                    or (prev_text.endswith(SENTENCE_END) and not text[:1].islower())
+                    or (line.left > left_margin + 8 and not text[:1].islower())  # an indented first line
+                )
             if brk:
                 out.add("\n\n", number)
                 out.add(text, number, line, lead)
