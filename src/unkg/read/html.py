@@ -97,8 +97,9 @@ class _Reader(HTMLParser):
             start = a.get("start", "1")
             self.lists.append([int(start) - 1 if start.isdigit() else 0] if tag == "ol" else [-1])
         if tag in BLOCKS:
-            if self.note_depth is not None and tag in ("li", "p", "div"):
-                self.write("\n")
+            if self.note_depth is not None:
+                if not "".join(self.parts[-3:]).rstrip(" ").endswith("\n"):
+                    self.write("\n")
             elif tag in ("td", "th"):
                 pass
             else:

@@ -247,8 +247,7 @@ def compose(pages: list[Page]) -> Composed:
     body = _body_size([line for kept in kept_pages for line in above_separator(kept)])
     all_lefts = Counter(round(line.left) for kept in kept_pages for line in kept)
     doc_left = all_lefts.most_common(1)[0][0] if all_lefts else 0
-    for number, page in enumerate(pages, start=1):
-        kept = kept_pages[number - 1]
+    for number, kept in enumerate(kept_pages, start=1):
         area = _note_area(kept, body) if body else len(kept)
         body_lines, note_lines = kept[:area], kept[area:]
         page_starts.append(out.length)
