@@ -168,6 +168,7 @@ def test_metadata_a_scholar_expects() -> None:
 # --------------------------------------------------------------------------
 # PDF: real published documents.
 @pytest.mark.dev
+@pytest.mark.slow
 def test_every_citation_of_the_dev_pdfs_is_on_its_page(dev_corpus: Path) -> None:
     """For each citation of the 20 dev PDFs, its words up to the next page break are on the page it names."""
     checked = 0

@@ -713,7 +713,8 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     s = SESSION_RE.match(symbol or "")
     if s:
         out["session"] = s.group("session")
-    a = AGENDA_RE.search(text) if "genda" in text else None
+    # The masthead opens the text, or closes it in ODS text exports.
+    a = next((m for part in (head, text[-3000:]) for m in [AGENDA_RE.search(part)] if m), None)
     if a:
         out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
     d = DISTRIBUTED_RE.search(head) if "Distr" in head else None
