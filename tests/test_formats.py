@@ -217,6 +217,34 @@ def test_real_pdf_footnotes_markers_and_hyphens(dev_corpus: Path) -> None:
 
 
 @pytest.mark.dev
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # The old ODS layout (2009): "Distr. GENERAL", the symbol, then the date; "Original: ENGLISH".
+        ("A_HRC_WG.6_7_SVN_1.pdf", {"distributed": "2009-11-03", "original_language": "en", "organ": "HRC"}),
+        ("A_HRC_14_15.pdf", {"agenda_item": "6", "distributed": "2010-03-15", "session": "14", "organ": "HRC"}),
+        (
+            "A_RES_73_6.pdf",
+            {
+                "agenda_item": "30",
+                "date": "2018-10-26",
+                "distributed": "2018-10-31",
+                "meeting": "26th plenary meeting",
+                "committee": "without reference to a Main Committee",
+                "draft": "A/73/L.6",
+                "session": "73",
+            },
+        ),
+    ],
+)
+def test_real_pdf_metadata(dev_corpus: Path, name: str, expected: dict[str, str]) -> None:
+    """What the masthead and the closing lines of real ODS PDFs state."""
+    meta = extract(dev_corpus / name).metadata
+    assert {k: meta.get(k) for k in expected} == expected
+    assert meta["language"] == "en"
+
+
+@pytest.mark.dev
 def test_real_docx(dev_corpus: Path) -> None:
     """The OHCHR .docx: table rows read as rows, its citations found, language from the file."""
     path = dev_corpus / "OHCHR_UPR34_SVN_thematic_recommendations.docx"

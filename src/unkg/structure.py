@@ -655,9 +655,9 @@ AGENDA_RE = re.compile(
     r"|^[ \t]*Item\s+(?P<item2>\d{1,3}(?:\s?\([a-z]\))?)\s+of\s+the\s+(?:provisional\s+)?agenda\b"
 )
 DISTRIBUTED_RE = re.compile(
-    r"Distr\.:?\s*(?:General|Limited|Restricted)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
+    r"Distr\.:?\s*(?:General|GENERAL|Limited|LIMITED|Restricted|RESTRICTED)\s+(?:[A-Z]{1,6}/[\w./-]{1,60}\s+)?(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
 )
-ORIGINAL_RE = re.compile(r"Original:\s*(?P<lang>English|French|Spanish|Russian|Arabic|Chinese)\b")
+ORIGINAL_RE = re.compile(r"Original:\s*(?P<lang>(?i:English|French|Spanish|Russian|Arabic|Chinese))\b")
 COMMITTEE_REPORT_RE = re.compile(
     r"\[\s*(?:on\s+the\s+report\s+of\s+the\s+(?P<committee>[A-Z][A-Za-z ]{2,60}?Committee)"
     r"|(?P<none>without\s+reference\s+to\s+a\s+Main\s+Committee))\s*\((?P<docs>[^()\]]{3,120})\)\s*\]"
@@ -722,7 +722,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
         out["distributed"] = f"{d.group('year')}-{MONTHS[d.group('month')]:02d}-{int(d.group('day')):02d}"
     o = ORIGINAL_RE.search(head) if "Original" in head else None
     if o:
-        out["original_language"] = LANGUAGES[o.group("lang")]
+        out["original_language"] = LANGUAGES[o.group("lang").title()]
     c = COMMITTEE_REPORT_RE.search(head) if "Committee" in head else None
     if c:
         out["committee"] = " ".join((c.group("committee") or c.group("none")).split())
