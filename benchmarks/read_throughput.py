@@ -60,8 +60,8 @@ def pdf_pages(path: Path) -> int:
 
 
 # -- the PDF readers, each giving the text of a file (pages joined by a form feed)
-def read_unkg(path: Path) -> str:
-    return read(path).text
+def read_unkg(path: Path) -> Source:
+    return read(path)  # the Source: its text and the footnote markers the layout showed
 
 
 def read_pdfium_raw(path: Path) -> str:
@@ -87,7 +87,13 @@ def read_pdfminer(path: Path) -> str:
     return extract_text(str(path))  # pdfminer separates pages with a form feed itself
 
 
-PDF_READERS: dict[str, Callable[[Path], str]] = {
+def as_source(name: str, text: str | Source) -> Source:
+    if isinstance(text, Source):
+        return text
+    return Source(name, text, hashlib.sha256(text.encode()).hexdigest())
+
+
+PDF_READERS: dict[str, Callable[[Path], str | Source]] = {
     "unkg (pypdfium2 + layout)": read_unkg,
     "pypdfium2 raw": read_pdfium_raw,
     "pdfplumber": read_pdfplumber,
@@ -106,13 +112,11 @@ def gold_rows() -> list[dict]:
     return rows
 
 
-def score(texts: dict[str, str], rows: list[dict]) -> tuple[float, float, int, int, int, int]:
+def score(texts: dict[str, str | Source], rows: list[dict]) -> tuple[float, float, int, int, int, int]:
     """Precision, recall, tp, fp, fn of the extraction run on each text (the scorer's set rule), and mentions."""
     tp = fp = fn = mentions = 0
     for row in rows:
-        text = texts[row["file"]]
-        source = Source(row["file"], text, hashlib.sha256(text.encode()).hexdigest())
-        citations = extract_source(source).citations
+        citations = extract_source(as_source(row["file"], texts[row["file"]])).citations
         mentions += len(citations)
         found = {c.target for c in citations}
         required, optional = set(row["required"]), set(row.get("optional", []))
@@ -120,6 +124,14 @@ def score(texts: dict[str, str], rows: list[dict]) -> tuple[float, float, int, i
         fp += len(found - required - optional)
         fn += len(required - found)
     return tp / max(1, tp + fp), tp / max(1, tp + fn), tp, fp, fn, mentions
+
+
+def all_pairs(texts: dict[str, str | Source]) -> set[tuple[str, str]]:
+    """(file, target) of every citation found in every text, gold or not (not scored)."""
+    pairs = set()
+    for name, text in texts.items():
+        pairs.update((name, c.target) for c in extract_source(as_source(name, text)).citations)
+    return pairs
 
 
 def timed(fn: Callable[[Path], object], files: list[Path], repeat: int) -> tuple[float, list]:
@@ -145,7 +157,11 @@ def main() -> int:
     pages = sum(pdf_pages(p) for p in pdfs)
     rows = gold_rows()
     print(f"PDF: {len(pdfs)} dev files, {pages} pages; fidelity on the {len(rows)} PDF documents of the gold")
-    print(f"{'reader':<36}{'seconds':>9}{'pages/s':>10}{'precision':>11}{'recall':>8}{'mentions':>10}   tp/fp/fn")
+    print(
+        f"{'reader':<36}{'seconds':>9}{'pages/s':>10}{'precision':>11}{'recall':>8}{'mentions':>10}   tp/fp/fn"
+        "   targets in all 20 (vs unkg: only here / only in unkg)"
+    )
+    reference: set[tuple[str, str]] | None = None
     for name, fn in PDF_READERS.items():
         try:
             repeat = args.repeat if "pdfium" in name or name.startswith("unkg") else 1
@@ -163,7 +179,15 @@ def main() -> int:
             "recall": r,
             "mentions": mentions,
         }
-        print(f"{name:<36}{seconds:>9.2f}{pages / seconds:>10.1f}{p:>11.3f}{r:>8.3f}{mentions:>10}   {tp}/{fp}/{fn_}")
+        pairs = all_pairs(by_file)
+        reference = pairs if reference is None else reference
+        results[f"pdf/{name}"]["targets_all"] = len(pairs)
+        results[f"pdf/{name}"]["only_here"] = sorted(f"{f} {t}" for f, t in pairs - reference)
+        results[f"pdf/{name}"]["only_in_unkg"] = sorted(f"{f} {t}" for f, t in reference - pairs)
+        print(
+            f"{name:<36}{seconds:>9.2f}{pages / seconds:>10.1f}{p:>11.3f}{r:>8.3f}{mentions:>10}   {tp}/{fp}/{fn_}"
+            f"   {len(pairs)} ({len(pairs - reference)} / {len(reference - pairs)})"
+        )
 
     # Word and HTML: pages of the same document's PDF rendering, or Word's own count.
     print()

@@ -217,6 +217,22 @@ def test_real_pdf_footnotes_markers_and_hyphens(dev_corpus: Path) -> None:
 
 
 @pytest.mark.dev
+def test_real_pdf_text_runs_on_over_page_breaks(dev_corpus: Path) -> None:
+    """A name or a list cut by a page break (and its running head) is whole again."""
+    # A/HRC/28/15, pages 4-5: "... the Optional Protocol to" | head, page number | "the International Covenant ..."
+    result = extract(dev_corpus / "A_HRC_28_15.pdf")
+    opt = [c for c in result.citations if c.target == "ICESCR-OP"]
+    assert opt[0].text == "Optional Protocol to the International Covenant on Economic, Social and Cultural Rights"
+    assert opt[0].page == 4
+    assert "ICESCR" not in {c.target for c in result.citations}  # PDFium's raw text gives it, wrongly
+    # A/HRC/WG.6/20/SVN/2, pages 11-12: a note listing ILO conventions, cut after "Equal Value;"
+    source = read(dev_corpus / "A_HRC_WG.6_20_SVN_2.pdf")
+    assert "for Work of Equal Value; Convention No. 111 concerning Discrimination" in source.text
+    targets = {c.target for c in extract(dev_corpus / "A_HRC_WG.6_20_SVN_2.pdf").citations}
+    assert {"ILO-C100", "ILO-C111", "ILO-C138", "ILO-C182"} <= targets
+
+
+@pytest.mark.dev
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

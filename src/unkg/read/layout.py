@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from unkg import grammar as g
+from unkg.structure import CUE_LINE_RE
 
 
 @dataclass(slots=True)
@@ -160,8 +161,12 @@ def _body_size(lines: list[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def _note_area(lines: list[Line], body: float) -> int:
-    """Index of the first line of the footnote area at the foot (len(lines) when none)."""
+def _note_area(lines: list[Line], body: float, continuing: bool = False) -> int:
+    """Index of the first line of the footnote area at the foot (len(lines) when none).
+
+    ``continuing``: the page before ended in notes, so small type at the top
+    of the area, before the first note number, is the end of its last note.
+    """
     start = len(lines)
     i = len(lines) - 1
     while i >= 0 and (lines[i].size < body * 0.9 or SEPARATOR_RE.match(lines[i].text.strip())):
@@ -174,6 +179,8 @@ def _note_area(lines: list[Line], body: float) -> int:
             if NOTE_START_RE.match(lines[j].text.strip()):
                 start = j
                 break
+        if continuing and i + 1 < start and (i < 0 or lines[i].bottom - lines[i + 1].bottom > 0):
+            start = i + 1
     return start
 
 
@@ -248,7 +255,7 @@ def compose(pages: list[Page]) -> Composed:
     all_lefts = Counter(round(line.left) for kept in kept_pages for line in kept)
     doc_left = all_lefts.most_common(1)[0][0] if all_lefts else 0
     for number, kept in enumerate(kept_pages, start=1):
-        area = _note_area(kept, body) if body else len(kept)
+        area = _note_area(kept, body, continuing=bool(notes) and notes[-1][0] == number - 1) if body else len(kept)
         body_lines, note_lines = kept[:area], kept[area:]
         page_starts.append(out.length)
         if body_lines:
@@ -291,8 +298,11 @@ def compose(pages: list[Page]) -> Composed:
                 brk = (
                     short
                     or new_item
-                    or (prev_text.endswith(SENTENCE_END) and not text[:1].islower())
-                    or (line.left > left_margin + 8 and not text[:1].islower())  # an indented first line
+                    # A list item ending ";" goes on over the page break; a sentence ends its paragraph.
+                    or (prev_text.endswith(SENTENCE_END) and not prev_text.endswith(";") and not text[:1].islower())
+                    # A resolution's paragraph opens on its verb ("Recalling", "Noting"); margins
+                    # differ between facing pages, so indentation across a page break says little.
+                    or (prev_text.endswith((",", ";")) and bool(CUE_LINE_RE.match(text)))
                 )
             if brk:
                 out.add("\n\n", number)
