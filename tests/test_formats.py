@@ -412,6 +412,9 @@ def test_html_markup_browsers_repair_is_read(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read(path).text == "Recalling resolution 60/169\n\nNoting A/61/324\n\n• one A/61/48\n\n• two\n"
+    path.write_text("<p>Recalling its resolution<br>60/169 of 16 December 2005,</p>", encoding="utf-8")
+    assert read(path).text == "Recalling its resolution\n60/169 of 16 December 2005,\n"  # <br> breaks a line only
+    assert [c.target for c in extract(path).citations] == ["A/RES/60/169"]
 
 
 # --------------------------------------------------------------------------

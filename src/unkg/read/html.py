@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from unkg.errors import SourceError
 
 BLOCKS = {
-    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
     "blockquote", "pre", "hr", "ol", "ul", "dd", "dt", "dl", "footer", "header", "aside", "main", "nav",
     "figure", "figcaption", "caption", "address", "center",
 }  # fmt: skip
@@ -96,6 +96,8 @@ class _Reader(HTMLParser):
         if tag in ("ol", "ul"):
             start = a.get("start", "1")
             self.lists.append([int(start) - 1 if start.isdigit() else 0] if tag == "ol" else [-1])
+        if tag == "br":
+            self.write("\n")  # a line break inside a paragraph, not a new paragraph
         if tag in BLOCKS:
             if self.note_depth is not None:
                 if not "".join(self.parts[-3:]).rstrip(" ").endswith("\n"):
