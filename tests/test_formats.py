@@ -217,6 +217,19 @@ def test_real_pdf_footnotes_markers_and_hyphens(dev_corpus: Path) -> None:
 
 
 @pytest.mark.dev
+def test_spaces_pdfium_makes_up_inside_words_go(dev_corpus: Path) -> None:
+    """'peopl e', 'St ates' (a justified line spreads letters) are whole; tight word spaces of old PDFs stay."""
+    raw = "".join(raw_pages(dev_corpus / "A_RES_73_6.pdf"))
+    assert "peopl e" in raw and "St ates" in raw
+    text = read(dev_corpus / "A_RES_73_6.pdf").text
+    assert "to benefit people and the planet" in text
+    assert "for the Benefit and in the Interest of All States, Taking into Particular Account" in text
+    assert "SPACE-BENEFITS-DECLARATION" in {c.target for c in extract(dev_corpus / "A_RES_73_6.pdf").citations}
+    old = read(dev_corpus / "A_HRC_WG.6_7_SVN_1.pdf").text  # every space generated, lines set tight
+    assert "ofthe" not in old and "of the Constitution" in old
+
+
+@pytest.mark.dev
 def test_real_pdf_text_runs_on_over_page_breaks(dev_corpus: Path) -> None:
     """A name or a list cut by a page break (and its running head) is whole again."""
     # A/HRC/28/15, pages 4-5: "... the Optional Protocol to" | head, page number | "the International Covenant ..."

@@ -14,6 +14,8 @@ raised above its baseline, is a superscript: a footnote marker.
 
 from __future__ import annotations
 
+import statistics
+
 from unkg.errors import SourceError
 from unkg.read.layout import Composed, Line, Page, compose
 
@@ -76,6 +78,39 @@ def _segments(textpage, text: str) -> list[tuple[int, int, tuple[float, float, f
     return out
 
 
+def _spurious_space(textpage, index: int, size: float, start: int, seg: str) -> bool:
+    """A space PDFium made up inside a word ("peopl e", "St ates").
+
+    Where a PDF sets its word spaces as characters, a space PDFium
+    generated from a gap between two glyphs narrower than a fifth of an em
+    is a gap inside a word (a justified line spreads its letters). Where
+    every space is generated (older PDFs), tight lines have narrow word
+    spaces too, and none is dropped.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    if not pdfium_c.FPDFText_IsGenerated(textpage, index):
+        return False
+    try:
+        _l, _b, before, _t = textpage.get_charbox(index - 1, loose=True)
+        after, _b, _r, _t = textpage.get_charbox(index + 1, loose=True)
+    except Exception:
+        return False
+    gap = after - before
+    if not 0 <= gap < 0.2 * size:
+        return False
+    real = []
+    for k, ch in enumerate(seg):
+        if ch == " " and 0 < k < len(seg) - 1 and not pdfium_c.FPDFText_IsGenerated(textpage, start + k):
+            try:
+                right = textpage.get_charbox(start + k - 1, loose=True)[2]
+                real.append(textpage.get_charbox(start + k + 1, loose=True)[0] - right)
+            except Exception:
+                continue
+    # Narrow against this line's own word spaces: a justified line's spaces are all wide or all tight.
+    return bool(real) and gap < 0.5 * statistics.median(real)
+
+
 def _page_lines(textpage, text: str) -> list[Line]:
     """The lines of one page, top to bottom, with superscript digits marked."""
     segments = _segments(textpage, text)
@@ -120,6 +155,9 @@ def _page_lines(textpage, text: str) -> list[Line]:
             ref_bottom = min(box[1], main_bottom) if own else main_bottom
             out_seg: list[str] = []
             for k, ch in enumerate(seg):
+                inside_word = ch == " " and 0 < k < len(seg) - 1 and seg[k - 1].isalpha() and seg[k + 1].isalpha()
+                if inside_word and _spurious_space(textpage, start + k, ref, start, seg):
+                    continue
                 if ch.isdigit():
                     try:
                         _l, b, _r, t = textpage.get_charbox(start + k, loose=True)
