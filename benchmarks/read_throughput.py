@@ -21,8 +21,8 @@ corpus and on the generated fixtures (tests/fixtures/formats); python-docx,
 when installed, is timed on the same .docx files for comparison (body
 paragraphs and tables only: it has no footnotes). Pages of a .docx are the
 count Word stored (docProps/app.xml) or, for the fixtures, the pages of the
-PDF rendering of the same document; an HTML page counts the pages of the PDF
-rendering of the same document.
+PDF rendering of the same document; an HTML page (and the plain-text seed it was
+rendered from) counts the pages of the PDF rendering of the same document.
 
     python benchmarks/read_throughput.py            # needs pdfplumber (brings pdfminer.six); python-docx optional
     python benchmarks/read_throughput.py --repeat 3 --json out.json
@@ -202,7 +202,9 @@ def main() -> int:
     html_files = [FORMATS / f"{stem}.html" for stem in generated]
     html_pages = sum(rendered_pages.values())
     print(f"{'format / reader':<36}{'files':>6}{'pages':>7}{'seconds':>9}{'pages/s':>10}")
+    seeds = [ROOT / "corpus" / "sample" / f"{stem}.txt" for stem in generated]
     rows_out = [
+        ("txt / unkg (decode)", seeds, html_pages, lambda p: read(p).text),
         ("docx / unkg (zipfile+ElementTree)", [p for p, _ in docx_files], docx_pages, lambda p: read(p).text),
         ("html / unkg (html.parser)", html_files, html_pages, lambda p: read(p).text),
     ]

@@ -502,3 +502,25 @@ def test_format_is_told_by_content_not_name(tmp_path: Path) -> None:
         assert sniff(data) == ext
         source = read_bytes(data, as_name)
         assert source.encoding.split("/")[0] == ext
+
+
+def test_scanned_pages_among_typed_ones_are_named(tmp_path: Path) -> None:
+    """A PDF with a scanned page after a typed one is read; the page without text is named."""
+    import io
+
+    out = pdfium.PdfDocument.new()
+    typed = pdfium.PdfDocument(str(FORMATS / "A_RES_61_165.pdf"))
+    scanned = pdfium.PdfDocument(str(FORMATS / "bad_scanned.pdf"))
+    out.import_pages(typed, [0])
+    out.import_pages(scanned, [0])
+    buffer = io.BytesIO()
+    out.save(buffer)
+    for doc in (out, typed, scanned):
+        doc.close()
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(buffer.getvalue())
+    result = extract(path)
+    assert result.errors == ()
+    assert result.metadata["pages_without_text"] == "2"
+    assert result.metadata["pages"] == "2"
+    assert "A/RES/60/169" in {c.target for c in result.citations}

@@ -77,8 +77,10 @@ def _read_bytes(data: bytes, path: str, max_bytes: int) -> Source:
     if kind == "empty":
         raise SourceError(path, "empty file")
     if kind == "pdf":
-        composed = read_pdf(data, path)
-        return Source(path, composed.text, sha, "pdf", composed.page_starts, composed.page_map, composed.markers)
+        composed, notes = read_pdf(data, path)
+        return Source(
+            path, composed.text, sha, "pdf", composed.page_starts, composed.page_map, composed.markers, notes
+        )
     if kind == "html":
         markup, encoding = decode_text(data, path)
         text, markers, metadata = read_html(markup, path)

@@ -259,9 +259,15 @@ def read_pdf_pages(data: bytes, path: str) -> list[Page]:
     return pages
 
 
-def read_pdf(data: bytes, path: str) -> Composed:
-    """The composed text of a PDF. Raises SourceError on bad PDFs."""
+def read_pdf(data: bytes, path: str) -> tuple[Composed, dict[str, str]]:
+    """The composed text of a PDF and what the reader notes of it. Raises SourceError on bad PDFs.
+
+    A PDF some of whose pages have no text (scanned pages among typed ones)
+    is read, and ``pages_without_text`` lists those pages.
+    """
     pages = read_pdf_pages(data, path)
-    if not any(line.text.strip() for page in pages for line in page.lines):
+    empty = [n for n, page in enumerate(pages, start=1) if not any(line.text.strip() for line in page.lines)]
+    if len(empty) == len(pages):
         raise SourceError(path, f"PDF has no text layer ({len(pages)} pages of images only: scanned without OCR?)")
-    return compose(pages)
+    notes = {"pages_without_text": ", ".join(map(str, empty))} if empty else {}
+    return compose(pages), notes
