@@ -664,30 +664,29 @@ COMMITTEE_REPORT_RE = re.compile(
 )
 LANGUAGES = {"English": "en", "French": "fr", "Spanish": "es", "Russian": "ru", "Arabic": "ar", "Chinese": "zh"}
 _STOPWORDS = {
-    "en": frozenset(["the", "of", "and", "to", "in", "that", "is", "for", "on", "with"]),
-    "fr": frozenset(["le", "la", "les", "des", "et", "du", "une", "est", "pour", "dans"]),
-    "es": frozenset(["el", "los", "las", "del", "y", "que", "una", "por", "con", "para"]),
+    "en": (" the ", " of ", " and ", " to ", " that ", " is "),
+    "fr": (" le ", " la ", " les ", " des ", " et ", " du "),
+    "es": (" el ", " los ", " las ", " del ", " y ", " que "),
 }
+_SCRIPTS = {"ru": re.compile("[\u0400-\u04ff]"), "ar": re.compile("[\u0600-\u06ff]"), "zh": re.compile("[\u4e00-\u9fff]")}
 
 
 def text_language(text: str) -> str | None:
     """The language of a text, by its script or its commonest words (en, fr, es, ru, ar, zh).
 
+    Read from the first 1,000 characters with string counts (tens of
+    microseconds a document).
+
     >>> text_language("Recalling its resolution 60/169 of 16 December 2005 on the protection of migrants")
     'en'
     """
-    sample = text[:20_000]
-    scripts = {
-        "ru": sum("\u0400" <= ch <= "\u04ff" for ch in sample),
-        "ar": sum("\u0600" <= ch <= "\u06ff" for ch in sample),
-        "zh": sum("\u4e00" <= ch <= "\u9fff" for ch in sample),
-    }
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    script, count = max(scripts.items(), key=lambda kv: kv[1])
-    if count > letters * 0.3:
-        return script
-    words = re.findall(r"[a-zà-ÿ]+", sample.lower())
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    sample = text[:1000]
+    if not sample.isascii():
+        for script, pattern in _SCRIPTS.items():
+            if len(pattern.findall(sample)) > len(sample) * 0.3:
+                return script
+    lower = " ".join(sample.lower().split())
+    scores = {lang: sum(lower.count(w) for w in words) for lang, words in _STOPWORDS.items()}
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= 3 else None
 
@@ -714,7 +713,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     if s:
         out["session"] = s.group("session")
     # The masthead opens the text, or closes it in ODS text exports.
-    a = next((m for part in (head, text[-3000:]) for m in [AGENDA_RE.search(part)] if m), None)
+    a = next((m for part in (head, text[-3000:]) if "genda" in part for m in [AGENDA_RE.search(part)] if m), None)
     if a:
         out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
     d = DISTRIBUTED_RE.search(head) if "Distr" in head else None
