@@ -428,6 +428,9 @@ def test_html_markup_browsers_repair_is_read(tmp_path: Path) -> None:
     path.write_text("<p>Recalling its resolution<br>60/169 of 16 December 2005,</p>", encoding="utf-8")
     assert read(path).text == "Recalling its resolution\n60/169 of 16 December 2005,\n"  # <br> breaks a line only
     assert [c.target for c in extract(path).citations] == ["A/RES/60/169"]
+    # No </head>, a link around part of a symbol: as a browser shows it.
+    path.write_text('<head><title>t</title><body><p>See <a href="x">A/RES/<b>60</b>/169</a>.', encoding="utf-8")
+    assert read(path).text == "See A/RES/60/169.\n"
 
 
 # --------------------------------------------------------------------------

@@ -78,6 +78,8 @@ class _Reader(HTMLParser):
             self.lang = a["lang"]
         if tag == "title":
             self.in_title = True
+        if self.skip and self.skip_tag == "head" and (tag == "body" or tag in BLOCKS):
+            self.skip, self.skip_tag = 0, None  # </head> may be left out: the body ends the head
         if self.skip:
             if tag == self.skip_tag:
                 self.skip += 1
@@ -152,7 +154,7 @@ class _Reader(HTMLParser):
                 elif m and text.isdigit() and self.note_depth is None:
                     self.marker(text)
                 elif text and not (self.note_depth is not None and text in ("↩", "↑", "^")):
-                    self.data(" ".join(self.link_text) if not text.isdigit() else "".join(self.link_text), force=True)
+                    self.data("".join(self.link_text), force=True)
                 self.link = None
             return
         if tag == "sup":
