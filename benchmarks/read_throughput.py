@@ -217,7 +217,7 @@ def main() -> int:
             parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
             return "\n\n".join(parts)
 
-        rows_out.insert(1, ("docx / python-docx (no notes)", [p for p, _ in docx_files], docx_pages, python_docx))
+        rows_out.insert(2, ("docx / python-docx (no notes)", [p for p, _ in docx_files], docx_pages, python_docx))
     except ImportError:
         print("  (python-docx not installed: not compared)")
     for name, files, count, fn in rows_out:
