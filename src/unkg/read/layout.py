@@ -169,7 +169,7 @@ def _note_area(lines: list[Line], body: float, continuing: bool = False) -> int:
     """
     start = len(lines)
     i = len(lines) - 1
-    while i >= 0 and (lines[i].size < body * 0.9 or SEPARATOR_RE.match(lines[i].text.strip())):
+    while i >= 0 and (lines[i].size < body * 0.95 or SEPARATOR_RE.match(lines[i].text.strip())):
         if SEPARATOR_RE.match(lines[i].text.strip()):
             return i
         i -= 1
