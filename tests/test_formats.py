@@ -217,6 +217,21 @@ def test_real_pdf_footnotes_markers_and_hyphens(dev_corpus: Path) -> None:
 
 
 @pytest.mark.dev
+@pytest.mark.parametrize(("name", "count"), [("A_HRC_WG.6_48_SVN_1.pdf", 42), ("A_HRC_14_37.pdf", 7), ("A_RES_73_7.pdf", 9)])
+def test_real_pdf_notes_are_gathered_and_linked(dev_corpus: Path, name: str, count: int) -> None:
+    """Notes (at the page foot, or endnotes set one point smaller) are numbered 1..n, each marker linked."""
+    from unkg.structure import parse
+
+    source = read(dev_corpus / name)
+    notes = source.text[source.text.index("\n__________\n") :].strip().split("\n")[1:]
+    numbers = [int(m.group(1)) for n in notes for m in [re.match(r"(\d+) ", n)] if m]
+    assert numbers == list(range(1, count + 1))
+    document = parse(source)
+    assert [fn.number for fn in document.footnotes] == list(range(1, count + 1))
+    assert {mk.number for mk in document.markers} == set(range(1, count + 1))
+
+
+@pytest.mark.dev
 def test_spaces_pdfium_makes_up_inside_words_go(dev_corpus: Path) -> None:
     """'peopl e', 'St ates' (a justified line spreads letters) are whole; tight word spaces of old PDFs stay."""
     raw = "".join(raw_pages(dev_corpus / "A_RES_73_6.pdf"))
