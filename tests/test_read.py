@@ -116,7 +116,7 @@ def test_parallel_jobs_give_the_same_output(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("fake.pdf", b"%PDF-1.4\n%garbage that is no PDF", "corrupt or truncated PDF"),
+        ("fake.pdf", b"%PDF-1.4\n%garbage that is no PDF", "truncated PDF (no %%EOF at its end"),
         ("archive.docx", None, "a zip archive, not a document"),
         (
             "legacy.doc",

@@ -20,7 +20,7 @@ from unkg.cite import cite
 from unkg.errors import SourceError
 from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read
-from unkg.structure import document_metadata, parse
+from unkg.structure import document_metadata, parse, text_language
 
 try:
     __version__ = _metadata.version("unkg")
@@ -38,6 +38,11 @@ def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extrac
         metadata["organ"] = document.organ
     if source.pages:
         metadata["pages"] = str(len(source.pages))
+    for key, value in source.metadata.items():  # what the file says of itself; the text's own words win
+        metadata.setdefault(key, value)
+    language = metadata.get("language") or text_language(source.text)
+    if language:
+        metadata["language"] = language
     return Extraction(source.path, source.sha256, document.symbol, citations, (), metadata)
 
 

@@ -6,6 +6,7 @@ produced, so ``text[start:end]`` gives back what was matched.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,7 +16,12 @@ class Source:
     """A decoded input: its text, the path as given, the hash of its bytes.
 
     ``pages`` holds the start offset of each page (PDF), empty otherwise.
-    ``encoding`` says how the bytes were decoded.
+    ``page_map`` (PDF) lists ``(offset, page)`` where the page changes, for
+    text a reader moved (footnotes gathered after the body); when empty,
+    ``pages`` alone places an offset. ``markers`` are the footnote markers
+    the reader saw in the layout (superscript digits, note references), as
+    ``(start, end)``. ``encoding`` says how the bytes were decoded;
+    ``metadata`` holds what the file states about itself (title, language).
     """
 
     path: str
@@ -23,9 +29,19 @@ class Source:
     sha256: str
     encoding: str = "utf-8"
     pages: tuple[int, ...] = ()
+    page_map: tuple[tuple[int, int], ...] = ()
+    markers: tuple[tuple[int, int], ...] | None = None
+    metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def page_of(self, offset: int) -> int | None:
-        """The 1-based page an offset falls on, or None without pages."""
+        """The 1-based page an offset falls on, or None without pages.
+
+        >>> Source("x.pdf", "body note", "0", pages=(0, 2), page_map=((0, 1), (5, 3))).page_of(6)
+        3
+        """
+        if self.page_map:
+            i = bisect.bisect_right(self.page_map, (offset, 1 << 30))
+            return self.page_map[max(i, 1) - 1][1]
         if not self.pages:
             return None
         lo, hi = 0, len(self.pages)

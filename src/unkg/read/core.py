@@ -10,6 +10,7 @@ from pathlib import Path
 
 from unkg.errors import SourceError
 from unkg.models import Source
+from unkg.read.docx import read_docx
 from unkg.read.html import read_html
 from unkg.read.pdf import read_pdf
 from unkg.read.text import decode_text
@@ -40,8 +41,33 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+def _zip_summary(data: bytes) -> str:
+    """What a zip that is no Word file holds, for the error message."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile:
+        return "unreadable zip"
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"no word/document.xml; it holds {shown or 'nothing'}"
+
+
 def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Turn the bytes of one input into a Source, or raise SourceError."""
+    """Turn the bytes of one input into a Source, or raise SourceError.
+
+    A reader that fails in a way it did not foresee (a malformed file that
+    trips the PDF, Word or HTML reader) gives a SourceError too, naming the
+    format and the failure, so one bad file never stops a batch.
+    """
+    try:
+        return _read_bytes(data, path, max_bytes)
+    except SourceError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, RuntimeError, OSError) as exc:
+        raise SourceError(path, f"cannot be read as {sniff(data)} ({type(exc).__name__}: {exc})") from None
+
+
+def _read_bytes(data: bytes, path: str, max_bytes: int) -> Source:
     if len(data) > max_bytes:
         raise SourceError(
             path, f"file is {len(data) / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB (--max-size)"
@@ -51,17 +77,21 @@ def read_bytes(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
     if kind == "empty":
         raise SourceError(path, "empty file")
     if kind == "pdf":
-        text, pages = read_pdf(data, path)
-        return Source(path, text, sha, "pdf", pages)
+        composed, notes = read_pdf(data, path)
+        return Source(
+            path, composed.text, sha, "pdf", composed.page_starts, composed.page_map, composed.markers, notes
+        )
     if kind == "html":
-        text, encoding = decode_text(data, path)
-        return Source(path, read_html(text), sha, f"html/{encoding}")
+        markup, encoding = decode_text(data, path)
+        text, markers, metadata = read_html(markup, path)
+        return Source(path, text, sha, f"html/{encoding}", markers=markers, metadata=metadata)
     if kind == "docx":
-        raise SourceError(path, "Word .docx files are not supported yet (save as PDF or plain text)")
+        text, markers, metadata = read_docx(data, path)
+        return Source(path, text, sha, "docx", markers=markers, metadata=metadata)
     if kind == "ole":
         raise SourceError(path, "legacy Word .doc (OLE) files are not supported (save as .docx, PDF or plain text)")
     if kind == "zip":
-        raise SourceError(path, "a zip archive, not a document")
+        raise SourceError(path, f"a zip archive, not a document ({_zip_summary(data)})")
     text, encoding = decode_text(data, path)
     return Source(path, text, sha, encoding)
 

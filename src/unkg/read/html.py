@@ -1,70 +1,239 @@
-"""HTML to text: block elements become paragraphs, markup is dropped."""
+"""HTML to text: headings, paragraphs, lists, tables and footnotes.
+
+Block elements become paragraphs (a blank line between them); an ordered
+list's items open on their number ("3. "), as a browser draws them; table
+cells are separated by `` | ``; scripts, styles and the head are dropped.
+
+Footnotes: a note reference (``<sup>2</sup>``, or a link to ``#fn2``,
+``#_ftn2``, ``#footnote-2`` whose text is the number) is written glued to the
+text and reported as a marker. The footnote area (an element whose id or
+class names footnotes or endnotes, or ``role="doc-endnotes"``) is written
+after a separator line, one note a line, each opening on its number; links
+back to the text ("↩") are dropped.
+
+Markup that browsers repair (unclosed ``<p>``, stray end tags) is read as
+they would. A file that ends inside a tag or comment, or whose script or
+style never closes, is refused: its end cannot be told from markup.
+"""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
+from unkg.errors import SourceError
+
 BLOCKS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "section",
-    "article",
-    "blockquote",
-    "pre",
-    "hr",
-    "ol",
-    "ul",
-    "dd",
-    "dt",
-    "footer",
-    "header",
-    "aside",
-}
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
+    "blockquote", "pre", "hr", "ol", "ul", "dd", "dt", "dl", "footer", "header", "aside", "main", "nav",
+    "figure", "figcaption", "caption", "address", "center",
+}  # fmt: skip
 SKIP = {"script", "style", "head", "title", "noscript", "template"}
+VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "area", "base", "col", "source", "track", "embed"}
+NOTE_AREA_RE = re.compile(r"^(?:foot-?notes?|end-?notes?|_?ftn\d*|_?edn\d*|fns?|notes)$", re.IGNORECASE)
+NOTE_AREA_TAGS = {"div", "section", "aside", "ol", "ul", "footer", "dl"}
+NOTE_LINK_RE = re.compile(r"#(?:_?ftn|fn|footnote|endnote|_edn|note)[-_:]?(?P<num>\d{1,3})$", re.IGNORECASE)
+BACKLINK_RE = re.compile(r"#(?:_?ftnref|fnref|footnote-ref|ref|_ednref)", re.IGNORECASE)
+SEPARATOR = "__________"
 
 
-class _Text(HTMLParser):
+class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.length = 0
         self.skip = 0
+        self.skip_tag: str | None = None
+        self.stack: list[str] = []  # open elements (for ol counters and note areas)
+        self.lists: list[list[int]] = []  # [counter] per open ol/ul (-1 for ul)
+        self.note_depth: int | None = None  # stack depth of the open footnote area
+        self.sup = 0
+        self.link: str | None = None  # href of the open <a>
+        self.link_text: list[str] = []
+        self.backlink = 0
+        self.lang: str | None = None
+        self.title: list[str] = []
+        self.in_title = False
+        self.in_cell = False
 
+    # -- writing
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def block(self) -> None:
+        self.write("\n\n")
+
+    def marker(self, number: str) -> None:
+        # A note reference is glued to the word before it.
+        while self.parts and self.parts[-1] in (" ",):
+            self.parts.pop()
+            self.length -= 1
+        self.write(f"{MARK_OPEN}{number}{MARK_CLOSE}")
+
+    # -- parsing
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIP:
-            self.skip += 1
-        elif tag in BLOCKS:
-            self.parts.append("\n\n")
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html" and a.get("lang"):
+            self.lang = a["lang"]
+        if tag == "title":
+            self.in_title = True
+        if self.skip and self.skip_tag == "head" and (tag == "body" or tag in BLOCKS):
+            self.skip, self.skip_tag = 0, None  # </head> may be left out: the body ends the head
+        if self.skip:
+            if tag == self.skip_tag:
+                self.skip += 1
+            return
+        if tag in SKIP and tag != "title":
+            self.skip, self.skip_tag = 1, tag
+            return
+        if tag not in VOID:
+            self.stack.append(tag)
+        if self.note_depth is None and tag in NOTE_AREA_TAGS and (
+            NOTE_AREA_RE.match(a.get("id", "")) or any(NOTE_AREA_RE.match(c) for c in a.get("class", "").split())
+            or a.get("role") in ("doc-endnotes", "doc-footnotes")
+        ):  # fmt: skip
+            self.note_depth = len(self.stack) if tag not in VOID else len(self.stack) + 1
+            self.write(f"\n\n{SEPARATOR}\n")
+        if tag in ("ol", "ul"):
+            start = a.get("start", "1")
+            self.lists.append([int(start) - 1 if start.isdigit() else 0] if tag == "ol" else [-1])
+        if tag == "br":
+            self.write("\n")  # a line break inside a paragraph, not a new paragraph
+        if tag in BLOCKS:
+            if self.note_depth is not None:
+                if not "".join(self.parts[-3:]).rstrip(" ").endswith("\n"):
+                    self.write("\n")
+            elif tag in ("td", "th"):
+                pass
+            else:
+                self.block()
+        if tag in ("td", "th"):
+            if self.in_cell:
+                self.write(" | ")
+            self.in_cell = True
+        if tag == "tr":
+            self.in_cell = False
+        if tag == "li" and self.lists and self.lists[-1][0] >= 0:
+            self.lists[-1][0] += 1
+            number = self.lists[-1][0]
+            self.write(f"{number} " if self.note_depth is not None else f"{number}. ")
+        elif tag == "li" and self.lists:
+            self.write("• ")
+        if tag == "sup":
+            self.sup += 1
+        if tag == "a":
+            href = a.get("href", "")
+            if BACKLINK_RE.search(href) and self.note_depth is not None and self.parts and not self._line_has_number():
+                self.link, self.link_text = href, []  # "[1]" opening a note: its number
+            elif BACKLINK_RE.search(href) and self.note_depth is not None:
+                self.backlink += 1
+            else:
+                self.link, self.link_text = href, []
+
+    def _line_has_number(self) -> bool:
+        line = "".join(self.parts[-6:]).rsplit("\n", 1)[-1]
+        return bool(line.strip())
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag in BLOCKS:
-            self.parts.append("\n\n")
+        if tag == "title":
+            self.in_title = False
+        if self.skip:
+            if tag == self.skip_tag:
+                self.skip -= 1
+            return
+        if tag == "a":
+            if self.backlink:
+                self.backlink -= 1
+                return
+            if self.link is not None:
+                text = "".join(self.link_text).strip().strip("[]()")
+                m = NOTE_LINK_RE.search(self.link)
+                if self.note_depth is not None and BACKLINK_RE.search(self.link) and text.isdigit():
+                    self.write(f"{text} ")  # the note's own number
+                elif m and text.isdigit() and self.note_depth is None:
+                    self.marker(text)
+                elif text and not (self.note_depth is not None and text in ("↩", "↑", "^")):
+                    self.data("".join(self.link_text), force=True)
+                self.link = None
+            return
+        if tag == "sup":
+            self.sup = max(0, self.sup - 1)
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        if tag in BLOCKS and tag not in ("td", "th") and self.note_depth is None:
+            self.block()
+        if tag in self.stack:
+            while self.stack:
+                top = self.stack.pop()
+                if self.note_depth is not None and len(self.stack) < self.note_depth:
+                    self.note_depth = None
+                    self.block()
+                if top == tag:
+                    break
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+        if self.in_title:
+            self.title.append(data)
+        if self.skip:
+            return
+        if self.link is not None:
+            self.link_text.append(data)
+            return
+        if self.backlink:
+            return
+        self.data(data)
+
+    def data(self, data: str, force: bool = False) -> None:
+        text = re.sub(r"\s+", " ", data)
+        if not text:
+            return
+        if self.sup and text.strip().isdigit() and self.note_depth is None and not force:
+            self.marker(text.strip())
+            return
+        self.write(text)
 
 
-def read_html(markup: str) -> str:
-    """The readable text of an HTML page, one blank line between blocks."""
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    lines = [line.strip() for line in text.split("\n")]
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels around a marker while the text is tidied
+
+
+def _tidy(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Collapse spaces and blank runs; take the markers' places from their sentinels."""
+    text = re.sub(r" {2,}", " ", raw)
+    text = re.sub(r"[ \t]*\n[ \t\n]*", lambda m: "\n\n" if m.group(0).count("\n") >= 2 else "\n", text)
+    text = text.strip() + "\n"
     out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip() + "\n"
+    markers: list[tuple[int, int]] = []
+    length = 0
+    for piece in re.split(f"({MARK_OPEN}[^{MARK_CLOSE}]*{MARK_CLOSE})", text):
+        if piece.startswith(MARK_OPEN):
+            number = piece[1:-1]
+            markers.append((length, length + len(number)))
+            piece = number
+        out.append(piece)
+        length += len(piece)
+    return "".join(out), tuple(markers)
+
+
+def read_html(markup: str, path: str = "<html>") -> tuple[str, tuple[tuple[int, int], ...], dict[str, str]]:
+    """(text, footnote markers, metadata) of an HTML page. Raises SourceError on broken markup."""
+    reader = _Reader()
+    reader.feed(markup)
+    rest = reader.rawdata  # what the parser could not finish: the file ends inside markup
+    if rest.lstrip().startswith("<"):
+        line = markup.count("\n", 0, len(markup) - len(rest)) + 1
+        what = "comment" if rest.lstrip().startswith("<!--") else "tag"
+        raise SourceError(path, f"broken HTML: the file ends inside a {what} (line {line}: {rest.strip()[:40]!r})")
+    if reader.skip:
+        raise SourceError(path, f"broken HTML: <{reader.skip_tag}> is never closed")
+    reader.close()
+    text, markers = _tidy("".join(reader.parts).replace(MARK_OPEN + MARK_CLOSE, ""))
+    if not text.strip():
+        raise SourceError(path, "HTML page has no text")
+    metadata: dict[str, str] = {}
+    if reader.lang:
+        metadata["language"] = reader.lang
+    title = " ".join("".join(reader.title).split())
+    if title:
+        metadata["title"] = title
+    return text, markers, metadata
