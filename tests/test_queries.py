@@ -209,6 +209,24 @@ def test_document_metadata_in_the_graph(kg: KnowledgeGraph) -> None:
     assert [row[i].value for i in range(4)] == ["Protection of migrants", "2006-12-19", "61", "81st plenary meeting"]
 
 
+def test_adoption_record_in_the_graph(kg: KnowledgeGraph) -> None:
+    """Agenda item, committee, the report it was adopted on (a document node of its own) and language."""
+    query = """SELECT ?item ?committee ?report ?symbol ?language WHERE {
+      <https://w3id.org/unkg/doc/A/RES/61/165> unkg:agendaItem ?item ; unkg:committee ?committee ;
+          unkg:adoptedOnReport ?report ; dcterms:language ?language .
+      ?report unkg:symbol ?symbol ; rdfs:seeAlso ?undocs }"""
+    from unkg.rdf import PREFIXES
+
+    (row,) = list(kg.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    assert [row[i].value for i in range(5)] == [
+        "67 (b)",
+        "Third Committee",
+        "https://w3id.org/unkg/doc/A/61/443/Add.2",
+        "A/61/443/Add.2",
+        "en",
+    ]
+
+
 @pytest.mark.parametrize(
     ("fmt", "rdf_format"),
     [

@@ -11,7 +11,11 @@ comes from where):
   ``unkg:Decision`` or ``unkg:PresidentialStatement``) with
   ``unkg:symbol``, ``unkg:organ``, ``dcterms:type`` (resolution, decision,
   report ...), ``rdfs:seeAlso`` its undocs.org address,
-  ``prov:wasDerivedFrom`` the source;
+  ``prov:wasDerivedFrom`` the source; where the text states them,
+  ``dcterms:title``, ``dcterms:date`` (adoption), ``dcterms:issued``
+  (distribution), ``dcterms:language``, ``unkg:session``, ``unkg:meeting``,
+  ``unkg:agendaItem``, ``unkg:committee``, and ``unkg:adoptedOnReport`` /
+  ``unkg:adoptedOnDraft`` linking the document it was adopted on;
 - each citation: a ``cito:Citation`` node with ``cito:hasCitingEntity``,
   ``cito:hasCitedEntity``, ``cito:hasCitationCharacterization`` (CiTO
   where one fits), ``unkg:verb`` (the function as found), ``unkg:paragraph``,
@@ -212,6 +216,18 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
         yield Quad(citing, _n(UNKG, "session"), _lit(int(meta["session"])), graph)
     if meta.get("meeting"):
         yield Quad(citing, _n(UNKG, "meeting"), _lit(meta["meeting"]), graph)
+    if meta.get("agenda_item"):
+        yield Quad(citing, _n(UNKG, "agendaItem"), _lit(meta["agenda_item"]), graph)
+    if meta.get("distributed"):
+        yield Quad(citing, _n(DCTERMS, "issued"), Literal(meta["distributed"], datatype=_n(XSD, "date")), graph)
+    if meta.get("language"):
+        yield Quad(citing, _n(DCTERMS, "language"), Literal(meta["language"], datatype=_n(XSD, "language")), graph)
+    if meta.get("committee"):
+        yield Quad(citing, _n(UNKG, "committee"), _lit(meta["committee"]), graph)
+    for key, prop in (("report", "adoptedOnReport"), ("draft", "adoptedOnDraft")):
+        if meta.get(key):
+            yield Quad(citing, _n(UNKG, prop), NamedNode(iri.document(meta[key])), graph)
+            yield from document_quads(meta[key])
     organ = extraction.metadata.get("organ")
     if organ in ORGANS:
         yield Quad(citing, _n(UNKG, "organ"), _n(UNKG, ORGANS[organ]), graph)

@@ -62,6 +62,9 @@ GENERATED = ox.NamedNode(PROV + "generatedAtTime")
 DATETIME = ox.NamedNode(XSD + "dateTime")
 CITES = ox.NamedNode(CITO + "cites")
 DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+# The links from a file's graph to documents whose descriptions the documents graph keeps for it
+# (besides the citing document itself, the subject of prov:wasDerivedFrom).
+NEEDS = (CITES, ox.NamedNode(UNKG + "adoptedOnReport"), ox.NamedNode(UNKG + "adoptedOnDraft"))
 # Quads per bulk load of new files' graphs: large enough for the bulk loader's speed (it writes
 # sorted files per call), small enough to bound memory (~100 MB of N-Quads text at most).
 BATCH_QUADS = 100_000
@@ -205,9 +208,10 @@ class KnowledgeGraph:
     def _described_by(self, graph: ox.NamedNode) -> set[ox.NamedNode]:
         """The documents whose descriptions a file's graph keeps in the documents graph."""
         found: set[ox.NamedNode] = set()
-        for q in self.store.quads_for_pattern(None, CITES, None, graph):
-            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(iri.DOC):
-                found.add(q.object)
+        for link in NEEDS:
+            for q in self.store.quads_for_pattern(None, link, None, graph):
+                if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(iri.DOC):
+                    found.add(q.object)
         for q in self.store.quads_for_pattern(None, DERIVED, None, graph):
             if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(iri.DOC):
                 found.add(q.subject)
@@ -224,7 +228,7 @@ class KnowledgeGraph:
             f"DELETE {{ GRAPH {docs} {{ ?d ?p ?o }} }} WHERE {{\n"
             f"  VALUES ?d {{ {values} }}\n"
             f"  GRAPH {docs} {{ ?d ?p ?o }}\n"
-            f"  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x {CITES} ?d }} }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x {'|'.join(str(n) for n in NEEDS)} ?d }} }}\n"
             f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?d {DERIVED} ?s }} }}\n"
             f"}}"
         )

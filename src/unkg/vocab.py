@@ -54,6 +54,10 @@ class UNKG(DefinedNamespace):
     adoptedBy: URIRef  # The canonical symbol of the resolution or decision that adopted an instrument or opened it for signature, such as A/RES/217(III).
     session: URIRef  # The session of the organ in which a document was issued or an act adopted (61 for A/RES/61/165), where its symbol tells it.
     meeting: URIRef  # The meeting at which an act was adopted, as the document states it (81st plenary meeting).
+    agendaItem: URIRef  # The item of the organ's agenda under which a document was issued or an act adopted, as the document states it (67 (b)).
+    committee: URIRef  # The Main Committee on whose report a General Assembly act was adopted (Third Committee), or the statement that it was adopted without reference to a Main Committee, as the document states it.
+    adoptedOnReport: URIRef  # The report of a committee on which an act was adopted, as the act's heading names it ([on the report of the Third Committee (A/61/443/Add.2)]).
+    adoptedOnDraft: URIRef  # The draft resolution or decision from which an act adopted without reference to a Main Committee was adopted ([without reference to a Main Committee (A/73/L.4)]).
     adoptingAct: URIRef  # The node of the resolution or decision that adopted an instrument: the IRI derived from unkg:adoptedBy, added when the catalogue is loaded into the store.
     adoptedByPinpoint: URIRef  # Where in the adopting resolution the instrument is, such as annex, annex II or part A.
     ambiguousAbbreviation: URIRef  # An abbreviation of an instrument that also names something else (a treaty body, a document-symbol prefix); it is recorded but never matched.
