@@ -542,3 +542,24 @@ def test_scanned_pages_among_typed_ones_are_named(tmp_path: Path) -> None:
     assert result.metadata["pages_without_text"] == "2"
     assert result.metadata["pages"] == "2"
     assert "A/RES/60/169" in {c.target for c in result.citations}
+
+
+@pytest.mark.dev
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        (
+            "A_RES_73_3.pdf",
+            "Political declaration of the high-level meeting of the General Assembly on the fight against tuberculosis",
+        ),
+        (
+            "A_RES_73_8.pdf",
+            "Necessity of ending the economic, commercial and financial embargo imposed by the United States of "
+            "America against Cuba",
+        ),
+        ("A_RES_73_7.pdf", "Report of the International Criminal Court"),
+    ],
+)
+def test_titles_wrapped_over_lines_are_whole(dev_corpus: Path, name: str, title: str) -> None:
+    """A resolution title that wraps onto the next line (after "of the", or before a lower-case word) is read whole."""
+    assert extract(dev_corpus / name).metadata["title"] == title

@@ -646,6 +646,38 @@ ADOPTION_DATE_RE = re.compile(
     r"|adopted\s+by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+on)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
 )
 MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)[ \t]*$")
+# A title line that ends on one of these words, or is followed by a line in lower case, goes on at
+# the next line ("Political declaration of the high-level meeting of the" / "General Assembly on the
+# fight against tuberculosis"; "... commercial and financial" / "embargo imposed by ...").
+_TITLE_GOES_ON = frozenset(
+    ["a", "an", "and", "the", "of", "on", "in", "for", "to", "by", "with", "against", "from", "its", "their", "at", "or", "between", "concerning", "regarding"]
+)
+
+
+def _whole_title(first: str, text: str, end: int) -> str:
+    r"""A title line joined with the lines that continue it (at most three), spaces normalised.
+
+    >>> _whole_title("Declaration of the", "x\n\nMeeting on peace\n\nThe General Assembly", 1)
+    'Declaration of the Meeting on peace'
+    >>> _whole_title("Ending the financial", "x\nembargo on Cuba\nThe General Assembly", 1)
+    'Ending the financial embargo on Cuba'
+    >>> _whole_title("Protection of migrants", "x\n\nThe General Assembly,", 1)
+    'Protection of migrants'
+    """
+    title = " ".join(first.split())
+    pos = end
+    for _ in range(3):
+        nxt = re.compile(r"\n[ \t]*(?:\n[ \t]*)?([^\n]{2,200})").match(text, pos)
+        if not nxt:
+            break
+        last = title.rsplit(" ", 1)[-1].lower()
+        if last not in _TITLE_GOES_ON and not nxt.group(1)[0].islower():
+            break
+        title += " " + " ".join(nxt.group(1).split())
+        pos = nxt.end()
+    return title
+
+
 TITLE_LINE_RE = re.compile(
     r"(?m)^[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
 )
@@ -705,7 +737,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
     t = TITLE_LINE_RE.search(head)
     if t:
-        out["title"] = " ".join(t.group("title").split())
+        out["title"] = _whole_title(t.group("title"), head, t.end())
     meeting = MEETING_RE.search(text) if "meeting" in text else None
     if meeting:
         out["meeting"] = " ".join(meeting.group("meeting").split())
