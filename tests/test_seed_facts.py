@@ -56,3 +56,26 @@ def test_furniture_is_not_cited(res: dict) -> None:
     """The running heads, ODS tags and job number never become citations."""
     assert "A/RES/61/165" not in res["by_target"]
     assert all(not c.text.startswith("<<") for c in res["result"].citations)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A UPR recommendation row (OHCHR matrix): the report is the recommendation's source, not ratified.
+        (
+            "121.1 Ratify the International Convention for the Protection of All Persons from Enforced "
+            "Disappearance (France) (Lithuania); Source of Position: A/HRC/43/15 - Para 121 | Supported |",
+            {"CPED": "urges ratification of", "A/HRC/43/15": "cites"},
+        ),
+        (
+            "5. Urges States to ratify the Convention against Torture, as recommended in document A/HRC/43/15;",
+            {"CAT": "urges ratification of", "A/HRC/43/15": "urges"},
+        ),
+    ],
+)
+def test_only_instruments_are_ratified(sentence: str, expected: dict[str, str]) -> None:
+    """A call to ratify characterises the instruments of its sentence, never a document cited beside them."""
+    from unkg import extract_text
+
+    found = {c.target: c.function for c in extract_text(sentence).citations}
+    assert found == expected

@@ -694,8 +694,11 @@ class FunctionFinder:
     The nearest cue verb before a citation in its sentence wins ("and
     recalling also ... resolution 2005/47" recalls); else the paragraph's
     opening verb; else "cites". A call to sign, ratify or accede turns
-    calls, urges and requests into "urges ratification of". Only the
-    sentence up to the citation is read, found by searching backwards.
+    calls, urges and requests into "urges ratification of", for a
+    citation of an instrument only: a report named in the same sentence
+    ("Ratify the Convention ...; Source of Position: A/HRC/43/15") is not
+    ratified. Only the sentence up to the citation is read, found by
+    searching backwards.
     """
 
     WINDOW = 600
@@ -726,7 +729,7 @@ class FunctionFinder:
                 return j
             pos = i
 
-    def __call__(self, para: Paragraph | None, start: int) -> str:
+    def __call__(self, para: Paragraph | None, start: int, ratifiable: bool = True) -> str:
         text = self.text
         lo = max(para.start if para else 0, start - self.WINDOW)
         s0 = self.sentence_start(lo, start)
@@ -743,7 +746,7 @@ class FunctionFinder:
             function = self.verb(para) or "cites"
         else:
             function = "cites"
-        if function in RATIFYING and RATIFICATION_RE.search(text, s0, start):
+        if ratifiable and function in RATIFYING and RATIFICATION_RE.search(text, s0, start):
             function = "urges ratification of"
         return function
 
@@ -849,10 +852,10 @@ def cite(
                 anchor_para = paragraph_by_label.get(fn.anchor)
                 marker_pos = first_marker.get(fn.number)
                 if anchor_para and marker_pos is not None:
-                    function = functions(anchor_para, marker_pos)
+                    function = functions(anchor_para, marker_pos, f.kind == "instrument")
         else:
             paragraph = para.label if para else None
-            function = functions(para, f.start)
+            function = functions(para, f.start, f.kind == "instrument")
         key = (f.target, f.start, f.end)
         if key in citations:
             continue
