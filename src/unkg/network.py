@@ -1,0 +1,767 @@
+"""The citation network: a networkx graph of the store, and its analytics.
+
+``load_graph(store)`` reads the knowledge graph (SPARQL over the union of
+the named graphs, ``DISTINCT``) into a ``networkx.DiGraph``:
+
+- a node per document and per cited instrument, keyed by its symbol
+  (``A/RES/61/165``) or catalogue key (``ICRMW``), with ``label``,
+  ``name`` (title or official name), ``kind`` (document, instrument),
+  ``type`` (Resolution, Report ..., convention ...), ``organ`` (GA, SC,
+  ECOSOC, HRC, CHR, SUBCOM, TC; stated, else told by the symbol), ``year``,
+  ``in_corpus`` and ``url`` (undocs.org);
+- an edge ``citing -> cited`` per pair, with ``weight`` (how many
+  citations), ``year`` and ``organ`` of the citing document,
+  ``functions`` (the verbs as found, sorted), ``characterisations`` (CiTO)
+  and ``citations`` (paragraph, verb, quoted text of each).
+
+Every analytic below is a pure function of such a graph (any DiGraph does),
+so each is tested on small hand-drawn graphs without a store. ``analyse``
+runs them all; ``write_metrics`` stores the results as RDF in their own
+named graph with PROV-O provenance, replaced in one transaction.
+
+Scale: the analytics run on networkx except where networkx is too slow at
+the scale of a real citation graph (benchmarks/network_analysis.py
+measures it on 100,000 nodes and 1,000,000 edges): betweenness on a
+large graph is sampled from ``k`` seeded sources and computed by igraph
+when it is installed (the same estimator: igraph sums the dependencies
+of the same sources, scaled the same way), and co-citation and coupling
+are sparse matrix products (scipy) rather than pair loops.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from unkg import iri
+from unkg.rdf import CITO, DCTERMS, OA, ORGANS, PREFIXES, RDFS, UNKG
+from unkg.rdf import symbol_year as rdf_symbol_year
+
+# The short organ codes, from the IRIs rdf.py writes.
+ORGAN_CODES = {UNKG + local: code for code, local in ORGANS.items()}
+
+# Above this many nodes betweenness is estimated from k sampled sources.
+EXACT_BETWEENNESS_NODES = 5000
+BETWEENNESS_SAMPLES = 500
+SEED = 42
+
+
+# --------------------------------------------------------------------------
+# The graph from the store.
+def symbol_organ(symbol: str) -> str | None:
+    """The organ a document symbol belongs to, from its series prefix.
+
+    >>> symbol_organ("A/HRC/RES/7/16"), symbol_organ("S/RES/1325(2000)"), symbol_organ("E/CN.4/2003/85/Add.2")
+    ('HRC', 'SC', 'CHR')
+    >>> symbol_organ("E/CN.4/Sub.2/RES/2002/1"), symbol_organ("A/RES/61/165"), symbol_organ("ICRMW") is None
+    ('SUBCOM', 'GA', True)
+    """
+    for prefix, organ in (
+        ("A/HRC/", "HRC"),
+        ("A/", "GA"),
+        ("S/", "SC"),
+        ("E/CN.4/Sub.2/", "SUBCOM"),
+        ("E/CN.4/", "CHR"),
+        ("E/", "ECOSOC"),
+        ("T/", "TC"),
+    ):
+        if symbol.startswith(prefix):
+            return organ
+    return None
+
+
+_SESSION = re.compile(r"^A/(\d{2})/")
+_YEAR_IN_SYMBOL = re.compile(r"^E/(?:CN\.4/(?:Sub\.2/)?)?((?:19|20)\d\d)/")
+
+
+def symbol_year(symbol: str) -> int | None:
+    """The year of a document, where its symbol tells it (acts: rdf.symbol_year; reports: session or year).
+
+    A General Assembly document of session N (from the 31st) is dated 1945 + N, its
+    session's opening year; ECOSOC and Commission documents carry their year.
+
+    >>> symbol_year("A/58/275"), symbol_year("E/CN.4/2003/85/Add.2"), symbol_year("A/RES/61/165"), symbol_year("A/5/1")
+    (2003, 2003, 2006, None)
+    """
+    year = rdf_symbol_year(symbol)
+    if year:
+        return year
+    m = _YEAR_IN_SYMBOL.match(symbol)
+    if m:
+        return int(m.group(1))
+    m = _SESSION.match(symbol)
+    if m and int(m.group(1)) >= 31:
+        return 1945 + int(m.group(1))
+    return None
+
+
+_PREFIXES = f"""PREFIX cito: <{CITO}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX oa: <{OA}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{PREFIXES["skos"]}>
+PREFIX unkg: <{UNKG}>
+"""
+
+# One query per attribute keeps the union's multiset and optional values
+# from multiplying rows; each answer is DISTINCT.
+_NODE_QUERIES = {
+    "document": "SELECT DISTINCT ?n ?v WHERE { ?n a unkg:Document . OPTIONAL { ?n unkg:symbol ?v } }",
+    "instrument": "SELECT DISTINCT ?n ?v WHERE { ?c cito:hasCitedEntity ?n . ?n a unkg:Instrument ; skos:notation ?v }",
+    "title": "SELECT DISTINCT ?n ?v WHERE { ?n dcterms:title ?v }",
+    "prefLabel": "SELECT DISTINCT ?n ?v WHERE { ?n a unkg:Instrument ; skos:prefLabel ?v }",
+    "organ": "SELECT DISTINCT ?n ?v WHERE { ?n unkg:organ ?v }",
+    "type": "SELECT DISTINCT ?n ?v WHERE { ?n dcterms:type ?v }",
+    "instrumentType": "SELECT DISTINCT ?n ?v WHERE { ?n unkg:instrumentType ?v }",
+    "year": "SELECT DISTINCT ?n ?v WHERE { ?n unkg:year ?v }",
+    "date": "SELECT DISTINCT ?n ?v WHERE { ?n dcterms:date ?v }",
+    "issued": "SELECT DISTINCT ?n ?v WHERE { ?n a unkg:Instrument ; dcterms:issued ?v }",
+    "source": "SELECT DISTINCT ?n ?v WHERE { ?n a unkg:Document ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?v }",
+}
+_EDGE_QUERY = """SELECT DISTINCT ?c ?citing ?cited ?verb ?char ?paragraph ?exact ?start WHERE {
+  ?c a cito:Citation ; cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
+  OPTIONAL { ?c unkg:verb ?verb }
+  OPTIONAL { ?c cito:hasCitationCharacterization ?char }
+  OPTIONAL { ?c unkg:paragraph ?paragraph }
+  OPTIONAL { ?c oa:hasSelector ?q . ?q oa:exact ?exact }
+  OPTIONAL { ?c oa:hasSelector ?p . ?p oa:start ?start }
+}"""
+
+
+def _rows(store: Any, query: str) -> Iterable[tuple[str, str | None]]:
+    for row in store.query(_PREFIXES + query, use_default_graph_as_union=True):
+        yield row[0].value, (row[1].value if row[1] is not None else None)
+
+
+def _node_id(node_iri: str, symbols: Mapping[str, str], keys: Mapping[str, str]) -> str:
+    if node_iri in symbols:
+        return symbols[node_iri]
+    if node_iri in keys:
+        return keys[node_iri]
+    if node_iri.startswith(iri.DOC + "_/"):  # a document whose own symbol is not known
+        return "_/" + node_iri[len(iri.DOC) + 2 :][:12]
+    return node_iri
+
+
+def load_graph(store: Any) -> nx.DiGraph:
+    """The citation network of a pyoxigraph store (documents, instruments, citations)."""
+    symbols: dict[str, str] = {}
+    docs: set[str] = set()
+    for n, v in _rows(store, _NODE_QUERIES["document"]):
+        docs.add(n)
+        if v is not None:
+            symbols[n] = min(v, symbols.get(n, v))
+    keys = {n: v for n, v in _rows(store, _NODE_QUERIES["instrument"]) if v is not None}
+
+    def first(name: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for n, v in _rows(store, _NODE_QUERIES[name]):
+            if v is not None and (n not in out or v < out[n]):
+                out[n] = v
+        return out
+
+    title, label, organ, dtype = first("title"), first("prefLabel"), first("organ"), first("type")
+    itype, year, date, issued, source = (
+        first("instrumentType"),
+        first("year"),
+        first("date"),
+        first("issued"),
+        first("source"),
+    )
+    g = nx.DiGraph()
+    nodes: dict[str, dict[str, Any]] = {}
+    for n in sorted(docs | set(keys)):
+        node = _node_id(n, symbols, keys)
+        is_doc = n in docs
+        when = year.get(n) or date.get(n) or issued.get(n)
+        attrs: dict[str, Any] = {
+            "label": node,
+            "name": title.get(n) or label.get(n) or "",
+            "kind": "document" if is_doc else "instrument",
+            "type": (dtype[n].rsplit("#", 1)[-1] if n in dtype else itype.get(n, "")) or "",
+            "organ": ORGAN_CODES.get(organ.get(n, ""), "") or (symbol_organ(node) or "" if is_doc else ""),
+            "year": int(when[:4]) if when and when[:4].isdigit() else (symbol_year(node) if is_doc else None),
+            "in_corpus": n in source,
+            "url": iri.undocs(node) if n in symbols else "",
+            "iri": n,
+        }
+        nodes[node] = attrs
+    for node in sorted(nodes):
+        g.add_node(node, **nodes[node])
+
+    cites: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in store.query(_PREFIXES + _EDGE_QUERY, use_default_graph_as_union=True):
+        citing = _node_id(row["citing"].value, symbols, keys)
+        cited = _node_id(row["cited"].value, symbols, keys)
+        for end in (citing, cited):
+            if end not in g:  # cited but not described (no type): still a node
+                g.add_node(
+                    end,
+                    label=end,
+                    name="",
+                    kind="document",
+                    type="",
+                    organ=symbol_organ(end) or "",
+                    year=symbol_year(end),
+                    in_corpus=False,
+                    url="",
+                    iri="",
+                )
+        e = cites.setdefault((citing, cited), {"citations": {}, "functions": set(), "characterisations": set()})
+        verb = row["verb"].value if row["verb"] is not None else ""
+        char = row["char"].value.rsplit("/", 1)[-1] if row["char"] is not None else ""
+        if verb:
+            e["functions"].add(verb)
+        if char:
+            e["characterisations"].add(char)
+        e["citations"][row["c"].value] = {
+            "paragraph": row["paragraph"].value if row["paragraph"] is not None else "",
+            "function": verb,
+            "text": row["exact"].value if row["exact"] is not None else "",
+            "start": int(row["start"].value) if row["start"] is not None else -1,
+        }
+    for (citing, cited), e in sorted(cites.items()):
+        quotes = sorted(e["citations"].values(), key=lambda c: (c["start"], c["paragraph"], c["text"]))
+        g.add_edge(
+            citing,
+            cited,
+            weight=len(quotes),
+            year=g.nodes[citing].get("year"),
+            organ=g.nodes[citing].get("organ", ""),
+            functions=sorted(e["functions"]),
+            characterisations=sorted(e["characterisations"]),
+            citations=[{k: v for k, v in q.items() if k != "start"} for q in quotes],
+        )
+    return g
+
+
+# --------------------------------------------------------------------------
+# Node measures.
+def degrees(g: nx.DiGraph) -> tuple[dict[str, int], dict[str, int]]:
+    """(in-degree, out-degree) of every node: works citing it, works it cites."""
+    return dict(g.in_degree()), dict(g.out_degree())
+
+
+def pagerank(g: nx.DiGraph, alpha: float = 0.85) -> dict[str, float]:
+    """PageRank (networkx, power iteration via scipy) over citing -> cited edges, unweighted."""
+    if g.number_of_nodes() == 0:
+        return {}
+    return nx.pagerank(g, alpha=alpha, weight=None, tol=1e-10, max_iter=1000)
+
+
+def hits(g: nx.DiGraph, max_iter: int = 1000, tol: float = 1e-12) -> tuple[dict[str, float], dict[str, float]]:
+    """HITS (hubs, authorities), each summing to 1, by power iteration from a uniform start.
+
+    A good hub cites good authorities; a good authority is cited by good
+    hubs. The uniform start makes the result deterministic (networkx's
+    ``hits`` starts ARPACK from a random vector). Nodes without edges score 0.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    nodes = list(g)
+    n = len(nodes)
+    if n == 0 or g.number_of_edges() == 0:
+        return dict.fromkeys(nodes, 0.0), dict.fromkeys(nodes, 0.0)
+    index = {v: i for i, v in enumerate(nodes)}
+    rows = [index[u] for u, _ in g.edges()]
+    cols = [index[v] for _, v in g.edges()]
+    a = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    at = a.T.tocsr()
+    hub = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        auth = at @ hub
+        auth /= auth.sum()
+        new = a @ auth
+        new /= new.sum()
+        if np.abs(new - hub).sum() < tol:
+            hub = new
+            break
+        hub = new
+    auth = at @ hub
+    auth /= auth.sum()
+    return (
+        {v: float(hub[i]) for v, i in index.items()},
+        {v: float(auth[i]) for v, i in index.items()},
+    )
+
+
+def sample_size(n: int) -> int | None:
+    """How many sources betweenness samples on a graph of n nodes (None: exact)."""
+    return None if n <= EXACT_BETWEENNESS_NODES else BETWEENNESS_SAMPLES
+
+
+def betweenness(g: nx.DiGraph, k: int | None = None, seed: int = SEED, backend: str = "auto") -> dict[str, float]:
+    """Directed betweenness, normalised as networkx does; estimated from ``k`` seeded sources.
+
+    ``k=None`` is exact (networkx). With ``k`` the sources are drawn with
+    ``random.Random(seed)`` from the sorted node list, so the same graph
+    gives the same estimate, and scaled by n/k as networkx's ``k`` does;
+    the shortest paths from them are counted by igraph when it is installed
+    (``backend="auto"``; much faster at scale) or by networkx.
+    """
+    n = g.number_of_nodes()
+    if k is None or k >= n:
+        return nx.betweenness_centrality(g, normalized=True)
+    sources = random.Random(seed).sample(sorted(g), k)
+    if backend == "networkx":
+        return _nx_sampled(g, sources)
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        if backend == "igraph":
+            raise
+        return _nx_sampled(g, sources)
+    return _igraph_sampled(g, sources)
+
+
+def _scale(n: int, k: int) -> float:
+    # networkx's normalisation of a directed graph, 1/((n-1)(n-2)), times n/k for the sample.
+    return (n / k) / ((n - 1) * (n - 2)) if n > 2 else 0.0
+
+
+def _nx_sampled(g: nx.DiGraph, sources: list[str]) -> dict[str, float]:
+    raw = nx.betweenness_centrality_subset(g, sources, list(g), normalized=False)
+    # betweenness_centrality_subset halves nothing for directed graphs; endpoints excluded like the full measure.
+    factor = _scale(g.number_of_nodes(), len(sources))
+    return {v: raw[v] * factor for v in g}
+
+
+def _igraph_sampled(g: nx.DiGraph, sources: list[str]) -> dict[str, float]:
+    import igraph
+
+    nodes = list(g)
+    index = {v: i for i, v in enumerate(nodes)}
+    ig = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in g.edges()], directed=True)
+    raw = ig.betweenness(directed=True, sources=[index[s] for s in sources], targets=None)
+    factor = _scale(len(nodes), len(sources))
+    return {v: raw[i] * factor for v, i in index.items()}
+
+
+def communities(g: nx.DiGraph, seed: int = SEED, resolution: float = 1.0) -> dict[str, int]:
+    """Louvain communities of the undirected citation graph (networkx, seeded), numbered 0.. by size.
+
+    Community 0 is the largest; ties are ordered by their smallest node.
+    Isolated nodes are communities of their own.
+    """
+    if g.number_of_nodes() == 0:
+        return {}
+    found = nx.community.louvain_communities(
+        g.to_undirected(as_view=True), weight=None, seed=seed, resolution=resolution
+    )
+    return _number(found)
+
+
+def _number(groups: Iterable[Iterable[str]]) -> dict[str, int]:
+    ordered = sorted((sorted(c) for c in groups), key=lambda c: (-len(c), c[0]))
+    return {v: i for i, c in enumerate(ordered) for v in c}
+
+
+def components(g: nx.DiGraph) -> dict[str, int]:
+    """Weakly connected component of each node, numbered 0.. by size (ties by smallest node)."""
+    return _number(nx.weakly_connected_components(g))
+
+
+# --------------------------------------------------------------------------
+# Pair measures.
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two works and how strongly they are related: a count and Salton's cosine."""
+
+    a: str
+    b: str
+    count: int
+    cosine: float
+
+
+def _pairs(g: nx.DiGraph, by_citing: bool, min_count: int, limit: int | None) -> list[Pair]:
+    import numpy as np
+    import scipy.sparse as sp
+
+    nodes = sorted(g)
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    if g.number_of_edges() == 0:
+        return []
+    rows = np.fromiter((index[u] for u, _ in g.edges()), dtype=np.int64, count=g.number_of_edges())
+    cols = np.fromiter((index[v] for _, v in g.edges()), dtype=np.int64, count=g.number_of_edges())
+    a = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(n, n))
+    # Co-citation: works cited together, A^T A. Coupling: works citing the same, A A^T.
+    m = (a.T @ a) if by_citing else (a @ a.T)
+    m = sp.triu(m, k=1).tocoo()
+    keep = m.data >= min_count
+    r, c, d = m.row[keep], m.col[keep], m.data[keep]
+    deg = np.asarray(a.sum(axis=0 if by_citing else 1)).ravel()
+    cos = d / np.sqrt(deg[r] * deg[c])
+    order = np.lexsort((c, r, -d))
+    if limit is not None:
+        order = order[:limit]
+    return [Pair(nodes[r[i]], nodes[c[i]], int(d[i]), float(cos[i])) for i in order]
+
+
+def co_citation(g: nx.DiGraph, min_count: int = 1, limit: int | None = None) -> list[Pair]:
+    """Pairs of works cited together by the same document: how many documents cite both.
+
+    Salton's cosine divides by the square root of the product of the two
+    in-degrees. Strongest first (then by names).
+    """
+    return _pairs(g, True, min_count, limit)
+
+
+def bibliographic_coupling(g: nx.DiGraph, min_count: int = 1, limit: int | None = None) -> list[Pair]:
+    """Pairs of documents that cite the same works: how many works both cite (cosine over out-degrees)."""
+    return _pairs(g, False, min_count, limit)
+
+
+# --------------------------------------------------------------------------
+# Main path: the lineage that carries most of the citation flow.
+@dataclass
+class MainPath:
+    """Search path counts of the edges and the main path found with them.
+
+    ``spc`` maps each edge (citing, cited) to its search path count. The
+    path runs forward in time: from the oldest work to the newest, as a
+    list of steps, each a tuple of nodes (one node, or the members of a
+    citation cycle collapsed into one step). ``cycles`` lists those cycles.
+    """
+
+    spc: dict[tuple[str, str], int]
+    path: list[tuple[str, ...]]
+    cycles: list[tuple[str, ...]] = field(default_factory=list)
+    total_paths: int = 0
+
+
+def search_path_count(g: nx.DiGraph, through: str | None = None) -> MainPath:
+    """SPC of every edge and the local forward main path (Hummon and Doreian; Batagelj).
+
+    Knowledge flows against the citations, from the cited work to the
+    citing one. Sources are works that cite nothing in the graph, sinks
+    works that nothing cites; SPC(e) is the number of source-to-sink paths
+    through e, N-(u) * N+(v) on the flow edge u -> v. The main path starts
+    at the source edge with the largest SPC and always follows the largest
+    outgoing SPC until a sink (ties: the smallest node name).
+
+    Cycles (two reports citing each other, a self-citation) have no order
+    in time: self-loops are dropped, and each strongly connected component
+    of more than one node is collapsed into one step (networkx
+    ``condensation``); an edge inside a cycle has no SPC, an edge into or
+    out of it has the SPC of the collapsed edge.
+
+    ``through``: only the lineage of this node (its ancestors, itself and
+    its descendants) is searched, and the path is forced through it.
+    """
+    flow = nx.DiGraph()
+    flow.add_nodes_from(g)
+    flow.add_edges_from((v, u) for u, v in g.edges() if u != v)
+    if through is not None:
+        if through not in flow:
+            raise KeyError(f"{through!r} is not in the graph")
+        keep = nx.ancestors(flow, through) | nx.descendants(flow, through) | {through}
+        flow = flow.subgraph(keep).copy()
+    cond = nx.condensation(flow)
+    members = {c: tuple(sorted(cond.nodes[c]["members"])) for c in cond}
+    cycles = sorted(m for m in members.values() if len(m) > 1)
+    order = list(nx.lexicographical_topological_sort(cond, key=lambda c: members[c]))
+    forward: dict[int, int] = {}
+    for c in order:  # N-: paths from any source to c
+        preds = list(cond.predecessors(c))
+        forward[c] = sum(forward[p] for p in preds) if preds else 1
+    backward: dict[int, int] = {}
+    for c in reversed(order):  # N+: paths from c to any sink
+        succs = list(cond.successors(c))
+        backward[c] = sum(backward[s] for s in succs) if succs else 1
+    spc_cond = {(u, v): forward[u] * backward[v] for u, v in cond.edges()}
+    mapping = cond.graph["mapping"]
+    spc: dict[tuple[str, str], int] = {}
+    for u, v in flow.edges():
+        cu, cv = mapping[u], mapping[v]
+        if cu != cv:
+            spc[(v, u)] = spc_cond[(cu, cv)]  # keyed by the citation: citing, cited
+    total = sum(forward[c] for c in cond if cond.out_degree(c) == 0 and cond.in_degree(c) > 0)
+
+    def best(edges: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
+        ranked = sorted(edges, key=lambda e: (-spc_cond[e], members[e[0]], members[e[1]]))
+        return ranked[0] if ranked else None
+
+    path: list[int] = []
+    if through is not None:
+        # Backward from the node along the largest SPC, then forward from it.
+        here = mapping[through]
+        back = [here]
+        while True:
+            e = best((p, back[-1]) for p in cond.predecessors(back[-1]))
+            if e is None:
+                break
+            back.append(e[0])
+        path = list(reversed(back))
+    else:
+        sources = [c for c in cond if cond.in_degree(c) == 0]
+        e = best((s, t) for s in sources for t in cond.successors(s))
+        if e is not None:
+            path = [e[0]]
+    while path:
+        e = best((path[-1], t) for t in cond.successors(path[-1]))
+        if e is None:
+            break
+        path.append(e[1])
+    return MainPath(spc=spc, path=[members[c] for c in path], cycles=cycles, total_paths=total)
+
+
+# --------------------------------------------------------------------------
+# Time.
+def citations_by_year(g: nx.DiGraph) -> dict[str, dict[int, int]]:
+    """For each cited work: the number of citing documents of each year (documents without a year are left out)."""
+    out: dict[str, Counter[int]] = defaultdict(Counter)
+    for u, v in g.edges():
+        year = g.nodes[u].get("year")
+        if year is not None:
+            out[v][int(year)] += 1
+    return {v: dict(sorted(c.items())) for v, c in sorted(out.items())}
+
+
+# --------------------------------------------------------------------------
+# Everything at once.
+@dataclass
+class Analysis:
+    """Every measure of one graph, with the parameters they were computed with."""
+
+    in_degree: dict[str, int]
+    out_degree: dict[str, int]
+    pagerank: dict[str, float]
+    hubs: dict[str, float]
+    authorities: dict[str, float]
+    betweenness: dict[str, float]
+    community: dict[str, int]
+    component: dict[str, int]
+    co_citation: list[Pair]
+    coupling: list[Pair]
+    main_path: MainPath
+    by_year: dict[str, dict[int, int]]
+    parameters: dict[str, dict[str, Any]]
+
+    def node_table(self) -> dict[str, dict[str, Any]]:
+        """Each node's measures as one flat record."""
+        return {
+            v: {
+                "in_degree": self.in_degree[v],
+                "out_degree": self.out_degree[v],
+                "pagerank": self.pagerank[v],
+                "hub": self.hubs[v],
+                "authority": self.authorities[v],
+                "betweenness": self.betweenness[v],
+                "community": self.community[v],
+                "component": self.component[v],
+            }
+            for v in sorted(self.in_degree)
+        }
+
+    def top(self, measure: str, n: int = 10) -> list[tuple[str, float]]:
+        """The n nodes ranking highest by a node measure (ties by name)."""
+        values: Mapping[str, float] = getattr(self, measure)
+        return sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def analyse(
+    g: nx.DiGraph,
+    *,
+    alpha: float = 0.85,
+    seed: int = SEED,
+    betweenness_k: int | None = None,
+    pair_limit: int | None = 1000,
+) -> Analysis:
+    """Every measure of the citation graph ``g``."""
+    ins, outs = degrees(g)
+    hub, auth = hits(g)
+    k = betweenness_k if betweenness_k is not None else sample_size(g.number_of_nodes())
+    params: dict[str, dict[str, Any]] = {
+        "degree": {"algorithm": "networkx in_degree/out_degree"},
+        "pagerank": {"algorithm": "networkx.pagerank", "alpha": alpha, "weight": "none", "tol": 1e-10},
+        "hits": {"algorithm": "HITS power iteration from a uniform start (scipy.sparse)", "tol": 1e-12},
+        "betweenness": {
+            "algorithm": "networkx.betweenness_centrality" if k is None else "sampled sources (igraph or networkx)",
+            "normalized": True,
+            "k": k if k is not None else "exact",
+            "seed": seed,
+        },
+        "community": {"algorithm": "networkx.community.louvain_communities", "seed": seed, "resolution": 1.0},
+        "component": {"algorithm": "networkx.weakly_connected_components"},
+        "co_citation": {"algorithm": "A^T A (scipy.sparse), Salton cosine", "limit": pair_limit or "all"},
+        "coupling": {"algorithm": "A A^T (scipy.sparse), Salton cosine", "limit": pair_limit or "all"},
+        "main_path": {"algorithm": "search path count, local forward main path; cycles condensed"},
+        "by_year": {"algorithm": "citing documents per year of the citing document"},
+    }
+    return Analysis(
+        in_degree=ins,
+        out_degree=outs,
+        pagerank=pagerank(g, alpha),
+        hubs=hub,
+        authorities=auth,
+        betweenness=betweenness(g, k, seed),
+        community=communities(g, seed),
+        component=components(g),
+        co_citation=co_citation(g, limit=pair_limit),
+        coupling=bibliographic_coupling(g, limit=pair_limit),
+        main_path=search_path_count(g),
+        by_year=citations_by_year(g),
+        parameters=params,
+    )
+
+
+def salton(count: int, deg_a: int, deg_b: int) -> float:
+    """Salton's cosine of a pair: count / sqrt(deg_a * deg_b).
+
+    >>> salton(2, 2, 8)
+    0.5
+    """
+    return count / math.sqrt(deg_a * deg_b)
+
+
+# --------------------------------------------------------------------------
+# The measures in the store.
+NET = iri.BASE + "network#"
+METRICS_GRAPH = iri.GRAPH + "metrics"
+_MEASURE = iri.BASE + "network/"
+_PROV = "http://www.w3.org/ns/prov#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# Node measure -> (property local name, xsd type).
+NODE_PROPERTIES = {
+    "in_degree": ("inDegree", "integer", "degree"),
+    "out_degree": ("outDegree", "integer", "degree"),
+    "pagerank": ("pageRank", "double", "pagerank"),
+    "hub": ("hubScore", "double", "hits"),
+    "authority": ("authorityScore", "double", "hits"),
+    "betweenness": ("betweenness", "double", "betweenness"),
+    "community": ("community", "integer", "community"),
+    "component": ("component", "integer", "component"),
+}
+
+
+def _node_iri(g: nx.DiGraph, node: str) -> str:
+    return g.nodes[node].get("iri") or iri.target(node)
+
+
+def _key(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:24]
+
+
+def metrics_quads(g: nx.DiGraph, result: Analysis, started: str, ended: str, version: str) -> list[Any]:
+    """The measures of ``result`` as quads of the metrics graph, with their PROV-O provenance.
+
+    Node measures are properties of the work's own IRI in the ``net:``
+    namespace (``net:pageRank``, ``net:inDegree`` ...); pairs, edge search
+    path counts and yearly counts are nodes of their own. The graph
+    ``prov:wasGeneratedBy`` one ``prov:Activity`` (start and end time) whose
+    qualified associations name unkg as the agent and one ``prov:Plan`` per
+    measure, with its algorithm and parameters.
+    """
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    graph = NamedNode(METRICS_GRAPH)
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def p(local: str) -> NamedNode:
+        return NamedNode(NET + local)
+
+    def lit(value: Any, kind: str) -> Literal:
+        if kind == "double":
+            return Literal(repr(float(value)), datatype=NamedNode(_XSD + "double"))
+        if kind == "integer":
+            return Literal(str(int(value)), datatype=NamedNode(_XSD + "integer"))
+        if kind == "dateTime":
+            return Literal(value, datatype=NamedNode(_XSD + "dateTime"))
+        return Literal(str(value))
+
+    quads: list[Quad] = []
+
+    def add(s: NamedNode, pred: NamedNode, o: Any) -> None:
+        quads.append(Quad(s, pred, o, graph))
+
+    table = result.node_table()
+    for node, values in table.items():
+        subject = NamedNode(_node_iri(g, node))
+        for measure, (local, kind, _plan) in NODE_PROPERTIES.items():
+            add(subject, p(local), lit(values[measure], kind))
+    for i, step in enumerate(result.main_path.path):
+        for node in step:
+            add(NamedNode(_node_iri(g, node)), p("mainPathPosition"), lit(i, "integer"))
+    for (citing, cited), count in sorted(result.main_path.spc.items()):
+        s = NamedNode(_MEASURE + "spc/" + _key(citing, cited))
+        add(s, rdf_type, p("EdgeMeasure"))
+        add(s, p("citing"), NamedNode(_node_iri(g, citing)))
+        add(s, p("cited"), NamedNode(_node_iri(g, cited)))
+        add(s, p("searchPathCount"), lit(count, "integer"))
+    for kind, pairs in (("CoCitation", result.co_citation), ("Coupling", result.coupling)):
+        for pair in pairs:
+            s = NamedNode(_MEASURE + kind.lower() + "/" + _key(pair.a, pair.b))
+            add(s, rdf_type, p(kind))
+            add(s, p("work"), NamedNode(_node_iri(g, pair.a)))
+            add(s, p("work"), NamedNode(_node_iri(g, pair.b)))
+            add(s, p("count"), lit(pair.count, "integer"))
+            add(s, p("cosine"), lit(pair.cosine, "double"))
+    for node, years in result.by_year.items():
+        for year, count in years.items():
+            s = NamedNode(_MEASURE + "year/" + _key(node, str(year)))
+            add(s, rdf_type, p("YearCount"))
+            add(s, p("work"), NamedNode(_node_iri(g, node)))
+            add(s, p("year"), lit(year, "integer"))
+            add(s, p("count"), lit(count, "integer"))
+
+    activity = NamedNode(_MEASURE + "run")
+    agent = NamedNode(iri.BASE + "software/unkg")
+    add(graph, rdf_type, NamedNode(_PROV + "Entity"))
+    add(graph, NamedNode(_PROV + "wasGeneratedBy"), activity)
+    add(activity, rdf_type, NamedNode(_PROV + "Activity"))
+    add(activity, NamedNode(_PROV + "startedAtTime"), lit(started, "dateTime"))
+    add(activity, NamedNode(_PROV + "endedAtTime"), lit(ended, "dateTime"))
+    add(activity, NamedNode(_PROV + "wasAssociatedWith"), agent)
+    add(activity, p("nodes"), lit(g.number_of_nodes(), "integer"))
+    add(activity, p("edges"), lit(g.number_of_edges(), "integer"))
+    add(agent, rdf_type, NamedNode(_PROV + "SoftwareAgent"))
+    add(agent, NamedNode(RDFS + "label"), Literal(f"unkg {version}"))
+    for measure, params in sorted(result.parameters.items()):
+        plan = NamedNode(_MEASURE + "measure/" + measure)
+        assoc = NamedNode(_MEASURE + "run#" + measure)
+        add(activity, NamedNode(_PROV + "qualifiedAssociation"), assoc)
+        add(assoc, rdf_type, NamedNode(_PROV + "Association"))
+        add(assoc, NamedNode(_PROV + "agent"), agent)
+        add(assoc, NamedNode(_PROV + "hadPlan"), plan)
+        add(plan, rdf_type, NamedNode(_PROV + "Plan"))
+        add(plan, NamedNode(RDFS + "label"), Literal(measure))
+        for name, value in sorted(params.items()):
+            if name == "algorithm":
+                add(plan, p("algorithm"), Literal(str(value)))
+            else:
+                add(plan, p("parameter"), Literal(f"{name}={value}"))
+    return quads
+
+
+def write_metrics(store: Any, g: nx.DiGraph, result: Analysis, started: str, ended: str) -> int:
+    """Replace the metrics graph with these measures in one transaction; returns the quad count."""
+    from unkg.extract import __version__
+
+    quads = metrics_quads(g, result, started, ended, __version__)
+    body = "\n".join(sorted({f"{q.subject} {q.predicate} {q.object} ." for q in quads}))
+    store.update(f"DROP SILENT GRAPH <{METRICS_GRAPH}> ;\nINSERT DATA {{ GRAPH <{METRICS_GRAPH}> {{\n{body}\n}} }}")
+    return len(quads)
+
+
+def read_metrics(store: Any) -> dict[str, dict[str, float]]:
+    """The node measures stored in the metrics graph, by node IRI: {iri: {measure: value}}."""
+    local_to_measure = {local: m for m, (local, _k, _p) in NODE_PROPERTIES.items()}
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    q = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{METRICS_GRAPH}> {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?p), '{NET}')) }}"
+    for row in store.query(q):
+        local = row["p"].value[len(NET) :]
+        if local in local_to_measure:
+            out[row["s"].value][local_to_measure[local]] = float(row["o"].value)
+    return dict(out)
