@@ -260,7 +260,7 @@ def hits(g: nx.DiGraph, max_iter: int = 1000, tol: float = 1e-12) -> tuple[dict[
     """HITS (hubs, authorities), each summing to 1, by power iteration from a uniform start.
 
     A good hub cites good authorities; a good authority is cited by good
-    hubs. The uniform start makes the result deterministic (networkx's
+    hubs; citing pairs count once (no weights). The uniform start makes the result deterministic (networkx's
     ``hits`` starts ARPACK from a random vector). Nodes without edges score 0.
     """
     import numpy as np
