@@ -354,3 +354,23 @@ def test_cli_analyse_prints_tables_and_stores(tmp_path) -> None:
     assert ranked.exit_code == 0 and len(ranked.output.splitlines()) > 10
     bad = runner.invoke(cli, ["analyse", "--store", str(store), "--no-write", "--work", "NO-SUCH"])
     assert bad.exit_code == 2 and "NO-SUCH" in bad.output
+
+
+def test_louvain_in_igraph_finds_the_same_triangles() -> None:
+    """The igraph backend (used on large graphs) splits the two triangles the same way."""
+    g = citations("a>b", "b>c", "c>a", "d>e", "e>f", "f>d", "c>d")
+    g.add_node("g")
+    assert net.communities(g, backend="igraph") == {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "g": 2}
+
+
+def test_pair_measures_restricted_to_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the size limit only the most cited works are paired; their counts do not change.
+
+    W1, W2, W3 are cited by D1 and D2 (in-degree 2), W4 by D1 alone; with a
+    core of 3 the pairs are W1-W2, W1-W3, W2-W3, each cited together twice.
+    """
+    g = citations("D1>W1", "D1>W2", "D1>W3", "D1>W4", "D2>W1", "D2>W2", "D2>W3")
+    monkeypatch.setattr(net, "PAIR_INCIDENCES", 0)
+    monkeypatch.setattr(net, "PAIR_CORE", 3)
+    assert [(p.a, p.b, p.count) for p in net.co_citation(g)] == [("W1", "W2", 2), ("W1", "W3", 2), ("W2", "W3", 2)]
+    assert net.pair_scope(g, True) == "core 3"
