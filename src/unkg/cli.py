@@ -417,7 +417,7 @@ def analyse(
 
     with _open(store_path) as kg:
         started = now()
-        g = load_graph(kg.store)
+        g = load_graph(kg.store, details=False)  # the measures need no quoted text
         result = run_analysis(g, seed=seed, betweenness_k=betweenness_k)
         written = 0 if no_write else write_metrics(kg.store, g, result, started, now())
     communities = max(result.community.values(), default=-1) + 1

@@ -21,11 +21,14 @@ named graph with PROV-O provenance, replaced in one transaction.
 
 Scale: the analytics run on networkx except where networkx is too slow at
 the scale of a real citation graph (benchmarks/network_analysis.py
-measures it on 100,000 nodes and 1,000,000 edges): betweenness on a
-large graph is sampled from ``k`` seeded sources and computed by igraph
-when it is installed (the same estimator: igraph sums the dependencies
-of the same sources, scaled the same way), and co-citation and coupling
-are sparse matrix products (scipy) rather than pair loops.
+measures each on 100,000 nodes and 1,000,000 edges, next to igraph and
+rustworkx): betweenness past 5,000 nodes is sampled from 500 seeded
+sources and counted by igraph (the same estimator as networkx's ``k``,
+about 100 times faster); Louvain past 50,000 edges is igraph's
+``community_multilevel`` (networkx's took minutes); HITS is a scipy power
+iteration; co-citation and coupling are sparse matrix products (scipy),
+restricted to a core of the 2,000 most cited (citing) works when the full
+product would explode.
 """
 
 from __future__ import annotations
@@ -165,8 +168,14 @@ def _node_id(node_iri: str, symbols: Mapping[str, str], keys: Mapping[str, str])
     return node_iri
 
 
-def load_graph(store: Any) -> nx.DiGraph:
-    """The citation network of a pyoxigraph store (documents, instruments, citations)."""
+def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
+    """The citation network of a pyoxigraph store (documents, instruments, citations).
+
+    ``details=False`` leaves out what each citation says (functions,
+    characterisations, paragraphs, quoted text): the measures do not need
+    them, and on a large store they are most of the reading
+    (benchmarks/README.md). Edges then carry weight, year and organ only.
+    """
     symbols: dict[str, str] = {}
     docs: set[str] = set()
     for n, v in _rows(store, _NODE_QUERIES["document"]):
@@ -211,8 +220,8 @@ def load_graph(store: Any) -> nx.DiGraph:
     for node in sorted(nodes):
         g.add_node(node, **nodes[node])
 
-    facts = {}
-    for name, query in _CITATION_QUERIES.items():
+    facts: dict[str, dict[str, str]] = {name: {} for name in _CITATION_QUERIES}
+    for name, query in _CITATION_QUERIES.items() if details else ():
         found: dict[str, str] = {}
         for n, v in _rows(store, query):
             if v is not None and (n not in found or v < found[n]):
@@ -356,7 +365,7 @@ def _scale(n: int, k: int) -> float:
 
 def _nx_sampled(g: nx.DiGraph, sources: list[str]) -> dict[str, float]:
     raw = nx.betweenness_centrality_subset(g, sources, list(g), normalized=False)
-    # betweenness_centrality_subset halves nothing for directed graphs; endpoints excluded like the full measure.
+    # Unnormalised subset betweenness of a directed graph: the dependencies of the sampled sources.
     factor = _scale(g.number_of_nodes(), len(sources))
     return {v: raw[v] * factor for v in g}
 
