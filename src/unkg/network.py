@@ -532,41 +532,68 @@ def search_path_count(g: nx.DiGraph, through: str | None = None) -> MainPath:
 
     Cycles (two reports citing each other, a self-citation) have no order
     in time: self-loops are dropped, and each strongly connected component
-    of more than one node is collapsed into one step (networkx
-    ``condensation``); an edge inside a cycle has no SPC, an edge into or
-    out of it has the SPC of the collapsed edge.
+    of more than one node is collapsed into one step (scipy's strongly
+    connected components, then igraph's topological sort of the condensed
+    DAG); an edge inside a cycle has no SPC, an edge into or out of it has
+    the SPC of the collapsed edge. Path counts are exact integers.
 
     ``through``: only the lineage of this node (its ancestors, itself and
     its descendants) is searched, and the path is forced through it.
     """
-    flow = nx.DiGraph()
-    flow.add_nodes_from(g)
-    flow.add_edges_from((v, u) for u, v in g.edges() if u != v)
+    import igraph
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order, connected_components
+
+    nodes = sorted(g)  # index order is name order
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    pairs = [(index[v], index[u]) for u, v in g.edges() if u != v]  # flow: cited -> citing
+    src = np.fromiter((a for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    dst = np.fromiter((b for _, b in pairs), dtype=np.int64, count=len(pairs))
+    flow = sp.csr_matrix((np.ones(len(pairs), dtype=np.int8), (src, dst)), shape=(n, n))
     if through is not None:
-        if through not in flow:
+        if through not in index:
             raise KeyError(f"{through!r} is not in the graph")
-        keep = nx.ancestors(flow, through) | nx.descendants(flow, through) | {through}
-        flow = flow.subgraph(keep).copy()
-    cond = nx.condensation(flow)
-    members = {c: tuple(sorted(cond.nodes[c]["members"])) for c in cond}
+        t = index[through]
+        keep = np.zeros(n, dtype=bool)
+        keep[breadth_first_order(flow, t, directed=True, return_predecessors=False)] = True  # descendants
+        keep[breadth_first_order(flow.T.tocsr(), t, directed=True, return_predecessors=False)] = True  # ancestors
+        inside = keep[src] & keep[dst]
+        src, dst = src[inside], dst[inside]
+        flow = sp.csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    # Cycles: strongly connected components (scipy), each one step of the condensed DAG.
+    _count, label = connected_components(flow, directed=True, connection="strong")
+    label = label.astype(np.int64)  # edge keys below multiply two labels
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, c in enumerate(label.tolist()):
+        groups[c].append(nodes[i])
+    members = {c: tuple(m) for c, m in groups.items()}  # already sorted: nodes are
     cycles = sorted(m for m in members.values() if len(m) > 1)
-    order = list(nx.lexicographical_topological_sort(cond, key=lambda c: members[c]))
+    csrc, cdst = label[src], label[dst]
+    between = csrc != cdst
+    width = max(int(label.max()) + 1, 1) if n else 1
+    keys = np.unique(csrc[between] * width + cdst[between])  # distinct condensed edges, sorted
+    cond_edges = list(zip((keys // width).tolist(), (keys % width).tolist(), strict=True))
+    preds: dict[int, list[int]] = defaultdict(list)
+    succs: dict[int, list[int]] = defaultdict(list)
+    for a, b in cond_edges:
+        succs[a].append(b)
+        preds[b].append(a)
+    # Any topological order gives the same counts (igraph's, in C).
+    order = igraph.Graph(n=len(members), edges=cond_edges, directed=True).topological_sorting(mode="out")
     forward: dict[int, int] = {}
     for c in order:  # N-: paths from any source to c
-        preds = list(cond.predecessors(c))
-        forward[c] = sum(forward[p] for p in preds) if preds else 1
+        forward[c] = sum(forward[p] for p in preds[c]) if preds[c] else 1
     backward: dict[int, int] = {}
     for c in reversed(order):  # N+: paths from c to any sink
-        succs = list(cond.successors(c))
-        backward[c] = sum(backward[s] for s in succs) if succs else 1
-    spc_cond = {(u, v): forward[u] * backward[v] for u, v in cond.edges()}
-    mapping = cond.graph["mapping"]
+        backward[c] = sum(backward[x] for x in succs[c]) if succs[c] else 1
+    spc_cond = {(a, b): forward[a] * backward[b] for a, b in cond_edges}
     spc: dict[tuple[str, str], int] = {}
-    for u, v in flow.edges():
-        cu, cv = mapping[u], mapping[v]
-        if cu != cv:
-            spc[(v, u)] = spc_cond[(cu, cv)]  # keyed by the citation: citing, cited
-    total = sum(forward[c] for c in cond if cond.out_degree(c) == 0 and cond.in_degree(c) > 0)
+    for a, b, ca, cb in zip(src.tolist(), dst.tolist(), csrc.tolist(), cdst.tolist(), strict=True):
+        if ca != cb:
+            spc[(nodes[b], nodes[a])] = spc_cond[(ca, cb)]  # keyed by the citation: citing, cited
+    total = sum(forward[c] for c in members if not succs[c] and preds[c])
 
     def best(edges: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
         ranked = sorted(edges, key=lambda e: (-spc_cond[e], members[e[0]], members[e[1]]))
@@ -575,21 +602,20 @@ def search_path_count(g: nx.DiGraph, through: str | None = None) -> MainPath:
     path: list[int] = []
     if through is not None:
         # Backward from the node along the largest SPC, then forward from it.
-        here = mapping[through]
-        back = [here]
+        back = [int(label[index[through]])]
         while True:
-            e = best((p, back[-1]) for p in cond.predecessors(back[-1]))
+            e = best((p, back[-1]) for p in preds[back[-1]])
             if e is None:
                 break
             back.append(e[0])
         path = list(reversed(back))
     else:
-        sources = [c for c in cond if cond.in_degree(c) == 0]
-        e = best((s, t) for s in sources for t in cond.successors(s))
+        sources = [c for c in members if not preds[c]]
+        e = best((c, t) for c in sources for t in succs[c])
         if e is not None:
             path = [e[0]]
     while path:
-        e = best((path[-1], t) for t in cond.successors(path[-1]))
+        e = best((path[-1], t) for t in succs[path[-1]])
         if e is None:
             break
         path.append(e[1])
