@@ -374,3 +374,13 @@ def test_pair_measures_restricted_to_the_core(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(net, "PAIR_CORE", 3)
     assert [(p.a, p.b, p.count) for p in net.co_citation(g)] == [("W1", "W2", 2), ("W1", "W3", 2), ("W2", "W3", 2)]
     assert net.pair_scope(g, True) == "core 3"
+
+
+def test_load_graph_without_details_has_the_same_network(kg: KnowledgeGraph) -> None:
+    """details=False (what `unkg analyse` reads) gives the same nodes, edges, years and organs, without quotes."""
+    full, lean = net.load_graph(kg.store), net.load_graph(kg.store, details=False)
+    assert sorted(full.nodes(data=True)) == sorted(lean.nodes(data=True))
+    assert sorted(full.edges()) == sorted(lean.edges())
+    for u, v, d in lean.edges(data=True):
+        assert d == {"year": full.edges[u, v]["year"], "organ": full.edges[u, v]["organ"]}
+    assert net.analyse(full).node_table() == net.analyse(lean).node_table()

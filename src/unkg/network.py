@@ -137,6 +137,7 @@ _NODE_QUERIES = {
 _EDGE_QUERY = """SELECT DISTINCT ?c ?citing ?cited WHERE {
   ?c a cito:Citation ; cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
 }"""
+_CITES_QUERY = "SELECT DISTINCT ?citing ?cited WHERE { ?citing cito:cites ?cited }"
 # What each citation says, one simple query per property (joined in Python:
 # far faster on a large store than one query with a chain of OPTIONALs).
 _CITATION_QUERIES = {
@@ -151,6 +152,21 @@ _CITATION_QUERIES = {
 def _rows(store: Any, query: str) -> Iterable[tuple[str, str | None]]:
     for row in store.query(_PREFIXES + query, use_default_graph_as_union=True):
         yield row[0].value, (row[1].value if row[1] is not None else None)
+
+
+def _undescribed(node: str) -> dict[str, Any]:
+    """The attributes of a work that is cited but not described in the store (no type)."""
+    return {
+        "label": node,
+        "name": "",
+        "kind": "document",
+        "type": "",
+        "organ": symbol_organ(node) or "",
+        "year": symbol_year(node),
+        "in_corpus": False,
+        "url": "",
+        "iri": "",
+    }
 
 
 def _triples(store: Any, query: str) -> Iterable[tuple[str, str, str]]:
@@ -174,7 +190,8 @@ def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
     ``details=False`` leaves out what each citation says (functions,
     characterisations, paragraphs, quoted text): the measures do not need
     them, and on a large store they are most of the reading
-    (benchmarks/README.md). Edges then carry weight, year and organ only.
+    (benchmarks/README.md). The edges are then read from the direct
+    ``cito:cites`` statements and carry year and organ only (no weight).
     """
     symbols: dict[str, str] = {}
     docs: set[str] = set()
@@ -220,6 +237,15 @@ def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
     for node in sorted(nodes):
         g.add_node(node, **nodes[node])
 
+    if not details:  # the direct edges: one pattern, about five times faster than the citation nodes
+        for citing_iri, cited_iri in _rows(store, _CITES_QUERY):
+            citing = _node_id(citing_iri, symbols, keys)
+            cited = _node_id(cited_iri or "", symbols, keys)
+            for end in (citing, cited):
+                if end not in g:
+                    g.add_node(end, **_undescribed(end))
+            g.add_edge(citing, cited, year=g.nodes[citing].get("year"), organ=g.nodes[citing].get("organ", ""))
+        return g
     facts: dict[str, dict[str, str]] = {name: {} for name in _CITATION_QUERIES}
     for name, query in _CITATION_QUERIES.items() if details else ():
         found: dict[str, str] = {}
@@ -236,18 +262,7 @@ def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
         for end in (citing, cited):
             if end not in described:  # cited but not described (no type): still a node
                 described.add(end)
-                g.add_node(
-                    end,
-                    label=end,
-                    name="",
-                    kind="document",
-                    type="",
-                    organ=symbol_organ(end) or "",
-                    year=symbol_year(end),
-                    in_corpus=False,
-                    url="",
-                    iri="",
-                )
+                g.add_node(end, **_undescribed(end))
         e = cites.get((citing, cited))
         if e is None:
             e = cites[(citing, cited)] = {"citations": {}, "functions": set(), "characterisations": set()}
