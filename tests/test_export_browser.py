@@ -93,7 +93,7 @@ def test_page_renders_every_node_offline(page: tuple) -> None:
         }"""
     )
     assert drawn == n
-    assert pg.evaluate("window.unkg.cy.edges(':visible').length") == len(expected()["elements"]["edges"])
+    shown(pg, "window.unkg.cy.edges(':visible').length", len(expected()["elements"]["edges"]))
     assert pg.inner_text("#count").startswith(f"{n} of {n} works shown")
     # The canvas has really been painted: not one uniform colour.
     colours = pg.evaluate(
@@ -141,18 +141,33 @@ def test_click_shows_citations_with_quotes_and_links(page: tuple) -> None:
     assert messages == []
 
 
+def shown(pg: object, what: str, expected: object) -> None:
+    """Poll (5 s at most) until the JavaScript expression ``what`` is ``expected``: Cytoscape settles edges a frame later.
+
+    Polled from here: Playwright's wait_for_function would evaluate strings, which the page's CSP forbids.
+    """
+    value = None
+    for _ in range(50):
+        value = pg.evaluate(what)  # type: ignore[attr-defined]
+        if value == expected:
+            return
+        pg.wait_for_timeout(100)  # type: ignore[attr-defined]
+    raise AssertionError(f"{what} is {value!r} after 5 s, expected {expected!r}")
+
+
 def test_filters_and_lineage(page: tuple) -> None:
     """Unticking 'instrument' hides the instruments; the lineage view shows the resolution and the 20 works it cites."""
     pg, messages, _ = page
+    visible = "window.unkg.cy.nodes(':visible').length"
     nodes = expected()["elements"]["nodes"]
     instruments = sum(1 for n in nodes if n["data"]["kind"] == "instrument")
     pg.uncheck("input.organ[value=instrument]")
-    assert pg.evaluate("window.unkg.cy.nodes(':visible').length") == len(nodes) - instruments
+    shown(pg, visible, len(nodes) - instruments)
     pg.check("input.organ[value=instrument]")
     pg.fill("#year-from", "2005")  # undated works stay; works dated before 2005 go
     pg.dispatch_event("#year-from", "input")
     before_2005 = sum(1 for n in nodes if n["data"]["year"] is not None and n["data"]["year"] < 2005)
-    assert pg.evaluate("window.unkg.cy.nodes(':visible').length") == len(nodes) - before_2005
+    shown(pg, visible, len(nodes) - before_2005)
     pg.fill("#year-from", "1945")
     pg.dispatch_event("#year-from", "input")
     pg.uncheck("input.function[value=recalls]")
@@ -160,13 +175,13 @@ def test_filters_and_lineage(page: tuple) -> None:
     edge = (
         "window.unkg.cy.edges().filter(e => e.source().id() === 'A/RES/61/165' && e.target().id() === 'A/RES/60/169')"
     )
-    assert pg.evaluate(f"{edge}.visible()") is False
+    shown(pg, f"{edge}.visible()", False)
     pg.check("input.function[value=recalls]")
-    assert pg.evaluate(f"{edge}.visible()") is True
+    shown(pg, f"{edge}.visible()", True)
     pg.check("input.function[value=reaffirms]")
     pg.evaluate("window.unkg.select('A/RES/61/165')")
     pg.click("#lineage")
-    assert pg.evaluate("window.unkg.cy.nodes(':visible').length") == 21
+    shown(pg, visible, 21)
     assert pg.inner_text("#count").startswith("lineage of A/RES/61/165: 21 works")
     # Laid out by year: a later work stands to the right of an earlier one.
     x = pg.evaluate("['UDHR', 'ICRMW', 'A/RES/61/165'].map(id => window.unkg.cy.getElementById(id).position('x'))")
@@ -174,5 +189,5 @@ def test_filters_and_lineage(page: tuple) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / "network-lineage.png"))
     pg.click("#all")
-    assert pg.evaluate("window.unkg.cy.nodes(':visible').length") == len(nodes)
+    shown(pg, visible, len(nodes))
     assert messages == []
