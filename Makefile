@@ -6,6 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 SAMPLE  = corpus/sample
 OUT     = exports/extract
+NET     = exports/network
 
 .PHONY: run test setup lint bench clean
 
@@ -13,9 +14,17 @@ $(BIN)/unkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e . pytest hypothesis ruff
+	$(BIN)/python -m pip install --quiet playwright rustworkx  # the browser test drives Debian's chromium; the network benchmark compares
 	touch $(BIN)/unkg
 
-setup: $(BIN)/unkg
+# The graph library inlined into the HTML export: npm ci from the lock file, then a copy into the package.
+VENDOR  = src/unkg/export/vendor/cytoscape.min.js
+$(VENDOR): web/graph/package-lock.json
+	cd web/graph && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(VENDOR))
+	cp web/graph/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)
+
+setup: $(BIN)/unkg $(VENDOR)
 
 STORE   = build/store
 
@@ -27,8 +36,16 @@ run: setup
 	$(BIN)/unkg status --store $(STORE)
 	$(BIN)/unkg export --format trig --store $(STORE) -o $(OUT)/graph.trig
 	$(BIN)/unkg lineage A/RES/61/165 --store $(STORE)
+	$(BIN)/unkg analyse --store $(STORE) --top 8 --lineage A/RES/61/165 --work ICRMW
+	@mkdir -p $(NET)
+	$(BIN)/unkg export --store $(STORE) --format html -o $(NET)/network.html
+	$(BIN)/unkg export --store $(STORE) --format graphml -o $(NET)/network.graphml
+	$(BIN)/unkg export --store $(STORE) --format gexf -o $(NET)/network.gexf
+	$(BIN)/unkg export --store $(STORE) --format cytoscape -o $(NET)/network.cyjs.json
+	$(BIN)/unkg export --store $(STORE) --format csv -o $(NET)/network.csv
 	@echo "Report: $(OUT)/report.txt   JSON Lines: $(OUT)/citations.jsonl   Graph: $(OUT)/graph.trig (store: $(STORE))"
 	@echo "Query it: $(BIN)/unkg query --store $(STORE)   (lists the stored queries)"
+	@echo "Network: open $(NET)/network.html in a browser (works offline); Gephi: $(NET)/network.gexf; Cytoscape: $(NET)/network.cyjs.json"
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -38,6 +55,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/extract_throughput.py
+	$(BIN)/python benchmarks/network_analysis.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

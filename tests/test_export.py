@@ -1,0 +1,298 @@
+"""Network exports: GraphML and GEXF read back, Cytoscape.js elements, CSV, HTML, and the committed exports/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from tests.conftest import ROOT, SAMPLE
+
+from unkg import export as ex
+from unkg import network as net
+from unkg.cli import cli
+from unkg.store import KnowledgeGraph
+
+EXPORTS = ROOT / "exports" / "network"
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[nx.DiGraph, net.Analysis]:
+    """The network of the sample corpus and its measures."""
+    kg = KnowledgeGraph(memory=True)
+    assert kg.ingest([str(SAMPLE)]).ok
+    g = net.load_graph(kg.store)
+    return g, net.analyse(g)
+
+
+def expected_nodes(g: nx.DiGraph, result: net.Analysis) -> dict[str, dict[str, Any]]:
+    """What every node should carry, from the graph and the measures (None left out)."""
+    out = {}
+    for n in g:
+        d = g.nodes[n]
+        rec = {k: d[k] for k in ("label", "name", "kind", "type", "organ", "year", "in_corpus", "url")}
+        rec.update(
+            in_degree=result.in_degree[n],
+            out_degree=result.out_degree[n],
+            pagerank=result.pagerank[n],
+            hub=result.hubs[n],
+            authority=result.authorities[n],
+            betweenness=result.betweenness[n],
+            community=result.community[n],
+            component=result.component[n],
+        )
+        out[n] = {k: v for k, v in rec.items() if v is not None}
+    return out
+
+
+def same(a: Any, b: Any) -> bool:
+    if isinstance(b, float):
+        return abs(float(a) - b) < 1e-9
+    return a == b
+
+
+def test_graphml_reads_back(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """networkx reads the GraphML back with the same nodes, edges and typed attributes."""
+    g, result = sample
+    back = nx.read_graphml(io.BytesIO(ex.graphml(g, result)))
+    assert back.is_directed()
+    assert set(back.nodes) == set(g.nodes) and set(back.edges) == set(g.edges)
+    want = expected_nodes(g, result)
+    for n, attrs in want.items():
+        got = back.nodes[n]
+        for k, v in attrs.items():
+            assert same(got[k], v), (n, k, got.get(k), v)
+    for u, v, d in g.edges(data=True):
+        got = back.edges[u, v]
+        assert got["weight"] == d["weight"] and got["functions"] == "; ".join(d["functions"])
+        assert got.get("year") == d["year"] and got["organ"] == d["organ"]
+    assert back.edges["A/RES/61/165", "A/RES/60/169"]["functions"] == "recalls"
+
+
+def test_gexf_reads_back_with_timeline(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """networkx reads the GEXF back; nodes and edges with a year carry a start date for Gephi's timeline."""
+    g, result = sample
+    data = ex.gexf(g, result)
+    assert b"lastmodifieddate" not in data and b'mode="dynamic"' in data and b'timeformat="date"' in data
+    back = nx.read_gexf(io.BytesIO(data), node_type=str)
+    assert set(back.nodes) == set(g.nodes) and set(back.edges) == set(g.edges)
+    want = expected_nodes(g, result)
+    for n, attrs in want.items():
+        got = back.nodes[n]
+        for k, v in attrs.items():
+            assert same(got[k], v), (n, k, got.get(k), v)
+        year = g.nodes[n]["year"]
+        assert got.get("start") == (f"{year}-01-01" if year else None)
+    for u, v, d in g.edges(data=True):
+        assert back.edges[u, v].get("start") == (f"{d['year']}-01-01" if d["year"] else None)
+        assert back.edges[u, v]["weight"] == d["weight"]
+    assert back.nodes["A/RES/61/165"]["start"] == "2006-01-01"
+
+
+# Cytoscape.js's element format (js.cytoscape.org, "Element JSON"): elements is
+# either an array of elements or {nodes: [...], edges: [...]}; each element is an
+# object whose data.id is a string unique among all elements; an edge's
+# data.source and data.target are ids of nodes; position, when given, is
+# {x: number, y: number}; the other top-level keys are Cytoscape's own
+# (group, selected, selectable, locked, grabbable, pannable, classes, style,
+# renderedPosition, scratch).
+ELEMENT_KEYS = {
+    "data",
+    "position",
+    "renderedPosition",
+    "group",
+    "selected",
+    "selectable",
+    "locked",
+    "grabbable",
+    "pannable",
+    "classes",
+    "style",
+    "scratch",
+}
+
+
+def validate_cytoscape(doc: Any) -> list[str]:
+    """Problems with ``doc`` as Cytoscape.js elements JSON (empty when valid)."""
+    problems: list[str] = []
+    if not isinstance(doc, dict) or not isinstance(doc.get("elements"), dict):
+        return ["top level: expected {'elements': {'nodes': [...], 'edges': [...]}}"]
+    nodes, edges = doc["elements"].get("nodes"), doc["elements"].get("edges")
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        return ["elements.nodes and elements.edges must be arrays"]
+    ids: set[str] = set()
+    node_ids: set[str] = set()
+
+    def json_value(v: Any) -> bool:
+        if isinstance(v, dict):
+            return all(isinstance(k, str) and json_value(x) for k, x in v.items())
+        if isinstance(v, list):
+            return all(json_value(x) for x in v)
+        return v is None or isinstance(v, str | int | float | bool)
+
+    for group, items in (("nodes", nodes), ("edges", edges)):
+        for i, el in enumerate(items):
+            where = f"{group}[{i}]"
+            if not isinstance(el, dict) or not isinstance(el.get("data"), dict):
+                problems.append(f"{where}: an element is an object with a data object")
+                continue
+            extra = set(el) - ELEMENT_KEYS
+            if extra:
+                problems.append(f"{where}: unknown keys {sorted(extra)}")
+            if "group" in el and el["group"] != group:
+                problems.append(f"{where}: group {el['group']!r} in {group}")
+            eid = el["data"].get("id")
+            if not isinstance(eid, str) or not eid:
+                problems.append(f"{where}: data.id must be a non-empty string")
+            elif eid in ids:
+                problems.append(f"{where}: duplicate id {eid!r}")
+            else:
+                ids.add(eid)
+                if group == "nodes":
+                    node_ids.add(eid)
+            if not json_value(el["data"]):
+                problems.append(f"{where}: data holds a non-JSON value")
+            if "position" in el:
+                pos = el["position"]
+                if not (
+                    isinstance(pos, dict)
+                    and set(pos) == {"x", "y"}
+                    and all(isinstance(pos[c], int | float) and not isinstance(pos[c], bool) for c in "xy")
+                ):
+                    problems.append(f"{where}: position must be {{x: number, y: number}}")
+    for i, el in enumerate(edges):
+        data = el.get("data", {}) if isinstance(el, dict) else {}
+        for end in ("source", "target"):
+            if data.get(end) not in node_ids:
+                problems.append(f"edges[{i}]: {end} {data.get(end)!r} is not a node id")
+    return problems
+
+
+def test_validator_catches_broken_elements() -> None:
+    """The validator is not a rubber stamp: each kind of fault is reported."""
+    good = {
+        "elements": {
+            "nodes": [{"data": {"id": "a"}, "position": {"x": 1, "y": 2}}, {"data": {"id": "b"}}],
+            "edges": [{"data": {"id": "e", "source": "a", "target": "b"}}],
+        }
+    }
+    assert validate_cytoscape(good) == []
+    assert validate_cytoscape({"nodes": []})
+    dup = json.loads(json.dumps(good))
+    dup["elements"]["edges"][0]["data"]["id"] = "a"
+    assert any("duplicate" in p for p in validate_cytoscape(dup))
+    dangling = json.loads(json.dumps(good))
+    dangling["elements"]["edges"][0]["data"]["target"] = "zz"
+    assert any("target" in p for p in validate_cytoscape(dangling))
+    badpos = json.loads(json.dumps(good))
+    badpos["elements"]["nodes"][0]["position"] = {"x": "1", "y": 2}
+    assert any("position" in p for p in validate_cytoscape(badpos))
+    noid = json.loads(json.dumps(good))
+    del noid["elements"]["nodes"][1]["data"]["id"]
+    assert validate_cytoscape(noid)
+
+
+def test_cytoscape_json_is_valid_elements(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """The JSON export is valid Cytoscape.js elements with every node, every edge and their quotes."""
+    g, result = sample
+    doc = json.loads(ex.cytoscape_json(g, result))
+    assert validate_cytoscape(doc) == []
+    assert {n["data"]["id"] for n in doc["elements"]["nodes"]} == set(g.nodes)
+    assert {(e["data"]["source"], e["data"]["target"]) for e in doc["elements"]["edges"]} == set(g.edges)
+    edge = next(
+        e["data"]
+        for e in doc["elements"]["edges"]
+        if (e["data"]["source"], e["data"]["target"]) == ("A/RES/61/165", "A/RES/60/169")
+    )
+    assert edge["citations"] == [{"function": "recalls", "paragraph": "pp1", "text": "resolution 60/169"}]
+
+
+def test_csv_tables(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """One node row per node with its measures, one edge row per citing pair with its quotes."""
+    g, result = sample
+    nodes_csv, edges_csv = ex.csv_tables(g, result)
+    nodes = list(csv.DictReader(io.StringIO(nodes_csv)))
+    edges = list(csv.DictReader(io.StringIO(edges_csv)))
+    assert len(nodes) == g.number_of_nodes() and len(edges) == g.number_of_edges()
+    icrmw = next(r for r in nodes if r["id"] == "ICRMW")
+    assert icrmw["in_degree"] == "4" and icrmw["kind"] == "instrument"
+    assert abs(float(icrmw["pagerank"]) - result.pagerank["ICRMW"]) < 1e-9
+    row = next(r for r in edges if (r["source"], r["target"]) == ("A/RES/61/165", "A/RES/60/169"))
+    assert (row["functions"], row["year"], row["quotes"]) == ("recalls", "2006", "resolution 60/169")
+
+
+def test_exports_are_deterministic(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """Two runs give the same bytes: sorted, seeded, no timestamps."""
+    g, _ = sample
+    kg = KnowledgeGraph(memory=True)
+    kg.ingest([str(SAMPLE)])
+    g2 = net.load_graph(kg.store)
+    r1, r2 = net.analyse(g), net.analyse(g2)
+    assert ex.graphml(g, r1) == ex.graphml(g2, r2)
+    assert ex.gexf(g, r1) == ex.gexf(g2, r2)
+    assert ex.cytoscape_json(g, r1) == ex.cytoscape_json(g2, r2)
+    assert ex.csv_tables(g, r1) == ex.csv_tables(g2, r2)
+    assert ex.html(g, r1) == ex.html(g2, r2)
+    assert not re.search(rb"20\d\d-\d\d-\d\dT\d\d:", ex.gexf(g, r1) + ex.graphml(g, r1))
+
+
+def test_html_is_self_contained(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """The page inlines Cytoscape.js and the data, and references nothing outside itself."""
+    g, result = sample
+    page = ex.html(g, result)
+    assert "cytoscape" in page and page.count("<script") == 3
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    data = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', page, re.S)
+    assert data is not None
+    doc = json.loads(data.group(1).replace("<\\/", "</"))
+    assert validate_cytoscape(doc) == [] and len(doc["elements"]["nodes"]) == g.number_of_nodes()
+
+
+COMMITTED = {
+    "network.graphml": lambda g, r: ex.graphml(g, r),
+    "network.gexf": lambda g, r: ex.gexf(g, r),
+    "network.cyjs.json": lambda g, r: ex.cytoscape_json(g, r),
+    "network.nodes.csv": lambda g, r: ex.csv_tables(g, r)[0].encode("utf-8"),
+    "network.edges.csv": lambda g, r: ex.csv_tables(g, r)[1].encode("utf-8"),
+    "network.html": lambda g, r: ex.html(g, r).encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMITTED))
+def test_committed_exports_are_current(sample: tuple[nx.DiGraph, net.Analysis], name: str) -> None:
+    """exports/network/ holds exactly what the current code makes of corpus/sample (`make run` rewrites it)."""
+    g, result = sample
+    path = EXPORTS / name
+    assert path.is_file(), f"{path} missing: run `make run`"
+    assert path.read_bytes() == COMMITTED[name](g, result), f"{path} is stale: run `make run` and commit"
+
+
+def test_cli_export_network_formats(tmp_path: Path) -> None:
+    """unkg export writes every network format; csv wants -o; the RDF formats still work."""
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(SAMPLE), "--store", str(store), "--quiet", "-j", "1"]).exit_code == 0
+    for fmt, name in (("graphml", "g.graphml"), ("gexf", "g.gexf"), ("cytoscape", "g.json"), ("html", "g.html")):
+        res = runner.invoke(cli, ["export", "--format", fmt, "--store", str(store), "-o", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / name).read_bytes() == (
+            EXPORTS
+            / {
+                "g.graphml": "network.graphml",
+                "g.gexf": "network.gexf",
+                "g.json": "network.cyjs.json",
+                "g.html": "network.html",
+            }[name]
+        ).read_bytes()
+    res = runner.invoke(cli, ["export", "--format", "csv", "--store", str(store), "-o", str(tmp_path / "net.csv")])
+    assert res.exit_code == 0 and (tmp_path / "net.nodes.csv").is_file() and (tmp_path / "net.edges.csv").is_file()
+    res = runner.invoke(cli, ["export", "--format", "csv", "--store", str(store)])
+    assert res.exit_code == 2 and "-o" in res.output
+    res = runner.invoke(cli, ["export", "--format", "nq", "--store", str(store)])
+    assert res.exit_code == 0 and "<https://w3id.org/unkg/doc/A/RES/61/165>" in res.output

@@ -1,0 +1,386 @@
+"""Network analytics: known answers on small hand-drawn citation graphs, and the measures in the store.
+
+Every expected value here is worked out by hand in the comments (or in
+closed form), never by calling the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from tests.conftest import SAMPLE
+
+from unkg import iri
+from unkg import network as net
+from unkg.cli import cli
+from unkg.queries import get_query, run
+from unkg.store import KnowledgeGraph
+
+
+def citations(*edges: str, years: dict[str, int] | None = None) -> nx.DiGraph:
+    """A citation graph from 'citing>cited' strings."""
+    g = nx.DiGraph()
+    for e in edges:
+        citing, cited = e.split(">")
+        g.add_edge(citing, cited)
+    for node, year in (years or {}).items():
+        g.nodes[node]["year"] = year
+    return g
+
+
+# -- node measures --------------------------------------------------------------
+def test_degrees_known_answer() -> None:
+    """B, C cite A; C cites B; D cites C: A is cited twice, C cites twice."""
+    ins, outs = net.degrees(citations("B>A", "C>A", "C>B", "D>C"))
+    assert ins == {"A": 2, "B": 1, "C": 1, "D": 0}
+    assert outs == {"A": 0, "B": 1, "C": 2, "D": 1}
+
+
+def test_pagerank_of_a_cycle_is_uniform() -> None:
+    """A cites B cites C cites A: by symmetry each has 1/3."""
+    pr = net.pagerank(citations("A>B", "B>C", "C>A"))
+    assert all(math.isclose(v, 1 / 3, abs_tol=1e-9) for v in pr.values())
+
+
+def test_pagerank_of_a_star_known_answer() -> None:
+    """Three leaves cite X, which cites nothing (dangling: its rank spreads over all four).
+
+    With n=4, alpha=0.85: p_L = 0.15/4 + 0.85 p_X/4 and p_X + 3 p_L = 1,
+    so p_X (1 + 3 * 0.2125) = 1 - 3 * 0.0375, p_X = 0.8875 / 1.6375.
+    """
+    pr = net.pagerank(citations("L1>X", "L2>X", "L3>X"), alpha=0.85)
+    p_x = 0.8875 / 1.6375
+    assert math.isclose(pr["X"], p_x, abs_tol=1e-9)
+    for leaf in ("L1", "L2", "L3"):
+        assert math.isclose(pr[leaf], (1 - p_x) / 3, abs_tol=1e-9)
+
+
+def test_hits_golden_ratio() -> None:
+    """H1 cites A and B, H2 cites A.
+
+    Authorities: the principal eigenvector of A^T A = [[2, 1], [1, 1]],
+    eigenvalue (3 + sqrt 5)/2 = phi^2, vector (1, 1/phi): normalised to sum
+    1, A = 1/phi and B = 1/phi^2. Hubs = A a: H1 = a_A + a_B = 1, H2 = a_A,
+    normalised: H1 = 1/phi, H2 = 1/phi^2. Nodes that cite nothing are no
+    hubs; nodes never cited are no authorities.
+    """
+    phi = (1 + math.sqrt(5)) / 2
+    hubs, auths = net.hits(citations("H1>A", "H1>B", "H2>A"))
+    assert math.isclose(auths["A"], 1 / phi, abs_tol=1e-9) and math.isclose(auths["B"], 1 / phi**2, abs_tol=1e-9)
+    assert math.isclose(hubs["H1"], 1 / phi, abs_tol=1e-9) and math.isclose(hubs["H2"], 1 / phi**2, abs_tol=1e-9)
+    assert hubs["A"] == hubs["B"] == 0 and auths["H1"] == auths["H2"] == 0
+
+
+def test_hits_agrees_with_networkx_on_a_random_graph() -> None:
+    """The deterministic power iteration finds what networkx's ARPACK-based hits finds."""
+    g = nx.gnp_random_graph(60, 0.08, seed=3, directed=True)
+    hubs, auths = net.hits(g)
+    nx_hubs, nx_auths = nx.hits(g)
+    assert max(abs(hubs[v] - nx_hubs[v]) for v in g) < 1e-8
+    assert max(abs(auths[v] - nx_auths[v]) for v in g) < 1e-8
+
+
+def test_betweenness_of_a_chain_known_answer() -> None:
+    """a cites b cites c cites d: b lies on a->c and a->d, c on a->d and b->d; normalised by (n-1)(n-2) = 6."""
+    bc = net.betweenness(citations("a>b", "b>c", "c>d"))
+    assert bc == pytest.approx({"a": 0.0, "b": 2 / 6, "c": 2 / 6, "d": 0.0})
+
+
+@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+def test_sampled_betweenness_known_answer(backend: str) -> None:
+    """On the chain a>b>c>d>e, sampled from k=2 sources, scaled by n/k and 1/((n-1)(n-2)).
+
+    Dependencies by source (targets whose only shortest path crosses v):
+    from a: b 3 (c, d, e), c 2 (d, e), d 1 (e); from b: c 2, d 1; from c: d 1; from d, e: none.
+    """
+    deps = {"a": {"b": 3, "c": 2, "d": 1}, "b": {"c": 2, "d": 1}, "c": {"d": 1}, "d": {}, "e": {}}
+    g = citations("a>b", "b>c", "c>d", "d>e")
+    sources = random.Random(7).sample(["a", "b", "c", "d", "e"], 2)  # the documented draw: sorted nodes, seeded
+    scale = (5 / 2) / (4 * 3)
+    expected = {v: scale * sum(deps[s].get(v, 0) for s in sources) for v in "abcde"}
+    assert net.betweenness(g, k=2, seed=7, backend=backend) == pytest.approx(expected)
+
+
+def test_louvain_splits_two_triangles() -> None:
+    """Two triangles joined by one citation, and a lone node: three communities, numbered by size then name."""
+    g = citations("a>b", "b>c", "c>a", "d>e", "e>f", "f>d", "c>d")
+    g.add_node("g")
+    assert net.communities(g) == {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "g": 2}
+
+
+def test_weak_components() -> None:
+    """Direction does not matter: {a, b, c} via b, then {x, y}, then the lone z."""
+    g = citations("a>b", "c>b", "x>y")
+    g.add_node("z")
+    assert net.components(g) == {"a": 0, "b": 0, "c": 0, "x": 1, "y": 1, "z": 2}
+
+
+# -- pair measures ----------------------------------------------------------------
+def test_co_citation_and_coupling_known_answer() -> None:
+    """D1 cites X, Y, Z; D2 cites X, Y.
+
+    Co-citation: X-Y by both (2; cosine 2/sqrt(2*2) = 1), X-Z and Y-Z by D1
+    (1; 1/sqrt(2*1)). Coupling: D1-D2 share X and Y (2; 2/sqrt(3*2)).
+    """
+    g = citations("D1>X", "D1>Y", "D1>Z", "D2>X", "D2>Y")
+    co = [(p.a, p.b, p.count, round(p.cosine, 6)) for p in net.co_citation(g)]
+    assert co == [
+        ("X", "Y", 2, 1.0),
+        ("X", "Z", 1, round(1 / math.sqrt(2), 6)),
+        ("Y", "Z", 1, round(1 / math.sqrt(2), 6)),
+    ]
+    bc = [(p.a, p.b, p.count, round(p.cosine, 6)) for p in net.bibliographic_coupling(g)]
+    assert bc == [("D1", "D2", 2, round(2 / math.sqrt(6), 6))]
+    assert [p.count for p in net.co_citation(g, min_count=2)] == [2]
+
+
+# -- main path ----------------------------------------------------------------------
+DAG = ("B>A", "C>A", "D>B", "D>C", "E>C", "F>D", "F>E")
+
+
+def test_search_path_count_known_answer() -> None:
+    """Knowledge flows A->B, A->C, B->D, C->D, C->E, D->F, E->F (against the citations).
+
+    Paths from the source A: N-(A..F) = 1, 1, 1, 2, 1, 3; to the sink F:
+    N+(A..F) = 3, 1, 2, 1, 1, 1. SPC(u->v) = N-(u) N+(v): A->C 2, D->F 2,
+    every other edge 1; 3 source-sink paths (ABDF, ACDF, ACEF). Main path:
+    A->C (2), then C->D or C->E (tie, 1: D by name), then D->F.
+    """
+    mp = net.search_path_count(citations(*DAG))
+    assert mp.spc == {
+        ("B", "A"): 1,
+        ("C", "A"): 2,
+        ("D", "B"): 1,
+        ("D", "C"): 1,
+        ("E", "C"): 1,
+        ("F", "D"): 2,
+        ("F", "E"): 1,
+    }
+    assert mp.total_paths == 3
+    assert mp.path == [("A",), ("C",), ("D",), ("F",)]
+    assert mp.cycles == []
+
+
+def test_main_path_through_one_work() -> None:
+    """The lineage of E: its ancestors A, C, itself and its descendant F; the path is A, C, E, F."""
+    mp = net.search_path_count(citations(*DAG), through="E")
+    assert mp.path == [("A",), ("C",), ("E",), ("F",)]
+    with pytest.raises(KeyError):
+        net.search_path_count(citations(*DAG), through="nowhere")
+
+
+def test_main_path_collapses_cycles() -> None:
+    """X and Y cite each other, Y cites W, Z cites X, and Q cites itself.
+
+    The cycle {X, Y} is one step; the self-loop is dropped. Flow W -> {X,Y} -> Z:
+    both edges have SPC 1; the edges inside the cycle have none.
+    """
+    mp = net.search_path_count(citations("X>Y", "Y>X", "Y>W", "Z>X", "Q>Q"))
+    assert mp.cycles == [("X", "Y")]
+    assert mp.spc == {("Y", "W"): 1, ("Z", "X"): 1}
+    assert mp.path == [("W",), ("X", "Y"), ("Z",)]
+
+
+# -- time ------------------------------------------------------------------------------
+def test_citations_by_year_known_answer() -> None:
+    """D1, D2 (2001) cite X; D3 (2003) cites X and Y; D4 (no year) cites Y."""
+    g = citations("D1>X", "D2>X", "D3>X", "D3>Y", "D4>Y", years={"D1": 2001, "D2": 2001, "D3": 2003})
+    assert net.citations_by_year(g) == {"X": {2001: 2, 2003: 1}, "Y": {2003: 1}}
+
+
+def test_analyse_gathers_everything() -> None:
+    """analyse returns every measure for every node, with the parameters used."""
+    g = citations(*DAG, years={"A": 1990, "F": 2000})
+    result = net.analyse(g)
+    assert set(result.node_table()) == set(g)
+    assert result.in_degree["A"] == 2 and result.main_path.path[0] == ("A",)
+    assert result.parameters["betweenness"]["k"] == "exact"
+    assert result.top("in_degree", 2) == [("A", 2), ("C", 2)]
+
+
+# -- the store -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    """The sample corpus in memory."""
+    graph = KnowledgeGraph(memory=True)
+    assert graph.ingest([str(SAMPLE)]).ok
+    return graph
+
+
+def test_load_graph_from_the_sample(kg: KnowledgeGraph) -> None:
+    """Documents and cited instruments are nodes; citations edges with year, function, organ and quotes."""
+    g = net.load_graph(kg.store)
+    assert g.in_degree("ICRMW") == 4  # A/58/275, A/59/377, A/65/222, A/RES/61/165 (tests/test_queries.py)
+    edge = g.edges["A/RES/61/165", "A/RES/60/169"]
+    assert edge["functions"] == ["recalls"] and edge["year"] == 2006 and edge["organ"] == "GA"
+    assert edge["citations"] == [{"paragraph": "pp1", "function": "recalls", "text": "resolution 60/169"}]
+    node = g.nodes["A/RES/61/165"]
+    assert (node["kind"], node["type"], node["organ"], node["year"], node["in_corpus"]) == (
+        "document",
+        "Resolution",
+        "GA",
+        2006,
+        True,
+    )
+    assert node["url"] == "https://undocs.org/A/RES/61/165"
+    assert g.nodes["ICRMW"]["kind"] == "instrument" and g.nodes["ICRMW"]["year"] == 1990
+    # Nodes: every document, and only the instruments that are cited.
+    docs = {
+        r[0].value
+        for r in kg.store.query(
+            f"SELECT DISTINCT ?d WHERE {{ ?d a <{iri.ONTOLOGY}Document> }}", use_default_graph_as_union=True
+        )
+    }
+    assert len(docs) == kg.status()["documents"]
+    assert sum(1 for _n, d in g.nodes(data=True) if d["kind"] == "document") == len(docs)
+    pairs = {
+        (r[0].value, r[1].value)
+        for r in kg.store.query(
+            "SELECT DISTINCT ?a ?b WHERE { ?a <http://purl.org/spar/cito/cites> ?b }", use_default_graph_as_union=True
+        )
+    }
+    assert g.number_of_edges() == len(pairs)
+
+
+def test_the_same_file_twice_does_not_double_edges(tmp_path) -> None:
+    """The union of named graphs is a multiset: two copies of a file give the same network."""
+    import shutil
+
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SAMPLE / "A_RES_61_165.txt", one / "a.txt")
+    shutil.copy(SAMPLE / "A_RES_61_165.txt", one / "b.txt")
+    single = KnowledgeGraph(memory=True)
+    single.ingest([str(SAMPLE / "A_RES_61_165.txt")])
+    double = KnowledgeGraph(memory=True)
+    double.ingest([str(one)])
+    g1, g2 = net.load_graph(single.store), net.load_graph(double.store)
+    assert sorted(g1.edges(data="weight")) == sorted(g2.edges(data="weight"))
+
+
+def test_metrics_in_the_store_match_networkx(kg: KnowledgeGraph) -> None:
+    """After write_metrics, the stored values are networkx's own results for the same graph."""
+    g = net.load_graph(kg.store)
+    result = net.analyse(g)
+    net.write_metrics(kg.store, g, result, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z")
+    stored = net.read_metrics(kg.store)
+    by_iri = {g.nodes[n]["iri"]: n for n in g}
+    assert set(stored) == set(by_iri)
+    pagerank = nx.pagerank(g, alpha=0.85, weight=None, tol=1e-10, max_iter=1000)
+    betweenness = nx.betweenness_centrality(g, normalized=True)
+    unweighted = nx.DiGraph(list(g.edges()))  # unkg's HITS counts citing pairs; networkx's reads 'weight'
+    unweighted.add_nodes_from(g)
+    nx_hubs, nx_auths = nx.hits(unweighted, max_iter=1000, tol=1e-12)
+    for node_iri, values in stored.items():
+        n = by_iri[node_iri]
+        assert values["in_degree"] == g.in_degree(n) and values["out_degree"] == g.out_degree(n)
+        assert values["pagerank"] == pytest.approx(pagerank[n], abs=1e-12)
+        assert values["betweenness"] == pytest.approx(betweenness[n], abs=1e-12)
+        assert values["hub"] == pytest.approx(nx_hubs[n], abs=1e-8)
+        assert values["authority"] == pytest.approx(nx_auths[n], abs=1e-8)
+    communities = {}
+    for node_iri, values in stored.items():
+        communities.setdefault(int(values["community"]), set()).add(by_iri[node_iri])
+    expected = nx.community.louvain_communities(g.to_undirected(), seed=net.SEED)
+    assert sorted(map(sorted, communities.values())) == sorted(map(sorted, expected))
+
+
+def test_metrics_graph_is_replaced_with_provenance(kg: KnowledgeGraph) -> None:
+    """A second run replaces the graph (same size, one activity, the new times) and names algorithm and parameters."""
+    g = net.load_graph(kg.store)
+    result = net.analyse(g)
+    graph = f"<{net.METRICS_GRAPH}>"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    net.write_metrics(kg.store, g, result, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z")
+    first = int(next(iter(kg.store.query(count)))[0].value)
+    net.write_metrics(kg.store, g, result, "2026-02-02T00:00:00Z", "2026-02-02T00:00:05Z")
+    assert int(next(iter(kg.store.query(count)))[0].value) == first
+    prov = "http://www.w3.org/ns/prov#"
+    ended = [
+        r[0].value
+        for r in kg.store.query(
+            f"SELECT ?t WHERE {{ GRAPH {graph} {{ {graph} <{prov}wasGeneratedBy> ?a . ?a <{prov}endedAtTime> ?t }} }}"
+        )
+    ]
+    assert ended == ["2026-02-02T00:00:05Z"]
+    plans = {
+        r[0].value: r[1].value
+        for r in kg.store.query(
+            f"SELECT ?plan ?alg WHERE {{ GRAPH {graph} {{ ?a <{prov}qualifiedAssociation>/<{prov}hadPlan> ?plan . "
+            f"?plan <{net.NET}algorithm> ?alg }} }}"
+        )
+    }
+    assert plans[net._MEASURE + "measure/pagerank"] == "networkx.pagerank"
+    params = {
+        r[0].value
+        for r in kg.store.query(
+            f"SELECT ?p WHERE {{ GRAPH {graph} {{ <{net._MEASURE}measure/pagerank> <{net.NET}parameter> ?p }} }}"
+        )
+    }
+    assert "alpha=0.85" in params
+
+
+def test_most_influential_query_ranks_by_stored_pagerank(kg: KnowledgeGraph) -> None:
+    """reports/most-influential gives the works in networkx's PageRank order."""
+    g = net.load_graph(kg.store)
+    result = net.analyse(g)
+    net.write_metrics(kg.store, g, result, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z")
+    rows = [(r["name"].value, float(r["pageRank"].value)) for r in run(kg.store, get_query("reports/most-influential"))]
+    pagerank = nx.pagerank(g, alpha=0.85, weight=None, tol=1e-10, max_iter=1000)
+    expected = sorted(pagerank.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert [n for n, _ in rows] == [n for n, _ in expected]
+    assert rows[0][1] == pytest.approx(expected[0][1], abs=1e-12)
+
+
+def test_cli_analyse_prints_tables_and_stores(tmp_path) -> None:
+    """unkg analyse prints the top tables and the main path; the query then ranks by the stored PageRank."""
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(SAMPLE), "--store", str(store), "--quiet", "-j", "1"]).exit_code == 0
+    out = runner.invoke(
+        cli, ["analyse", "--store", str(store), "--top", "3", "--work", "ICRMW", "--lineage", "A/RES/61/165"]
+    )
+    assert out.exit_code == 0, out.output
+    assert "PageRank" in out.output and "Main path" in out.output and "Communities (Louvain)" in out.output
+    assert "Citing documents of ICRMW by year" in out.output
+    # Most cited: ICRMW with 4 citing documents heads the in-degree table.
+    table = out.output.split("Most cited (in-degree: citing works)")[1].splitlines()
+    assert table[3].split()[:2] == ["ICRMW", "4"]
+    ranked = runner.invoke(cli, ["query", "reports/most-influential", "--store", str(store), "--format", "csv"])
+    assert ranked.exit_code == 0 and len(ranked.output.splitlines()) > 10
+    bad = runner.invoke(cli, ["analyse", "--store", str(store), "--no-write", "--work", "NO-SUCH"])
+    assert bad.exit_code == 2 and "NO-SUCH" in bad.output
+
+
+def test_louvain_in_igraph_finds_the_same_triangles() -> None:
+    """The igraph backend (used on large graphs) splits the two triangles the same way."""
+    g = citations("a>b", "b>c", "c>a", "d>e", "e>f", "f>d", "c>d")
+    g.add_node("g")
+    assert net.communities(g, backend="igraph") == {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1, "g": 2}
+
+
+def test_pair_measures_restricted_to_the_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the size limit only the most cited works are paired; their counts do not change.
+
+    W1, W2, W3 are cited by D1 and D2 (in-degree 2), W4 by D1 alone; with a
+    core of 3 the pairs are W1-W2, W1-W3, W2-W3, each cited together twice.
+    """
+    g = citations("D1>W1", "D1>W2", "D1>W3", "D1>W4", "D2>W1", "D2>W2", "D2>W3")
+    monkeypatch.setattr(net, "PAIR_INCIDENCES", 0)
+    monkeypatch.setattr(net, "PAIR_CORE", 3)
+    assert [(p.a, p.b, p.count) for p in net.co_citation(g)] == [("W1", "W2", 2), ("W1", "W3", 2), ("W2", "W3", 2)]
+    assert net.pair_scope(g, True) == "core 3"
+
+
+def test_load_graph_without_details_has_the_same_network(kg: KnowledgeGraph) -> None:
+    """details=False (what `unkg analyse` reads) gives the same nodes, edges, years and organs, without quotes."""
+    full, lean = net.load_graph(kg.store), net.load_graph(kg.store, details=False)
+    assert sorted(full.nodes(data=True)) == sorted(lean.nodes(data=True))
+    assert sorted(full.edges()) == sorted(lean.edges())
+    for u, v, d in lean.edges(data=True):
+        assert d == {"year": full.edges[u, v]["year"], "organ": full.edges[u, v]["organ"]}
+    assert net.analyse(full).node_table() == net.analyse(lean).node_table()
