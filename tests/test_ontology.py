@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from unkg import extract, vocab
 from unkg.rdf import extraction_quads
+from unkg.store import KnowledgeGraph
 from unkg.validate import rdflib_graph, validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,9 +97,9 @@ def test_rdf_file_parses(path: Path) -> None:
     assert len(_load(path))
 
 
-@pytest.mark.parametrize("name", ["unkg-core.ttl", "alignments.ttl"])
+@pytest.mark.parametrize("name", ["unkg-core.ttl", "alignments.ttl", "unkg-network.ttl"])
 def test_module_has_an_ontology_header(name: str) -> None:
-    """unkg-core.ttl and alignments.ttl open with a full owl:Ontology header."""
+    """unkg-core.ttl, alignments.ttl and unkg-network.ttl open with a full owl:Ontology header."""
     graph = Graph().parse(ONTOLOGY / name, format="turtle")
     (header,) = graph.subjects(RDF.type, OWL.Ontology)
     for prop in (
@@ -110,7 +111,8 @@ def test_module_has_an_ontology_header(name: str) -> None:
         VANN.preferredNamespaceUri,
     ):
         assert graph.value(header, prop) is not None, f"{name}: no {prop}"
-    assert str(graph.value(header, VANN.preferredNamespaceUri)) == UNKG
+    namespace = "https://w3id.org/unkg/network#" if name == "unkg-network.ttl" else UNKG
+    assert str(graph.value(header, VANN.preferredNamespaceUri)) == namespace
 
 
 # -- the vocabulary -----------------------------------------------------------
@@ -235,3 +237,31 @@ def test_validate_refuses_a_folder_without_shapes(tmp_path: Path) -> None:
     """An empty shapes folder is an error, not a graph that conforms to nothing."""
     with pytest.raises(FileNotFoundError, match="no SHACL shapes"):
         validate(Graph(), shapes_dir=tmp_path)
+
+
+# -- the network vocabulary -----------------------------------------------------
+NET = "https://w3id.org/unkg/network#"
+
+
+def test_every_network_term_the_metrics_graph_holds_is_declared() -> None:
+    """Each net: term unkg analyse writes is in unkg-network.ttl, labelled, defined and attributed; no term is unused."""
+    from unkg.network import analyse, load_graph, metrics_quads
+
+    kg = KnowledgeGraph(memory=True)
+    kg.ingest([str(SAMPLE)])
+    g = load_graph(kg.store)
+    quads = metrics_quads(g, analyse(g), "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", "test")
+    used = {
+        t.value[len(NET) :]
+        for q in quads
+        for t in (q.predicate, q.object)
+        if isinstance(t, ox.NamedNode) and t.value.startswith(NET)
+    }
+    vocabulary = Graph().parse(ONTOLOGY / "unkg-network.ttl", format="turtle")
+    declared = {str(s)[len(NET) :] for s in vocabulary.subjects() if str(s).startswith(NET)}
+    assert used == declared, f"undeclared: {sorted(used - declared)}; unused: {sorted(declared - used)}"
+    ontology = URIRef(NET.rstrip("#"))
+    for name in declared:
+        term = URIRef(NET + name)
+        assert vocabulary.value(term, RDFS.label) and vocabulary.value(term, SKOS.definition), name
+        assert vocabulary.value(term, RDFS.isDefinedBy) == ontology, name
