@@ -15,7 +15,7 @@ from tests.conftest import SAMPLE
 
 from unkg import iri
 from unkg.rdf import document_quads
-from unkg.store import KnowledgeGraph
+from unkg.store import KnowledgeGraph, StoreUnavailable
 
 
 def nquads(kg: KnowledgeGraph, without_log: bool = True) -> list[str]:
@@ -241,3 +241,45 @@ def test_read_only_handle_reads_and_closes(tmp_path: Path, corpus: Path) -> None
         assert ro.files() == expected
         with pytest.raises(RuntimeError, match="read-write"):
             ro.store.update("INSERT DATA { <https://example.org/s> <https://example.org/p> 1 }")
+
+
+def test_readers_and_writers_exclude_each_other(tmp_path: Path, corpus: Path) -> None:
+    """A read-only handle cannot open while another process writes, and keeps writers out while open."""
+    with KnowledgeGraph(tmp_path / "store") as kg:
+        kg.ingest([str(corpus)])
+    writer = "from unkg.store import KnowledgeGraph, StoreUnavailable; import sys, time; k = KnowledgeGraph(sys.argv[1]); print('open', flush=True); time.sleep(30)"
+    proc = subprocess.Popen([sys.executable, "-c", writer, str(tmp_path / "store")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "open"
+        with pytest.raises(StoreUnavailable, match="open for writing by another process"):
+            KnowledgeGraph(tmp_path / "store", read_only=True)
+    finally:
+        proc.kill()
+        proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
+    with KnowledgeGraph(tmp_path / "store", read_only=True) as ro:
+        opener = "from unkg.store import KnowledgeGraph, StoreUnavailable; import sys; KnowledgeGraph(sys.argv[1])"
+        result = subprocess.run([sys.executable, "-c", opener, str(tmp_path / "store")], capture_output=True, text=True)
+        assert result.returncode != 0 and "lock" in result.stderr.lower()
+        assert len(ro.files()) == 5
+
+
+def test_read_only_needs_a_store(tmp_path: Path) -> None:
+    """Opening a folder that holds no store read-only is a clear error, and creates nothing."""
+    with pytest.raises(StoreUnavailable, match="no unkg store here"):
+        KnowledgeGraph(tmp_path / "nothing", read_only=True)
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_cli_reading_commands_say_when_there_is_no_store(tmp_path: Path) -> None:
+    """status, query, export on a folder without a store: exit 1, one clear line, nothing created."""
+    from click.testing import CliRunner
+
+    from unkg.cli import cli
+
+    for args in (["status"], ["query", "most-cited"], ["export", "--format", "nq"]):
+        result = CliRunner().invoke(cli, [*args, "--store", str(tmp_path / "none")])
+        assert result.exit_code == 1, args
+        assert "no unkg store here (run `unkg ingest` first)" in result.output, args
+    assert not (tmp_path / "none").exists()

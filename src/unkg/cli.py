@@ -98,10 +98,12 @@ def store_option(f):
 
 
 def _open(store_path: str | None, read_only: bool = False):
-    from unkg.store import KnowledgeGraph
+    from unkg.store import KnowledgeGraph, StoreUnavailable
 
     try:
         return KnowledgeGraph(store_path, read_only=read_only)
+    except StoreUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot open the store at {store_path or 'the default location'}: {exc}") from None
 
@@ -159,7 +161,7 @@ def remove(paths: tuple[str, ...], store_path: str | None) -> None:
 @click.option("--files", "list_files", is_flag=True, help="List every ingested file with its hash.")
 def status(store_path: str | None, list_files: bool) -> None:
     """Say what is in the store."""
-    with _open(store_path) as kg:
+    with _open(store_path, read_only=True) as kg:
         click.echo(f"store: {kg.path}")
         for key, value in kg.status().items():
             click.echo(f"{key:>12}: {value}")
@@ -219,7 +221,7 @@ def query(name: str | None, params: tuple[tuple[str, str], ...], store_path: str
             args = " ".join(f"-p {p.name} <{p.type}>" for p in q.params)
             click.echo(f"{qname} {args}\n    {q.summary}")
         return
-    with _open(store_path) as kg:
+    with _open(store_path, read_only=True) as kg:
         try:
             solutions = run(kg.store, get_query(name), dict(params))
         except QueryError as exc:
@@ -239,7 +241,7 @@ def sparql(text: str, store_path: str | None, fmt: str) -> None:
 
     if text == "-":
         text = sys.stdin.read()
-    with _open(store_path) as kg:
+    with _open(store_path, read_only=True) as kg:
         try:
             result = kg.store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -267,7 +269,7 @@ def lineage(symbol: str, direction: str, depth: int, store_path: str | None) -> 
 
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
     click.echo(symbol)
-    with _open(store_path) as kg:
+    with _open(store_path, read_only=True) as kg:
         _walk(kg.store, step, symbol, 1, depth, "", {symbol})
 
 
@@ -317,7 +319,7 @@ def export(fmt: str, output: str | None, store_path: str | None) -> None:
     import pyoxigraph as ox
 
     formats = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
-    with _open(store_path) as kg:
+    with _open(store_path, read_only=True) as kg:
         if fmt == "ttl":
             data = ox.serialize(
                 {ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}, format=ox.RdfFormat.TURTLE
@@ -336,7 +338,7 @@ def _export_network(fmt: str, output: str | None, store_path: str | None) -> Non
     from unkg import export as ex
     from unkg.network import analyse, load_graph
 
-    with _open(store_path) as kg:  # read-write: KnowledgeGraph.close flushes, which a read-only store refuses
+    with _open(store_path, read_only=True) as kg:
         g = load_graph(kg.store)
     result = analyse(g)
     if fmt == "csv":
@@ -491,7 +493,7 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     from unkg.queries import load_queries, run
 
     problems = 0
-    with _open(store_path) as kg:
+    with _open(store_path, read_only=True) as kg:
         for name, stored in load_queries().items():
             if not name.startswith("checks/"):
                 continue

@@ -14,6 +14,7 @@ file's graph.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -100,28 +101,68 @@ def graph_payload(extraction: Extraction) -> GraphPayload:
     return GraphPayload(extraction.source, extraction.sha256, (), data, len(quads) + 1)
 
 
+class StoreUnavailable(OSError):
+    """The store cannot be opened as asked: absent, or open for writing by another process."""
+
+
+def shared_lock(path: Path) -> int:
+    """Take a shared lock on the store's ``LOCK`` file; returns the file descriptor holding it.
+
+    pyoxigraph opens a store read-only without any lock, and reading while
+    another process writes is undefined. A writer (RocksDB) holds an
+    exclusive POSIX lock on ``LOCK``, so a shared lock taken here fails while
+    an ingest runs and, while held, keeps any writer out: readers (queries,
+    exports, ``unkg serve``) and writers exclude each other, readers share.
+    POSIX locks belong to the process: do not hold a read-only handle in a
+    process that also has the store open for writing.
+    """
+    lock = Path(path) / "LOCK"
+    if not (Path(path) / "CURRENT").is_file() or not lock.is_file():
+        raise StoreUnavailable(f"{path}: no unkg store here (run `unkg ingest` first)")
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise StoreUnavailable(
+            f"{path}: the store is open for writing by another process (an ingest?); try again when it is done"
+        ) from None
+    return fd
+
+
 class KnowledgeGraph:
     """The store and the operations on it."""
 
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, memory: bool = False, read_only: bool = False
     ) -> None:
+        self.read_only = read_only
+        self._lock: int | None = None
         if memory:
             self.path = None
             self.store = ox.Store()
+        elif read_only:
+            self.path = Path(path) if path else default_store_path()
+            self._lock = shared_lock(self.path)
+            try:
+                self.store = ox.Store.read_only(str(self.path))
+            except BaseException:
+                os.close(self._lock)
+                raise
         else:
             self.path = Path(path) if path else default_store_path()
             self.path.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
-            if not read_only:
-                self.recover()
-        self.read_only = read_only
+            self.store = ox.Store(str(self.path))
+            self.recover()
 
     def close(self) -> None:
         """Release the store (its lock) now rather than at garbage collection."""
         if self.path is not None and not self.read_only and getattr(self, "store", None) is not None:
             self.store.flush()  # pyoxigraph refuses to flush a read-only store
         self.store = None  # type: ignore[assignment]
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def __enter__(self) -> KnowledgeGraph:
         return self
