@@ -1,0 +1,164 @@
+"""The SPARQL 1.1 Protocol without the HTTP: what a query asks, and in which format to answer.
+
+A query's text is looked at only lexically here (strings, IRIs and comments
+masked); pyoxigraph parses it in the worker.
+
+>>> uses_service('SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+True
+>>> uses_service('SELECT ?service { ?service a <http://example.org/SERVICE> } # SERVICE')
+False
+>>> looks_like_update('PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }')
+True
+>>> negotiate("text/csv;q=0.5, application/sparql-results+json", RESULT_FORMATS).name
+'json'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Strings (long and short), IRIs and comments: what a keyword can hide in.
+_MASKED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+# A keyword, not part of a variable (?service), a prefixed name (ex:service) or a longer word.
+_WORD = r"(?<![\w?$:.\-]){}(?![\w:\-])"
+_SERVICE = re.compile(_WORD.format("SERVICE"), re.IGNORECASE)
+_FROM = re.compile(_WORD.format("FROM"), re.IGNORECASE)
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[\w.\-]*:\s*|BASE\s*)\s*\x00\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def masked(query: str) -> str:
+    """The query with its strings and IRIs replaced by a NUL and its comments by a space."""
+    return _MASKED.sub(lambda m: " " if m.group(0).startswith("#") else "\x00", query)
+
+
+def uses_service(query: str) -> bool:
+    """True when the query has a SERVICE clause (federated query: refused)."""
+    return bool(_SERVICE.search(masked(query)))
+
+
+def has_dataset_clause(query: str) -> bool:
+    """True when the query names its own dataset with FROM or FROM NAMED."""
+    return bool(_FROM.search(masked(query)))
+
+
+def looks_like_update(text: str) -> bool:
+    """True when the text starts (after its prologue) like a SPARQL Update operation."""
+    return bool(_UPDATE.match(masked(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One serialisation the endpoint can give."""
+
+    name: str  # short name, also accepted as ?format=
+    media_type: str  # the Content-Type sent
+    aliases: tuple[str, ...] = ()  # other media types asked for in Accept
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value (text types say their charset)."""
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(("+json", "+xml", "/json", "/xml"))
+        textual = textual or self.media_type in ("application/n-triples", "application/n-quads", "application/trig")
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+
+# SELECT and ASK results. The first is the default.
+RESULT_FORMATS = (
+    Format("json", "application/sparql-results+json", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values"),
+)
+# CONSTRUCT and DESCRIBE results, linked-data pages and the service description. The first is the default.
+GRAPH_FORMATS = (
+    Format("turtle", "text/turtle", ("application/x-turtle",)),
+    Format("ntriples", "application/n-triples", ("text/plain",)),
+    Format("jsonld", "application/ld+json", ("application/json",)),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
+    Format("nquads", "application/n-quads"),
+    Format("trig", "application/trig"),
+)
+FORMAT_NAMES = {f.name: f for f in RESULT_FORMATS + GRAPH_FORMATS} | {
+    "ttl": GRAPH_FORMATS[0],
+    "nt": GRAPH_FORMATS[1],
+    "rdf": GRAPH_FORMATS[3],
+    "nq": GRAPH_FORMATS[4],
+}
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """(media range, q) pairs of an Accept header, best first; no header means */*.
+
+    >>> parse_accept("text/html;q=0.9, text/turtle, */*;q=0.1")
+    [('text/turtle', 1.0), ('text/html', 0.9), ('*/*', 0.1)]
+    """
+    if not header or not header.strip():
+        return [("*/*", 1.0)]
+    out = []
+    for i, part in enumerate(header.split(",")):
+        bits = [b.strip() for b in part.split(";")]
+        media = bits[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in bits[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        out.append((media, q, i))
+    out.sort(key=lambda item: (-item[1], _specificity(item[0]), item[2]))
+    return [(media, q) for media, q, _ in out]
+
+
+def _specificity(media: str) -> int:
+    return 2 if media == "*/*" else 1 if media.endswith("/*") else 0
+
+
+def _matches(media_range: str, fmt: Format) -> bool:
+    for media in (fmt.media_type, *fmt.aliases):
+        if media_range in ("*/*", media) or (media_range.endswith("/*") and media.startswith(media_range[:-1])):
+            return True
+    return False
+
+
+def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
+    """The format to answer in, or None when the client accepts none of them (406)."""
+    ranges = parse_accept(accept)
+    refused = {media for media, q in ranges if q == 0}
+    for media, q in ranges:
+        if q == 0:
+            continue
+        for fmt in formats:
+            if fmt.media_type in refused:
+                continue
+            if _matches(media, fmt):
+                return fmt
+    return None
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when the client asks for HTML before any RDF format (a browser)."""
+    for media, q in parse_accept(accept):
+        if q == 0:
+            continue
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media == "*/*" or any(_matches(media, f) for f in GRAPH_FORMATS + RESULT_FORMATS):
+            return False
+    return False

@@ -1,0 +1,22 @@
+// The query editor: YASGUI (vendored, served from this server) on this server's endpoint.
+// Nothing is fetched from elsewhere: no endpoint catalogue, no CORS proxy, no LOV look-ups, no persistence.
+(function () {
+  "use strict";
+  var element = document.getElementById("yasgui");
+  var endpoint = new URL(element.dataset.endpoint, window.location.href).href;
+  var query = document.getElementById("initial-query").textContent;
+  var yasgui = new Yasgui(element, {
+    requestConfig: { endpoint: endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: true,
+    yasqe: { autocompleters: ["prefixes", "variables"], resizeable: true, showQueryButton: true },
+    yasr: { prefixes: {} },
+  });
+  var tab = yasgui.getTab();
+  tab.setEndpoint(endpoint);
+  tab.setQuery(query);
+  window.unkgYasgui = yasgui;
+})();
