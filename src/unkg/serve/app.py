@@ -304,18 +304,17 @@ async def endpoint(request: Request) -> Response:
         query, params = await protocol_request(request, settings)
         accept = request.headers.get("accept")
         asked = [v for k, v in params if k == "format"]
-        if asked:
-            if asked[-1] not in protocol.FORMAT_NAMES:
-                raise RequestError(
-                    "not-acceptable", f"unknown format {asked[-1]!r}; one of {sorted(protocol.FORMAT_NAMES)}"
-                )
-            accept = protocol.FORMAT_NAMES[asked[-1]].media_type
+        override = protocol.format_param(asked[-1]) if asked else None
+        if asked and override is None:
+            raise RequestError(
+                "not-acceptable", f"unknown format {asked[-1]!r}; one of {sorted(protocol.FORMAT_PARAM)}"
+            )
         if query is None:
             if request.method == "POST":
                 raise RequestError("bad-request", "no query: give one as the query parameter or the body")
             if not asked and protocol.prefers_html(accept):
                 return RedirectResponse(request.url_for("editor"), status_code=303)
-            fmt = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
+            fmt = override[1] if override else protocol.negotiate(accept, protocol.GRAPH_FORMATS)
             if fmt is None:
                 raise RequestError(
                     "not-acceptable", "the service description is given in " + _list(protocol.GRAPH_FORMATS)
@@ -328,8 +327,11 @@ async def endpoint(request: Request) -> Response:
             raise RequestError("service-refused", "SERVICE is refused: this endpoint never makes outbound requests")
         if protocol.looks_like_update(query):
             raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
-        results = protocol.negotiate(accept, protocol.RESULT_FORMATS)
-        graphs = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
+        if override:
+            results, graphs = override
+        else:
+            results = protocol.negotiate(accept, protocol.RESULT_FORMATS)
+            graphs = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
         if results is None and graphs is None:
             raise RequestError(
                 "not-acceptable",
@@ -431,8 +433,8 @@ async def resource(request: Request) -> Response:
     accept = request.headers.get("accept")
     asked = request.query_params.get("format")
     if asked:
-        fmt = protocol.FORMAT_NAMES.get(asked)
-        if fmt is None or fmt not in protocol.GRAPH_FORMATS:
+        fmt = (protocol.format_param(asked) or (None, None))[1]
+        if fmt is None:
             return error("not-acceptable", f"unknown format {asked!r}; one of turtle, jsonld, ntriples, rdfxml")
     elif protocol.prefers_html(accept):
         fmt = None

@@ -32,11 +32,9 @@ _MASKED = re.compile(
 _WORD = r"(?<![\w?$:.\-]){}(?![\w:\-])"
 _SERVICE = re.compile(_WORD.format("SERVICE"), re.IGNORECASE)
 _FROM = re.compile(_WORD.format("FROM"), re.IGNORECASE)
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[\w.\-]*:\s*|BASE\s*)\s*\x00\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
+# One prologue item once strings and IRIs are masked: PREFIX ex: \x00 or BASE \x00.
+_PROLOGUE_ITEM = re.compile(r"\s*(?:PREFIX\s+[^\s:]*:|BASE)\s*\x00", re.IGNORECASE)
+_UPDATE_WORD = re.compile(r"\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 
 
 def masked(query: str) -> str:
@@ -56,7 +54,11 @@ def has_dataset_clause(query: str) -> bool:
 
 def looks_like_update(text: str) -> bool:
     """True when the text starts (after its prologue) like a SPARQL Update operation."""
-    return bool(_UPDATE.match(masked(text)))
+    text = masked(text)
+    position = 0
+    while item := _PROLOGUE_ITEM.match(text, position):  # linear: each item ends at its masked IRI
+        position = item.end()
+    return bool(_UPDATE_WORD.match(text, position))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +93,46 @@ GRAPH_FORMATS = (
     Format("nquads", "application/n-quads"),
     Format("trig", "application/trig"),
 )
-FORMAT_NAMES = {f.name: f for f in RESULT_FORMATS + GRAPH_FORMATS} | {
-    "ttl": GRAPH_FORMATS[0],
-    "nt": GRAPH_FORMATS[1],
-    "rdf": GRAPH_FORMATS[3],
-    "nq": GRAPH_FORMATS[4],
+FORMAT_NAMES = {f.name: f for f in RESULT_FORMATS + GRAPH_FORMATS}
+_R = {f.name: f for f in RESULT_FORMATS}
+_G = {f.name: f for f in GRAPH_FORMATS}
+# ?format= values (also those SPARQLWrapper and other clients send): (results format, graph format).
+FORMAT_PARAM: dict[str, tuple[Format | None, Format | None]] = {
+    "json": (_R["json"], _G["jsonld"]),
+    "xml": (_R["xml"], _G["rdfxml"]),
+    "csv": (_R["csv"], None),
+    "tsv": (_R["tsv"], None),
+    "turtle": (None, _G["turtle"]),
+    "ttl": (None, _G["turtle"]),
+    "n3": (None, _G["turtle"]),
+    "ntriples": (None, _G["ntriples"]),
+    "nt": (None, _G["ntriples"]),
+    "jsonld": (None, _G["jsonld"]),
+    "json-ld": (None, _G["jsonld"]),
+    "rdfxml": (None, _G["rdfxml"]),
+    "rdf": (None, _G["rdfxml"]),
+    "rdf+xml": (None, _G["rdfxml"]),
+    "nquads": (None, _G["nquads"]),
+    "nq": (None, _G["nquads"]),
+    "trig": (None, _G["trig"]),
 }
+
+
+def format_param(value: str) -> tuple[Format | None, Format | None] | None:
+    """(results format, graph format) a ``format`` parameter asks for (a name or a media type), None if unknown.
+
+    >>> [f and f.name for f in format_param("xml")]
+    ['xml', 'rdfxml']
+    >>> [f and f.name for f in format_param("text/turtle")]
+    [None, 'turtle']
+    """
+    value = value.strip().lower()
+    if value in FORMAT_PARAM:
+        return FORMAT_PARAM[value]
+    if "/" in value:
+        pair = (negotiate(value, RESULT_FORMATS), negotiate(value, GRAPH_FORMATS))
+        return pair if any(pair) and "*" not in value else None
+    return None
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

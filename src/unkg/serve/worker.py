@@ -15,6 +15,7 @@ answer takes.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -138,12 +139,23 @@ def _value(term: Any) -> str | None:
     return None if term is None else term.value
 
 
+_R = re.compile(r"\?r\b")
+
+
+def with_resource(query: str, r: str) -> str:
+    """The query with ``?r`` replaced by the resource's IRI, checked (and escaped) by pyoxigraph.
+
+    Substitutions would be the better tool, but pyoxigraph applies them only to projected variables.
+
+    >>> with_resource("SELECT ?p WHERE { ?r ?p ?rest }", "https://w3id.org/unkg/doc/A/RES/1/1")
+    'SELECT ?p WHERE { <https://w3id.org/unkg/doc/A/RES/1/1> ?p ?rest }'
+    """
+    term = str(ox.NamedNode(r))
+    return _R.sub(lambda _m: term, query)
+
+
 def _rows(store: ox.Store, query: str, r: str, limit: int) -> list[dict[str, str | None]]:
-    solutions = store.query(
-        f"{_PROLOGUE}\n{query}\nLIMIT {limit}",
-        substitutions={ox.Variable("r"): ox.NamedNode(r)},
-        use_default_graph_as_union=True,
-    )
+    solutions = store.query(f"{_PROLOGUE}\n{with_resource(query, r)}\nLIMIT {limit}", use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     return [{n: _value(row[n]) for n in names} for row in solutions]
 
@@ -172,13 +184,12 @@ WHERE {{
 _PROPERTIES = "SELECT DISTINCT ?p ?o (isIRI(?o) AS ?iri) WHERE { ?r ?p ?o } ORDER BY ?p ?o"
 _CITATION = f"""SELECT DISTINCT ?citing ?citingSymbol ?cited ?citedSymbol ?citedKey ?citedLabel ?text ?paragraph ?verb
   ?footnote ?characterisation ?start ?end ?source ?path WHERE {{
-  BIND(?r AS ?c)
-  ?c cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
+  ?r cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
   OPTIONAL {{ ?citing unkg:symbol ?citingSymbol }} OPTIONAL {{ ?cited unkg:symbol ?citedSymbol }}
   OPTIONAL {{ ?cited skos:notation ?citedKey }} OPTIONAL {{ ?cited skos:prefLabel ?citedLabel }}
-  OPTIONAL {{ ?c oa:hasSelector ?endpos . ?endpos a oa:TextPositionSelector ; oa:end ?end }}
-  OPTIONAL {{ ?c oa:hasSource ?source . OPTIONAL {{ ?source unkg:path ?path }} }}
-  {_CITATION_FIELDS}
+  OPTIONAL {{ ?r oa:hasSelector ?endpos . ?endpos a oa:TextPositionSelector ; oa:end ?end }}
+  OPTIONAL {{ ?r oa:hasSource ?source . OPTIONAL {{ ?source unkg:path ?path }} }}
+  {_CITATION_FIELDS.replace("?c ", "?r ")}
 }}"""
 
 
@@ -198,7 +209,7 @@ def describe(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """The RDF of one resource: what it says, and for a citation its selectors."""
     r = job["iri"]
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ BIND(?r AS ?s) }} UNION {{ ?r <{OA}hasSelector> ?s }} ?s ?p ?o }}"
-    result = store.query(query, substitutions={ox.Variable("r"): ox.NamedNode(r)}, use_default_graph_as_union=True)
+    result = store.query(with_resource(query, r), use_default_graph_as_union=True)
     nt, cut = _capped(result.serialize, ox.RdfFormat.N_TRIPLES, job["max_rows"])
     if not nt:
         return {"found": False}
@@ -290,6 +301,8 @@ def main(conn: Any, store_path: str) -> None:
             return
         try:
             answer = HANDLERS[kind](store, job)
-        except Exception as exc:  # one job's failure is its answer, never the worker's end
+        except (KeyboardInterrupt, SystemExit):
+            return
+        except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer, not the worker's end
             answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
         conn.send(answer)
