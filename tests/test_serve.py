@@ -506,8 +506,8 @@ def test_every_document_instrument_and_citation_iri_dereferences(server, facts):
             response = conn.getresponse()
             body = response.read()
             assert response.status == 200, (value, body)
-            subjects = {q.subject.value for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
-            assert value in subjects, value
+            triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            assert any(t.subject.value == value for t in triples), value
     finally:
         conn.close()
 
@@ -553,6 +553,14 @@ def test_instrument_page(server):
 
 # --------------------------------------------------------------------------
 # Home page, stored queries, editor.
+def test_a_document_known_only_as_an_object_has_a_page(server):
+    adopting = request(server, "GET", "/doc/A/RES/45/158", {"Accept": "text/html"})  # ICRMW's adopting act
+    assert adopting[0] == 200 and 'href="/instrument/ICRMW"' in adopting[2].decode()
+    status, _, body = request(server, "GET", "/doc/A/RES/45/158", {"Accept": "application/n-triples"})
+    triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    assert status == 200 and any(t.subject.value == iri.instrument("ICRMW") for t in triples)
+
+
 def test_home_page(server, facts):
     from unkg.queries import load_queries
 

@@ -25,7 +25,7 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -170,6 +170,17 @@ def compact(value: str) -> str:
     return value
 
 
+def short(value: str) -> str:
+    """How an IRI is shown: a document's symbol, an instrument's key, else prefix:name.
+
+    >>> short("https://w3id.org/unkg/instrument/ICRMW"), short("https://w3id.org/unkg/doc/A/RES/60/169")
+    ('ICRMW', 'A/RES/60/169')
+    """
+    if value.startswith(iri.INSTRUMENT):
+        return unquote(value[len(iri.INSTRUMENT) :])
+    return iri.symbol_of(value) or compact(value)
+
+
 def label(row: dict[str, Any], prefix: str = "work") -> str:
     """What a work is called on a page: its symbol, its name, its key, else its IRI."""
     for key in ("Symbol", "Label", "Key"):
@@ -185,7 +196,9 @@ def make_templates(root: str) -> Environment:
         version=__version__,
         local=lambda v: local_path(v, root) if v else None,
         compact=compact,
+        short=short,
         label=label,
+        base=iri.BASE,
         undocs=iri.undocs,
         symbol_of=iri.symbol_of,
         editor_available=editor_available,
@@ -458,7 +471,9 @@ async def resource(request: Request) -> Response:
         return error("not-found", f"nothing is known of <{subject}>", headers=headers)
     if fmt is not None:
         return Response(answer["body"], media_type=fmt.content_type, headers=headers)
-    response = _html(request, "resource.html", subject=subject, kind=kind, page=answer)
+    names = [row["o"] for row in answer["properties"] if row["p"] == PREFIXES["skos"] + "prefLabel"]
+    title = names[0] if names else short(subject)
+    response = _html(request, "resource.html", subject=subject, kind=kind, page=answer, title=title)
     response.headers.update(headers)
     return response
 

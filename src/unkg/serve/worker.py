@@ -182,6 +182,7 @@ WHERE {{
   {_CITATION_FIELDS}
 }} ORDER BY ?workSymbol ?work ?start ?c"""
 _PROPERTIES = "SELECT DISTINCT ?p ?o (isIRI(?o) AS ?iri) WHERE { ?r ?p ?o } ORDER BY ?p ?o"
+_INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?r FILTER(?p NOT IN (cito:hasCitedEntity, cito:hasCitingEntity)) } ORDER BY ?p ?s"
 _CITATION = f"""SELECT DISTINCT ?citing ?citingSymbol ?cited ?citedSymbol ?citedKey ?citedLabel ?text ?paragraph ?verb
   ?footnote ?characterisation ?start ?end ?source ?path WHERE {{
   ?r cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
@@ -200,15 +201,26 @@ def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     props = _rows(store, _PROPERTIES, r, limit)
     cites = _rows(store, _CITES, r, limit)
     cited_by = _rows(store, _CITED_BY, r, limit)
+    incoming = _rows(store, _INCOMING, r, limit)
     citation = _rows(store, _CITATION, r, 1) if r.startswith(iri.CITATION) else []
-    found = bool(props or cited_by)
-    return {"found": found, "properties": props, "cites": cites, "cited_by": cited_by, "citation": citation}
+    found = bool(props or cited_by or incoming)
+    return {
+        "found": found,
+        "properties": props,
+        "incoming": incoming,
+        "cites": cites,
+        "cited_by": cited_by,
+        "citation": citation,
+    }
 
 
 def describe(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
-    """The RDF of one resource: what it says, and for a citation its selectors."""
+    """The RDF of one resource: what it says, what says something of it, and for a citation its selectors."""
     r = job["iri"]
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ BIND(?r AS ?s) }} UNION {{ ?r <{OA}hasSelector> ?s }} ?s ?p ?o }}"
+    query = (
+        "CONSTRUCT { ?r ?p ?o . ?selector ?sp ?so . ?s ?ip ?r } WHERE { { ?r ?p ?o } UNION "
+        f"{{ ?r <{OA}hasSelector> ?selector . ?selector ?sp ?so }} UNION {{ ?s ?ip ?r }} }}"
+    )
     result = store.query(with_resource(query, r), use_default_graph_as_union=True)
     nt, cut = _capped(result.serialize, ox.RdfFormat.N_TRIPLES, job["max_rows"])
     if not nt:

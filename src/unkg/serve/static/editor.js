@@ -4,7 +4,7 @@
   "use strict";
   var element = document.getElementById("yasgui");
   var endpoint = new URL(element.dataset.endpoint, window.location.href).href;
-  var query = document.getElementById("initial-query").textContent;
+  var query = document.getElementById("initial-query").value;
   var yasgui = new Yasgui(element, {
     requestConfig: { endpoint: endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json" },
     copyEndpointOnNewTab: true,
@@ -18,5 +18,16 @@
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
   tab.setQuery(query);
+  // IRIs of the graph's own resources open here, not at their (global) address.
+  var base = "https://w3id.org/unkg/";
+  var root = new URL(element.dataset.endpoint, window.location.href).pathname.replace(/\/sparql$/, "");
+  element.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || link.href.indexOf(base) !== 0) return;
+    var rest = link.href.slice(base.length);
+    if (!/^(doc|instrument|citation)\//.test(rest)) return;
+    event.preventDefault();
+    window.location.href = root + "/" + rest.split("#")[0];
+  });
   window.unkgYasgui = yasgui;
 })();
