@@ -21,6 +21,7 @@ past the timeout.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -326,7 +327,7 @@ async def endpoint(request: Request) -> Response:
             if request.method == "POST":
                 raise RequestError("bad-request", "no query: give one as the query parameter or the body")
             if not asked and protocol.prefers_html(accept):
-                return RedirectResponse(request.url_for("editor"), status_code=303)
+                return RedirectResponse(request.scope.get("root_path", "") + "/editor", status_code=303)
             fmt = override[1] if override else protocol.negotiate(accept, protocol.GRAPH_FORMATS)
             if fmt is None:
                 raise RequestError(
@@ -505,7 +506,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     routes = [
         Route("/", home, name="home"),
-        Route("/sparql", endpoint, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"], name="sparql"),
         Route("/editor", editor, name="editor"),
         Route("/queries/{name:path}", stored_query, name="query"),
         Route("/doc/{rest:path}", resource, name="doc"),
@@ -528,4 +528,61 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.templates = make_templates("")
     app.state.counts = None
-    return app
+    return Endpoint(app)
+
+
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"Retry-After, X-SPARQL-MaxRows, Content-Type"),
+]
+PREFLIGHT_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept, Content-Type"),
+    (b"access-control-max-age", b"3600"),
+]
+GZIP_MIN = 1024
+
+
+class Endpoint:
+    """The ASGI app: ``/sparql`` answered directly, the rest by the Starlette app (pages, static files).
+
+    The endpoint is the hot path, so it skips Starlette's routing and middleware stack and does its own
+    CORS (any origin: the data are public and nothing is written) and gzip (bodies of 1 KiB or more).
+    """
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        scope["app"] = self.app
+        request = Request(scope, receive)
+        headers = request.headers
+        origin = "origin" in headers
+        if origin and request.method == "OPTIONS" and "access-control-request-method" in headers:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*PREFLIGHT_HEADERS, (b"content-length", b"0")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        try:
+            response = await endpoint(request)
+        except Exception as exc:  # a bug, not the client's doing: still the documented shape
+            response = error("internal", f"{type(exc).__name__}: {exc}")
+        extra: list[tuple[bytes, bytes]] = list(CORS_HEADERS) if origin else []
+        body = response.body
+        if len(body) >= GZIP_MIN and "gzip" in headers.get("accept-encoding", ""):
+            body = gzip.compress(body, compresslevel=6)
+            extra += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        raw = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
+        raw += [*extra, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": response.status_code, "headers": raw})
+        await send({"type": "http.response.body", "body": body})

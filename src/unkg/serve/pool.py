@@ -23,7 +23,6 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +97,10 @@ class Worker:
         self.process = _CONTEXT.Process(target=worker_module.main, args=(child, str(store)), daemon=True)
         self.process.start()
         child.close()
+        self.fd = self.conn.fileno()
+        self.busy = False  # a job was sent and its answer not yet read
+        self.broken = False  # the pipe became readable with no job out: the process ended
+        self.waiter: asyncio.Future[None] | None = None
 
     def wait_ready(self) -> None:
         """Block until the worker has opened the store (raises StoreError when it could not)."""
@@ -145,6 +148,7 @@ class QueryPool:
             await self.close()
             raise
         for w in started:
+            self._watch(w)
             self.idle.put_nowait(w)
 
     async def close(self) -> None:
@@ -153,10 +157,27 @@ class QueryPool:
         for task in list(self._spawning):
             task.cancel()
         for w in list(self.workers):
+            self._unwatch(w)
             w.kill()
         self.workers.clear()
 
+    def _watch(self, w: Worker) -> None:
+        """Listen to the worker's pipe for the life of the worker (one epoll registration, not one a job)."""
+        asyncio.get_running_loop().add_reader(w.fd, self._readable, w)
+
+    def _unwatch(self, w: Worker) -> None:
+        with contextlib.suppress(Exception):
+            asyncio.get_running_loop().remove_reader(w.fd)
+
+    def _readable(self, w: Worker) -> None:
+        if not w.busy:  # nothing was asked: the pipe's end (the process died while idle)
+            self._unwatch(w)
+            w.broken = True
+        elif w.waiter is not None and not w.waiter.done():
+            w.waiter.set_result(None)
+
     def _replace(self, dead: Worker) -> None:
+        self._unwatch(dead)
         dead.kill()
         self.workers.discard(dead)
         self.restarts += 1
@@ -178,6 +199,7 @@ class QueryPool:
         if self._closed:
             fresh.kill()
         else:
+            self._watch(fresh)
             self.idle.put_nowait(fresh)
 
     async def run(self, kind: str, job: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
@@ -185,20 +207,33 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         timeout = self.settings.timeout if timeout is None else timeout
         deadline = loop.time() + timeout
-        if self.idle.empty() and self.waiting >= self.settings.max_queued:
+        if not self.idle.empty():
+            worker = self.idle.get_nowait()
+        elif self.waiting >= self.settings.max_queued:
             raise Overloaded(f"{self.running} queries running and {self.waiting} waiting; try again later")
-        self.waiting += 1
-        try:
-            worker = await asyncio.wait_for(self.idle.get(), timeout)
-        except TimeoutError:
-            raise Overloaded(f"no query worker was free within {timeout:g} s; try again later") from None
-        finally:
-            self.waiting -= 1
+        else:
+            self.waiting += 1
+            try:
+                worker = await asyncio.wait_for(self.idle.get(), timeout)
+            except TimeoutError:
+                raise Overloaded(f"no query worker was free within {timeout:g} s; try again later") from None
+            finally:
+                self.waiting -= 1
+        if worker.broken:
+            self._replace(worker)
+            raise WorkerLost("a query worker process had ended; it is being replaced")
         self.running += 1
+        answered: asyncio.Future[None] = loop.create_future()
+        expire = loop.call_later(
+            max(0.0, deadline - loop.time()), lambda: answered.done() or answered.set_exception(TimeoutError())
+        )
+        worker.waiter = answered
+        worker.busy = True
         try:
             worker.conn.send((kind, job))
-            await _readable(loop, worker.conn, max(0.0, deadline - loop.time()))
+            await answered
             answer = worker.conn.recv()
+            worker.busy = False
         except TimeoutError:
             self._replace(worker)
             raise TimedOut(f"the query ran past the limit of {timeout:g} s and was stopped") from None
@@ -209,19 +244,8 @@ class QueryPool:
             self._replace(worker)
             raise
         finally:
+            expire.cancel()
+            worker.waiter = None
             self.running -= 1
         self.idle.put_nowait(worker)
         return answer
-
-
-async def _readable(loop: asyncio.AbstractEventLoop, conn: Connection, timeout: float) -> None:
-    """Wait until the pipe has something to read, or raise TimeoutError."""
-    if conn.poll(0):
-        return
-    ready: asyncio.Future[None] = loop.create_future()
-    fd = conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-    try:
-        await asyncio.wait_for(ready, timeout)
-    finally:
-        loop.remove_reader(fd)
