@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=4000, help="General Debate statements to ingest")
     parser.add_argument("--requests", type=int, default=4000, help="most requests per measurement")
     parser.add_argument("--seconds", type=float, default=10.0, help="most seconds per measurement")
-    parser.add_argument("--workers", type=int, default=1, help="unkg serve --workers")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="unkg serve --workers (default: cores)")
     parser.add_argument("--queries", default="lookup,aggregate", help="which queries to run (comma-separated)")
     parser.add_argument("--json", type=Path, help="write the results here too")
     args = parser.parse_args(argv)

@@ -606,6 +606,19 @@ def test_store_cannot_be_written_while_served(server, facts):
         KnowledgeGraph(facts.path)
 
 
+def test_several_server_processes_share_the_store(facts):
+    """--workers 2: uvicorn runs the app factory in two processes, settings passed by environment."""
+    several = Server(facts.path, workers=2, max_rows=3, max_concurrent=1)
+    try:
+        for _ in range(6):
+            result = wrapper(several, COUNT_CITATIONS, JSON).queryAndConvert()
+            assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+        _, headers, body = get(several, "SELECT * WHERE { ?s ?p ?o }", "text/tab-separated-values")
+        assert headers["x-sparql-maxrows"] == "3" and len(body.splitlines()) == 4  # the limit reached every process
+    finally:
+        several.stop()
+
+
 def test_serve_refuses_a_store_open_for_writing(tmp_path):
     store = tmp_path / "store"
     with KnowledgeGraph(store) as kg:
