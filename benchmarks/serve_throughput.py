@@ -15,6 +15,9 @@ One run:
    have passed, whichever comes first; every answer must be 200;
 4. prints requests/s and p50/p99 latency, and the ratio unkg / Oxigraph.
 
+For the lookup it also measures the ceiling of any Python ASGI app on this machine:
+uvicorn (same ``--workers``) answering a fixed JSON body without running a query.
+
 The load goes to 127.0.0.1 only, is bounded in requests and time, and both
 servers are stopped at the end. The client is one asyncio process (uvloop when
 installed) with a minimal HTTP/1.1 reader (Content-Length and chunked bodies),
@@ -89,6 +92,21 @@ def build_store(store: Path, data: Path, files: int) -> dict[str, int]:
 
 # --------------------------------------------------------------------------
 # The servers.
+HELLO_BODY = b'{"head":{"vars":["cited"]},"results":{"bindings":[]}}'
+
+
+async def hello(scope, receive, send):  # type: ignore[no-untyped-def]
+    """The ceiling of any Python ASGI app here: uvicorn answering a fixed JSON body, no query at all."""
+    if scope["type"] != "http":
+        return
+    headers = [
+        (b"content-type", b"application/sparql-results+json"),
+        (b"content-length", str(len(HELLO_BODY)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": HELLO_BODY})
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,6 +142,10 @@ def start_servers(store: Path, workers: int) -> dict[str, tuple[str, subprocess.
     ox = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
                            "--union-default-graph"], stderr=subprocess.DEVNULL)  # fmt: skip
     servers["oxigraph"] = (f"http://127.0.0.1:{port}/query", ox)
+    port = free_port()
+    bare = subprocess.Popen([str(bin_dir / "uvicorn"), "serve_throughput:hello", "--app-dir", str(HERE), "--port",
+                             str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"])  # fmt: skip
+    servers["uvicorn-hello"] = (f"http://127.0.0.1:{port}/sparql", bare)
     for name, (url, process) in servers.items():
         wait_up(url, process, name)
     return servers
@@ -215,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=4000, help="General Debate statements to ingest")
     parser.add_argument("--requests", type=int, default=4000, help="most requests per measurement")
     parser.add_argument("--seconds", type=float, default=10.0, help="most seconds per measurement")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="unkg serve --workers (default: cores)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="unkg serve --workers (default: cores)"
+    )
     parser.add_argument("--queries", default="lookup,aggregate", help="which queries to run (comma-separated)")
     parser.add_argument("--json", type=Path, help="write the results here too")
     args = parser.parse_args(argv)
@@ -240,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         for qname, suffixes in queries.items():
             for clients in CONCURRENCY:
                 for name, (url, _p) in servers.items():
+                    if name == "uvicorn-hello" and qname != "lookup":
+                        continue
                     base = url.split("/", 3)[3]
                     paths = ["/" + base + s for s in suffixes]
                     r = asyncio.run(load(url, paths, clients, args.requests, args.seconds))
@@ -258,7 +284,13 @@ def main(argv: list[str] | None = None) -> int:
             if qname == "lookup":
                 verdict = "PASS" if ratio >= FLOOR else "FAIL"
                 ok = ok and ratio >= FLOOR
-            print(f"  {qname:9} {clients:>2} clients: {ratio:.2f} {verdict}")
+            ceiling = ""
+            if qname == "lookup":
+                bare = (
+                    results[f"{qname}/{clients}/uvicorn-hello"]["rps"] / results[f"{qname}/{clients}/oxigraph"]["rps"]
+                )
+                ceiling = f"   (a bare uvicorn app with no query: {bare:.2f})"
+            print(f"  {qname:9} {clients:>2} clients: {ratio:.2f} {verdict}{ceiling}")
     if args.json:
         meta = {"when": datetime.now(UTC).isoformat(), "cpus": os.cpu_count(), "store": facts, "args": vars(args)}
         args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=str))
