@@ -31,7 +31,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from unkg import iri
-from unkg.serve import Settings, protocol
+from unkg.serve import Settings, protocol, supervisor
 from unkg.serve.app import error_body, make_templates
 from unkg.store import KnowledgeGraph
 
@@ -364,17 +364,94 @@ def test_unsupported_body_type_is_415(server):
     assert_error(status, headers, body, 415, "unsupported-media-type")
 
 
+def server_processes(server: Server) -> set[int]:
+    """The server processes of ``unkg serve`` (children of its supervisor), from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+            if int(fields[1]) == server.process.pid and b"spawn_main" in cmdline:
+                found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_until(condition, seconds: float) -> float:
+    """Seconds until ``condition()`` held; fails past ``seconds``."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < seconds, f"not within {seconds} s"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
 def test_query_past_the_timeout_is_503_with_retry_after(server, facts):
+    before = server_processes(server)
+    assert len(before) == 1
     started = time.monotonic()
     status, headers, body = get(server, CROSS_JOIN, "application/sparql-results+json")
     elapsed = time.monotonic() - started
     assert_error(status, headers, body, 503, "timeout")
-    assert headers["retry-after"] == "5"
+    assert headers["retry-after"] == "5" and headers["connection"] == "close"
     assert LIMITS["timeout"] <= elapsed < LIMITS["timeout"] + 10
-    # The stopped worker was replaced: the server still answers every query.
+    # The process running the cross join retired and ended, the query with it, within 2 x timeout + grace
+    # (the cross join alone would take hours); a replacement answers every query.
+    (burning,) = before
+    wait_until(lambda: not alive(burning), 2 * LIMITS["timeout"] + supervisor.GRACE + 5 - elapsed)
+    wait_until(lambda: get(server, "ASK {}", "text/csv")[0] == 200, 30)
     for _ in range(2 * LIMITS["max_concurrent"]):
         result = wrapper(server, COUNT_CITATIONS, JSON).queryAndConvert()
         assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+    after = server_processes(server)
+    assert len(after) == 1 and not after & before
+
+
+def test_a_retiring_process_answers_its_queries_while_its_replacement_serves(facts):
+    """One server process: a runaway query retires it; a query already running in it is still answered
+    (at its own timeout), new queries go to the replacement meanwhile, and the old process ends within
+    2 x timeout + grace of the runaway's start."""
+    timeout = 5.0
+    one = Server(facts.path, timeout=timeout, max_concurrent=2, workers=1)
+    try:
+        (first,) = server_processes(one)
+        answers: dict[str, tuple[int, float, dict]] = {}
+
+        def ask(name: str, query: str) -> None:
+            status, _, body = get(one, query, "application/sparql-results+json")
+            answers[name] = (status, time.monotonic(), json.loads(body))
+
+        started = time.monotonic()
+        runaway = threading.Thread(target=ask, args=("runaway", CROSS_JOIN))
+        runaway.start()
+        time.sleep(timeout - 1)
+        in_flight = threading.Thread(target=ask, args=("in flight", CROSS_JOIN + " LIMIT 1"))
+        in_flight.start()
+        runaway.join(30)
+        assert answers["runaway"][0] == 503 and answers["runaway"][2]["error"]["code"] == "timeout"
+        # While the old process drains (the second cross join still runs in it), the replacement serves.
+        wait_until(lambda: len(server_processes(one)) == 2, 20)
+        result = wrapper(one, COUNT_CITATIONS, JSON).queryAndConvert()
+        served = time.monotonic()
+        assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+        in_flight.join(30)
+        status, finished, body = answers["in flight"]
+        assert status == 503 and body["error"]["code"] == "timeout"  # answered at its own timeout, not dropped
+        assert finished - started >= 2 * timeout - 1
+        assert served < finished, "the replacement should serve while the old process drains"
+        wait_until(lambda: not alive(first), 2 * timeout + supervisor.GRACE + 3 - (time.monotonic() - started))
+        assert len(server_processes(one)) == 1 and first not in server_processes(one)
+        result = wrapper(one, COUNT_CITATIONS, JSON).queryAndConvert()
+        assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+    finally:
+        one.stop()
 
 
 def test_full_queue_is_503_at_once(facts):

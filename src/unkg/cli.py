@@ -372,7 +372,7 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     default=4,
     show_default=True,
     envvar="UNKG_SERVE_MAX_CONCURRENT",
-    help="Queries running at once (one worker process each).",
+    help="Queries running at once in each server process (one thread each).",
 )
 @click.option(
     "--max-queued",
@@ -380,14 +380,14 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     default=64,
     show_default=True,
     envvar="UNKG_SERVE_MAX_QUEUED",
-    help="Requests waiting for a free worker; past that, 503.",
+    help="Requests waiting for a free query slot; past that, 503.",
 )
 @click.option(
     "--workers",
     type=click.IntRange(1),
     default=1,
     show_default=True,
-    help="Server processes (each with its own --max-concurrent query workers).",
+    help="Server processes (each with the store open and --max-concurrent query threads).",
 )
 def serve(store_path: str | None, host: str, port: int, workers: int, **limits: object) -> None:
     """Serve the store read-only: SPARQL 1.1 endpoint, linked-data pages and a query editor.
@@ -400,33 +400,28 @@ def serve(store_path: str | None, host: str, port: int, workers: int, **limits: 
     """
     import uvicorn
 
-    from unkg.serve import Settings, create_app
+    from unkg.serve import Settings, supervisor
     from unkg.serve.pool import StoreError, StoreLock
 
     try:
         settings = Settings(store=store_path, **limits)  # type: ignore[arg-type]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    probe = StoreLock(settings.store)
+    held = StoreLock(settings.store)  # held for the server's life: no ingest between two server processes
     try:
-        probe.acquire()
+        held.acquire()
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    probe.release()
     click.echo(f"unkg: serving {settings.store} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
-    else:
-        os.environ.update(settings.to_env())
-        uvicorn.run(
-            "unkg.serve:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            access_log=False,
-        )
+    os.environ.update(settings.to_env())  # the server processes read their settings from there
+    config = uvicorn.Config(
+        "unkg.serve:create_app", factory=True, host=host, port=port, log_level="warning", access_log=False
+    )
+    try:
+        # even for one process: a supervisor replaces a process that retires to stop a runaway query
+        supervisor.serve(config, workers, settings.timeout)
+    finally:
+        held.release()
 
 
 def main() -> None:

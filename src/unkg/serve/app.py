@@ -42,10 +42,10 @@ from starlette.staticfiles import StaticFiles
 from unkg import iri
 from unkg.extract import __version__
 from unkg.rdf import PREFIXES
-from unkg.serve import protocol
+from unkg.serve import protocol, supervisor
+from unkg.serve.jobs import serialize_graph
 from unkg.serve.pool import PoolError, QueryPool, StoreLock
 from unkg.serve.settings import Settings
-from unkg.serve.worker import serialize_graph
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -63,7 +63,6 @@ STATUS = {
     "too-large": 413,
     "unsupported-media-type": 415,
     "internal": 500,
-    "worker-lost": 500,
     "overloaded": 503,
     "timeout": 503,
 }
@@ -98,6 +97,8 @@ def error(code: str, message: str, settings: Settings | None = None, headers: di
     headers = dict(headers or {})
     if status == 503 and settings is not None:
         headers["Retry-After"] = str(settings.retry_after)
+    if status == 503 and supervisor.retired():  # this process is draining: the client's next request goes elsewhere
+        headers["Connection"] = "close"
     return Response(
         json.dumps(error_body(status, code, message), ensure_ascii=False) + "\n",
         status_code=status,
@@ -107,7 +108,7 @@ def error(code: str, message: str, settings: Settings | None = None, headers: di
 
 
 class RequestError(Exception):
-    """A request refused before it reaches a worker."""
+    """A request refused before it reaches the store."""
 
     def __init__(self, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -495,14 +496,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         lock = StoreLock(settings.store)
         lock.acquire()
-        pool = QueryPool(settings)
+        pool = QueryPool(settings, on_runaway=lambda: supervisor.retire(settings.timeout))
         try:
-            await pool.start()
+            pool.start()
             app.state.pool = pool
+            supervisor.notify("ready")
             yield
         finally:
-            await pool.close()
+            pool.close()
             lock.release()
+            supervisor.exit_if_retired()  # a runaway query ends with the process
 
     routes = [
         Route("/", home, name="home"),

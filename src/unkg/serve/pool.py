@@ -1,11 +1,20 @@
-"""A pool of query worker processes: the concurrency cap, the queue and the timeout.
+"""Queries in the server process: the concurrency cap, the queue and the timeout.
 
-Each worker is a process of its own with the store open read-only
-(``pyoxigraph.Store.read_only``). A request takes an idle worker (waiting in a
-bounded queue when all are busy), sends it one job over a pipe and awaits the
-answer without blocking the event loop. When the answer does not come within
-the timeout, the worker process is killed, which is the only way to stop a
-pyoxigraph query, and a new one is started in its place.
+The store is opened read-only (``pyoxigraph.Store.read_only``) once per server
+process, and ``max_concurrent`` threads run the queries. pyoxigraph releases
+the GIL while it evaluates, iterates and serialises, so the threads run side
+by side and the event loop stays free while they work. A request takes a free
+slot (waiting in a bounded queue when every slot is busy), hands its job to a
+thread and awaits the answer.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be stopped.
+When an answer does not come within the timeout, the request gets its 503 at
+once and the server process *retires* (``supervisor.retire``): it stops
+accepting, answers every request still waiting for a slot with 503, lets the
+queries already running finish (each within its own timeout), and exits,
+which ends the runaway query. ``unkg serve`` starts a replacement process as
+soon as one retires. A runaway query therefore runs at most
+``2 * timeout + supervisor.GRACE`` seconds.
 
 Read-only opening is safe only while nobody writes the store (pyoxigraph:
 "opening as read-only while having an other process writing the database is
@@ -13,24 +22,25 @@ undefined behavior"). ``StoreLock`` therefore holds a shared lock on the
 store's RocksDB ``LOCK`` file for the life of the server: a writer
 (``unkg ingest``) cannot open the store meanwhile and fails with "lock
 file ... unavailable", and a server cannot start while a writer has it open.
-Any number of servers and their workers can share the store.
+Any number of server processes can share the store.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import collections
 import fcntl
-import multiprocessing
 import os
+import queue
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from unkg.serve import worker as worker_module
-from unkg.serve.settings import Settings
+import pyoxigraph as ox
 
-_CONTEXT = multiprocessing.get_context("spawn")  # no fork of a process with an event loop and threads
-START_TIMEOUT = 60.0
+from unkg.serve.jobs import HANDLERS
+from unkg.serve.settings import Settings
 
 
 class PoolError(Exception):
@@ -40,21 +50,15 @@ class PoolError(Exception):
 
 
 class Overloaded(PoolError):
-    """Every worker busy and the queue full, or no worker freed in time."""
+    """Every slot busy and the queue full, no slot freed in time, or the process is retiring."""
 
     code = "overloaded"
 
 
 class TimedOut(PoolError):
-    """The job ran past the timeout; its worker was stopped."""
+    """The job ran past the timeout; the server process retires to stop it."""
 
     code = "timeout"
-
-
-class WorkerLost(PoolError):
-    """The worker process died during the job (out of memory, say)."""
-
-    code = "worker-lost"
 
 
 class StoreError(Exception):
@@ -89,163 +93,144 @@ class StoreLock:
             self.fd = None
 
 
-class Worker:
-    """One worker process and the server's end of its pipe."""
+class Slots:
+    """A counting semaphore with a bounded queue whose waiters can all be turned away at once."""
 
-    def __init__(self, store: Path) -> None:
-        self.conn, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=worker_module.main, args=(child, str(store)), daemon=True)
-        self.process.start()
-        child.close()
-        self.fd = self.conn.fileno()
-        self.busy = False  # a job was sent and its answer not yet read
-        self.broken = False  # the pipe became readable with no job out: the process ended
-        self.waiter: asyncio.Future[None] | None = None
+    def __init__(self, size: int, max_waiting: int) -> None:
+        self.size = size
+        self.free = size
+        self.max_waiting = max_waiting
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
-    def wait_ready(self) -> None:
-        """Block until the worker has opened the store (raises StoreError when it could not)."""
-        if not self.conn.poll(START_TIMEOUT):
-            self.kill()
-            raise StoreError(f"a query worker did not start within {START_TIMEOUT:.0f} s")
+    async def acquire(self, timeout: float) -> None:
+        if self.free and not self.waiters:
+            self.free -= 1
+            return
+        if len(self.waiters) >= self.max_waiting:
+            raise Overloaded(f"{self.size} queries running and {len(self.waiters)} waiting; try again later")
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(fut)
         try:
-            hello = self.conn.recv()
-        except EOFError:
-            raise StoreError("a query worker ended before it opened the store") from None
-        if not hello.get("ready"):
-            self.kill()
-            raise StoreError(hello.get("message", "a query worker could not start"))
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            raise Overloaded(f"no query slot was free within {timeout:g} s; try again later") from None
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self.release()  # handed a slot just as the request was cancelled
+            raise
+        finally:
+            if fut in self.waiters:
+                self.waiters.remove(fut)
 
-    def kill(self) -> None:
-        """End the process now and reap it."""
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
+    def release(self) -> None:
+        while self.waiters:
+            fut = self.waiters.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                return
+        self.free += 1
+
+    def turn_away(self, exc: Exception) -> None:
+        """Every waiter gets ``exc``."""
+        while self.waiters:
+            fut = self.waiters.popleft()
+            if not fut.done():
+                fut.set_exception(exc)
 
 
 class QueryPool:
-    """``max_concurrent`` workers, a queue of at most ``max_queued`` waiting requests."""
+    """``max_concurrent`` query threads on one read-only store, a queue of at most ``max_queued`` requests.
 
-    def __init__(self, settings: Settings) -> None:
+    ``on_runaway`` is called once, on the event loop, when the first query runs past the timeout.
+    """
+
+    def __init__(self, settings: Settings, on_runaway: Callable[[], None] | None = None) -> None:
         self.settings = settings
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
-        self.workers: set[Worker] = set()
-        self.waiting = 0
-        self.running = 0
-        self.restarts = 0
-        self._spawning: set[asyncio.Task[None]] = set()
-        self._closed = False
+        self.on_runaway = on_runaway
+        self.slots = Slots(settings.max_concurrent, settings.max_queued)
+        self.jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], str, dict[str, Any]] | None] = queue.SimpleQueue()
+        self.retiring = False
+        self.store: ox.Store | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.threads: list[threading.Thread] = []
 
-    async def start(self) -> None:
-        """Start every worker and wait until each has the store open."""
-        loop = asyncio.get_running_loop()
-        started = [Worker(self.settings.store) for _ in range(self.settings.max_concurrent)]
-        self.workers.update(started)
+    def start(self) -> None:
+        """Open the store and start the query threads (on the event loop that will await the answers)."""
         try:
-            await asyncio.gather(*(loop.run_in_executor(None, w.wait_ready) for w in started))
-        except BaseException:
-            await self.close()
-            raise
-        for w in started:
-            self._watch(w)
-            self.idle.put_nowait(w)
+            self.store = ox.Store.read_only(str(self.settings.store))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.settings.store}: {exc}") from None
+        self.loop = asyncio.get_running_loop()
+        for i in range(self.settings.max_concurrent):
+            # daemon: a runaway query must not keep the process alive once it has drained
+            thread = threading.Thread(target=self._work, name=f"unkg-query-{i}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
 
-    async def close(self) -> None:
-        """Stop every worker."""
-        self._closed = True
-        for task in list(self._spawning):
-            task.cancel()
-        for w in list(self.workers):
-            self._unwatch(w)
-            w.kill()
-        self.workers.clear()
+    def close(self) -> None:
+        """Let the idle threads end (a runaway one ends with the process)."""
+        for _ in self.threads:
+            self.jobs.put(None)
+        self.threads.clear()
 
-    def _watch(self, w: Worker) -> None:
-        """Listen to the worker's pipe for the life of the worker (one epoll registration, not one a job)."""
-        asyncio.get_running_loop().add_reader(w.fd, self._readable, w)
+    def _work(self) -> None:
+        assert self.store is not None and self.loop is not None
+        store, loop = self.store, self.loop
+        while True:
+            item = self.jobs.get()
+            if item is None:
+                return
+            fut, kind, job = item
+            try:
+                answer = HANDLERS[kind](store, job)
+            except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer
+                answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+            try:
+                loop.call_soon_threadsafe(self._done, fut, answer)
+            except RuntimeError:  # the loop is closed: the process is ending
+                return
 
-    def _unwatch(self, w: Worker) -> None:
-        with contextlib.suppress(Exception):
-            asyncio.get_running_loop().remove_reader(w.fd)
+    def _done(self, fut: asyncio.Future[Any], answer: Any) -> None:
+        self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
+        if not fut.done():
+            fut.set_result(answer)
 
-    def _readable(self, w: Worker) -> None:
-        if not w.busy:  # nothing was asked: the pipe's end (the process died while idle)
-            self._unwatch(w)
-            w.broken = True
-        elif w.waiter is not None and not w.waiter.done():
-            w.waiter.set_result(None)
-
-    def _replace(self, dead: Worker) -> None:
-        self._unwatch(dead)
-        dead.kill()
-        self.workers.discard(dead)
-        self.restarts += 1
-        if self._closed:
+    def retire(self) -> None:
+        """Take no more jobs: turn the queue away and tell the owner (once)."""
+        if self.retiring:
             return
-        task = asyncio.get_running_loop().create_task(self._spawn())
-        self._spawning.add(task)
-        task.add_done_callback(self._spawning.discard)
-
-    async def _spawn(self) -> None:
-        fresh = Worker(self.settings.store)
-        self.workers.add(fresh)
-        try:
-            await asyncio.get_running_loop().run_in_executor(None, fresh.wait_ready)
-        except BaseException:
-            fresh.kill()
-            self.workers.discard(fresh)
-            raise
-        if self._closed:
-            fresh.kill()
-        else:
-            self._watch(fresh)
-            self.idle.put_nowait(fresh)
+        self.retiring = True
+        self.slots.turn_away(Overloaded(_RETIRING))
+        if self.on_runaway is not None:
+            self.on_runaway()
 
     async def run(self, kind: str, job: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """The answer of one job; raises Overloaded, TimedOut or WorkerLost."""
-        loop = asyncio.get_running_loop()
+        """The answer of one job; raises Overloaded or TimedOut."""
+        if self.retiring:
+            raise Overloaded(_RETIRING)
         timeout = self.settings.timeout if timeout is None else timeout
-        deadline = loop.time() + timeout
-        if not self.idle.empty():
-            worker = self.idle.get_nowait()
-        elif self.waiting >= self.settings.max_queued:
-            raise Overloaded(f"{self.running} queries running and {self.waiting} waiting; try again later")
-        else:
-            self.waiting += 1
-            try:
-                worker = await asyncio.wait_for(self.idle.get(), timeout)
-            except TimeoutError:
-                raise Overloaded(f"no query worker was free within {timeout:g} s; try again later") from None
-            finally:
-                self.waiting -= 1
-        if worker.broken:
-            self._replace(worker)
-            raise WorkerLost("a query worker process had ended; it is being replaced")
-        self.running += 1
-        answered: asyncio.Future[None] = loop.create_future()
-        expire = loop.call_later(
-            max(0.0, deadline - loop.time()), lambda: answered.done() or answered.set_exception(TimeoutError())
-        )
-        worker.waiter = answered
-        worker.busy = True
+        await self.slots.acquire(timeout)
+        if self.retiring:
+            self.slots.release()
+            raise Overloaded(_RETIRING)
+        assert self.loop is not None
+        fut: asyncio.Future[dict[str, Any]] = self.loop.create_future()
+        expire = self.loop.call_later(timeout, _expire, fut)  # cheaper than asyncio.wait_for on the hot path
+        self.jobs.put((fut, kind, job))
         try:
-            worker.conn.send((kind, job))
-            await answered
-            answer = worker.conn.recv()
-            worker.busy = False
+            return await fut
         except TimeoutError:
-            self._replace(worker)
-            raise TimedOut(f"the query ran past the limit of {timeout:g} s and was stopped") from None
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise WorkerLost("the query's worker process ended before it answered") from None
-        except BaseException:  # cancelled: the worker may still be busy with the job
-            self._replace(worker)
-            raise
+            self.retire()
+            raise TimedOut(
+                f"the query ran past the limit of {timeout:g} s; this server process restarts to stop it"
+            ) from None
         finally:
             expire.cancel()
-            worker.waiter = None
-            self.running -= 1
-        self.idle.put_nowait(worker)
-        return answer
+
+
+def _expire(fut: asyncio.Future[Any]) -> None:
+    if not fut.done():
+        fut.set_exception(TimeoutError())
+
+
+_RETIRING = "this server process is restarting (a query ran past the time limit); try again"

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol without the HTTP: what a query asks, and in which format to answer.
 
 A query's text is looked at only lexically here (strings, IRIs and comments
-masked); pyoxigraph parses it in the worker.
+masked); pyoxigraph parses it when it runs it.
 
 >>> uses_service('SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
 True

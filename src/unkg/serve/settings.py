@@ -25,15 +25,15 @@ class Settings:
     """What the server serves and how much it gives to one request."""
 
     store: Path = None  # type: ignore[assignment]  # filled by __post_init__: the default store
-    #: Seconds a query may run; past it the query's worker is stopped and the answer is 503.
+    #: Seconds a query may run; past it the answer is 503 and the server process restarts to stop the query.
     timeout: float = 30.0
     #: Solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer; more are cut, and said so in X-SPARQL-MaxRows.
     max_rows: int = 10_000
     #: Bytes of a request body or of a query string; more is 413.
     max_request_bytes: int = 64 * 1024
-    #: Queries running at once (one worker process each).
+    #: Queries running at once in one server process (one thread each).
     max_concurrent: int = 4
-    #: Requests waiting for a free worker; past that, 503 at once.
+    #: Requests waiting for a free query slot; past that, 503 at once.
     max_queued: int = 64
     #: Seconds in Retry-After of a 503.
     retry_after: int = 5
@@ -70,7 +70,7 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
-        """The ``UNKG_SERVE_*`` variables that give these settings back (for worker processes)."""
+        """The ``UNKG_SERVE_*`` variables that give these settings back (for server processes)."""
         return {f"UNKG_SERVE_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
 
     def but(self, **changes: object) -> Settings:

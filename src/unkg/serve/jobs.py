@@ -1,9 +1,9 @@
-"""What a query worker process does: open the store read-only, answer jobs until its pipe closes.
+"""What the server's query threads do with a job: run it on the read-only store, answer plain data.
 
-Queries run here, never in the server process, so that one running past the
-timeout can be stopped by ending its process (pyoxigraph cannot cancel a
-query from another thread). Results are serialised by pyoxigraph; a job's
-answer is plain data (bytes, strings, dicts) sent back over the pipe.
+Each function takes the store and a job (a dict) and returns the answer (bytes,
+strings, dicts), already serialised by pyoxigraph. They run in the query
+threads of ``pool.QueryPool``; pyoxigraph releases the GIL while it evaluates,
+iterates and serialises.
 
 Row cap: SELECT results are first written as TSV (one solution a line) and
 CONSTRUCT/DESCRIBE results as N-Triples (one triple a line) into a writer that
@@ -296,25 +296,3 @@ HANDLERS: dict[str, Callable[[ox.Store, dict[str, Any]], Any]] = {
     "counts": counts,
     "stored": stored,
 }
-
-
-def main(conn: Any, store_path: str) -> None:
-    """The worker's loop: one job in, one answer out, until the pipe closes."""
-    try:
-        store = ox.Store.read_only(store_path)
-    except OSError as exc:
-        conn.send({"error": "store", "message": f"cannot open the store at {store_path}: {exc}"})
-        return
-    conn.send({"ready": True})
-    while True:
-        try:
-            kind, job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = HANDLERS[kind](store, job)
-        except (KeyboardInterrupt, SystemExit):
-            return
-        except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer, not the worker's end
-            answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
-        conn.send(answer)
