@@ -15,8 +15,11 @@ True
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 # Strings (long and short), IRIs and comments: what a keyword can hide in.
 _MASKED = re.compile(
@@ -54,11 +57,63 @@ def has_dataset_clause(query: str) -> bool:
 
 def looks_like_update(text: str) -> bool:
     """True when the text starts (after its prologue) like a SPARQL Update operation."""
-    text = masked(text)
+    return _starts_like_update(masked(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexical:
+    """What the endpoint looks for in a query's text, found with one masking pass."""
+
+    service: bool  # uses_service
+    update: bool  # looks_like_update
+    dataset: bool  # has_dataset_clause
+
+
+def lexical(query: str) -> Lexical:
+    """``uses_service``, ``looks_like_update`` and ``has_dataset_clause`` at once.
+
+    >>> lexical("SELECT * FROM <http://x/g> { ?s ?p ?o }")
+    Lexical(service=False, update=False, dataset=True)
+    """
+    text = masked(query)
+    return Lexical(bool(_SERVICE.search(text)), _starts_like_update(text), bool(_FROM.search(text)))
+
+
+def _starts_like_update(text: str) -> bool:
     position = 0
     while item := _PROLOGUE_ITEM.match(text, position):  # linear: each item ends at its masked IRI
         position = item.end()
     return bool(_UPDATE_WORD.match(text, position))
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def form_pairs(raw: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a query string or form body, as ``urllib.parse.parse_qsl`` with blank
+    values kept and strict UTF-8 (UnicodeDecodeError otherwise), but decoded in C: ``%`` escapes become
+    ``\\x`` escapes for ``codecs.escape_decode``. ``raw`` is the bytes as latin-1.
+
+    >>> form_pairs("query=SELECT+%3Fs+%7B%7D&format=json&x")
+    [('query', 'SELECT ?s {}'), ('format', 'json'), ('x', '')]
+    >>> form_pairs("a=%E2%82%AC%zz%")  # a malformed escape is kept as it is
+    [('a', '€%zz%')]
+    """
+    pairs = []
+    for field in raw.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            pairs.append((_unquote_plus(name), _unquote_plus(value)))
+    return pairs
+
+
+def _unquote_plus(text: str) -> str:
+    data = text.replace("+", " ").encode("latin-1")
+    if b"%" in data:
+        if _BAD_ESCAPE.search(text):
+            return unquote_to_bytes(data).decode("utf-8")  # kept as they are: the slow path
+        data = codecs.escape_decode(data.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+    return data.decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +228,7 @@ def _matches(media_range: str, fmt: Format) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=512)  # clients send few distinct Accept headers
 def negotiate(accept: str | None, formats: tuple[Format, ...]) -> Format | None:
     """The format to answer in, or None when the client accepts none of them (406)."""
     ranges = parse_accept(accept)
