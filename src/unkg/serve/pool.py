@@ -153,6 +153,8 @@ class QueryPool:
         self.store: ox.Store | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.threads: list[threading.Thread] = []
+        self.finished: collections.deque[tuple[asyncio.Future[Any], Any]] = collections.deque()  # answers to deliver
+        self.woken = False  # a delivery is scheduled on the loop
 
     def start(self) -> None:
         """Open the store and start the query threads (on the event loop that will await the answers)."""
@@ -185,15 +187,21 @@ class QueryPool:
                 answer = HANDLERS[kind](store, job)
             except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer
                 answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
-            try:
-                loop.call_soon_threadsafe(self._done, fut, answer)
-            except RuntimeError:  # the loop is closed: the process is ending
-                return
+            self.finished.append((fut, answer))
+            if not self.woken:  # one wake-up of the loop for all the answers that come before it runs
+                self.woken = True
+                try:
+                    loop.call_soon_threadsafe(self._deliver)
+                except RuntimeError:  # the loop is closed: the process is ending
+                    return
 
-    def _done(self, fut: asyncio.Future[Any], answer: Any) -> None:
-        self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
-        if not fut.done():
-            fut.set_result(answer)
+    def _deliver(self) -> None:
+        self.woken = False  # first: an answer appended from now on wakes the loop again
+        while self.finished:
+            fut, answer = self.finished.popleft()
+            self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
+            if not fut.done():
+                fut.set_result(answer)
 
     def retire(self) -> None:
         """Take no more jobs: turn the queue away and tell the owner (once)."""
