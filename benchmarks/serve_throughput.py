@@ -5,7 +5,8 @@ One run:
 1. builds (once; reused when present) an on-disk store of ``--files`` real General
    Assembly statements (the UN General Debate Corpus, ``../shared/corpus/scale``)
    plus the sample corpus, with ``KnowledgeGraph.ingest``;
-2. starts ``unkg serve`` (the command, its defaults: 4 query workers) and
+2. starts ``unkg serve --workers N`` (the command: N server processes, each with
+   its default 4 query threads) and
    ``oxigraph serve-read-only --union-default-graph`` (the ``oxigraph`` package of
    PyPI) on the very same store directory, each on a free port of 127.0.0.1;
 3. for each query (a one-hop lookup: what one document cites; an aggregate: the
@@ -13,7 +14,9 @@ One run:
    keep-alive connection), sends SPARQL GET requests (JSON results) to each
    server in turn: a warm-up, then until ``--requests`` answers or ``--seconds``
    have passed, whichever comes first; every answer must be 200;
-4. prints requests/s and p50/p99 latency, and the ratio unkg / Oxigraph.
+4. prints requests/s, p50/p99 latency and the server's CPU time per request (all
+   its processes, from /proc: less sensitive to the machine's other load than
+   requests/s), and the ratio unkg / Oxigraph.
 
 For the lookup it also measures the ceiling of any Python ASGI app on this machine:
 uvicorn (same ``--workers``) answering a fixed JSON body without running a query.
@@ -162,6 +165,26 @@ def stop(servers: dict[str, tuple[str, subprocess.Popen]]) -> None:
             process.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and of all its descendants (Linux /proc; 0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+        times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(times.get(p, 0.0) for p in family)
+
+
 # --------------------------------------------------------------------------
 # The load.
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
@@ -207,16 +230,19 @@ async def client(url: str, paths: list[str], budget: dict, latencies: list[float
         writer.close()
 
 
-async def load(url: str, paths: list[str], clients: int, requests: int, seconds: float) -> dict[str, float]:
+async def load(url: str, paths: list[str], clients: int, requests: int, seconds: float, pid: int) -> dict[str, float]:
+    """Measure one server at one concurrency; ``pid`` is the server's process (its CPU time is counted too)."""
     warm: list[float] = []
     await asyncio.gather(*(client(url, paths, {"left": 20, "until": time.perf_counter() + 10}, warm, [])
                            for _ in range(min(clients, 8))))  # fmt: skip
     latencies: list[float] = []
     failures: list[str] = []
     budget = {"left": requests, "until": time.perf_counter() + seconds}
+    cpu = cpu_seconds(pid)
     started = time.perf_counter()
     await asyncio.gather(*(client(url, paths, budget, latencies, failures) for _ in range(clients)))
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu
     if failures:
         raise SystemExit(f"{url}: {len(failures)} failed requests, e.g. {failures[:3]}")
     latencies.sort()
@@ -226,6 +252,7 @@ async def load(url: str, paths: list[str], clients: int, requests: int, seconds:
         "rps": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+        "cpu_us": 1e6 * cpu / len(latencies),
     }
 
 
@@ -268,10 +295,11 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     base = url.split("/", 3)[3]
                     paths = ["/" + base + s for s in suffixes]
-                    r = asyncio.run(load(url, paths, clients, args.requests, args.seconds))
+                    r = asyncio.run(load(url, paths, clients, args.requests, args.seconds, _p.pid))
                     results[f"{qname}/{clients}/{name}"] = r
                     print(f"{qname:9} {clients:>2} clients {name:8} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:7.2f} ms  "
-                          f"p99 {r['p99_ms']:7.2f} ms  ({r['requests']} requests)", flush=True)  # fmt: skip
+                          f"p99 {r['p99_ms']:7.2f} ms  server CPU {r['cpu_us']:5.0f} µs/request  "
+                          f"({r['requests']} requests)", flush=True)  # fmt: skip
     finally:
         stop(servers)
     print("\nratio unkg / oxigraph (requests/s):")

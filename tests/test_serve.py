@@ -7,6 +7,7 @@ limits so that each limit can be reached quickly.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import gzip
@@ -26,6 +27,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import pytest
 import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
@@ -428,6 +431,10 @@ def test_a_retiring_process_answers_its_queries_while_its_replacement_serves(fac
             status, _, body = get(one, query, "application/sparql-results+json")
             answers[name] = (status, time.monotonic(), json.loads(body))
 
+        # A client that never sends the body it announced: uvicorn's drain would wait for it for ever.
+        stuck = socket.create_connection(("127.0.0.1", one.port))
+        stuck.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 100\r\n\r\nASK")  # fmt: skip
         started = time.monotonic()
         runaway = threading.Thread(target=ask, args=("runaway", CROSS_JOIN))
         runaway.start()
@@ -446,12 +453,18 @@ def test_a_retiring_process_answers_its_queries_while_its_replacement_serves(fac
         assert status == 503 and body["error"]["code"] == "timeout"  # answered at its own timeout, not dropped
         assert finished - started >= 2 * timeout - 1
         assert served < finished, "the replacement should serve while the old process drains"
+        # Ended in time although the stuck client still holds a connection to it.
         wait_until(lambda: not alive(first), 2 * timeout + supervisor.GRACE + 3 - (time.monotonic() - started))
+        stuck.settimeout(5)
+        assert stuck.recv(100) == b""  # its connection ended with the process
+        stuck.close()
         assert len(server_processes(one)) == 1 and first not in server_processes(one)
         result = wrapper(one, COUNT_CITATIONS, JSON).queryAndConvert()
         assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+        processes = server_processes(one)
     finally:
         one.stop()
+    assert one.process.returncode == 0 and not any(alive(pid) for pid in processes)  # a clean stop, nothing left
 
 
 def test_full_queue_is_503_at_once(facts):
@@ -782,3 +795,114 @@ def test_server_paths_map_back_to_iris():
         kind, rest = path[1:].split("/", 1)
         assert iri_of(kind, unquote(rest)) == value
     assert local_path(iri.GRAPH + "log") is None and iri_of("citation", "abc/1-2") is None
+
+
+# --------------------------------------------------------------------------
+# The query pool in-process, the query string decoder, the lexical checks.
+def test_pool_timeout_retires_once_and_turns_the_queue_away(facts, monkeypatch):
+    from unkg.serve import pool as pool_module
+
+    release = threading.Event()
+    monkeypatch.setitem(pool_module.HANDLERS, "block", lambda store, job: {"waited": release.wait(30)})
+    retired: list[int] = []
+
+    async def scenario() -> None:
+        limits = Settings(store=facts.path, timeout=0.3, max_concurrent=1, max_queued=1)
+        pool = pool_module.QueryPool(limits, on_runaway=lambda: retired.append(1))
+        pool.start()
+        try:
+            assert (await pool.run("sparql", {"query": "ASK {}", "default_graphs": [], "named_graphs": [],
+                                             "own_dataset": False, "result_format": "tsv", "graph_format": None,
+                                             "max_rows": 5}))["body"].strip().endswith(b"true")  # fmt: skip
+            blocked = asyncio.ensure_future(pool.run("block", {}))
+            await asyncio.sleep(0.05)
+            queued = asyncio.ensure_future(pool.run("block", {}, timeout=10))
+            await asyncio.sleep(0.05)
+            with pytest.raises(pool_module.Overloaded, match="running and 1 waiting"):
+                await pool.run("block", {})  # the queue (1) is full
+            with pytest.raises(pool_module.TimedOut):
+                await blocked
+            with pytest.raises(pool_module.Overloaded, match="restarting"):
+                await queued  # turned away at once, not after its 10 s
+            with pytest.raises(pool_module.Overloaded, match="restarting"):
+                await pool.run("block", {})
+            assert retired == [1] and pool.slots.free == 0  # the slot stays taken while the thread runs
+            release.set()
+            for _ in range(100):
+                if pool.slots.free == 1:
+                    break
+                await asyncio.sleep(0.02)
+            assert pool.slots.free == 1  # freed when the thread finished
+        finally:
+            release.set()
+            pool.close()
+
+    asyncio.run(scenario())
+
+
+def test_pool_retires_for_a_runaway_whose_request_was_cancelled(facts, monkeypatch):
+    from unkg.serve import pool as pool_module
+
+    release = threading.Event()
+    monkeypatch.setitem(pool_module.HANDLERS, "block", lambda store, job: {"waited": release.wait(30)})
+    retired: list[int] = []
+
+    async def scenario() -> None:
+        pool = pool_module.QueryPool(Settings(store=facts.path, timeout=0.2), on_runaway=lambda: retired.append(1))
+        pool.start()
+        try:
+            release.set()
+            assert await pool.run("block", {}) == {"waited": True} and not retired  # answered in time
+            release.clear()
+            request = asyncio.ensure_future(pool.run("block", {}))
+            await asyncio.sleep(0.05)
+            request.cancel()  # the client went away; its query still runs
+            await asyncio.sleep(0.4)
+            assert retired == [1] and pool.retiring
+        finally:
+            release.set()
+            pool.close()
+
+    asyncio.run(scenario())
+
+
+_FORM_PIECES = ["a", "x", "=", "&", "+", " ", "%", "%2", "%41", "%5C", "%26", "%3D", "%2B", "%E2%82%AC", "%ff",
+                "%zz", "\\", "\\x41"]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_FORM_PIECES), max_size=12).map("".join))
+def test_form_pairs_decode_as_parse_qsl(raw):
+    from urllib.parse import parse_qsl
+
+    def outcome(decode):
+        try:
+            return decode()
+        except UnicodeDecodeError:
+            return "not UTF-8"
+
+    assert outcome(lambda: protocol.form_pairs(raw)) == outcome(
+        lambda: parse_qsl(raw, keep_blank_values=True, errors="strict")
+    )
+
+
+def test_form_pairs_decode_raw_bytes_as_utf8():
+    assert protocol.form_pairs("q=caf\u00c3\u00a9+%C3%A9") == [("q", "café é")]  # raw UTF-8 bytes, seen as latin-1
+    with pytest.raises(UnicodeDecodeError):
+        protocol.form_pairs("q=caf\u00e9")  # a lone latin-1 byte is no UTF-8
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://x/> { ?s ?p ?o } }",
+        "PREFIX a: <http://x/> INSERT DATA { a:a a:b a:c }",
+        "SELECT * FROM <http://x/g> { ?s ?p ?o }",
+        "SELECT ?service { ?service ?p 'FROM' } # INSERT",
+        "ASK {}",
+    ],
+)
+def test_lexical_agrees_with_the_three_checks(query):
+    assert protocol.lexical(query) == protocol.Lexical(
+        protocol.uses_service(query), protocol.looks_like_update(query), protocol.has_dataset_clause(query)
+    )

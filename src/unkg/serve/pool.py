@@ -155,6 +155,7 @@ class QueryPool:
         self.threads: list[threading.Thread] = []
         self.finished: collections.deque[tuple[asyncio.Future[Any], Any]] = collections.deque()  # answers to deliver
         self.woken = False  # a delivery is scheduled on the loop
+        self.unfinished: set[asyncio.Future[Any]] = set()  # jobs handed to a thread and not yet answered
 
     def start(self) -> None:
         """Open the store and start the query threads (on the event loop that will await the answers)."""
@@ -199,9 +200,19 @@ class QueryPool:
         self.woken = False  # first: an answer appended from now on wakes the loop again
         while self.finished:
             fut, answer = self.finished.popleft()
+            self.unfinished.discard(fut)
             self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
             if not fut.done():
                 fut.set_result(answer)
+
+    def _expire(self, fut: asyncio.Future[Any]) -> None:
+        """The job's time is up: its awaiter gets TimeoutError, or, if it is gone (cancelled), the process retires."""
+        if fut not in self.unfinished:
+            return
+        if not fut.done():
+            fut.set_exception(TimeoutError())
+        else:
+            self.retire()
 
     def retire(self) -> None:
         """Take no more jobs: turn the queue away and tell the owner (once)."""
@@ -223,22 +234,20 @@ class QueryPool:
             raise Overloaded(_RETIRING)
         assert self.loop is not None
         fut: asyncio.Future[dict[str, Any]] = self.loop.create_future()
-        expire = self.loop.call_later(timeout, _expire, fut)  # cheaper than asyncio.wait_for on the hot path
+        expire = self.loop.call_later(timeout, self._expire, fut)  # cheaper than asyncio.wait_for on the hot path
+        self.unfinished.add(fut)
         self.jobs.put((fut, kind, job))
         try:
-            return await fut
+            answer = await fut
         except TimeoutError:
             self.retire()
             raise TimedOut(
                 f"the query ran past the limit of {timeout:g} s; this server process restarts to stop it"
             ) from None
-        finally:
-            expire.cancel()
-
-
-def _expire(fut: asyncio.Future[Any]) -> None:
-    if not fut.done():
-        fut.set_exception(TimeoutError())
+        except asyncio.CancelledError:
+            raise  # the request is gone, the query may not be: the timer stays and watches it
+        expire.cancel()
+        return answer
 
 
 _RETIRING = "this server process is restarting (a query ran past the time limit); try again"

@@ -155,7 +155,7 @@ class Supervisor:
         """Wait for one event and handle it; False when a process failed to start."""
         waits: list[Any] = [wakeup]
         for child in self.children:
-            waits += [child.conn, child.process.sentinel]
+            waits += [child.process.sentinel] if child.conn.closed else [child.conn, child.process.sentinel]
         waits += [child.process.sentinel for child in self.retiring]
         deadlines = [c.deadline for c in self.retiring if c.deadline is not None]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
@@ -177,7 +177,7 @@ class Supervisor:
                             self._retire(child, sock)
                             break
                 except (EOFError, OSError):
-                    pass  # its end: the sentinel says the rest
+                    child.conn.close()  # its end: the sentinel says the rest
         for child in list(self.children):
             if not child.process.is_alive():
                 child.process.join()
