@@ -14,6 +14,7 @@ import gzip
 import http.client
 import io
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -98,14 +99,21 @@ def free_port() -> int:
 class Server:
     """``unkg serve`` in a subprocess."""
 
-    def __init__(self, store: Path, **limits: object) -> None:
+    def __init__(self, store: Path, uvicorn_workers: int = 0, **limits: object) -> None:
+        """``unkg serve``; or, with ``uvicorn_workers``, uvicorn itself running the app factory."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.endpoint = self.url + "/sparql"
-        args = [str(UNKG_CLI), "serve", "--store", str(store), "--port", str(self.port)]
-        for name, value in limits.items():
-            args += [f"--{name.replace('_', '-')}", str(value)]
-        self.process = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+        env = None
+        if uvicorn_workers:
+            args = [str(UNKG_CLI.with_name("uvicorn")), "--factory", "unkg.serve:create_app", "--port", str(self.port),
+                    "--workers", str(uvicorn_workers), "--log-level", "warning"]  # fmt: skip
+            env = {**os.environ, **Settings(store=store, **limits).to_env()}  # type: ignore[arg-type]
+        else:
+            args = [str(UNKG_CLI), "serve", "--store", str(store), "--port", str(self.port)]
+            for name, value in limits.items():
+                args += [f"--{name.replace('_', '-')}", str(value)]
+        self.process = subprocess.Popen(args, stderr=subprocess.PIPE, text=True, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -124,7 +132,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stderr.close()
+        try:
+            self.stderr = self.process.communicate(timeout=5)[1]
+        except subprocess.TimeoutExpired:  # a server process outlived the supervisor and holds the pipe
+            self.stderr = "(stderr still open after the supervisor ended)"
+            self.process.stderr.close()
 
 
 @pytest.fixture(scope="session")
@@ -464,7 +476,37 @@ def test_a_retiring_process_answers_its_queries_while_its_replacement_serves(fac
         processes = server_processes(one)
     finally:
         one.stop()
-    assert one.process.returncode == 0 and not any(alive(pid) for pid in processes)  # a clean stop, nothing left
+    assert one.process.returncode == 0, one.stderr  # a clean stop within 15 s
+    assert not any(alive(pid) for pid in processes)  # nothing left
+
+
+def test_under_uvicorns_own_supervisor_a_retired_process_is_replaced(facts):
+    """``uvicorn --factory unkg.serve:create_app --workers 2``: the process of a runaway query retires and
+    exits as under ``unkg serve``; uvicorn starts a new one once it has exited, the other serves meanwhile."""
+    timeout = 2.0
+    both = Server(facts.path, uvicorn_workers=2, timeout=timeout)
+    try:
+        wait_until(lambda: len(server_processes(both)) == 2, 30)
+        before = server_processes(both)
+        started = time.monotonic()
+        status, headers, body = get(both, CROSS_JOIN, "application/sparql-results+json")
+        assert_error(status, headers, body, 503, "timeout")
+        # Served again at once (a request that reaches the retiring process before it stops accepting gets
+        # 503 "restarting" with Connection: close, and is retried like a client honouring 503 would).
+        assert (
+            wait_until(
+                lambda: get(both, COUNT_CITATIONS, "text/csv")[2].split() == [b"n", str(facts.citations).encode()], 5
+            )
+            < 5
+        )
+        wait_until(lambda: len(server_processes(both) & before) == 1, 2 * timeout + supervisor.GRACE + 3)
+        assert time.monotonic() - started < 2 * timeout + supervisor.GRACE + 3
+        wait_until(lambda: len(server_processes(both)) == 2, 30)  # uvicorn's replacement
+        for _ in range(4):
+            result = wrapper(both, COUNT_CITATIONS, JSON).queryAndConvert()
+            assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+    finally:
+        both.stop()
 
 
 def test_full_queue_is_503_at_once(facts):

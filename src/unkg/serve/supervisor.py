@@ -41,6 +41,7 @@ import uvicorn
 
 logger = logging.getLogger("uvicorn.error")
 GRACE = 1.0  # seconds past the second timeout before a retiring process is ended by force
+POLL = 0.5  # seconds between two looks of the supervisor at its processes when nothing happens
 EXIT_RETIRED = 75  # a retired process's exit status (EX_TEMPFAIL); uvicorn's own supervisor restarts it too
 _CONTEXT = multiprocessing.get_context("spawn")
 
@@ -157,8 +158,8 @@ class Supervisor:
         for child in self.children:
             waits += [child.process.sentinel] if child.conn.closed else [child.conn, child.process.sentinel]
         waits += [child.process.sentinel for child in self.retiring]
-        deadlines = [c.deadline for c in self.retiring if c.deadline is not None]
-        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        deadlines = [c.deadline - time.monotonic() for c in self.retiring if c.deadline is not None]
+        timeout = max(0.0, min([POLL, *deadlines]))  # a look at every process at least every POLL seconds
         ready = wait(waits, timeout)
         if wakeup in ready:
             try:
