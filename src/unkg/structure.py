@@ -629,21 +629,7 @@ def parse(source: Source) -> Document:
 MONTHS = {
     m: i
     for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"], start=1
     )
 }
 ADOPTION_DATE_RE = re.compile(
