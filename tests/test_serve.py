@@ -509,6 +509,18 @@ def test_under_uvicorns_own_supervisor_a_retired_process_is_replaced(facts):
         both.stop()
 
 
+def test_server_processes_end_with_a_killed_supervisor(facts):
+    """No orphan keeps serving (and holding the store) when the supervisor is killed outright."""
+    two = Server(facts.path, workers=2)
+    try:
+        wait_until(lambda: len(server_processes(two)) == 2, 30)
+        processes = server_processes(two)
+        two.process.kill()
+        wait_until(lambda: not any(alive(pid) for pid in processes), 10)
+    finally:
+        two.stop()
+
+
 def test_full_queue_is_503_at_once(facts):
     busy = Server(facts.path, timeout=3, max_concurrent=1, max_queued=0)
     try:

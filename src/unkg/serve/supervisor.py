@@ -86,11 +86,19 @@ def exit_if_retired() -> None:
         os._exit(EXIT_RETIRED)
 
 
+def _end_with_supervisor(supervisor: int) -> None:
+    """Stop this server process (gracefully) once its supervisor is gone, killed say: no orphan keeps serving."""
+    while os.getppid() == supervisor:
+        time.sleep(POLL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _serve(config: uvicorn.Config, sock: socket.socket, channel: Connection) -> None:
     """A server process's main."""
     global _channel, _server
     _channel = channel
     config.configure_logging()
+    threading.Thread(target=_end_with_supervisor, args=(os.getppid(),), daemon=True).start()
     server = _server = uvicorn.Server(config)
     server.run(sockets=[sock])
     if not server.started:
