@@ -8,23 +8,33 @@ SAMPLE  = corpus/sample
 OUT     = exports/extract
 NET     = exports/network
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench bench-serve clean
 
 $(BIN)/unkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . pytest hypothesis ruff
-	$(BIN)/python -m pip install --quiet playwright rustworkx  # the browser test drives Debian's chromium; the network benchmark compares
+	$(BIN)/python -m pip install --quiet -e . pytest hypothesis ruff SPARQLWrapper playwright rustworkx
 	touch $(BIN)/unkg
 
-# The graph library inlined into the HTML export: npm ci from the lock file, then a copy into the package.
-VENDOR  = src/unkg/export/vendor/cytoscape.min.js
-$(VENDOR): web/graph/package-lock.json
+# Front-end libraries from npm (versions pinned by each package-lock.json), copied into the package
+# so that nothing loads from the internet: the graph library inlined into the HTML export, and the
+# SPARQL editor of `unkg serve`.
+GRAPHLIB = src/unkg/export/vendor/cytoscape.min.js
+$(GRAPHLIB): web/graph/package-lock.json
 	cd web/graph && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $(VENDOR))
-	cp web/graph/node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)
+	mkdir -p $(dir $(GRAPHLIB))
+	cp web/graph/node_modules/cytoscape/dist/cytoscape.min.js $(GRAPHLIB)
 
-setup: $(BIN)/unkg $(VENDOR)
+EDITOR  = web/serve/node_modules/@zazuko/yasgui/build
+EDITORV = src/unkg/serve/static/vendor
+$(EDITORV)/yasgui.min.js: web/serve/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd web/serve && npm ci --no-audit --no-fund --loglevel=error && cd ../.. && \
+	  mkdir -p $(EDITORV) && cp $(EDITOR)/yasgui.min.js $(EDITOR)/yasgui.min.css $(EDITORV)/ && \
+	  echo "@zazuko/yasgui $$(node -p 'require("./web/serve/node_modules/@zazuko/yasgui/package.json").version'), MIT licence, from the npm registry (web/serve)" > $(EDITORV)/NOTICE; \
+	else echo "npm not found: unkg serve runs without its SPARQL editor"; fi
+
+setup: $(BIN)/unkg $(GRAPHLIB) $(EDITORV)/yasgui.min.js
 
 STORE   = build/store
 
@@ -56,6 +66,10 @@ lint: setup
 bench: setup
 	$(BIN)/python benchmarks/extract_throughput.py
 	$(BIN)/python benchmarks/network_analysis.py
+
+bench-serve: setup
+	$(BIN)/python -m pip install --quiet oxigraph
+	$(BIN)/python benchmarks/serve_throughput.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -511,6 +511,92 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     sys.exit(1 if problems else 0)
 
 
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="UNKG_SERVE_HOST", help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar="UNKG_SERVE_PORT")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    envvar="UNKG_SERVE_TIMEOUT",
+    help="Seconds a query may run; past it, 503 with Retry-After.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=10_000,
+    show_default=True,
+    envvar="UNKG_SERVE_MAX_ROWS",
+    help="Rows (or triples) in one answer; more are cut and X-SPARQL-MaxRows says so.",
+)
+@click.option(
+    "--max-request-bytes",
+    type=click.IntRange(1),
+    default=64 * 1024,
+    show_default=True,
+    envvar="UNKG_SERVE_MAX_REQUEST_BYTES",
+    help="Largest request body or query string; more is 413.",
+)
+@click.option(
+    "--max-concurrent",
+    type=click.IntRange(1),
+    default=4,
+    show_default=True,
+    envvar="UNKG_SERVE_MAX_CONCURRENT",
+    help="Queries running at once in each server process (one thread each).",
+)
+@click.option(
+    "--max-queued",
+    type=click.IntRange(0),
+    default=64,
+    show_default=True,
+    envvar="UNKG_SERVE_MAX_QUEUED",
+    help="Requests waiting for a free query slot; past that, 503.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Server processes (each with the store open and --max-concurrent query threads).",
+)
+def serve(store_path: str | None, host: str, port: int, workers: int, **limits: object) -> None:
+    """Serve the store read-only: SPARQL 1.1 endpoint, linked-data pages and a query editor.
+
+    While it runs, the store cannot be written (an ingest waits for it to stop).
+
+    \b
+        unkg serve                      # http://127.0.0.1:8000/
+        unkg serve --port 8080 --timeout 10 --store build/store
+    """
+    import uvicorn
+
+    from unkg.serve import Settings, supervisor
+    from unkg.serve.pool import StoreError, StoreLock
+
+    try:
+        settings = Settings(store=store_path, **limits)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    held = StoreLock(settings.store)  # held for the server's life: no ingest between two server processes
+    try:
+        held.acquire()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"unkg: serving {settings.store} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
+    os.environ.update(settings.to_env())  # the server processes read their settings from there
+    config = uvicorn.Config(
+        "unkg.serve:create_app", factory=True, host=host, port=port, log_level="warning", access_log=False
+    )
+    try:
+        # even for one process: a supervisor replaces a process that retires to stop a runaway query
+        supervisor.serve(config, workers, settings.timeout)
+    finally:
+        held.release()
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()

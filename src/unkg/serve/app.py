@@ -1,0 +1,605 @@
+"""The ASGI application: SPARQL 1.1 Protocol endpoint, linked-data pages, home page and editor.
+
+Routes::
+
+    /sparql                   the endpoint (GET, HEAD, POST; the service description when no query)
+    /                         home page: counts, corpus documents, stored queries, endpoint use
+    /editor                   the SPARQL editor (YASGUI, vendored), results as a table
+    /queries/{name}           one stored query of queries/: its text, a form, its results
+    /doc/..., /instrument/..., /citation/...
+                              the resource whose IRI is https://w3id.org/unkg/ + the same path:
+                              HTML for browsers, Turtle, JSON-LD, N-Triples or RDF/XML by Accept
+    /static/...               style sheet, editor script, the vendored editor
+
+Every error is JSON of one shape (``error_body``), with the status code of
+the SPARQL 1.1 Protocol: 400 malformed query or request, 403 update or
+SERVICE refused, 404 unknown resource, 405 method, 406 no acceptable format,
+413 request too large, 415 body type, 503 with Retry-After when overloaded or
+past the timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlencode
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from unkg import iri
+from unkg.extract import __version__
+from unkg.rdf import PREFIXES
+from unkg.serve import protocol, supervisor
+from unkg.serve.jobs import serialize_graph
+from unkg.serve.pool import PoolError, QueryPool, StoreLock
+from unkg.serve.settings import Settings
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+VENDOR = STATIC / "vendor"
+EDITOR_FILES = ("yasgui.min.js", "yasgui.min.css")
+ENDPOINT_METHODS = "GET, HEAD, POST, OPTIONS"
+STATUS = {
+    "malformed-query": 400,
+    "bad-request": 400,
+    "update-refused": 403,
+    "service-refused": 403,
+    "not-found": 404,
+    "method-not-allowed": 405,
+    "not-acceptable": 406,
+    "too-large": 413,
+    "unsupported-media-type": 415,
+    "internal": 500,
+    "overloaded": 503,
+    "timeout": 503,
+}
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+SD_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+    "N-Quads",
+    "TriG",
+)
+
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    """The one JSON shape of every error.
+
+    >>> error_body(400, "malformed-query", "SPARQL syntax: ...")
+    {'error': {'status': 400, 'code': 'malformed-query', 'message': 'SPARQL syntax: ...'}}
+    """
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+def error(code: str, message: str, settings: Settings | None = None, headers: dict[str, str] | None = None) -> Response:
+    """An error response of the documented shape."""
+    status = STATUS[code]
+    headers = dict(headers or {})
+    if status == 503 and settings is not None:
+        headers["Retry-After"] = str(settings.retry_after)
+    if status == 503 and supervisor.retired():  # this process is draining: the client's next request goes elsewhere
+        headers["Connection"] = "close"
+    return Response(
+        json.dumps(error_body(status, code, message), ensure_ascii=False) + "\n",
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+class RequestError(Exception):
+    """A request refused before it reaches the store."""
+
+    def __init__(self, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.headers = headers
+
+
+def editor_available() -> bool:
+    """True when the vendored editor's files are in the package (``make setup`` copies them)."""
+    return all((VENDOR / name).is_file() for name in EDITOR_FILES)
+
+
+# --------------------------------------------------------------------------
+# Helpers for the pages.
+LOCAL_KINDS = ("doc/", "instrument/", "citation/")
+
+
+def local_path(value: str, root: str = "") -> str | None:
+    """The server path of an IRI the server dereferences, else None.
+
+    >>> local_path("https://w3id.org/unkg/doc/A/RES/60/169")
+    '/doc/A/RES/60/169'
+    >>> local_path("https://undocs.org/A/RES/60/169") is None
+    True
+    """
+    if value.startswith(iri.BASE) and value[len(iri.BASE) :].startswith(LOCAL_KINDS):
+        return root + "/" + value[len(iri.BASE) :].split("#", 1)[0]
+    return None
+
+
+def iri_of(kind: str, rest: str) -> str | None:
+    """The IRI a server path stands for (``rest`` percent-decoded), or None when it cannot be one.
+
+    >>> iri_of("doc", "A/RES/60/169")
+    'https://w3id.org/unkg/doc/A/RES/60/169'
+    >>> iri_of("citation", "0123456789abcdef0123/291-308/A/RES/60/169")
+    'https://w3id.org/unkg/citation/0123456789abcdef0123/291-308/A%2FRES%2F60%2F169'
+    """
+    if not rest:
+        return None
+    if kind == "doc":
+        return iri.document(rest)
+    if kind == "instrument":
+        return iri.instrument(rest)
+    parts = rest.split("/", 2)
+    if len(parts) != 3 or not all(parts):
+        return None
+    return f"{iri.CITATION}{parts[0]}/{parts[1]}/{quote(parts[2], safe='-')}"
+
+
+def compact(value: str) -> str:
+    """An IRI as prefix:name where a project prefix fits.
+
+    >>> compact("http://purl.org/spar/cito/cites")
+    'cito:cites'
+    """
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns) and len(value) > len(ns):
+            return f"{prefix}:{value[len(ns) :]}"
+    return value
+
+
+def short(value: str) -> str:
+    """How an IRI is shown: a document's symbol, an instrument's key, else prefix:name.
+
+    >>> short("https://w3id.org/unkg/instrument/ICRMW"), short("https://w3id.org/unkg/doc/A/RES/60/169")
+    ('ICRMW', 'A/RES/60/169')
+    """
+    if value.startswith(iri.INSTRUMENT):
+        return unquote(value[len(iri.INSTRUMENT) :])
+    return iri.symbol_of(value) or compact(value)
+
+
+def label(row: dict[str, Any], prefix: str = "work") -> str:
+    """What a work is called on a page: its symbol, its name, its key, else its IRI."""
+    for key in ("Symbol", "Label", "Key"):
+        if row.get(prefix + key):
+            return str(row[prefix + key])
+    return str(row.get(prefix) or "")
+
+
+def make_templates(root: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    env.globals.update(
+        root=root,
+        version=__version__,
+        local=lambda v: local_path(v, root) if v else None,
+        compact=compact,
+        short=short,
+        label=label,
+        base=iri.BASE,
+        undocs=iri.undocs,
+        symbol_of=iri.symbol_of,
+        editor_available=editor_available,
+        urlencode=urlencode,
+    )
+    return env
+
+
+# --------------------------------------------------------------------------
+# The endpoint.
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, or RequestError 413 as soon as it is longer than ``limit``."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise RequestError("too-large", f"the request body is {int(declared)} bytes; the limit is {limit}")
+        except ValueError:
+            raise RequestError("bad-request", "Content-Length is not a number") from None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise RequestError("too-large", f"the request body is over the limit of {limit} bytes")
+    return bytes(body)
+
+
+def _pairs(raw: str) -> list[tuple[str, str]]:
+    try:
+        return protocol.form_pairs(raw)
+    except UnicodeDecodeError:
+        raise RequestError("bad-request", "parameters are not percent-encoded UTF-8") from None
+
+
+async def protocol_request(request: Request, settings: Settings) -> tuple[str | None, list[tuple[str, str]]]:
+    """(query text or None, every parameter) of a protocol request; RequestError when it is not one."""
+    raw_qs = request.scope.get("query_string", b"")
+    if len(raw_qs) > settings.max_request_bytes:
+        raise RequestError("too-large", f"the query string is over the limit of {settings.max_request_bytes} bytes")
+    params = _pairs(raw_qs.decode("latin-1"))
+    query: str | None = None
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await read_body(request, settings.max_request_bytes)
+        if media == "application/x-www-form-urlencoded":
+            try:
+                params += _pairs(body.decode("ascii"))
+            except UnicodeDecodeError:
+                raise RequestError("bad-request", "a form body is ASCII (percent-encoded UTF-8)") from None
+        elif media == "application/sparql-query":
+            try:
+                query = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RequestError("bad-request", "the query is not UTF-8") from None
+        elif media == "application/sparql-update":
+            raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
+        else:
+            raise RequestError(
+                "unsupported-media-type",
+                f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {media or 'nothing'}",
+            )
+    if any(k == "update" for k, _ in params):
+        raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
+    queries = [v for k, v in params if k == "query"]
+    if len(queries) > 1 or (queries and query is not None):
+        raise RequestError("bad-request", "give exactly one query")
+    if queries:
+        query = queries[0]
+    return query, params
+
+
+def service_description(endpoint: str, fmt: protocol.Format) -> bytes:
+    """The SPARQL 1.1 Service Description of the endpoint."""
+    node = ox.NamedNode(endpoint)
+    dataset = ox.BlankNode("dataset")
+    default = ox.BlankNode("defaultGraph")
+    sd = lambda local: ox.NamedNode(SD + local)  # noqa: E731
+    rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
+    triples = [
+        ox.Triple(node, rdf_type, sd("Service")),
+        ox.Triple(node, sd("endpoint"), node),
+        ox.Triple(node, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(node, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(node, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(node, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+        ox.Triple(
+            node,
+            ox.NamedNode(PREFIXES["rdfs"] + "comment"),
+            ox.Literal(
+                "unkg knowledge graph, read-only. The default graph is the union of all named graphs. "
+                "SERVICE and SPARQL Update are refused.",
+                language="en",
+            ),
+        ),
+    ]
+    triples += [ox.Triple(node, sd("resultFormat"), ox.NamedNode(FORMATS_NS + f)) for f in SD_FORMATS]
+    return serialize_graph(triples, fmt.name, {"sd": SD, "formats": FORMATS_NS, "rdfs": PREFIXES["rdfs"]})
+
+
+async def endpoint(request: Request) -> Response | Answer:
+    """The SPARQL 1.1 Protocol."""
+    settings: Settings = request.app.state.settings
+    pool: QueryPool = request.app.state.pool
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": ENDPOINT_METHODS})
+    if request.method not in ("GET", "HEAD", "POST"):
+        return error(
+            "method-not-allowed",
+            f"{request.method} is not allowed: the endpoint is read-only ({ENDPOINT_METHODS})",
+            headers={"Allow": ENDPOINT_METHODS},
+        )
+    try:
+        query, params = await protocol_request(request, settings)
+        accept = request.headers.get("accept")
+        asked = [v for k, v in params if k == "format"]
+        override = protocol.format_param(asked[-1]) if asked else None
+        if asked and override is None:
+            raise RequestError(
+                "not-acceptable", f"unknown format {asked[-1]!r}; one of {sorted(protocol.FORMAT_PARAM)}"
+            )
+        if query is None:
+            if request.method == "POST":
+                raise RequestError("bad-request", "no query: give one as the query parameter or the body")
+            if not asked and protocol.prefers_html(accept):
+                return RedirectResponse(request.scope.get("root_path", "") + "/editor", status_code=303)
+            fmt = override[1] if override else protocol.negotiate(accept, protocol.GRAPH_FORMATS)
+            if fmt is None:
+                raise RequestError(
+                    "not-acceptable", "the service description is given in " + _list(protocol.GRAPH_FORMATS)
+                )
+            endpoint_iri = str(request.url.replace(query=""))
+            return Response(
+                service_description(endpoint_iri, fmt), media_type=fmt.content_type, headers={"Vary": "Accept"}
+            )
+        lexical = protocol.lexical(query)
+        if lexical.service:
+            raise RequestError("service-refused", "SERVICE is refused: this endpoint never makes outbound requests")
+        if lexical.update:
+            raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
+        if override:
+            results, graphs = override
+        else:
+            results = protocol.negotiate(accept, protocol.RESULT_FORMATS)
+            graphs = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
+        if results is None and graphs is None:
+            raise RequestError(
+                "not-acceptable",
+                f"cannot answer in {accept!r}: results in {_list(protocol.RESULT_FORMATS)}; "
+                f"graphs in {_list(protocol.GRAPH_FORMATS)}",
+            )
+    except RequestError as exc:
+        return error(exc.code, exc.message, settings, exc.headers)
+    job = {
+        "query": query,
+        "default_graphs": [v for k, v in params if k == "default-graph-uri"],
+        "named_graphs": [v for k, v in params if k == "named-graph-uri"],
+        "own_dataset": lexical.dataset,
+        "result_format": results.name if results else None,
+        "graph_format": graphs.name if graphs else None,
+        "max_rows": settings.max_rows,
+    }
+    try:
+        answer = await pool.run("sparql", job)
+    except PoolError as exc:
+        return error(exc.code, str(exc), settings)
+    if "error" in answer:
+        return error(answer["error"], answer["message"], settings)
+    headers = [(b"content-type", CONTENT_TYPES[answer["format"]]), (b"vary", b"Accept")]
+    if answer["cut"]:
+        headers.append((b"x-sparql-maxrows", str(settings.max_rows).encode()))
+    return Answer(answer["body"], headers)
+
+
+CONTENT_TYPES = {name: f.content_type.encode("latin-1") for name, f in protocol.FORMAT_NAMES.items()}
+
+
+class Answer:
+    """A 200 of the endpoint: the little of a Starlette Response that ``Endpoint`` reads, made cheaply."""
+
+    __slots__ = ("body", "raw_headers")
+    status_code = 200
+
+    def __init__(self, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.body = body
+        self.raw_headers = raw_headers
+
+
+def _list(formats: tuple[protocol.Format, ...]) -> str:
+    return ", ".join(f.media_type for f in formats)
+
+
+# --------------------------------------------------------------------------
+# Pages.
+def _html(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    return HTMLResponse(env.get_template(template).render(request=request, **context), status_code=status)
+
+
+async def _counts(request: Request) -> dict[str, Any]:
+    state = request.app.state
+    if state.counts is None:  # the store cannot change while served (StoreLock), so once is enough
+        state.counts = await state.pool.run("counts", {"max_rows": 200})
+    return state.counts
+
+
+async def home(request: Request) -> Response:
+    from unkg.queries import load_queries
+
+    settings: Settings = request.app.state.settings
+    try:
+        counts = await _counts(request)
+    except PoolError as exc:
+        return error(exc.code, str(exc), settings)
+    return _html(request, "home.html", counts=counts, queries=load_queries(), settings=settings)
+
+
+async def editor(request: Request) -> Response:
+    from unkg.queries import get_query
+
+    query = request.query_params.get("query")
+    if query is None:
+        query = get_query("reports/most-cited").text
+    return _html(request, "editor.html", query=query)
+
+
+async def stored_query(request: Request) -> Response:
+    from unkg.queries import UnknownQuery, get_query
+
+    settings: Settings = request.app.state.settings
+    name = request.path_params["name"]
+    try:
+        stored = get_query(name)
+    except UnknownQuery:
+        return error("not-found", f"no stored query {name!r}")
+    values = {p.name: request.query_params[p.name] for p in stored.params if request.query_params.get(p.name)}
+    result = None
+    if len(values) == len(stored.params):
+        try:
+            result = await request.app.state.pool.run(
+                "stored", {"name": stored.name, "params": values, "max_rows": settings.max_rows}
+            )
+        except PoolError as exc:
+            return error(exc.code, str(exc), settings)
+        if "error" in result:
+            return error(result["error"], result["message"], settings)
+    return _html(request, "query.html", stored=stored, values=values, result=result)
+
+
+async def resource(request: Request) -> Response:
+    """A linked-data page: HTML for browsers, RDF by content negotiation."""
+    settings: Settings = request.app.state.settings
+    kind = request.url.path[len(request.scope.get("root_path", "")) :].strip("/").split("/", 1)[0]
+    subject = iri_of(kind, request.path_params["rest"])
+    if subject is None:
+        return error("not-found", f"{request.url.path} names no resource")
+    accept = request.headers.get("accept")
+    asked = request.query_params.get("format")
+    if asked:
+        fmt = (protocol.format_param(asked) or (None, None))[1]
+        if fmt is None:
+            return error("not-acceptable", f"unknown format {asked!r}; one of turtle, jsonld, ntriples, rdfxml")
+    elif protocol.prefers_html(accept):
+        fmt = None
+    else:
+        fmt = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
+        if fmt is None:
+            return error("not-acceptable", "a resource is given as HTML or in " + _list(protocol.GRAPH_FORMATS))
+    try:
+        if fmt is not None:
+            answer = await request.app.state.pool.run(
+                "describe", {"iri": subject, "format": fmt.name, "max_rows": settings.max_rows}
+            )
+        else:
+            answer = await request.app.state.pool.run("page", {"iri": subject, "max_rows": settings.max_rows})
+    except PoolError as exc:
+        return error(exc.code, str(exc), settings)
+    if "error" in answer:
+        return error(answer["error"], answer["message"], settings)
+    headers = {"Vary": "Accept", "Link": f'<{subject}>; rel="canonical"'}
+    if not answer["found"]:
+        return error("not-found", f"nothing is known of <{subject}>", headers=headers)
+    if fmt is not None:
+        return Response(answer["body"], media_type=fmt.content_type, headers=headers)
+    names = [row["o"] for row in answer["properties"] if row["p"] == PREFIXES["skos"] + "prefLabel"]
+    title = names[0] if names else short(subject)
+    response = _html(request, "resource.html", subject=subject, kind=kind, page=answer, title=title)
+    response.headers.update(headers)
+    return response
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error("not-found", f"{request.url.path}: no such page")
+
+
+# --------------------------------------------------------------------------
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The ASGI app; without settings, they come from ``UNKG_SERVE_*`` variables.
+
+    Run it with several workers: ``uvicorn --factory unkg.serve:create_app --workers 4``.
+    """
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        lock = StoreLock(settings.store)
+        lock.acquire()
+        pool = QueryPool(settings, on_runaway=lambda: supervisor.retire(settings.timeout))
+        try:
+            pool.start()
+            app.state.pool = pool
+            supervisor.notify("ready")
+            yield
+        finally:
+            pool.close()
+            lock.release()
+            supervisor.exit_if_retired()  # a runaway query ends with the process
+
+    routes = [
+        Route("/", home, name="home"),
+        Route("/editor", editor, name="editor"),
+        Route("/queries/{name:path}", stored_query, name="query"),
+        Route("/doc/{rest:path}", resource, name="doc"),
+        Route("/instrument/{rest:path}", resource, name="instrument"),
+        Route("/citation/{rest:path}", resource, name="citation"),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["Retry-After", "X-SPARQL-MaxRows", "Content-Type"],
+            max_age=3600,
+        ),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={404: not_found})
+    app.state.settings = settings
+    app.state.templates = make_templates("")
+    app.state.counts = None
+    return Endpoint(app)
+
+
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"Retry-After, X-SPARQL-MaxRows, Content-Type"),
+]
+PREFLIGHT_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept, Content-Type"),
+    (b"access-control-max-age", b"3600"),
+]
+GZIP_MIN = 1024
+
+
+class Endpoint:
+    """The ASGI app: ``/sparql`` answered directly, the rest by the Starlette app (pages, static files).
+
+    The endpoint is the hot path, so it skips Starlette's routing and middleware stack and does its own
+    CORS (any origin: the data are public and nothing is written) and gzip (bodies of 1 KiB or more).
+    """
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        scope["app"] = self.app
+        request = Request(scope, receive)
+        headers = request.headers
+        origin = "origin" in headers
+        if origin and request.method == "OPTIONS" and "access-control-request-method" in headers:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*PREFLIGHT_HEADERS, (b"content-length", b"0")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        try:
+            response = await endpoint(request)
+        except Exception as exc:  # a bug, not the client's doing: still the documented shape
+            response = error("internal", f"{type(exc).__name__}: {exc}")
+        extra: list[tuple[bytes, bytes]] = list(CORS_HEADERS) if origin else []
+        body = response.body
+        if len(body) >= GZIP_MIN and "gzip" in headers.get("accept-encoding", ""):
+            body = gzip.compress(body, compresslevel=6)
+            extra += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        raw = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
+        raw += [*extra, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": response.status_code, "headers": raw})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,298 @@
+"""What the server's query threads do with a job: run it on the read-only store, answer plain data.
+
+Each function takes the store and a job (a dict) and returns the answer (bytes,
+strings, dicts), already serialised by pyoxigraph. They run in the query
+threads of ``pool.QueryPool``; pyoxigraph releases the GIL while it evaluates,
+iterates and serialises.
+
+Row cap: SELECT results are first written as TSV (one solution a line) and
+CONSTRUCT/DESCRIBE results as N-Triples (one triple a line) into a writer that
+stops the serialiser after ``max_rows`` lines, then parsed back and written
+in the format asked for. The cap therefore also bounds the memory one
+answer takes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pyoxigraph as ox
+
+from unkg import iri
+from unkg.rdf import CITO, OA, PREFIXES, UNKG
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+class _Full(Exception):
+    """Raised by the capped writer to stop a serialiser."""
+
+
+class CappedLines(io.RawIOBase):
+    """A binary writer that keeps the first ``limit`` lines and stops the writer after them."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.buffer = bytearray()
+        self.lines = 0
+        self.cut = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.buffer += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit:
+            self.cut = True
+            raise _Full
+        return len(chunk)
+
+    def value(self) -> bytes:
+        """The first ``limit`` lines written."""
+        if not self.cut:
+            return bytes(self.buffer)
+        end = -1
+        for _ in range(self.limit):
+            end = self.buffer.index(b"\n", end + 1)
+        return bytes(self.buffer[: end + 1])
+
+
+def _capped(serialize: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes, bool]:
+    out = CappedLines(limit)
+    try:
+        serialize(out, format=fmt)
+    except _Full:
+        pass
+    except OSError as exc:  # pyoxigraph may wrap what the writer raised
+        if not out.cut:
+            raise exc
+    return out.value(), out.cut
+
+
+def run_sparql(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
+    """Run one protocol query; the answer is serialised in the result or graph format the client accepts."""
+    kwargs: dict[str, Any] = {}
+    try:
+        if job["default_graphs"] or job["named_graphs"]:
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in job["default_graphs"]]
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in job["named_graphs"]]
+        elif not job["own_dataset"]:
+            kwargs["use_default_graph_as_union"] = True
+        result = store.query(job["query"], **kwargs)
+    except SyntaxError as exc:
+        return {"error": "malformed-query", "message": f"SPARQL syntax: {exc}"}
+    except ValueError as exc:  # a bad IRI among the graphs
+        return {"error": "bad-request", "message": str(exc)}
+    max_rows = job["max_rows"]
+    if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
+        fmt = job["result_format"]
+        if fmt is None:
+            return {"error": "not-acceptable", "message": "a SELECT or ASK query answers in a results format"}
+        if isinstance(result, ox.QueryBoolean):
+            return {"format": fmt, "body": result.serialize(format=RESULT_FORMATS[fmt]), "cut": False}
+        tsv, cut = _capped(result.serialize, ox.QueryResultsFormat.TSV, max_rows + 1)  # + the header line
+        if fmt == "tsv":
+            return {"format": fmt, "body": tsv, "cut": cut}
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        return {"format": fmt, "body": parsed.serialize(format=RESULT_FORMATS[fmt]), "cut": cut}
+    fmt = job["graph_format"]
+    if fmt is None:
+        return {"error": "not-acceptable", "message": "a CONSTRUCT or DESCRIBE query answers in an RDF format"}
+    nt, cut = _capped(result.serialize, ox.RdfFormat.N_TRIPLES, max_rows)
+    if fmt == "ntriples":
+        return {"format": fmt, "body": nt, "cut": cut}
+    return {"format": fmt, "body": serialize_graph(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), fmt), "cut": cut}
+
+
+def serialize_graph(triples: Any, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in an RDF format, with the project's prefixes (or these) where the format has them."""
+    target = GRAPH_FORMATS[fmt]
+    if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        return ox.serialize(triples, format=target, prefixes=prefixes or PREFIXES)
+    if target == ox.RdfFormat.N_QUADS:  # triples of the default graph
+        return ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), format=target)
+    return ox.serialize(triples, format=target)
+
+
+# --------------------------------------------------------------------------
+# Linked-data pages.
+def _value(term: Any) -> str | None:
+    return None if term is None else term.value
+
+
+_R = re.compile(r"\?r\b")
+
+
+def with_resource(query: str, r: str) -> str:
+    """The query with ``?r`` replaced by the resource's IRI, checked (and escaped) by pyoxigraph.
+
+    Substitutions would be the better tool, but pyoxigraph applies them only to projected variables.
+
+    >>> with_resource("SELECT ?p WHERE { ?r ?p ?rest }", "https://w3id.org/unkg/doc/A/RES/1/1")
+    'SELECT ?p WHERE { <https://w3id.org/unkg/doc/A/RES/1/1> ?p ?rest }'
+    """
+    term = str(ox.NamedNode(r))
+    return _R.sub(lambda _m: term, query)
+
+
+def _rows(store: ox.Store, query: str, r: str, limit: int) -> list[dict[str, str | None]]:
+    solutions = store.query(f"{_PROLOGUE}\n{with_resource(query, r)}\nLIMIT {limit}", use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{n: _value(row[n]) for n in names} for row in solutions]
+
+
+_PROLOGUE = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
+_CITATION_FIELDS = """
+  OPTIONAL { ?c unkg:paragraph ?paragraph } OPTIONAL { ?c unkg:verb ?verb } OPTIONAL { ?c unkg:footnote ?footnote }
+  OPTIONAL { ?c cito:hasCitationCharacterization ?characterisation }
+  OPTIONAL { ?c oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?text }
+  OPTIONAL { ?c oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start }
+"""
+_CITES = f"""SELECT DISTINCT ?c ?work ?workSymbol ?workKey ?workLabel ?text ?paragraph ?verb ?footnote ?characterisation ?start
+WHERE {{
+  ?c cito:hasCitingEntity ?r ; cito:hasCitedEntity ?work .
+  OPTIONAL {{ ?work unkg:symbol ?workSymbol }} OPTIONAL {{ ?work skos:notation ?workKey }}
+  OPTIONAL {{ ?work skos:prefLabel ?workLabel }}
+  {_CITATION_FIELDS}
+}} ORDER BY ?start ?c"""
+_CITED_BY = f"""SELECT DISTINCT ?c ?work ?workSymbol ?workKey ?workLabel ?text ?paragraph ?verb ?footnote ?characterisation ?start
+WHERE {{
+  ?c cito:hasCitedEntity ?r ; cito:hasCitingEntity ?work .
+  OPTIONAL {{ ?work unkg:symbol ?workSymbol }} OPTIONAL {{ ?work skos:notation ?workKey }}
+  OPTIONAL {{ ?work skos:prefLabel ?workLabel }}
+  {_CITATION_FIELDS}
+}} ORDER BY ?workSymbol ?work ?start ?c"""
+_PROPERTIES = "SELECT DISTINCT ?p ?o (isIRI(?o) AS ?iri) WHERE { ?r ?p ?o } ORDER BY ?p ?o"
+_INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?r FILTER(?p NOT IN (cito:hasCitedEntity, cito:hasCitingEntity)) } ORDER BY ?p ?s"
+_CITATION = f"""SELECT DISTINCT ?citing ?citingSymbol ?cited ?citedSymbol ?citedKey ?citedLabel ?text ?paragraph ?verb
+  ?footnote ?characterisation ?start ?end ?source ?path WHERE {{
+  ?r cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
+  OPTIONAL {{ ?citing unkg:symbol ?citingSymbol }} OPTIONAL {{ ?cited unkg:symbol ?citedSymbol }}
+  OPTIONAL {{ ?cited skos:notation ?citedKey }} OPTIONAL {{ ?cited skos:prefLabel ?citedLabel }}
+  OPTIONAL {{ ?r oa:hasSelector ?endpos . ?endpos a oa:TextPositionSelector ; oa:end ?end }}
+  OPTIONAL {{ ?r oa:hasSource ?source . OPTIONAL {{ ?source unkg:path ?path }} }}
+  {_CITATION_FIELDS.replace("?c ", "?r ")}
+}}"""
+
+
+def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
+    """What the HTML page of one resource shows; ``found`` is False when nothing is said of it."""
+    r = job["iri"]
+    limit = job["max_rows"]
+    props = _rows(store, _PROPERTIES, r, limit)
+    cites = _rows(store, _CITES, r, limit)
+    cited_by = _rows(store, _CITED_BY, r, limit)
+    incoming = _rows(store, _INCOMING, r, limit)
+    citation = _rows(store, _CITATION, r, 1) if r.startswith(iri.CITATION) else []
+    found = bool(props or cited_by or incoming)
+    return {
+        "found": found,
+        "properties": props,
+        "incoming": incoming,
+        "cites": cites,
+        "cited_by": cited_by,
+        "citation": citation,
+    }
+
+
+def describe(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
+    """The RDF of one resource: what it says, what says something of it, and for a citation its selectors."""
+    r = job["iri"]
+    query = (
+        "CONSTRUCT { ?r ?p ?o . ?selector ?sp ?so . ?s ?ip ?r } WHERE { { ?r ?p ?o } UNION "
+        f"{{ ?r <{OA}hasSelector> ?selector . ?selector ?sp ?so }} UNION {{ ?s ?ip ?r }} }}"
+    )
+    result = store.query(with_resource(query, r), use_default_graph_as_union=True)
+    nt, cut = _capped(result.serialize, ox.RdfFormat.N_TRIPLES, job["max_rows"])
+    if not nt:
+        return {"found": False}
+    triples = sorted(set(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)), key=str)
+    return {"found": True, "body": serialize_graph(triples, job["format"]), "cut": cut}
+
+
+def counts(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
+    """What the home page shows: counts, and the documents of the corpus."""
+    out = {}
+    for name, pattern in (
+        ("documents", f"?x a <{UNKG}Document>"),
+        ("resolutions", f"?x a <{UNKG}Resolution>"),
+        ("instruments", f"?x a <{UNKG}Instrument>"),
+        ("citations", f"?x a <{CITO}Citation>"),
+        ("source files", f"?x a <{UNKG}SourceFile>"),
+    ):
+        solutions = store.query(
+            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}", use_default_graph_as_union=True
+        )
+        out[name] = int(next(iter(solutions))[0].value)
+    out["quads"] = len(store)
+    documents = store.query(
+        f"""SELECT ?d (SAMPLE(?s) AS ?symbol) (SAMPLE(?t) AS ?title) (COUNT(DISTINCT ?c) AS ?citations) WHERE {{
+          ?d a <{UNKG}Document> ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?src .
+          OPTIONAL {{ ?d <{UNKG}symbol> ?s }} OPTIONAL {{ ?d <http://purl.org/dc/terms/title> ?t }}
+          OPTIONAL {{ ?c <{CITO}hasCitingEntity> ?d }}
+        }} GROUP BY ?d ORDER BY ?symbol ?d LIMIT {int(job["max_rows"])}""",
+        use_default_graph_as_union=True,
+    )
+    rows = [
+        {
+            "iri": r["d"].value,
+            "symbol": _value(r["symbol"]),
+            "title": _value(r["title"]),
+            "citations": int(r["citations"].value),
+        }
+        for r in documents
+    ]
+    return {"counts": out, "documents": rows}
+
+
+def stored(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
+    """Run a stored query of queries/ with its parameters; rows as strings for a table."""
+    from unkg.queries import QueryError, get_query, run
+
+    try:
+        solutions = run(store, get_query(job["name"]), job["params"])
+    except QueryError as exc:
+        return {"error": "bad-request", "message": str(exc)}
+    names = [v.value for v in solutions.variables]
+    rows = []
+    cut = False
+    for row in solutions:
+        if len(rows) == job["max_rows"]:
+            cut = True
+            break
+        rows.append([_cell(row[n]) for n in names])
+    return {"columns": names, "rows": rows, "cut": cut}
+
+
+def _cell(term: Any) -> dict[str, str] | None:
+    if term is None:
+        return None
+    return {"value": term.value, "iri": isinstance(term, ox.NamedNode)}  # type: ignore[dict-item]
+
+
+HANDLERS: dict[str, Callable[[ox.Store, dict[str, Any]], Any]] = {
+    "sparql": run_sparql,
+    "page": page,
+    "describe": describe,
+    "counts": counts,
+    "stored": stored,
+}

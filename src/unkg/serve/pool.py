@@ -1,0 +1,253 @@
+"""Queries in the server process: the concurrency cap, the queue and the timeout.
+
+The store is opened read-only (``pyoxigraph.Store.read_only``) once per server
+process, and ``max_concurrent`` threads run the queries. pyoxigraph releases
+the GIL while it evaluates, iterates and serialises, so the threads run side
+by side and the event loop stays free while they work. A request takes a free
+slot (waiting in a bounded queue when every slot is busy), hands its job to a
+thread and awaits the answer.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be stopped.
+When an answer does not come within the timeout, the request gets its 503 at
+once and the server process *retires* (``supervisor.retire``): it stops
+accepting, answers every request still waiting for a slot with 503, lets the
+queries already running finish (each within its own timeout), and exits,
+which ends the runaway query. ``unkg serve`` starts a replacement process as
+soon as one retires. A runaway query therefore runs at most
+``2 * timeout + supervisor.GRACE`` seconds.
+
+Read-only opening is safe only while nobody writes the store (pyoxigraph:
+"opening as read-only while having an other process writing the database is
+undefined behavior"). ``StoreLock`` therefore holds a shared lock on the
+store's RocksDB ``LOCK`` file for the life of the server: a writer
+(``unkg ingest``) cannot open the store meanwhile and fails with "lock
+file ... unavailable", and a server cannot start while a writer has it open.
+Any number of server processes can share the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import fcntl
+import os
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from unkg.serve.jobs import HANDLERS
+from unkg.serve.settings import Settings
+
+
+class PoolError(Exception):
+    """A job that got no answer; ``code`` is the error's name in the JSON error shape."""
+
+    code = "internal"
+
+
+class Overloaded(PoolError):
+    """Every slot busy and the queue full, no slot freed in time, or the process is retiring."""
+
+    code = "overloaded"
+
+
+class TimedOut(PoolError):
+    """The job ran past the timeout; the server process retires to stop it."""
+
+    code = "timeout"
+
+
+class StoreError(Exception):
+    """The store cannot be served: absent, not a store, or open for writing elsewhere."""
+
+
+class StoreLock:
+    """A shared lock on the store's ``LOCK`` file, held while the store is served."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        lock = self.path / "LOCK"
+        if not (self.path / "CURRENT").is_file() or not lock.is_file():
+            raise StoreError(f"{self.path}: not a unkg store (run `unkg ingest` first)")
+        fd = os.open(lock, os.O_RDONLY)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise StoreError(
+                f"{self.path}: the store is open for writing by another process (an ingest?); "
+                "serve it when that is done"
+            ) from None
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class Slots:
+    """A counting semaphore with a bounded queue whose waiters can all be turned away at once."""
+
+    def __init__(self, size: int, max_waiting: int) -> None:
+        self.size = size
+        self.free = size
+        self.max_waiting = max_waiting
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def acquire(self, timeout: float) -> None:
+        if self.free and not self.waiters:
+            self.free -= 1
+            return
+        if len(self.waiters) >= self.max_waiting:
+            raise Overloaded(f"{self.size} queries running and {len(self.waiters)} waiting; try again later")
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(fut)
+        try:
+            await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            raise Overloaded(f"no query slot was free within {timeout:g} s; try again later") from None
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self.release()  # handed a slot just as the request was cancelled
+            raise
+        finally:
+            if fut in self.waiters:
+                self.waiters.remove(fut)
+
+    def release(self) -> None:
+        while self.waiters:
+            fut = self.waiters.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                return
+        self.free += 1
+
+    def turn_away(self, exc: Exception) -> None:
+        """Every waiter gets ``exc``."""
+        while self.waiters:
+            fut = self.waiters.popleft()
+            if not fut.done():
+                fut.set_exception(exc)
+
+
+class QueryPool:
+    """``max_concurrent`` query threads on one read-only store, a queue of at most ``max_queued`` requests.
+
+    ``on_runaway`` is called once, on the event loop, when the first query runs past the timeout.
+    """
+
+    def __init__(self, settings: Settings, on_runaway: Callable[[], None] | None = None) -> None:
+        self.settings = settings
+        self.on_runaway = on_runaway
+        self.slots = Slots(settings.max_concurrent, settings.max_queued)
+        self.jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], str, dict[str, Any]] | None] = queue.SimpleQueue()
+        self.retiring = False
+        self.store: ox.Store | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.threads: list[threading.Thread] = []
+        self.finished: collections.deque[tuple[asyncio.Future[Any], Any]] = collections.deque()  # answers to deliver
+        self.woken = False  # a delivery is scheduled on the loop
+        self.unfinished: set[asyncio.Future[Any]] = set()  # jobs handed to a thread and not yet answered
+
+    def start(self) -> None:
+        """Open the store and start the query threads (on the event loop that will await the answers)."""
+        try:
+            self.store = ox.Store.read_only(str(self.settings.store))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.settings.store}: {exc}") from None
+        self.loop = asyncio.get_running_loop()
+        for i in range(self.settings.max_concurrent):
+            # daemon: a runaway query must not keep the process alive once it has drained
+            thread = threading.Thread(target=self._work, name=f"unkg-query-{i}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def close(self) -> None:
+        """Let the idle threads end (a runaway one ends with the process)."""
+        for _ in self.threads:
+            self.jobs.put(None)
+        self.threads.clear()
+
+    def _work(self) -> None:
+        assert self.store is not None and self.loop is not None
+        store, loop = self.store, self.loop
+        while True:
+            item = self.jobs.get()
+            if item is None:
+                return
+            fut, kind, job = item
+            try:
+                answer = HANDLERS[kind](store, job)
+            except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer
+                answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+            self.finished.append((fut, answer))
+            if not self.woken:  # one wake-up of the loop for all the answers that come before it runs
+                self.woken = True
+                try:
+                    loop.call_soon_threadsafe(self._deliver)
+                except RuntimeError:  # the loop is closed: the process is ending
+                    return
+
+    def _deliver(self) -> None:
+        self.woken = False  # first: an answer appended from now on wakes the loop again
+        while self.finished:
+            fut, answer = self.finished.popleft()
+            self.unfinished.discard(fut)
+            self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
+            if not fut.done():
+                fut.set_result(answer)
+
+    def _expire(self, fut: asyncio.Future[Any]) -> None:
+        """The job's time is up: its awaiter gets TimeoutError, or, if it is gone (cancelled), the process retires."""
+        if fut not in self.unfinished:
+            return
+        if not fut.done():
+            fut.set_exception(TimeoutError())
+        else:
+            self.retire()
+
+    def retire(self) -> None:
+        """Take no more jobs: turn the queue away and tell the owner (once)."""
+        if self.retiring:
+            return
+        self.retiring = True
+        self.slots.turn_away(Overloaded(_RETIRING))
+        if self.on_runaway is not None:
+            self.on_runaway()
+
+    async def run(self, kind: str, job: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """The answer of one job; raises Overloaded or TimedOut."""
+        if self.retiring:
+            raise Overloaded(_RETIRING)
+        timeout = self.settings.timeout if timeout is None else timeout
+        await self.slots.acquire(timeout)
+        if self.retiring:
+            self.slots.release()
+            raise Overloaded(_RETIRING)
+        assert self.loop is not None
+        fut: asyncio.Future[dict[str, Any]] = self.loop.create_future()
+        expire = self.loop.call_later(timeout, self._expire, fut)  # cheaper than asyncio.wait_for on the hot path
+        self.unfinished.add(fut)
+        self.jobs.put((fut, kind, job))
+        try:
+            answer = await fut
+        except TimeoutError:
+            self.retire()
+            raise TimedOut(
+                f"the query ran past the limit of {timeout:g} s; this server process restarts to stop it"
+            ) from None
+        except asyncio.CancelledError:
+            raise  # the request is gone, the query may not be: the timer stays and watches it
+        expire.cancel()
+        return answer
+
+
+_RETIRING = "this server process is restarting (a query ran past the time limit); try again"

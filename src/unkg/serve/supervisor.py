@@ -1,0 +1,242 @@
+"""The server processes of ``unkg serve`` and their supervisor.
+
+The supervisor binds the listening socket and starts ``processes`` server
+processes (uvicorn, each running ``create_app``; ``spawn``, never ``fork``)
+that share it. It replaces a process that dies, and one that *retires*:
+
+A server process retires when one of its queries runs past the timeout
+(pyoxigraph cannot cancel a query, and a thread cannot be stopped; only the
+end of the process stops the query). It tells the supervisor, which starts
+its replacement at once, then stops accepting connections (uvicorn's graceful
+shutdown), answers requests still queued with 503, lets the queries already
+running end (each within the timeout), and exits. The bound on a runaway
+query, started at ``t``:
+
+- at ``t + timeout`` its request is answered 503 and its process retires;
+- by ``t + 2 * timeout + GRACE`` the process has exited: its own timer ends it
+  with ``os._exit`` whatever its threads do, and the supervisor kills it
+  (SIGKILL) if it is still there.
+
+Meanwhile the other processes and the replacement serve. Under another
+supervisor (``uvicorn --workers N``, which restarts a process that dies) a
+retiring process works the same, but its replacement starts only when it has
+exited; a single uvicorn process without a supervisor ends for good.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+import uvicorn
+
+logger = logging.getLogger("uvicorn.error")
+GRACE = 1.0  # seconds past the second timeout before a retiring process is ended by force
+POLL = 0.5  # seconds between two looks of the supervisor at its processes when nothing happens
+EXIT_RETIRED = 75  # a retired process's exit status (EX_TEMPFAIL); uvicorn's own supervisor restarts it too
+_CONTEXT = multiprocessing.get_context("spawn")
+
+# --------------------------------------------------------------------------
+# In a server process.
+_channel: Connection | None = None  # to the supervisor of unkg serve, when there is one
+_server: uvicorn.Server | None = None  # this process's server, when unkg serve started it
+_retired = threading.Event()
+
+
+def notify(message: str) -> None:
+    """Tell the supervisor (``ready`` or ``retiring``); nothing when there is none."""
+    if _channel is not None:
+        with contextlib.suppress(OSError):  # the supervisor is gone
+            _channel.send(message)
+
+
+def retire(timeout: float) -> None:
+    """Have this server process drain and exit: at once for new connections, within ``timeout + GRACE`` at most."""
+    if _retired.is_set():
+        return
+    _retired.set()
+    logger.warning("a query ran past the timeout: this server process (%d) retires to stop it", os.getpid())
+    notify("retiring")
+    hard_stop = threading.Timer(timeout + GRACE, os._exit, (EXIT_RETIRED,))
+    hard_stop.daemon = True
+    hard_stop.start()
+    if _server is not None:
+        for listener in _server.servers:  # stop accepting now: the other processes take the new connections
+            listener.close()
+    os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown: stop accepting, finish what is in flight
+
+
+def retired() -> bool:
+    return _retired.is_set()
+
+
+def exit_if_retired() -> None:
+    """End a retired process now, its runaway thread with it (called last, after the drain)."""
+    if _retired.is_set():
+        logging.shutdown()
+        os._exit(EXIT_RETIRED)
+
+
+def _end_with_supervisor(supervisor: int) -> None:
+    """Stop this server process (gracefully) once its supervisor is gone, killed say: no orphan keeps serving."""
+    while os.getppid() == supervisor:
+        time.sleep(POLL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _serve(config: uvicorn.Config, sock: socket.socket, channel: Connection) -> None:
+    """A server process's main."""
+    global _channel, _server
+    _channel = channel
+    config.configure_logging()
+    threading.Thread(target=_end_with_supervisor, args=(os.getppid(),), daemon=True).start()
+    server = _server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:
+        sys.exit(3)  # uvicorn's status for a process that could not start
+
+
+# --------------------------------------------------------------------------
+# The supervisor.
+class Child:
+    def __init__(self, config: uvicorn.Config, sock: socket.socket) -> None:
+        self.conn, theirs = _CONTEXT.Pipe(duplex=False)
+        self.process = _CONTEXT.Process(target=_serve, args=(config, sock, theirs), name="unkg-serve")
+        self.process.start()
+        theirs.close()
+        self.ready = False
+        self.deadline: float | None = None  # when retiring: killed past it
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+
+
+class Supervisor:
+    """Keeps ``processes`` server processes serving on one socket."""
+
+    def __init__(self, config: uvicorn.Config, processes: int, timeout: float) -> None:
+        self.config = config
+        self.processes = processes
+        self.drain_limit = timeout + GRACE
+        self.children: list[Child] = []  # serving or starting
+        self.retiring: list[Child] = []
+        self.stopping = False
+        self.replaced = 0
+
+    def _stop(self, signum: int, frame: Any) -> None:
+        self.stopping = True
+
+    def run(self) -> int:
+        """Serve until SIGINT or SIGTERM; 1 when a server process could not start."""
+        sock = self.config.bind_socket()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._stop)
+        wakeup_r, wakeup_w = socket.socketpair()
+        wakeup_r.setblocking(False)
+        wakeup_w.setblocking(False)
+        signal.set_wakeup_fd(wakeup_w.fileno())
+        status = 0
+        try:
+            self.children = [Child(self.config, sock) for _ in range(self.processes)]
+            while not self.stopping:
+                if not self._step(wakeup_r, sock):
+                    status = 1
+                    break
+        finally:
+            signal.set_wakeup_fd(-1)
+            self._end_all()
+            sock.close()
+            wakeup_r.close()
+            wakeup_w.close()
+        return status
+
+    def _step(self, wakeup: socket.socket, sock: socket.socket) -> bool:
+        """Wait for one event and handle it; False when a process failed to start."""
+        waits: list[Any] = [wakeup]
+        for child in self.children:
+            waits += [child.process.sentinel] if child.conn.closed else [child.conn, child.process.sentinel]
+        waits += [child.process.sentinel for child in self.retiring]
+        deadlines = [c.deadline - time.monotonic() for c in self.retiring if c.deadline is not None]
+        timeout = max(0.0, min([POLL, *deadlines]))  # a look at every process at least every POLL seconds
+        ready = wait(waits, timeout)
+        if wakeup in ready:
+            try:
+                while wakeup.recv(64):
+                    pass
+            except BlockingIOError:
+                pass
+        for child in list(self.children):
+            if child.conn in ready:
+                try:
+                    while child.conn.poll():
+                        message = child.conn.recv()
+                        if message == "ready":
+                            child.ready = True
+                        elif message == "retiring":
+                            self._retire(child, sock)
+                            break
+                except (EOFError, OSError):
+                    child.conn.close()  # its end: the sentinel says the rest
+        for child in list(self.children):
+            if not child.process.is_alive():
+                child.process.join()
+                child.conn.close()
+                self.children.remove(child)
+                if not child.ready:
+                    logger.error("a server process ended before it started serving (status %s)", child.process.exitcode)
+                    return False
+                if self.stopping:
+                    continue
+                logger.warning("server process %d ended (status %s); starting another", child.process.pid,
+                               child.process.exitcode)  # fmt: skip
+                self.children.append(Child(self.config, sock))
+                self.replaced += 1
+        now = time.monotonic()
+        for child in list(self.retiring):
+            if child.process.is_alive() and child.deadline is not None and now >= child.deadline:
+                logger.error("server process %d did not drain in time: killed", child.process.pid)
+                child.kill()
+            if not child.process.is_alive():
+                child.process.join()
+                self.retiring.remove(child)
+        return True
+
+    def _retire(self, child: Child, sock: socket.socket) -> None:
+        self.children.remove(child)
+        child.conn.close()
+        child.deadline = time.monotonic() + self.drain_limit
+        self.retiring.append(child)
+        if not self.stopping:
+            self.children.append(Child(self.config, sock))
+            self.replaced += 1
+
+    def _end_all(self) -> None:
+        """SIGTERM every process (a graceful stop), SIGKILL what is left after the drain limit."""
+        everyone = self.children + self.retiring
+        for child in everyone:
+            if child.process.is_alive():
+                os.kill(child.process.pid, signal.SIGTERM)  # type: ignore[arg-type]
+        deadline = time.monotonic() + self.drain_limit
+        for child in everyone:
+            child.process.join(max(0.0, deadline - time.monotonic()))
+            if child.process.is_alive():
+                child.kill()
+                child.process.join()
+        self.children, self.retiring = [], []
+
+
+def serve(config: uvicorn.Config, processes: int, timeout: float) -> None:
+    """Run the supervisor; exits the program with status 1 when a server process could not start."""
+    status = Supervisor(config, processes, timeout).run()
+    if status:
+        sys.exit(status)

@@ -1,0 +1,116 @@
+"""unkg serve in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+The page must work with nothing from outside 127.0.0.1: every request that
+leaves it is recorded (and aborted), and so is every console error; either
+fails the test. Screenshots go to ``$UNKG_SCREENSHOTS`` when set, else to the
+test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from test_serve import RESOLUTION, facts, server  # noqa: F401 - the live server fixtures
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page(tmp_path):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(  # a fresh, empty profile
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1280, "height": 900},
+        )
+
+        def guard(route):
+            host = urlsplit(route.request.url).hostname
+            if host not in ("127.0.0.1", "localhost") and not route.request.url.startswith(("data:", "blob:")):
+                problems.append(f"request left localhost: {route.request.url}")
+                route.abort()
+            else:
+                route.continue_()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+        yield page, problems
+        context.close()
+
+
+def shot(page, name: str, tmp_path: Path) -> None:
+    folder = Path(os.environ.get("UNKG_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_editor_runs_an_example_query_and_shows_rows(server, browser_page, tmp_path):  # noqa: F811
+    page, problems = browser_page
+    page.goto(server.url + "/")
+    assert page.locator("#counts").inner_text().count("citations") == 1
+    shot(page, "home", tmp_path)
+    # The stored query "most cited", one click from the home page into the editor.
+    page.locator("#stored-queries li", has_text="reports/most-cited").get_by_text("open in the editor").click()
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert "COUNT(DISTINCT ?citing)" in page.evaluate("window.unkgYasgui.getTab().getQuery()")
+    page.locator(".yasqe_queryButton").click()
+    rows = page.locator(".yasr table tbody tr")
+    rows.first.wait_for(timeout=20_000)
+    assert rows.count() >= 10
+    table = page.locator(".yasr table").inner_text()
+    assert "ICRMW" in table and "A/RES/60/169" in table
+    shot(page, "editor", tmp_path)
+    # An IRI of the graph in the results opens its page on this server.
+    page.locator(".yasr table tbody a", has_text="instrument/ICRMW").first.click()
+    page.wait_for_url("**/instrument/ICRMW")
+    assert page.locator("h1").inner_text().startswith("International Convention on the Protection of the Rights")
+    assert RESOLUTION in page.locator("#cited-by").inner_text()
+    shot(page, "instrument", tmp_path)
+    assert problems == []
+
+
+def test_resolution_page_and_a_citation_link(server, browser_page, tmp_path):  # noqa: F811
+    page, problems = browser_page
+    page.goto(server.url + "/")
+    page.locator("#documents").get_by_role("link", name=RESOLUTION, exact=True).click()
+    page.wait_for_url(f"**/doc/{RESOLUTION}")
+    assert page.locator("h1").inner_text() == RESOLUTION
+    cites = page.locator("#cites tbody tr")
+    assert cites.count() == 22
+    undocs = page.locator("a.undocs").first.get_attribute("href")
+    assert undocs == f"https://undocs.org/{RESOLUTION}"  # a link only: never followed by the test
+    shot(page, "resolution", tmp_path)
+    row = cites.filter(has_text="resolution 60/169").first
+    row.locator("a.citation-link").click()
+    page.wait_for_selector("#citation")
+    assert "resolution 60/169" in page.locator("#citation").inner_text()
+    assert page.locator("h1").inner_text() == f"Citation of A/RES/60/169 in {RESOLUTION}"
+    shot(page, "citation", tmp_path)
+    page.locator("#citation").get_by_role("link", name="A/RES/60/169", exact=True).click()
+    page.wait_for_url("**/doc/A/RES/60/169")
+    assert RESOLUTION in page.locator("#cited-by").inner_text()
+    assert problems == []
