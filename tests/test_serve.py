@@ -776,7 +776,7 @@ def test_serve_refuses_a_folder_that_is_no_store(tmp_path):
     result = subprocess.run(
         [str(UNKG_CLI), "serve", "--store", str(tmp_path)], capture_output=True, text=True, timeout=60
     )
-    assert result.returncode == 1 and "not a unkg store" in result.stderr
+    assert result.returncode == 1 and "no unkg store here (run `unkg ingest` first)" in result.stderr
 
 
 def test_settings_from_env_and_bad_values():

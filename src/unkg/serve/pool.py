@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import fcntl
 import os
 import queue
 import threading
@@ -41,6 +40,7 @@ import pyoxigraph as ox
 
 from unkg.serve.jobs import HANDLERS
 from unkg.serve.settings import Settings
+from unkg.store import StoreUnavailable, shared_lock
 
 
 class PoolError(Exception):
@@ -61,31 +61,19 @@ class TimedOut(PoolError):
     code = "timeout"
 
 
-class StoreError(Exception):
-    """The store cannot be served: absent, not a store, or open for writing elsewhere."""
+# The store cannot be served: absent, not a store, or open for writing elsewhere.
+StoreError = StoreUnavailable
 
 
 class StoreLock:
-    """A shared lock on the store's ``LOCK`` file, held while the store is served."""
+    """A shared lock on the store's ``LOCK`` file, held while the store is served (see ``store.shared_lock``)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.fd: int | None = None
 
     def acquire(self) -> None:
-        lock = self.path / "LOCK"
-        if not (self.path / "CURRENT").is_file() or not lock.is_file():
-            raise StoreError(f"{self.path}: not a unkg store (run `unkg ingest` first)")
-        fd = os.open(lock, os.O_RDONLY)
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise StoreError(
-                f"{self.path}: the store is open for writing by another process (an ingest?); "
-                "serve it when that is done"
-            ) from None
-        self.fd = fd
+        self.fd = shared_lock(self.path)
 
     def release(self) -> None:
         if self.fd is not None:

@@ -86,11 +86,17 @@ def exit_if_retired() -> None:
         os._exit(EXIT_RETIRED)
 
 
+# Seconds an orphaned server process has to stop gracefully before it exits outright.
+ORPHAN_GRACE = 3.0
+
+
 def _end_with_supervisor(supervisor: int) -> None:
     """Stop this server process (gracefully) once its supervisor is gone, killed say: no orphan keeps serving."""
     while os.getppid() == supervisor:
         time.sleep(POLL)
     os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE)  # a graceful stop that hangs (a client holding a connection) ends here
+    os._exit(EXIT_RETIRED)
 
 
 def _serve(config: uvicorn.Config, sock: socket.socket, channel: Connection) -> None:
