@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,18 @@ SHARED = ROOT.parent / "shared"
 SAMPLE = ROOT / "corpus" / "sample"
 DEV = SHARED / "corpus" / "dev"
 GOLD = Path(__file__).parent / "gold"
+# Debian's Chromium for the browser tests (.ci/run installs it), and the flags that keep it headless and
+# off the network: without the background-networking ones it tries to reach Google's hosts at start.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

@@ -12,26 +12,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
+from tests.conftest import CHROMIUM, ROOT
+from tests.conftest import CHROMIUM_FLAGS as FLAGS
 
 PAGE = ROOT / "exports" / "network" / "network.html"
 DATA = ROOT / "exports" / "network" / "network.cyjs.json"
 SHOTS = ROOT / "build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

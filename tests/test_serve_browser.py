@@ -9,24 +9,14 @@ test's temporary folder.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from tests.conftest import CHROMIUM
+from tests.conftest import CHROMIUM_FLAGS as FLAGS
 
 from test_serve import RESOLUTION, facts, server  # noqa: F401 - the live server fixtures
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
