@@ -556,6 +556,22 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     help="Requests waiting for a free query slot; past that, 503.",
 )
 @click.option(
+    "--inline-after",
+    type=click.IntRange(0),
+    default=3,
+    show_default=True,
+    envvar="UNKG_SERVE_INLINE_AFTER",
+    help="Fast runs in a row before a query's shape runs on the event loop, with no thread hand-off (0: at once).",
+)
+@click.option(
+    "--inline-ms",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    envvar="UNKG_SERVE_INLINE_MS",
+    help="A run under this many ms counts as fast; slower on the loop sends the shape back to the threads. 0: off.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1),
     default=1,
@@ -587,8 +603,16 @@ def serve(store_path: str | None, host: str, port: int, workers: int, **limits: 
         raise click.ClickException(str(exc)) from None
     click.echo(f"unkg: serving {settings.store} at http://{host}:{port}/ (SPARQL endpoint: /sparql)", err=True)
     os.environ.update(settings.to_env())  # the server processes read their settings from there
+    from unkg.serve.http import Protocol
+
     config = uvicorn.Config(
-        "unkg.serve:create_app", factory=True, host=host, port=port, log_level="warning", access_log=False
+        "unkg.serve:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        http=Protocol,  # uvicorn's own, sending each response with one system call
     )
     try:
         # even for one process: a supervisor replaces a process that retires to stop a runaway query

@@ -365,8 +365,10 @@ async def endpoint(request: Request) -> Response | Answer:
         "graph_format": graphs.name if graphs else None,
         "max_rows": settings.max_rows,
     }
+    # the kind of query, for the fast lane (queries of one shape cost about the same)
+    shape = (lexical.shape, job["result_format"], job["graph_format"], bool(job["default_graphs"] or job["named_graphs"]))
     try:
-        answer = await pool.run("sparql", job)
+        answer = await pool.run("sparql", job, shape=shape, client=request.scope.get("client"))
     except PoolError as exc:
         return error(exc.code, str(exc), settings)
     if "error" in answer:
@@ -510,13 +512,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         lock = StoreLock(settings.store)
         lock.acquire()
-        pool = QueryPool(settings, on_runaway=lambda: supervisor.retire(settings.timeout))
+        pool = QueryPool(
+            settings,
+            on_runaway=lambda: supervisor.retire(settings.timeout),
+            on_rescue=lambda client: supervisor.rescue(client, list(active), settings.timeout, settings.retry_after),
+        )
         try:
             pool.start()
             app.state.pool = pool
+            supervisor.start_adopting()  # under unkg serve: the connections its supervisor hands out
             supervisor.notify("ready")
             yield
         finally:
+            supervisor.stop_adopting()
             pool.close()
             lock.release()
             supervisor.exit_if_retired()  # a runaway query ends with the process
@@ -545,7 +553,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.templates = make_templates("")
     app.state.counts = None
-    return Endpoint(app)
+    endpoint = Endpoint(app)
+    active = endpoint.active
+    return endpoint
 
 
 CORS_HEADERS = [
@@ -571,11 +581,24 @@ class Endpoint:
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.state = app.state
+        # client address -> 1 while its request is being answered (the rescue answers those of a stuck process)
+        self.active: dict[Any, int] = {}
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] != "/sparql":
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        client = scope.get("client")
+        self.active[client] = 1
+        try:
+            if scope["path"] == "/sparql":
+                await self.sparql(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            self.active.pop(client, None)
+
+    async def sparql(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         scope["app"] = self.app
         request = Request(scope, receive)
         headers = request.headers

@@ -5,11 +5,17 @@ strings, dicts), already serialised by pyoxigraph. They run in the query
 threads of ``pool.QueryPool``; pyoxigraph releases the GIL while it evaluates,
 iterates and serialises.
 
-Row cap: SELECT results are first written as TSV (one solution a line) and
-CONSTRUCT/DESCRIBE results as N-Triples (one triple a line) into a writer that
-stops the serialiser after ``max_rows`` lines, then parsed back and written
-in the format asked for. The cap therefore also bounds the memory one
-answer takes.
+Row cap: SELECT results are written straight in the format asked for into a
+writer that stops the serialiser once the answer is long enough to hold more
+than ``max_rows`` solutions (every format spends a least number of bytes on a
+solution: ``MIN_ROW_BYTES``). An answer shorter than that cannot have too many
+rows and is sent as it is; that is every small answer, lookups included. A
+longer one is made again the careful way: the query is run a second time (the
+served store cannot change, so it gives the same solutions), written as TSV
+(one solution a line) into a writer that stops after ``max_rows`` lines, then
+parsed back and written in the format asked for. CONSTRUCT and DESCRIBE
+results always go the careful way, as N-Triples (one triple a line). The cap
+therefore also bounds the memory one answer takes.
 """
 
 from __future__ import annotations
@@ -40,8 +46,31 @@ GRAPH_FORMATS = {
 }
 
 
+# The fewest bytes one solution takes in each results format: ``{}`` in JSON, ``<result></result>`` in XML,
+# an empty line in CSV (``\r\n``) and TSV (``\n``).
+MIN_ROW_BYTES = {"json": 2, "xml": 17, "csv": 2, "tsv": 1}
+
+
 class _Full(Exception):
     """Raised by the capped writer to stop a serialiser."""
+
+
+class CappedBytes(io.RawIOBase):
+    """A binary writer that stops the writer once it has been given ``limit`` bytes or more."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.buffer = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.buffer += data
+        if len(self.buffer) >= self.limit:
+            raise _Full
+        return len(data)
 
 
 class CappedLines(io.RawIOBase):
@@ -88,16 +117,23 @@ def _capped(serialize: Callable[..., Any], fmt: Any, limit: int) -> tuple[bytes,
     return out.value(), out.cut
 
 
+def _evaluate(store: ox.Store, job: dict[str, Any]) -> Any:
+    """The query's result (lazy), on the dataset the job names; SyntaxError or ValueError when it cannot run."""
+    if job["default_graphs"] or job["named_graphs"]:
+        return store.query(
+            job["query"],
+            default_graph=[ox.NamedNode(u) for u in job["default_graphs"]],
+            named_graphs=[ox.NamedNode(u) for u in job["named_graphs"]],
+        )
+    if job["own_dataset"]:
+        return store.query(job["query"])
+    return store.query(job["query"], use_default_graph_as_union=True)
+
+
 def run_sparql(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """Run one protocol query; the answer is serialised in the result or graph format the client accepts."""
-    kwargs: dict[str, Any] = {}
     try:
-        if job["default_graphs"] or job["named_graphs"]:
-            kwargs["default_graph"] = [ox.NamedNode(u) for u in job["default_graphs"]]
-            kwargs["named_graphs"] = [ox.NamedNode(u) for u in job["named_graphs"]]
-        elif not job["own_dataset"]:
-            kwargs["use_default_graph_as_union"] = True
-        result = store.query(job["query"], **kwargs)
+        result = _evaluate(store, job)
     except SyntaxError as exc:
         return {"error": "malformed-query", "message": f"SPARQL syntax: {exc}"}
     except ValueError as exc:  # a bad IRI among the graphs
@@ -109,6 +145,17 @@ def run_sparql(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
             return {"error": "not-acceptable", "message": "a SELECT or ASK query answers in a results format"}
         if isinstance(result, ox.QueryBoolean):
             return {"format": fmt, "body": result.serialize(format=RESULT_FORMATS[fmt]), "cut": False}
+        # Straight into the format asked for, while the answer is too short to hold more than max_rows solutions.
+        out = CappedBytes(MIN_ROW_BYTES[fmt] * (max_rows + 1))
+        try:
+            result.serialize(out, format=RESULT_FORMATS[fmt])
+            return {"format": fmt, "body": bytes(out.buffer), "cut": False}
+        except _Full:
+            pass
+        except OSError:  # pyoxigraph may wrap what the writer raised
+            if len(out.buffer) < out.limit:
+                raise
+        result = _evaluate(store, job)  # long: again, the careful way (the served store does not change)
         tsv, cut = _capped(result.serialize, ox.QueryResultsFormat.TSV, max_rows + 1)  # + the header line
         if fmt == "tsv":
             return {"format": fmt, "body": tsv, "cut": cut}

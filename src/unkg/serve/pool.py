@@ -1,4 +1,4 @@
-"""Queries in the server process: the concurrency cap, the queue and the timeout.
+"""Queries in the server process: two lanes, the concurrency cap, the queue and the timeout.
 
 The store is opened read-only (``pyoxigraph.Store.read_only``) once per server
 process, and ``max_concurrent`` threads run the queries. pyoxigraph releases
@@ -6,6 +6,19 @@ the GIL while it evaluates, iterates and serialises, so the threads run side
 by side and the event loop stays free while they work. A request takes a free
 slot (waiting in a bounded queue when every slot is busy), hands its job to a
 thread and awaits the answer.
+
+The fast lane. Handing a job to a thread and its answer back costs more than a
+one-hop lookup itself (thread wake-ups, the GIL changing hands, the loop's
+wake-up). So a protocol query whose *shape* (its text with IRIs and literals
+masked, the format asked for) has run fast in the threads ``inline_after``
+times in a row runs on the event loop itself, with nothing handed over. A run
+on the loop slower than ``inline_ms`` sends its shape back to the threads for
+good: a slow shape holds up the process's other requests at most once. The
+timeout holds on the loop too: a watchdog thread (it runs while pyoxigraph
+evaluates, the GIL being free) sees a query on the loop past the timeout; it
+tells the supervisor (which starts a replacement), answers that request 503
+and every other request of the process 503 "restarting" straight on their
+sockets (``rescue``), and ends the process, the query with it.
 
 pyoxigraph cannot cancel a running query, and a thread cannot be stopped.
 When an answer does not come within the timeout, the request gets its 503 at
@@ -32,7 +45,8 @@ import collections
 import os
 import queue
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -126,24 +140,89 @@ class Slots:
                 fut.set_exception(exc)
 
 
-class QueryPool:
-    """``max_concurrent`` query threads on one read-only store, a queue of at most ``max_queued`` requests.
+SHAPES = 4096  # shapes remembered per lane; past that the lane forgets them all and learns again
 
-    ``on_runaway`` is called once, on the event loop, when the first query runs past the timeout.
+
+class Lanes:
+    """Which query shapes run on the event loop: those fast ``after`` times in a row, never one slow there.
+
+    >>> lanes = Lanes(after=2, fast_ms=10)
+    >>> lanes.learn("s", 0.001); lanes.inline("s")
+    False
+    >>> lanes.learn("s", 0.002); lanes.inline("s")
+    True
+    >>> lanes.slow_inline("s"); lanes.learn("s", 0.001); lanes.learn("s", 0.001); lanes.inline("s")
+    False
     """
 
-    def __init__(self, settings: Settings, on_runaway: Callable[[], None] | None = None) -> None:
+    def __init__(self, after: int, fast_ms: float) -> None:
+        self.after = after
+        self.fast_seconds = fast_ms / 1000
+        self.fast: dict[Hashable, int] = {}  # shape -> fast runs in a row in the threads
+        self.slow: set[Hashable] = set()  # shapes that were slow on the loop: threads only
+
+    def inline(self, shape: Hashable | None) -> bool:
+        return (
+            shape is not None
+            and self.fast_seconds > 0
+            and self.fast.get(shape, 0) >= self.after
+            and shape not in self.slow
+        )
+
+    def learn(self, shape: Hashable | None, seconds: float) -> None:
+        """A run of ``shape`` in a query thread took ``seconds``."""
+        if shape is None or shape in self.slow:
+            return
+        if seconds <= self.fast_seconds:
+            if len(self.fast) >= SHAPES and shape not in self.fast:
+                self.fast.clear()
+            self.fast[shape] = self.fast.get(shape, 0) + 1
+        else:
+            self.fast.pop(shape, None)
+
+    def slow_inline(self, shape: Hashable) -> None:
+        """A run of ``shape`` on the loop was slow: back to the threads for good."""
+        self.fast.pop(shape, None)
+        if len(self.slow) >= SHAPES:
+            self.slow.clear()
+        self.slow.add(shape)
+
+
+class QueryPool:
+    """``max_concurrent`` query threads on one read-only store, a queue of at most ``max_queued`` requests,
+    and the fast lane on the event loop (see the module).
+
+    ``on_runaway`` is called once, on the event loop, when the first query in a thread runs past the timeout.
+    ``on_rescue`` is called from the watchdog thread when a query on the loop runs past it, with the client
+    address of its request; it must end the process.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        on_runaway: Callable[[], None] | None = None,
+        on_rescue: Callable[[Any], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.on_runaway = on_runaway
+        self.on_rescue = on_rescue
         self.slots = Slots(settings.max_concurrent, settings.max_queued)
-        self.jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], str, dict[str, Any]] | None] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], str, dict[str, Any], Hashable | None] | None] = (
+            queue.SimpleQueue()
+        )
         self.retiring = False
         self.store: ox.Store | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.threads: list[threading.Thread] = []
-        self.finished: collections.deque[tuple[asyncio.Future[Any], Any]] = collections.deque()  # answers to deliver
+        # answers to deliver: (future, answer, shape, seconds the job took)
+        self.finished: collections.deque[tuple[asyncio.Future[Any], Any, Hashable | None, float]] = collections.deque()
         self.woken = False  # a delivery is scheduled on the loop
         self.unfinished: set[asyncio.Future[Any]] = set()  # jobs handed to a thread and not yet answered
+        self.lanes = Lanes(settings.inline_after, settings.inline_ms)
+        self.inline_lock = threading.Lock()  # the loop ending a query, or the watchdog rescuing it: one of the two
+        self.inline_started: float | None = None  # when the query now on the loop started (monotonic)
+        self.inline_client: Any = None  # the client address of its request
+        self.closed = threading.Event()
 
     def start(self) -> None:
         """Open the store and start the query threads (on the event loop that will await the answers)."""
@@ -157,9 +236,12 @@ class QueryPool:
             thread = threading.Thread(target=self._work, name=f"unkg-query-{i}", daemon=True)
             thread.start()
             self.threads.append(thread)
+        if self.lanes.fast_seconds > 0:
+            threading.Thread(target=self._watch, name="unkg-watchdog", daemon=True).start()
 
     def close(self) -> None:
         """Let the idle threads end (a runaway one ends with the process)."""
+        self.closed.set()
         for _ in self.threads:
             self.jobs.put(None)
         self.threads.clear()
@@ -171,12 +253,13 @@ class QueryPool:
             item = self.jobs.get()
             if item is None:
                 return
-            fut, kind, job = item
+            fut, kind, job, shape = item
+            started = time.perf_counter()
             try:
                 answer = HANDLERS[kind](store, job)
             except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer
                 answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
-            self.finished.append((fut, answer))
+            self.finished.append((fut, answer, shape, time.perf_counter() - started))
             if not self.woken:  # one wake-up of the loop for all the answers that come before it runs
                 self.woken = True
                 try:
@@ -187,7 +270,8 @@ class QueryPool:
     def _deliver(self) -> None:
         self.woken = False  # first: an answer appended from now on wakes the loop again
         while self.finished:
-            fut, answer = self.finished.popleft()
+            fut, answer, shape, seconds = self.finished.popleft()
+            self.lanes.learn(shape, seconds)
             self.unfinished.discard(fut)
             self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
             if not fut.done():
@@ -211,10 +295,53 @@ class QueryPool:
         if self.on_runaway is not None:
             self.on_runaway()
 
-    async def run(self, kind: str, job: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """The answer of one job; raises Overloaded or TimedOut."""
+    def _watch(self) -> None:
+        """The watchdog of the fast lane: a query on the loop past the timeout is rescued (see the module)."""
+        timeout = self.settings.timeout
+        period = min(0.1, timeout / 10)
+        while not self.closed.wait(period):
+            started = self.inline_started
+            if started is None or time.monotonic() - started <= timeout:
+                continue
+            with self.inline_lock:  # the loop cannot deliver its answer now: the rescue answers instead
+                if self.inline_started != started:
+                    continue  # it ended just now
+                self.retiring = True
+                if self.on_rescue is not None:
+                    self.on_rescue(self.inline_client)
+                return
+
+    def _inline(self, kind: str, job: dict[str, Any], shape: Hashable, client: Any) -> dict[str, Any]:
+        """Run the job on the event loop's thread (the fast lane)."""
+        self.inline_client = client
+        started = self.inline_started = time.monotonic()
+        try:
+            answer = HANDLERS[kind](self.store, job)
+        except BaseException as exc:
+            answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+        with self.inline_lock:  # blocks for good if the watchdog is rescuing this query
+            self.inline_started = None
+        if time.monotonic() - started > self.lanes.fast_seconds:
+            self.lanes.slow_inline(shape)
+        return answer
+
+    async def run(
+        self,
+        kind: str,
+        job: dict[str, Any],
+        timeout: float | None = None,
+        shape: Hashable | None = None,
+        client: Any = None,
+    ) -> dict[str, Any]:
+        """The answer of one job; raises Overloaded or TimedOut.
+
+        ``shape`` names the job's kind of query for the fast lane (None: always in a thread); ``client`` is the
+        request's client address, for the rescue.
+        """
         if self.retiring:
             raise Overloaded(_RETIRING)
+        if timeout is None and self.lanes.inline(shape):
+            return self._inline(kind, job, shape, client)  # type: ignore[arg-type]
         timeout = self.settings.timeout if timeout is None else timeout
         await self.slots.acquire(timeout)
         if self.retiring:
@@ -224,7 +351,7 @@ class QueryPool:
         fut: asyncio.Future[dict[str, Any]] = self.loop.create_future()
         expire = self.loop.call_later(timeout, self._expire, fut)  # cheaper than asyncio.wait_for on the hot path
         self.unfinished.add(fut)
-        self.jobs.put((fut, kind, job))
+        self.jobs.put((fut, kind, job, shape))
         try:
             answer = await fut
         except TimeoutError:

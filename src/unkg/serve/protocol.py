@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 # Strings (long and short), IRIs and comments: what a keyword can hide in.
@@ -67,16 +67,19 @@ class Lexical:
     service: bool  # uses_service
     update: bool  # looks_like_update
     dataset: bool  # has_dataset_clause
+    shape: str = field(default="", repr=False, compare=False)  # the masked text: the same for queries that differ in IRIs or literals
 
 
 def lexical(query: str) -> Lexical:
-    """``uses_service``, ``looks_like_update`` and ``has_dataset_clause`` at once.
+    """``uses_service``, ``looks_like_update`` and ``has_dataset_clause`` at once, and the query's shape.
 
     >>> lexical("SELECT * FROM <http://x/g> { ?s ?p ?o }")
     Lexical(service=False, update=False, dataset=True)
+    >>> lexical("ASK { <http://x/a> ?p 'x' }").shape == lexical("ASK { <http://x/b> ?p 'y' }").shape
+    True
     """
     text = masked(query)
-    return Lexical(bool(_SERVICE.search(text)), _starts_like_update(text), bool(_FROM.search(text)))
+    return Lexical(bool(_SERVICE.search(text)), _starts_like_update(text), bool(_FROM.search(text)), text)
 
 
 def _starts_like_update(text: str) -> bool:

@@ -37,6 +37,11 @@ class Settings:
     max_queued: int = 64
     #: Seconds in Retry-After of a 503.
     retry_after: int = 5
+    #: Fast runs in a row (in the query threads) before a query's shape runs on the event loop (0: from its first).
+    inline_after: int = 3
+    #: Milliseconds under which a run counts as fast; a shape slower than that on the loop goes back to the
+    #: threads for good. 0 turns the fast lane off: every query then runs in a thread.
+    inline_ms: float = 10.0
 
     def __post_init__(self) -> None:
         if self.store is None:
@@ -45,8 +50,9 @@ class Settings:
         for name in ("timeout", "max_rows", "max_request_bytes", "max_concurrent", "retry_after"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, not {getattr(self, name)!r}")
-        if self.max_queued < 0:
-            raise ValueError(f"setting max_queued must be 0 or more, not {self.max_queued!r}")
+        for name in ("max_queued", "inline_after", "inline_ms"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"setting {name} must be 0 or more, not {getattr(self, name)!r}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,7 +68,7 @@ class Settings:
                 continue
             if raw is None:
                 continue
-            kind = float if f.name == "timeout" else int
+            kind = float if f.name in ("timeout", "inline_ms") else int
             try:
                 values[f.name] = kind(raw)
             except ValueError:

@@ -4,6 +4,12 @@ The supervisor binds the listening socket and starts ``processes`` server
 processes (uvicorn, each running ``create_app``; ``spawn``, never ``fork``)
 that share it. It replaces a process that dies, and one that *retires*:
 
+The supervisor alone accepts connections, and hands each one to its server
+processes in turn (the descriptor passed over a Unix socket): with keep-alive
+clients a shared listening socket lets the first process to wake take most
+connections (7 of 8 in the benchmark), leaving the other idle. A process
+adopts what it is handed on its event loop, as uvicorn's own connections.
+
 A server process retires when one of its queries runs past the timeout
 (pyoxigraph cannot cancel a query, and a thread cannot be stopped; only the
 end of the process stops the query). It tells the supervisor, which starts
@@ -25,6 +31,7 @@ exited; a single uvicorn process without a supervisor ends for good.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import multiprocessing
@@ -42,6 +49,7 @@ import uvicorn
 logger = logging.getLogger("uvicorn.error")
 GRACE = 1.0  # seconds past the second timeout before a retiring process is ended by force
 POLL = 0.5  # seconds between two looks of the supervisor at its processes when nothing happens
+ACCEPT_BATCH = 64  # connections accepted in one go before the supervisor looks at its processes again
 EXIT_RETIRED = 75  # a retired process's exit status (EX_TEMPFAIL); uvicorn's own supervisor restarts it too
 _CONTEXT = multiprocessing.get_context("spawn")
 
@@ -49,6 +57,7 @@ _CONTEXT = multiprocessing.get_context("spawn")
 # In a server process.
 _channel: Connection | None = None  # to the supervisor of unkg serve, when there is one
 _server: uvicorn.Server | None = None  # this process's server, when unkg serve started it
+_handed: socket.socket | None = None  # where the supervisor hands this process its connections
 _retired = threading.Event()
 
 
@@ -65,18 +74,89 @@ def retire(timeout: float) -> None:
         return
     _retired.set()
     logger.warning("a query ran past the timeout: this server process (%d) retires to stop it", os.getpid())
-    notify("retiring")
+    notify("retiring")  # the supervisor hands it no more connections
     hard_stop = threading.Timer(timeout + GRACE, os._exit, (EXIT_RETIRED,))
     hard_stop.daemon = True
     hard_stop.start()
     if _server is not None:
         for listener in _server.servers:  # stop accepting now: the other processes take the new connections
             listener.close()
+    stop_adopting()
     os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown: stop accepting, finish what is in flight
+
+
+def rescue(runaway: Any, active: Any, timeout: float, retry_after: int) -> None:
+    """End this process from the watchdog thread: its event loop is stuck in a query past the timeout.
+
+    The supervisor is told first (it starts the replacement), then every request of the process is answered
+    on its socket (``rescue.answer_all``: the runaway 503 ``timeout``, the others 503 "restarting"), then the
+    process exits, which ends the query.
+    """
+    from unkg.serve.rescue import answer_all
+
+    _retired.set()
+    notify("retiring")
+    try:
+        answered = answer_all(runaway, active, timeout, retry_after)
+        logger.warning("a query on the event loop ran past the timeout: server process %d answered %d request(s) "
+                       "503 and ends to stop it", os.getpid(), answered)  # fmt: skip
+    finally:
+        os._exit(EXIT_RETIRED)
 
 
 def retired() -> bool:
     return _retired.is_set()
+
+
+def start_adopting() -> None:
+    """Serve the connections the supervisor hands this process (from the app's startup; nothing without one)."""
+    if _handed is None or _server is None:
+        return
+    loop = asyncio.get_running_loop()
+    server, config = _server, _server.config
+    handed = _handed
+
+    def protocol() -> asyncio.Protocol:  # as uvicorn makes one for a connection it accepts itself
+        return config.http_protocol_class(  # type: ignore[call-arg]
+            config=config, server_state=server.server_state, app_state=server.lifespan.state, _loop=loop
+        )
+
+    def adopt() -> None:
+        while True:
+            try:
+                message, fds, _flags, _address = socket.recv_fds(handed, 1, 1)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                stop_adopting()
+                return
+            if not message and not fds:  # the supervisor is gone
+                stop_adopting()
+                return
+            for fd in fds:
+                conn = socket.socket(fileno=fd)
+                conn.setblocking(False)
+                task = loop.create_task(loop.connect_accepted_socket(protocol, conn))
+                task.add_done_callback(_adopted)
+
+    handed.setblocking(False)
+    loop.add_reader(handed.fileno(), adopt)
+
+
+def _adopted(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("a connection could not be served: %s", task.exception())
+
+
+def stop_adopting() -> None:
+    """Take no more connections from the supervisor (retiring, or stopping)."""
+    global _handed
+    if _handed is None:
+        return
+    with contextlib.suppress(RuntimeError, ValueError, OSError):
+        asyncio.get_running_loop().remove_reader(_handed.fileno())
+    _handed.close()
+    _handed = None
 
 
 def exit_if_retired() -> None:
@@ -99,14 +179,15 @@ def _end_with_supervisor(supervisor: int) -> None:
     os._exit(EXIT_RETIRED)
 
 
-def _serve(config: uvicorn.Config, sock: socket.socket, channel: Connection) -> None:
-    """A server process's main."""
-    global _channel, _server
+def _serve(config: uvicorn.Config, handed: socket.socket, channel: Connection, supervisor: int) -> None:
+    """A server process's main; ``supervisor`` is the supervisor's pid (it may be gone already)."""
+    global _channel, _server, _handed
     _channel = channel
+    _handed = handed
     config.configure_logging()
-    threading.Thread(target=_end_with_supervisor, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_end_with_supervisor, args=(supervisor,), daemon=True).start()
     server = _server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+    server.run(sockets=[])  # no listening socket: the connections come from the supervisor (start_adopting)
     if not server.started:
         sys.exit(3)  # uvicorn's status for a process that could not start
 
@@ -114,13 +195,30 @@ def _serve(config: uvicorn.Config, sock: socket.socket, channel: Connection) -> 
 # --------------------------------------------------------------------------
 # The supervisor.
 class Child:
-    def __init__(self, config: uvicorn.Config, sock: socket.socket) -> None:
+    def __init__(self, config: uvicorn.Config) -> None:
         self.conn, theirs = _CONTEXT.Pipe(duplex=False)
-        self.process = _CONTEXT.Process(target=_serve, args=(config, sock, theirs), name="unkg-serve")
+        self.hand, handed = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = _CONTEXT.Process(target=_serve, args=(config, handed, theirs, os.getpid()), name="unkg-serve")
         self.process.start()
         theirs.close()
+        handed.close()
+        self.hand.setblocking(False)
         self.ready = False
         self.deadline: float | None = None  # when retiring: killed past it
+
+    def give(self, connection: socket.socket) -> bool:
+        """Hand the process a connection; False when it cannot take it now (gone, or its queue full)."""
+        if self.hand.fileno() < 0:
+            return False
+        try:
+            socket.send_fds(self.hand, [b"c"], [connection.fileno()])
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self.conn.close()
+        self.hand.close()
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -138,6 +236,7 @@ class Supervisor:
         self.retiring: list[Child] = []
         self.stopping = False
         self.replaced = 0
+        self.turn = 0  # the next process to hand a connection to
 
     def _stop(self, signum: int, frame: Any) -> None:
         self.stopping = True
@@ -145,6 +244,8 @@ class Supervisor:
     def run(self) -> int:
         """Serve until SIGINT or SIGTERM; 1 when a server process could not start."""
         sock = self.config.bind_socket()
+        sock.listen(self.config.backlog)
+        sock.setblocking(False)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._stop)
         wakeup_r, wakeup_w = socket.socketpair()
@@ -153,7 +254,7 @@ class Supervisor:
         signal.set_wakeup_fd(wakeup_w.fileno())
         status = 0
         try:
-            self.children = [Child(self.config, sock) for _ in range(self.processes)]
+            self.children = [Child(self.config) for _ in range(self.processes)]
             while not self.stopping:
                 if not self._step(wakeup_r, sock):
                     status = 1
@@ -169,6 +270,8 @@ class Supervisor:
     def _step(self, wakeup: socket.socket, sock: socket.socket) -> bool:
         """Wait for one event and handle it; False when a process failed to start."""
         waits: list[Any] = [wakeup]
+        if any(child.ready for child in self.children):
+            waits.append(sock)
         for child in self.children:
             waits += [child.process.sentinel] if child.conn.closed else [child.conn, child.process.sentinel]
         waits += [child.process.sentinel for child in self.retiring]
@@ -181,6 +284,8 @@ class Supervisor:
                     pass
             except BlockingIOError:
                 pass
+        if sock in ready:
+            self._hand_out(sock)
         for child in list(self.children):
             if child.conn in ready:
                 try:
@@ -196,7 +301,7 @@ class Supervisor:
         for child in list(self.children):
             if not child.process.is_alive():
                 child.process.join()
-                child.conn.close()
+                child.close()
                 self.children.remove(child)
                 if not child.ready:
                     logger.error("a server process ended before it started serving (status %s)", child.process.exitcode)
@@ -205,7 +310,7 @@ class Supervisor:
                     continue
                 logger.warning("server process %d ended (status %s); starting another", child.process.pid,
                                child.process.exitcode)  # fmt: skip
-                self.children.append(Child(self.config, sock))
+                self.children.append(Child(self.config))
                 self.replaced += 1
         now = time.monotonic()
         for child in list(self.retiring):
@@ -214,16 +319,39 @@ class Supervisor:
                 child.kill()
             if not child.process.is_alive():
                 child.process.join()
+                child.close()
                 self.retiring.remove(child)
         return True
+
+    def _hand_out(self, sock: socket.socket) -> None:
+        """Accept what waits (a bounded batch) and hand each connection to the next ready process in turn."""
+        for _ in range(ACCEPT_BATCH):
+            try:
+                connection, _address = sock.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # out of descriptors, say: the connection waits in the backlog
+                logger.error("cannot accept a connection: %s", exc)
+                time.sleep(POLL)  # and the supervisor does not spin on it meanwhile
+                return
+            with connection:
+                ready = [child for child in self.children if child.ready]
+                for i in range(len(ready)):
+                    child = ready[(self.turn + i) % len(ready)]
+                    if child.give(connection):
+                        self.turn = (self.turn + i + 1) % len(ready)
+                        break
+                else:
+                    logger.error("no server process could take a connection: closed")
 
     def _retire(self, child: Child, sock: socket.socket) -> None:
         self.children.remove(child)
         child.conn.close()
+        child.hand.close()
         child.deadline = time.monotonic() + self.drain_limit
         self.retiring.append(child)
         if not self.stopping:
-            self.children.append(Child(self.config, sock))
+            self.children.append(Child(self.config))
             self.replaced += 1
 
     def _end_all(self) -> None:
@@ -238,6 +366,7 @@ class Supervisor:
             if child.process.is_alive():
                 child.kill()
                 child.process.join()
+            child.close()
         self.children, self.retiring = [], []
 
 
