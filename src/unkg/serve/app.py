@@ -366,7 +366,12 @@ async def endpoint(request: Request) -> Response | Answer:
         "max_rows": settings.max_rows,
     }
     # the kind of query, for the fast lane (queries of one shape cost about the same)
-    shape = (lexical.shape, job["result_format"], job["graph_format"], bool(job["default_graphs"] or job["named_graphs"]))
+    shape = (
+        lexical.shape,
+        job["result_format"],
+        job["graph_format"],
+        bool(job["default_graphs"] or job["named_graphs"]),
+    )
     try:
         answer = await pool.run("sparql", job, shape=shape, client=request.scope.get("client"))
     except PoolError as exc:

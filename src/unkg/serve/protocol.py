@@ -67,7 +67,9 @@ class Lexical:
     service: bool  # uses_service
     update: bool  # looks_like_update
     dataset: bool  # has_dataset_clause
-    shape: str = field(default="", repr=False, compare=False)  # the masked text: the same for queries that differ in IRIs or literals
+    shape: str = field(
+        default="", repr=False, compare=False
+    )  # the masked text: the same for queries that differ in IRIs or literals
 
 
 def lexical(query: str) -> Lexical:
@@ -103,9 +105,9 @@ def form_pairs(raw: str) -> list[tuple[str, str]]:
     [('a', '€%zz%')]
     """
     pairs = []
-    for field in raw.split("&"):
-        if field:
-            name, _, value = field.partition("=")
+    for item in raw.split("&"):
+        if item:
+            name, _, value = item.partition("=")
             pairs.append((_unquote_plus(name), _unquote_plus(value)))
     return pairs
 
