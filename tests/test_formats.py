@@ -217,9 +217,7 @@ def test_real_pdf_footnotes_markers_and_hyphens(dev_corpus: Path) -> None:
 
 
 @pytest.mark.dev
-@pytest.mark.parametrize(
-    ("name", "count"), [("A_HRC_WG.6_48_SVN_1.pdf", 42), ("A_HRC_14_37.pdf", 7), ("A_RES_73_7.pdf", 9)]
-)
+@pytest.mark.parametrize(("name", "count"), [("A_HRC_WG.6_48_SVN_1.pdf", 42), ("A_HRC_14_37.pdf", 7), ("A_RES_73_7.pdf", 9)])
 def test_real_pdf_notes_are_gathered_and_linked(dev_corpus: Path, name: str, count: int) -> None:
     """Notes (at the page foot, or endnotes set one point smaller) are numbered 1..n, each marker linked."""
     from unkg.structure import parse
@@ -298,9 +296,8 @@ def test_real_docx(dev_corpus: Path) -> None:
     assert source.encoding == "docx"
     # The running head of the first page opens the text; the page field shows Word's last count.
     assert source.text.startswith("UPR of Slovenia (3rd Cycle - 34th Session)\t\t\tThematic list of recommendations")
-    assert (
-        "\n\nRecommendation | Position | Full list of themes | Assessment/comments on level of implementation\n\n"
-        in (source.text)
+    assert "\n\nRecommendation | Position | Full list of themes | Assessment/comments on level of implementation\n\n" in (
+        source.text
     )
     result = extract(path)
     assert result.errors == ()
@@ -313,7 +310,9 @@ def test_real_docx(dev_corpus: Path) -> None:
 def test_legacy_doc_is_refused_clearly(dev_corpus: Path) -> None:
     """A Word 97 .doc is refused with the reason and what to do."""
     result = extract(dev_corpus / "OHCHR_UPR34_SVN_advance_questions.doc")
-    assert result.errors == ("legacy Word .doc (OLE) files are not supported (save as .docx, PDF or plain text)",)
+    assert result.errors == (
+        "legacy Word .doc (OLE) files are not supported (save as .docx, PDF or plain text)",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -369,7 +368,7 @@ def test_docx_endnotes_lettered_lists_and_tables(tmp_path: Path) -> None:
         + item(0, "Decides to continue.")
         + "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Symbol</w:t></w:r></w:p></w:tc>"
         + "<w:tc><w:p><w:r><w:t>A/HRC/14/15</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
-        + "<w:p><w:r><w:delText>deleted A/1/2</w:delText></w:r><w:del><w:r><w:t>A/9/9</w:t></w:r></w:del></w:p>"
+        + '<w:p><w:r><w:delText>deleted A/1/2</w:delText></w:r><w:del><w:r><w:t>A/9/9</w:t></w:r></w:del></w:p>'
     )
     footnotes = (
         f'<w:footnotes xmlns:w="{WNS}"><w:footnote w:type="separator" w:id="0"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
@@ -516,11 +515,7 @@ def test_a_batch_of_bad_files_goes_on(tmp_path: Path) -> None:
 
 def test_format_is_told_by_content_not_name(tmp_path: Path) -> None:
     """A PDF named .txt, a .docx named .bin and an HTML page named .dat are read as what they are."""
-    for name, ext, as_name in (
-        ("A_RES_61_165", "pdf", "a.txt"),
-        ("A_RES_61_165", "docx", "b.bin"),
-        ("A_59_377_page19", "html", "c.dat"),
-    ):
+    for name, ext, as_name in (("A_RES_61_165", "pdf", "a.txt"), ("A_RES_61_165", "docx", "b.bin"), ("A_59_377_page19", "html", "c.dat")):
         data = (FORMATS / f"{name}.{ext}").read_bytes()
         assert sniff(data) == ext
         source = read_bytes(data, as_name)

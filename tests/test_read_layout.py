@@ -133,9 +133,7 @@ def test_footnotes_at_the_page_foot_are_gathered_after_the_body() -> None:
         ),
         page(
             head("A/RES/61/165"),
-            body(
-                "Noting the report.", 700, left=LEFT + 24, right=200
-            ),  # a preambular paragraph's first line is indented
+            body("Noting the report.", 700, left=LEFT + 24, right=200),  # a preambular paragraph's first line is indented
             note("__________________", 120),
             note("United Nations, Treaty Series, vol. 999, No. 14668.", 108),
         ),

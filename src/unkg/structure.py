@@ -638,21 +638,7 @@ def parse(source: Source) -> Document:
 MONTHS = {
     m: i
     for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"], start=1
     )
 }
 ADOPTION_DATE_RE = re.compile(
@@ -664,28 +650,7 @@ MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:ple
 # the next line ("Political declaration of the high-level meeting of the" / "General Assembly on the
 # fight against tuberculosis"; "... commercial and financial" / "embargo imposed by ...").
 _TITLE_GOES_ON = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "on",
-        "in",
-        "for",
-        "to",
-        "by",
-        "with",
-        "against",
-        "from",
-        "its",
-        "their",
-        "at",
-        "or",
-        "between",
-        "concerning",
-        "regarding",
-    ]
+    ["a", "an", "and", "the", "of", "on", "in", "for", "to", "by", "with", "against", "from", "its", "their", "at", "or", "between", "concerning", "regarding"]
 )
 
 
@@ -735,11 +700,7 @@ _STOPWORDS = {
     "fr": (" le ", " la ", " les ", " des ", " et ", " du "),
     "es": (" el ", " los ", " las ", " del ", " y ", " que "),
 }
-_SCRIPTS = {
-    "ru": re.compile("[\u0400-\u04ff]"),
-    "ar": re.compile("[\u0600-\u06ff]"),
-    "zh": re.compile("[\u4e00-\u9fff]"),
-}
+_SCRIPTS = {"ru": re.compile("[\u0400-\u04ff]"), "ar": re.compile("[\u0600-\u06ff]"), "zh": re.compile("[\u4e00-\u9fff]")}
 
 
 def text_language(text: str) -> str | None:

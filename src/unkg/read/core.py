@@ -78,7 +78,9 @@ def _read_bytes(data: bytes, path: str, max_bytes: int) -> Source:
         raise SourceError(path, "empty file")
     if kind == "pdf":
         composed, notes = read_pdf(data, path)
-        return Source(path, composed.text, sha, "pdf", composed.page_starts, composed.page_map, composed.markers, notes)
+        return Source(
+            path, composed.text, sha, "pdf", composed.page_starts, composed.page_map, composed.markers, notes
+        )
     if kind == "html":
         markup, encoding = decode_text(data, path)
         text, markers, metadata = read_html(markup, path)

@@ -264,7 +264,9 @@ def compose(pages: list[Page]) -> Composed:
             lefts = Counter(round(line.left) for line in body_lines)
             # A page of a few lines says little of its margin: the document's then.
             left_margin = lefts.most_common(1)[0][0] if len(body_lines) >= 5 else doc_left
-            steps = sorted(a.bottom - b.bottom for a, b in itertools.pairwise(body_lines) if a.bottom - b.bottom > 0)
+            steps = sorted(
+                a.bottom - b.bottom for a, b in itertools.pairwise(body_lines) if a.bottom - b.bottom > 0
+            )
             step = steps[len(steps) // 3] if steps else body * 1.2
         for k, line in enumerate(body_lines):
             text = line.text.strip()
