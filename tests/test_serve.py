@@ -960,3 +960,279 @@ def test_lexical_agrees_with_the_three_checks(query):
     assert protocol.lexical(query) == protocol.Lexical(
         protocol.uses_service(query), protocol.looks_like_update(query), protocol.has_dataset_clause(query)
     )
+
+
+# --------------------------------------------------------------------------
+# The fast lane: known-fast query shapes on the event loop, and its watchdog.
+def test_a_shape_runs_on_the_loop_after_fast_runs_and_leaves_it_when_slow(facts, monkeypatch):
+    from unkg.serve import pool as pool_module
+
+    delay = {"seconds": 0.0}
+
+    def where(store, job):
+        time.sleep(delay["seconds"])
+        return {"thread": threading.current_thread().name}
+
+    monkeypatch.setitem(pool_module.HANDLERS, "where", where)
+
+    async def scenario() -> None:
+        pool = pool_module.QueryPool(Settings(store=facts.path, inline_after=2, inline_ms=50))
+        pool.start()
+        try:
+            threads = [(await pool.run("where", {}, shape="s"))["thread"] for _ in range(4)]
+            assert threads[0].startswith("unkg-query-") and threads[1].startswith("unkg-query-")
+            assert threads[2:] == ["MainThread", "MainThread"]  # the loop's own thread: no hand-off
+            assert (await pool.run("where", {}))["thread"].startswith("unkg-query-")  # no shape: never inline
+            assert (await pool.run("where", {}, shape="t"))["thread"].startswith("unkg-query-")  # not learnt yet
+            delay["seconds"] = 0.08  # slower than inline_ms on the loop: back to the threads for good
+            assert (await pool.run("where", {}, shape="s"))["thread"] == "MainThread"
+            delay["seconds"] = 0.0
+            for _ in range(4):
+                assert (await pool.run("where", {}, shape="s"))["thread"].startswith("unkg-query-")
+            # a slow run in a thread breaks a run of fast ones
+            delay["seconds"] = 0.08
+            await pool.run("where", {}, shape="u")
+            delay["seconds"] = 0.0
+            for _ in range(2):
+                assert (await pool.run("where", {}, shape="u"))["thread"].startswith("unkg-query-")
+            assert (await pool.run("where", {}, shape="u"))["thread"] == "MainThread"
+        finally:
+            pool.close()
+
+    asyncio.run(scenario())
+
+
+def test_inline_ms_zero_turns_the_fast_lane_off(facts, monkeypatch):
+    from unkg.serve import pool as pool_module
+
+    monkeypatch.setitem(pool_module.HANDLERS, "where", lambda store, job: threading.current_thread().name)
+
+    async def scenario() -> list[str]:
+        pool = pool_module.QueryPool(Settings(store=facts.path, inline_after=0, inline_ms=0))
+        pool.start()
+        try:
+            return [await pool.run("where", {}, shape="s") for _ in range(5)]
+        finally:
+            pool.close()
+
+    assert all(name.startswith("unkg-query-") for name in asyncio.run(scenario()))
+
+
+def test_the_watchdog_rescues_a_query_stuck_on_the_loop(facts, monkeypatch):
+    """A query on the loop past the timeout: the watchdog calls the rescue (in a live server it answers and
+    ends the process), with the request's client address, after the timeout and soon after it."""
+    from unkg.serve import pool as pool_module
+
+    release = threading.Event()
+    monkeypatch.setitem(pool_module.HANDLERS, "block", lambda store, job: {"waited": release.wait(30)})
+    rescued: list[tuple[object, float]] = []
+
+    def rescue(client: object) -> None:
+        rescued.append((client, time.monotonic()))
+        release.set()  # a real rescue ends the process here
+
+    async def scenario() -> None:
+        timeout = 0.5
+        pool = pool_module.QueryPool(Settings(store=facts.path, timeout=timeout, inline_after=0), on_rescue=rescue)
+        pool.start()
+        try:
+            release.set()
+            assert await pool.run("block", {}, shape="b", client=("127.0.0.1", 1)) == {"waited": True}
+            assert not rescued  # in time: nothing to rescue
+            release.clear()
+            started = time.monotonic()
+            await pool.run("block", {}, shape="b", client=("127.0.0.1", 2))  # on the loop: blocks it
+            ((client, when),) = rescued
+            assert client == ("127.0.0.1", 2) and timeout < when - started < timeout + 0.5
+            assert pool.retiring
+            with pytest.raises(pool_module.Overloaded, match="restarting"):
+                await pool.run("block", {}, shape="b")
+        finally:
+            release.set()
+            pool.close()
+
+    asyncio.run(scenario())
+
+
+def _exchange(sock: socket.socket, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send one request on an open connection; (status, headers, body) of the answer."""
+    sock.sendall(request)
+    return _answer(sock)
+
+
+def _answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed before an answer: {data!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    while len(body) < int(headers["content-length"]):
+        chunk = sock.recv(65536)
+        assert chunk
+        body += chunk
+    return int(lines[0].split()[1]), headers, body
+
+
+def _get_request(port: int, query: str) -> bytes:
+    return (f"GET /sparql?{urlencode({'query': query})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Accept: application/sparql-results+json\r\n\r\n").encode()  # fmt: skip
+
+
+def test_a_runaway_on_the_loop_is_answered_and_its_process_replaced(facts):
+    """Every query on the loop (--inline-after 0), one server process: a runaway there gets 503 timeout at
+    the timeout, a request waiting on another connection of the same process 503 "restarting", an idle
+    connection is closed; the process ends at once and its replacement serves."""
+    timeout = 2.0
+    one = Server(facts.path, timeout=timeout, inline_after=0, workers=1)
+    try:
+        (first,) = server_processes(one)
+        waiting = socket.create_connection(("127.0.0.1", one.port), timeout=30)
+        idle = socket.create_connection(("127.0.0.1", one.port), timeout=30)
+        runaway = socket.create_connection(("127.0.0.1", one.port), timeout=30)
+        for sock in (waiting, idle):  # both connections served once: they belong to the process
+            assert _exchange(sock, _get_request(one.port, "ASK {}"))[0] == 200
+        started = time.monotonic()
+        runaway.sendall(_get_request(one.port, CROSS_JOIN))
+        time.sleep(0.5)
+        waiting.sendall(_get_request(one.port, "ASK {}"))  # stuck behind the runaway on the loop
+        status, headers, body = _answer(runaway)
+        elapsed = time.monotonic() - started
+        assert_error(status, headers, body, 503, "timeout")
+        assert headers["retry-after"] == "5" and headers["connection"] == "close"
+        assert timeout <= elapsed < timeout + 3
+        status, headers, body = _answer(waiting)
+        assert_error(status, headers, body, 503, "overloaded")
+        assert "restarting" in json.loads(body)["error"]["message"] and headers["connection"] == "close"
+        idle.settimeout(5)
+        assert idle.recv(100) == b""  # closed, without a word: it had asked nothing
+        wait_until(lambda: not alive(first), 5)  # the process (and the cross join) ended at once
+        wait_until(lambda: get(one, "ASK {}", "text/csv")[0] == 200, 30)
+        result = wrapper(one, COUNT_CITATIONS, JSON).queryAndConvert()
+        assert int(result["results"]["bindings"][0]["n"]["value"]) == facts.citations
+        assert first not in server_processes(one) and len(server_processes(one)) == 1
+        for sock in (waiting, idle, runaway):
+            sock.close()
+    finally:
+        one.stop()
+    assert one.process.returncode == 0, one.stderr
+
+
+def _connections_of(pid: int, port: int) -> int:
+    """How many established TCP connections to ``port`` the process holds (Linux /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            next(lines)
+            for line in lines:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                    inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            link = os.readlink(fd)
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                held += 1
+    return held
+
+
+def test_the_supervisor_hands_connections_out_in_turn(facts):
+    """Eight keep-alive connections opened at once over two server processes: four each."""
+    two = Server(facts.path, workers=2)
+    try:
+        wait_until(lambda: len(server_processes(two)) == 2, 30)
+
+        def both_ready() -> bool:  # a process gets connections once it has started
+            pair = [socket.create_connection(("127.0.0.1", two.port), timeout=30) for _ in range(2)]
+            try:
+                for sock in pair:
+                    _exchange(sock, _get_request(two.port, "ASK {}"))
+                return sorted(_connections_of(pid, two.port) for pid in server_processes(two)) == [1, 1]
+            finally:
+                for sock in pair:
+                    sock.close()
+
+        wait_until(both_ready, 30)
+        wait_until(lambda: sum(_connections_of(pid, two.port) for pid in server_processes(two)) == 0, 10)
+        conns = [socket.create_connection(("127.0.0.1", two.port), timeout=30) for _ in range(8)]
+        try:
+            for sock in conns:
+                assert _exchange(sock, _get_request(two.port, "ASK {}"))[0] == 200
+            held = sorted(_connections_of(pid, two.port) for pid in server_processes(two))
+            assert held == [4, 4]
+        finally:
+            for sock in conns:
+                sock.close()
+    finally:
+        two.stop()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("values", ["UNDEF", "<http://example.org/a-longer-name-for-every-row>"])
+def test_row_cap_is_exact_whichever_way_the_answer_is_made(fmt, values):
+    """Answers short enough to be sent as serialised and long ones made again the careful way both stop at
+    exactly max_rows, and say whether they were cut; rows of the fewest bytes (UNDEF) are the edge case."""
+    from unkg.serve.jobs import RESULT_FORMATS, run_sparql
+
+    store = ox.Store()
+    max_rows = 30
+    for n in (0, 1, max_rows - 1, max_rows, max_rows + 1, 5 * max_rows):
+        query = f"SELECT ?x WHERE {{ VALUES ?n {{ {' '.join(str(i) for i in range(n))} }} BIND({values} AS ?x) }}"
+        if values == "UNDEF":
+            query = "SELECT ?x WHERE { VALUES (?n ?x) { " + " ".join(f"({i} UNDEF)" for i in range(n)) + " } }"
+        job = {"query": query, "default_graphs": [], "named_graphs": [], "own_dataset": False,
+               "result_format": fmt, "graph_format": None, "max_rows": max_rows}  # fmt: skip
+        answer = run_sparql(store, job)
+        if fmt == "csv":  # pyoxigraph does not read CSV results back (lossy): one row a record
+            rows = list(csv.reader(io.StringIO(answer["body"].decode(), newline="")))[1:]
+        else:
+            rows = list(ox.parse_query_results(answer["body"], format=RESULT_FORMATS[fmt]))
+        assert len(rows) == min(n, max_rows) and answer["cut"] == (n > max_rows), (n, answer)
+        if n <= max_rows:
+            assert answer["body"] == store.query(query).serialize(format=RESULT_FORMATS[fmt])
+
+
+def test_gathering_transport_sends_one_turns_writes_at_once():
+    from unkg.serve.http import GatheringTransport
+
+    class Real:
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: bytes) -> None:
+            self.writes.append(data)
+
+        def is_closing(self) -> bool:
+            return self.closed
+
+        def close(self) -> None:
+            self.closed = True
+
+        def get_extra_info(self, name: str) -> str:
+            return f"info {name}"
+
+        def get_write_buffer_size(self) -> int:
+            return 7
+
+    async def scenario() -> Real:
+        real = Real()
+        transport = GatheringTransport(real, asyncio.get_running_loop())  # type: ignore[arg-type]
+        transport.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        transport.write(b"body")
+        assert real.writes == [] and transport.get_write_buffer_size() == 7 + 23
+        await asyncio.sleep(0)
+        assert real.writes == [b"HTTP/1.1 200 OK\r\n\r\nbody"]  # one write: one system call
+        transport.write(b"next")
+        transport.close()  # flushes first
+        assert real.writes[-1] == b"next" and real.closed
+        transport.write(b"late")
+        await asyncio.sleep(0)
+        assert real.writes[-1] == b"next"  # nothing written to a closed transport
+        assert transport.get_extra_info("peername") == "info peername"
+        return real
+
+    asyncio.run(scenario())
