@@ -262,12 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--archive", type=Path, default=ARCHIVE)
     parser.add_argument("--store", type=Path, default=HERE / "data" / "serve-store")
     parser.add_argument("--files", type=int, default=4000, help="General Debate statements to ingest")
-    parser.add_argument("--requests", type=int, default=4000, help="most requests per measurement")
+    parser.add_argument("--requests", type=int, default=20000, help="most requests per measurement")
     parser.add_argument("--seconds", type=float, default=10.0, help="most seconds per measurement")
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="unkg serve --workers (default: cores)"
     )
     parser.add_argument("--queries", default="lookup,aggregate", help="which queries to run (comma-separated)")
+    parser.add_argument(
+        "--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies to measure (comma-separated)"
+    )
     parser.add_argument("--json", type=Path, help="write the results here too")
     args = parser.parse_args(argv)
     try:
@@ -285,11 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         "aggregate": ["?" + urlencode({"query": AGGREGATE})],
     }
     queries = {k: v for k, v in queries.items() if k in args.queries.split(",")}
+    concurrency = [int(c) for c in args.clients.split(",")]
     servers = start_servers(args.store, args.workers)
     results: dict[str, dict] = {}
     try:
         for qname, suffixes in queries.items():
-            for clients in CONCURRENCY:
+            for clients in concurrency:
                 for name, (url, _p) in servers.items():
                     if name == "uvicorn-hello" and qname != "lookup":
                         continue
@@ -305,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nratio unkg / oxigraph (requests/s):")
     ok = True
     for qname in queries:
-        for clients in CONCURRENCY:
+        for clients in concurrency:
             ratio = results[f"{qname}/{clients}/unkg"]["rps"] / results[f"{qname}/{clients}/oxigraph"]["rps"]
             results[f"{qname}/{clients}/ratio"] = {"ratio": ratio}
             verdict = ""

@@ -965,37 +965,57 @@ def test_lexical_agrees_with_the_three_checks(query):
 # --------------------------------------------------------------------------
 # The fast lane: known-fast query shapes on the event loop, and its watchdog.
 def test_a_shape_runs_on_the_loop_after_fast_runs_and_leaves_it_when_slow(facts, monkeypatch):
+    """Fast and slow are the CPU time a run takes: waiting (for a core, the GIL, a sleep) is not slowness,
+    except a wait on the loop of SLOW_WALL x inline_ms or more."""
     from unkg.serve import pool as pool_module
 
-    delay = {"seconds": 0.0}
+    work = {"cpu": 0.0, "sleep": 0.0}
 
     def where(store, job):
-        time.sleep(delay["seconds"])
+        until = time.thread_time() + work["cpu"]
+        while time.thread_time() < until:  # busy: CPU time
+            pass
+        time.sleep(work["sleep"])  # waiting: clock time only
         return {"thread": threading.current_thread().name}
 
     monkeypatch.setitem(pool_module.HANDLERS, "where", where)
 
+    def slow(**w: float):
+        work.update({"cpu": 0.0, "sleep": 0.0}, **w)
+
     async def scenario() -> None:
-        pool = pool_module.QueryPool(Settings(store=facts.path, inline_after=2, inline_ms=50))
+        inline_ms = 20
+        pool = pool_module.QueryPool(Settings(store=facts.path, inline_after=2, inline_ms=inline_ms))
         pool.start()
+
+        async def lane(shape: str | None) -> str:
+            name = (await pool.run("where", {}, shape=shape))["thread"]
+            return "loop" if name == "MainThread" else "thread" if name.startswith("unkg-query-") else name
+
         try:
-            threads = [(await pool.run("where", {}, shape="s"))["thread"] for _ in range(4)]
-            assert threads[0].startswith("unkg-query-") and threads[1].startswith("unkg-query-")
-            assert threads[2:] == ["MainThread", "MainThread"]  # the loop's own thread: no hand-off
-            assert (await pool.run("where", {}))["thread"].startswith("unkg-query-")  # no shape: never inline
-            assert (await pool.run("where", {}, shape="t"))["thread"].startswith("unkg-query-")  # not learnt yet
-            delay["seconds"] = 0.08  # slower than inline_ms on the loop: back to the threads for good
-            assert (await pool.run("where", {}, shape="s"))["thread"] == "MainThread"
-            delay["seconds"] = 0.0
-            for _ in range(4):
-                assert (await pool.run("where", {}, shape="s"))["thread"].startswith("unkg-query-")
+            assert [await lane("s") for _ in range(4)] == ["thread", "thread", "loop", "loop"]
+            assert await lane(None) == "thread"  # no shape: never on the loop
+            assert await lane("t") == "thread"  # not learnt yet
+            slow(sleep=3 * inline_ms / 1000)  # waits on the loop, a little: still fast
+            assert [await lane("s") for _ in range(2)] == ["loop", "loop"]
+            slow(cpu=2 * inline_ms / 1000)  # slow on the loop: back to the threads for good
+            assert await lane("s") == "loop"
+            slow()
+            assert [await lane("s") for _ in range(4)] == ["thread"] * 4
+            for _ in range(2):  # waits in the threads are not slowness: learnt all the same
+                slow(sleep=3 * inline_ms / 1000)
+                assert await lane("u") == "thread"
+            slow()
+            assert await lane("u") == "loop"
+            slow(sleep=(pool_module.SLOW_WALL + 2) * inline_ms / 1000)  # a long wait on the loop: slow
+            assert await lane("u") == "loop"
+            slow()
+            assert await lane("u") == "thread"
             # a slow run in a thread breaks a run of fast ones
-            delay["seconds"] = 0.08
-            await pool.run("where", {}, shape="u")
-            delay["seconds"] = 0.0
-            for _ in range(2):
-                assert (await pool.run("where", {}, shape="u"))["thread"].startswith("unkg-query-")
-            assert (await pool.run("where", {}, shape="u"))["thread"] == "MainThread"
+            slow(cpu=2 * inline_ms / 1000)
+            assert await lane("v") == "thread"
+            slow()
+            assert [await lane("v") for _ in range(3)] == ["thread", "thread", "loop"]
         finally:
             pool.close()
 

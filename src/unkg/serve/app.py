@@ -21,6 +21,7 @@ past the timeout.
 from __future__ import annotations
 
 import contextlib
+import gc
 import gzip
 import json
 from collections.abc import AsyncIterator
@@ -303,6 +304,65 @@ def service_description(endpoint: str, fmt: protocol.Format) -> bytes:
     return serialize_graph(triples, fmt.name, {"sd": SD, "formats": FORMATS_NS, "rdfs": PREFIXES["rdfs"]})
 
 
+def format_override(params: list[tuple[str, str]]) -> tuple[protocol.Format | None, protocol.Format | None] | None:
+    """The formats a ``format`` parameter asks for (the last one given), None without one; RequestError if unknown."""
+    asked = [v for k, v in params if k == "format"]
+    if not asked:
+        return None
+    override = protocol.format_param(asked[-1])
+    if override is None:
+        raise RequestError("not-acceptable", f"unknown format {asked[-1]!r}; one of {sorted(protocol.FORMAT_PARAM)}")
+    return override
+
+
+def query_job(
+    settings: Settings,
+    query: str,
+    params: list[tuple[str, str]],
+    accept: str | None,
+    override: tuple[protocol.Format | None, protocol.Format | None] | None,
+) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """The job of a protocol query and its shape (for the fast lane); RequestError when it is refused."""
+    lexical = protocol.lexical(query)
+    if lexical.service:
+        raise RequestError("service-refused", "SERVICE is refused: this endpoint never makes outbound requests")
+    if lexical.update:
+        raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
+    if override:
+        results, graphs = override
+    else:
+        results = protocol.negotiate(accept, protocol.RESULT_FORMATS)
+        graphs = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
+    if results is None and graphs is None:
+        raise RequestError(
+            "not-acceptable",
+            f"cannot answer in {accept!r}: results in {_list(protocol.RESULT_FORMATS)}; "
+            f"graphs in {_list(protocol.GRAPH_FORMATS)}",
+        )
+    job = {
+        "query": query,
+        "default_graphs": [v for k, v in params if k == "default-graph-uri"],
+        "named_graphs": [v for k, v in params if k == "named-graph-uri"],
+        "own_dataset": lexical.dataset,
+        "result_format": results.name if results else None,
+        "graph_format": graphs.name if graphs else None,
+        "max_rows": settings.max_rows,
+    }
+    # the kind of query, for the fast lane (queries of one shape cost about the same)
+    shape = (lexical.shape, job["result_format"], job["graph_format"], bool(job["default_graphs"] or job["named_graphs"]))
+    return job, shape
+
+
+def answer_response(answer: dict[str, Any], settings: Settings) -> Response | Answer:
+    """The response to a protocol query's answer."""
+    if "error" in answer:
+        return error(answer["error"], answer["message"], settings)
+    headers = [(b"content-type", CONTENT_TYPES[answer["format"]]), (b"vary", b"Accept")]
+    if answer["cut"]:
+        headers.append((b"x-sparql-maxrows", str(settings.max_rows).encode()))
+    return Answer(answer["body"], headers)
+
+
 async def endpoint(request: Request) -> Response | Answer:
     """The SPARQL 1.1 Protocol."""
     settings: Settings = request.app.state.settings
@@ -318,16 +378,11 @@ async def endpoint(request: Request) -> Response | Answer:
     try:
         query, params = await protocol_request(request, settings)
         accept = request.headers.get("accept")
-        asked = [v for k, v in params if k == "format"]
-        override = protocol.format_param(asked[-1]) if asked else None
-        if asked and override is None:
-            raise RequestError(
-                "not-acceptable", f"unknown format {asked[-1]!r}; one of {sorted(protocol.FORMAT_PARAM)}"
-            )
+        override = format_override(params)
         if query is None:
             if request.method == "POST":
                 raise RequestError("bad-request", "no query: give one as the query parameter or the body")
-            if not asked and protocol.prefers_html(accept):
+            if override is None and protocol.prefers_html(accept):
                 return RedirectResponse(request.scope.get("root_path", "") + "/editor", status_code=303)
             fmt = override[1] if override else protocol.negotiate(accept, protocol.GRAPH_FORMATS)
             if fmt is None:
@@ -338,50 +393,14 @@ async def endpoint(request: Request) -> Response | Answer:
             return Response(
                 service_description(endpoint_iri, fmt), media_type=fmt.content_type, headers={"Vary": "Accept"}
             )
-        lexical = protocol.lexical(query)
-        if lexical.service:
-            raise RequestError("service-refused", "SERVICE is refused: this endpoint never makes outbound requests")
-        if lexical.update:
-            raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
-        if override:
-            results, graphs = override
-        else:
-            results = protocol.negotiate(accept, protocol.RESULT_FORMATS)
-            graphs = protocol.negotiate(accept, protocol.GRAPH_FORMATS)
-        if results is None and graphs is None:
-            raise RequestError(
-                "not-acceptable",
-                f"cannot answer in {accept!r}: results in {_list(protocol.RESULT_FORMATS)}; "
-                f"graphs in {_list(protocol.GRAPH_FORMATS)}",
-            )
+        job, shape = query_job(settings, query, params, accept, override)
     except RequestError as exc:
         return error(exc.code, exc.message, settings, exc.headers)
-    job = {
-        "query": query,
-        "default_graphs": [v for k, v in params if k == "default-graph-uri"],
-        "named_graphs": [v for k, v in params if k == "named-graph-uri"],
-        "own_dataset": lexical.dataset,
-        "result_format": results.name if results else None,
-        "graph_format": graphs.name if graphs else None,
-        "max_rows": settings.max_rows,
-    }
-    # the kind of query, for the fast lane (queries of one shape cost about the same)
-    shape = (
-        lexical.shape,
-        job["result_format"],
-        job["graph_format"],
-        bool(job["default_graphs"] or job["named_graphs"]),
-    )
     try:
         answer = await pool.run("sparql", job, shape=shape, client=request.scope.get("client"))
     except PoolError as exc:
         return error(exc.code, str(exc), settings)
-    if "error" in answer:
-        return error(answer["error"], answer["message"], settings)
-    headers = [(b"content-type", CONTENT_TYPES[answer["format"]]), (b"vary", b"Accept")]
-    if answer["cut"]:
-        headers.append((b"x-sparql-maxrows", str(settings.max_rows).encode()))
-    return Answer(answer["body"], headers)
+    return answer_response(answer, settings)
 
 
 CONTENT_TYPES = {name: f.content_type.encode("latin-1") for name, f in protocol.FORMAT_NAMES.items()}
@@ -526,6 +545,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             pool.start()
             app.state.pool = pool
             supervisor.start_adopting()  # under unkg serve: the connections its supervisor hands out
+            # What is loaded by now lives as long as the process: the garbage collector need not look at it again.
+            gc.freeze()
             supervisor.notify("ready")
             yield
         finally:
@@ -622,12 +643,59 @@ class Endpoint:
             response = await endpoint(request)
         except Exception as exc:  # a bug, not the client's doing: still the documented shape
             response = error("internal", f"{type(exc).__name__}: {exc}")
-        extra: list[tuple[bytes, bytes]] = list(CORS_HEADERS) if origin else []
-        body = response.body
-        if len(body) >= GZIP_MIN and "gzip" in headers.get("accept-encoding", ""):
-            body = gzip.compress(body, compresslevel=6)
-            extra += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
-        raw = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
-        raw += [*extra, (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": response.status_code, "headers": raw})
+        status, raw, body = finish(response, origin, headers.get("accept-encoding", ""))
+        await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": body})
+
+    def answer_now(
+        self, method: bytes, query_string: bytes, headers: list[tuple[bytes, bytes]], client: Any
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """The whole answer to a GET or HEAD of the endpoint, made at once, when its query runs in the fast
+        lane (``pool``); None otherwise, and the request then goes the ASGI way (which also answers every
+        refusal and error). ``unkg serve``'s HTTP protocol (``http.Protocol``) calls it, sparing the request
+        uvicorn's ASGI cycle; ``headers`` have lower-case names."""
+        pool: QueryPool | None = getattr(self.state, "pool", None)
+        if method not in (b"GET", b"HEAD") or pool is None or pool.retiring:
+            return None
+        settings: Settings = self.state.settings
+        if len(query_string) > settings.max_request_bytes:
+            return None
+        accept = None
+        origin = False
+        encoding = ""
+        for name, value in headers:
+            if name == b"accept":
+                accept = value.decode("latin-1")
+            elif name == b"origin":
+                origin = True
+            elif name == b"accept-encoding":
+                encoding = value.decode("latin-1")
+        try:
+            params = _pairs(query_string.decode("latin-1"))
+            queries = [v for k, v in params if k == "query"]
+            if len(queries) != 1 or any(k == "update" for k, _ in params):
+                return None
+            job, shape = query_job(settings, queries[0], params, accept, format_override(params))
+        except RequestError:
+            return None
+        if not pool.lanes.inline(shape):
+            return None
+        self.active[client] = 1
+        try:
+            answer = pool.run_inline("sparql", job, shape, client)
+        finally:
+            self.active.pop(client, None)
+        return finish(answer_response(answer, settings), origin, encoding)
+
+
+def finish(response: Response | Answer, origin: bool, accept_encoding: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """(status, headers, body) of an endpoint response as sent: CORS headers for a cross-origin request, gzip
+    when the client takes it and the body is 1 KiB or more, the length."""
+    extra: list[tuple[bytes, bytes]] = list(CORS_HEADERS) if origin else []
+    body = response.body
+    if len(body) >= GZIP_MIN and "gzip" in accept_encoding:
+        body = gzip.compress(body, compresslevel=6)
+        extra += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+    raw = [(k, v) for k, v in response.raw_headers if k != b"content-length"]
+    raw += [*extra, (b"content-length", str(len(body)).encode())]
+    return response.status_code, raw, body

@@ -13,7 +13,13 @@ wake-up). So a protocol query whose *shape* (its text with IRIs and literals
 masked, the format asked for) has run fast in the threads ``inline_after``
 times in a row runs on the event loop itself, with nothing handed over. A run
 on the loop slower than ``inline_ms`` sends its shape back to the threads for
-good: a slow shape holds up the process's other requests at most once. The
+good: a slow shape holds up the process's other requests at most once. "Fast"
+and "slow" are measured in the CPU time of the thread that ran the query, not
+on the clock: on a busy machine a query's thread may wait for a core (or, in
+the threads, for the GIL) many times longer than the query takes, and the
+clock would then call a lookup slow. A run on the loop that takes ``SLOW_WALL``
+times ``inline_ms`` on the clock (a query waiting on the disk, say) goes back
+to the threads as well. The
 timeout holds on the loop too: a watchdog thread (it runs while pyoxigraph
 evaluates, the GIL being free) sees a query on the loop past the timeout; it
 tells the supervisor (which starts a replacement), answers that request 503
@@ -141,6 +147,7 @@ class Slots:
 
 
 SHAPES = 4096  # shapes remembered per lane; past that the lane forgets them all and learns again
+SLOW_WALL = 10  # a run on the loop this many times inline_ms on the clock is slow, whatever its CPU time
 
 
 class Lanes:
@@ -170,7 +177,7 @@ class Lanes:
         )
 
     def learn(self, shape: Hashable | None, seconds: float) -> None:
-        """A run of ``shape`` in a query thread took ``seconds``."""
+        """A run of ``shape`` in a query thread took ``seconds`` of that thread's CPU time."""
         if shape is None or shape in self.slow:
             return
         if seconds <= self.fast_seconds:
@@ -254,12 +261,12 @@ class QueryPool:
             if item is None:
                 return
             fut, kind, job, shape = item
-            started = time.perf_counter()
+            started = time.thread_time()
             try:
                 answer = HANDLERS[kind](store, job)
             except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer
                 answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
-            self.finished.append((fut, answer, shape, time.perf_counter() - started))
+            self.finished.append((fut, answer, shape, time.thread_time() - started))
             if not self.woken:  # one wake-up of the loop for all the answers that come before it runs
                 self.woken = True
                 try:
@@ -311,9 +318,10 @@ class QueryPool:
                     self.on_rescue(self.inline_client)
                 return
 
-    def _inline(self, kind: str, job: dict[str, Any], shape: Hashable, client: Any) -> dict[str, Any]:
-        """Run the job on the event loop's thread (the fast lane)."""
+    def run_inline(self, kind: str, job: dict[str, Any], shape: Hashable, client: Any) -> dict[str, Any]:
+        """Run the job on the event loop's thread (the fast lane), now; the caller has checked ``lanes.inline``."""
         self.inline_client = client
+        cpu = time.thread_time()
         started = self.inline_started = time.monotonic()
         try:
             answer = HANDLERS[kind](self.store, job)
@@ -321,7 +329,8 @@ class QueryPool:
             answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
         with self.inline_lock:  # blocks for good if the watchdog is rescuing this query
             self.inline_started = None
-        if time.monotonic() - started > self.lanes.fast_seconds:
+        fast = self.lanes.fast_seconds
+        if time.thread_time() - cpu > fast or time.monotonic() - started > SLOW_WALL * fast:
             self.lanes.slow_inline(shape)
         return answer
 
@@ -341,7 +350,7 @@ class QueryPool:
         if self.retiring:
             raise Overloaded(_RETIRING)
         if timeout is None and self.lanes.inline(shape):
-            return self._inline(kind, job, shape, client)  # type: ignore[arg-type]
+            return self.run_inline(kind, job, shape, client)  # type: ignore[arg-type]
         timeout = self.settings.timeout if timeout is None else timeout
         await self.slots.acquire(timeout)
         if self.retiring:

@@ -81,7 +81,10 @@ def lexical(query: str) -> Lexical:
     True
     """
     text = masked(query)
-    return Lexical(bool(_SERVICE.search(text)), _starts_like_update(text), bool(_FROM.search(text)), text)
+    lower = text.lower()  # the searches only where their word is there at all (most queries have neither)
+    service = "service" in lower and bool(_SERVICE.search(text))
+    dataset = "from" in lower and bool(_FROM.search(text))
+    return Lexical(service, _starts_like_update(text), dataset, text)
 
 
 def _starts_like_update(text: str) -> bool:
@@ -121,7 +124,7 @@ def _unquote_plus(text: str) -> str:
     return data.decode("utf-8")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one object per format: compared and hashed by identity (fast)
 class Format:
     """One serialisation the endpoint can give."""
 
