@@ -1080,20 +1080,27 @@ def _exchange(sock: socket.socket, request: bytes) -> tuple[int, dict[str, str],
     return _answer(sock)
 
 
+_UNREAD: dict[int, bytes] = {}  # bytes of a connection read past the answer just read (pipelining)
+
+
 def _answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
-    data = b""
+    """The next answer on the connection (HEAD-less: a body of Content-Length bytes follows the head)."""
+    data = _UNREAD.pop(id(sock), b"")
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         assert chunk, f"connection closed before an answer: {data!r}"
         data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
+    head, _, rest = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    while len(body) < int(headers["content-length"]):
+    length = int(headers["content-length"])
+    while len(rest) < length:
         chunk = sock.recv(65536)
         assert chunk
-        body += chunk
-    return int(lines[0].split()[1]), headers, body
+        rest += chunk
+    if rest[length:]:
+        _UNREAD[id(sock)] = rest[length:]
+    return int(lines[0].split()[1]), headers, rest[:length]
 
 
 def _get_request(port: int, query: str) -> bytes:
@@ -1254,5 +1261,172 @@ def test_gathering_transport_sends_one_turns_writes_at_once():
         assert real.writes[-1] == b"next"  # nothing written to a closed transport
         assert transport.get_extra_info("peername") == "info peername"
         return real
+
+    asyncio.run(scenario())
+
+
+# --------------------------------------------------------------------------
+# Answers made at once by the HTTP protocol (fast lane) are the answers of the ASGI way.
+@pytest.fixture(scope="module")
+def fast_and_slow(facts: Facts):
+    """The same server twice: every query in the fast lane (answered from the protocol), and no fast lane."""
+    fast = Server(facts.path, **LIMITS, inline_after=0)
+    try:
+        slow = Server(facts.path, **LIMITS, inline_ms=0)
+    except BaseException:
+        fast.stop()
+        raise
+    yield fast, slow
+    fast.stop()
+    slow.stop()
+
+
+SELECT_ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"  # more rows than LIMITS["max_rows"]
+SAME_WAY = [
+    ("GET", RESOLUTION_CITES, {"Accept": "application/sparql-results+json"}),
+    ("GET", RESOLUTION_CITES, {"Accept": "application/sparql-results+xml"}),
+    ("GET", RESOLUTION_CITES, {"Accept": "text/csv"}),
+    ("GET", RESOLUTION_CITES, {"Accept": "text/tab-separated-values", "Origin": "http://example.org"}),
+    ("GET", CONSTRUCT_CITES, {"Accept": "text/turtle"}),
+    ("GET", CONSTRUCT_CITES, {"Accept": "application/ld+json"}),
+    ("GET", "ASK { ?s ?p ?o }", {}),
+    ("GET", SELECT_ALL, {"Accept": "application/sparql-results+json", "Accept-Encoding": "gzip"}),
+    ("HEAD", RESOLUTION_CITES, {"Accept": "application/sparql-results+json"}),
+    ("GET", "SELECT ?x WHERE { ?x", {}),  # malformed: 400 from the query's run
+    ("GET", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", {}),  # refused before it runs: 403
+    ("GET", RESOLUTION_CITES, {"Accept": "image/png"}),  # 406
+]
+
+
+def _normalised(status: int, headers: dict[str, str], body: bytes) -> tuple:
+    if headers.get("content-encoding") == "gzip":
+        body = gzip.decompress(body)
+    kept = {k: v for k, v in headers.items() if k not in ("date", "content-length")}
+    if status == 200 and body:
+        lines = body.splitlines()
+        body = b"\n".join(sorted(lines))  # the same solutions, whatever their order
+    return status, kept, body
+
+
+@pytest.mark.parametrize("method,query,headers", SAME_WAY, ids=[f"{m} {h.get('Accept', '*/*')} {q[:20]}" for m, q, h in SAME_WAY])
+def test_fast_answers_are_the_answers_of_the_asgi_way(fast_and_slow, method, query, headers):
+    fast, slow = fast_and_slow
+    path = "/sparql?" + urlencode({"query": query})
+    answers = [_normalised(*request(s, method, path, headers)) for s in (fast, slow)]
+    assert answers[0] == answers[1]
+    status, got, body = answers[0]
+    if method == "HEAD":
+        assert status == 200 and body == b""
+    if query == SELECT_ALL:
+        assert got["x-sparql-maxrows"] == str(LIMITS["max_rows"]) and got["content-encoding"] == "gzip"
+
+
+def test_fast_answers_keep_the_connection_as_http_says(fast_and_slow):
+    """On one connection: keep-alive, pipelined requests answered in order, HTTP/1.0 and Connection: close."""
+    fast, _slow = fast_and_slow
+    ask = "/sparql?" + urlencode({"query": "ASK { ?s ?p ?o }"})
+    with socket.create_connection(("127.0.0.1", fast.port), timeout=30) as sock:
+        for _ in range(3):
+            status, headers, body = _exchange(sock, f"GET {ask} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            assert status == 200 and json.loads(body)["boolean"] is True and headers.get("connection") != "close"
+        # two requests in one write, then a page (the ASGI way) and a POST on the same connection
+        sock.sendall(f"GET {ask} HTTP/1.1\r\nHost: x\r\n\r\nGET /sparql?{urlencode({'query': 'ASK {}'})} "
+                     f"HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())  # fmt: skip
+        assert _answer(sock)[2] == b'{"head":{},"boolean":true}'
+        assert _answer(sock)[2].strip() == b"true"  # the CSV of an ASK
+        status, headers, _ = _exchange(sock, b"GET / HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n")
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        body = b"ASK {}"
+        status, _, answer = _exchange(sock, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                                      b"\r\nContent-Length: 6\r\nAccept: text/csv\r\n\r\n" + body)  # fmt: skip
+        assert status == 200 and answer.strip() == b"true"
+        status, headers, _ = _exchange(sock, f"GET {ask} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        assert status == 200 and headers["connection"] == "close"
+        assert sock.recv(100) == b""  # closed by the server
+    with socket.create_connection(("127.0.0.1", fast.port), timeout=30) as sock:
+        status, headers, _ = _exchange(sock, f"GET {ask} HTTP/1.0\r\n\r\n".encode())
+        assert status == 200 and headers["connection"] == "close"
+        assert sock.recv(100) == b""
+
+
+def test_protocol_answers_at_once_only_what_the_app_answers_at_once():
+    """uvicorn's protocol with unkg's additions, in-process: the app's ``answer_now`` is asked only for a GET or
+    HEAD of /sparql with a query and without a body; its answer is written whole (one write); None, or any
+    other request, goes to the app the ASGI way."""
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from unkg.serve.http import Protocol
+
+    asked: list[tuple] = []
+    called: list[str] = []
+
+    class App:
+        def answer_now(self, method, query_string, headers, client):
+            asked.append((method, query_string, dict(headers).get(b"accept"), client))
+            if b"slow" in query_string:
+                return None
+            return 200, [(b"content-type", b"text/plain")], b"fast"
+
+        async def __call__(self, scope, receive, send):
+            called.append(f"{scope['method']} {scope['path']}")
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"text/plain"), (b"content-length", b"4")]})  # fmt: skip
+            await send({"type": "http.response.body", "body": b"asgi"})
+
+    class Transport:
+        def __init__(self) -> None:
+            self.writes: list[bytes] = []
+            self.closed = False
+
+        def write(self, data: bytes) -> None:
+            self.writes.append(data)
+
+        def is_closing(self) -> bool:
+            return self.closed
+
+        def close(self) -> None:
+            self.closed = True
+
+        def get_extra_info(self, name: str, default=None):
+            return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
+
+        def pause_reading(self) -> None: ...
+
+        def resume_reading(self) -> None: ...
+
+    async def scenario() -> None:
+        config = uvicorn.Config(App(), proxy_headers=False, log_level="warning")
+        config.load()
+        protocol = Protocol(config=config, server_state=ServerState(), app_state={}, _loop=asyncio.get_running_loop())
+        transport = Transport()
+        protocol.connection_made(transport)  # type: ignore[arg-type]
+
+        async def exchange(raw: bytes) -> bytes:
+            before = len(transport.writes)
+            protocol.data_received(raw)
+            for _ in range(20):
+                await asyncio.sleep(0)
+            return b"".join(transport.writes[before:])
+
+        answer = await exchange(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"\r\n\r\nfast")
+        assert b"content-type: text/plain\r\n" in answer and b"connection: close" not in answer
+        assert len(transport.writes) == 1  # head and body in one write
+        assert asked == [(b"GET", b"query=ASK", b"text/csv", ("127.0.0.1", 5000))] and not called
+        answer = await exchange(b"HEAD /sparql?query=ASK HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"\r\n\r\n")  # no body
+        for raw in (
+            b"GET /sparql?slow HTTP/1.1\r\nHost: x\r\n\r\n",  # the app declines
+            b"GET /sparql HTTP/1.1\r\nHost: x\r\n\r\n",  # no query string
+            b"GET /elsewhere?query=ASK HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"POST /sparql?query=ASK HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+            b"GET /sparql?query=ASK HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nxy",  # a body
+        ):
+            assert (await exchange(raw)).endswith(b"asgi"), raw
+        assert called == ["GET /sparql", "GET /sparql", "GET /elsewhere", "POST /sparql", "GET /sparql"]
+        assert len(asked) == 3  # HEAD, and the declined one
+        answer = await exchange(b"GET /sparql?query=ASK HTTP/1.0\r\n\r\n")
+        assert answer.endswith(b"fast") and b"connection: close\r\n" in answer and transport.closed
 
     asyncio.run(scenario())
