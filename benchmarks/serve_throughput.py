@@ -13,10 +13,14 @@ One run:
    20 most cited works) and each concurrency (1, 8, 32 clients, each with one
    keep-alive connection), sends SPARQL GET requests (JSON results) to each
    server in turn: a warm-up, then until ``--requests`` answers or ``--seconds``
-   have passed, whichever comes first; every answer must be 200;
+   have passed, whichever comes first; every answer must be 200. This is done
+   ``--rounds`` times (servers in turn within a round, so that a busy minute on
+   a shared machine falls on every server alike) and each figure's median over
+   the rounds is reported;
 4. prints requests/s, p50/p99 latency and the server's CPU time per request (all
    its processes, from /proc: less sensitive to the machine's other load than
-   requests/s), and the ratio unkg / Oxigraph.
+   requests/s), and the ratio unkg / Oxigraph of the medians, with each round's
+   own ratio beside it.
 
 For the lookup it also measures the ceiling of any Python ASGI app on this machine:
 uvicorn (same ``--workers``) answering a fixed JSON body without running a query.
@@ -256,6 +260,15 @@ async def load(url: str, paths: list[str], clients: int, requests: int, seconds:
     }
 
 
+def median_of(measured: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the rounds (requests/s, latencies, CPU per request), with the rounds' count.
+
+    >>> median_of([{"rps": 1.0, "p50_ms": 3.0}, {"rps": 5.0, "p50_ms": 1.0}, {"rps": 2.0, "p50_ms": 2.0}])
+    {'rps': 2.0, 'p50_ms': 2.0, 'rounds': 3}
+    """
+    return {key: statistics.median(m[key] for m in measured) for key in measured[0]} | {"rounds": len(measured)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=HERE / "data" / "ungdc", help="where the corpus is unpacked")
@@ -270,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", default="lookup,aggregate", help="which queries to run (comma-separated)")
     parser.add_argument(
         "--clients", default=",".join(map(str, CONCURRENCY)), help="concurrencies to measure (comma-separated)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="measurements of each server, in turn; the median is reported"
     )
     parser.add_argument("--json", type=Path, help="write the results here too")
     args = parser.parse_args(argv)
@@ -294,24 +310,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for qname, suffixes in queries.items():
             for clients in concurrency:
-                for name, (url, _p) in servers.items():
-                    if name == "uvicorn-hello" and qname != "lookup":
-                        continue
-                    base = url.split("/", 3)[3]
-                    paths = ["/" + base + s for s in suffixes]
-                    r = asyncio.run(load(url, paths, clients, args.requests, args.seconds, _p.pid))
-                    results[f"{qname}/{clients}/{name}"] = r
-                    print(f"{qname:9} {clients:>2} clients {name:8} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:7.2f} ms  "
-                          f"p99 {r['p99_ms']:7.2f} ms  server CPU {r['cpu_us']:5.0f} µs/request  "
-                          f"({r['requests']} requests)", flush=True)  # fmt: skip
+                rounds: dict[str, list[dict[str, float]]] = {}
+                for round_ in range(1, args.rounds + 1):
+                    for name, (url, _p) in servers.items():  # in turn, so that a busy minute hits every server
+                        if name == "uvicorn-hello" and qname != "lookup":
+                            continue
+                        base = url.split("/", 3)[3]
+                        paths = ["/" + base + s for s in suffixes]
+                        r = asyncio.run(load(url, paths, clients, args.requests, args.seconds, _p.pid))
+                        rounds.setdefault(name, []).append(r)
+                        print(f"{qname:9} {clients:>2} clients {name:8} round {round_}  {r['rps']:8.0f} req/s  "
+                              f"p50 {r['p50_ms']:7.2f} ms  p99 {r['p99_ms']:7.2f} ms  "
+                              f"server CPU {r['cpu_us']:5.0f} µs/request  ({r['requests']} requests)", flush=True)  # fmt: skip
+                for name, measured in rounds.items():
+                    results[f"{qname}/{clients}/{name}"] = median_of(measured)
+                results[f"{qname}/{clients}/rounds"] = rounds  # type: ignore[assignment]
     finally:
         stop(servers)
-    print("\nratio unkg / oxigraph (requests/s):")
+    print(f"\nratio unkg / oxigraph (median requests/s of {args.rounds} rounds; each round's ratio in brackets):")
     ok = True
     for qname in queries:
         for clients in concurrency:
             ratio = results[f"{qname}/{clients}/unkg"]["rps"] / results[f"{qname}/{clients}/oxigraph"]["rps"]
-            results[f"{qname}/{clients}/ratio"] = {"ratio": ratio}
+            both = results[f"{qname}/{clients}/rounds"]
+            per_round = [u["rps"] / o["rps"] for u, o in zip(both["unkg"], both["oxigraph"], strict=True)]
+            results[f"{qname}/{clients}/ratio"] = {"ratio": ratio, "rounds": per_round}
             verdict = ""
             if qname == "lookup":
                 verdict = "PASS" if ratio >= FLOOR else "FAIL"
@@ -322,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
                     results[f"{qname}/{clients}/uvicorn-hello"]["rps"] / results[f"{qname}/{clients}/oxigraph"]["rps"]
                 )
                 ceiling = f"   (a bare uvicorn app with no query: {bare:.2f})"
-            print(f"  {qname:9} {clients:>2} clients: {ratio:.2f} {verdict}{ceiling}")
+            rounds_text = " ".join(f"{r:.2f}" for r in per_round)
+            print(f"  {qname:9} {clients:>2} clients: {ratio:.2f} {verdict} [{rounds_text}]{ceiling}")
     if args.json:
         meta = {"when": datetime.now(UTC).isoformat(), "cpus": os.cpu_count(), "store": facts, "args": vars(args)}
         args.json.write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=str))

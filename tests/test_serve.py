@@ -1430,3 +1430,14 @@ def test_protocol_answers_at_once_only_what_the_app_answers_at_once():
         assert answer.endswith(b"fast") and b"connection: close\r\n" in answer and transport.closed
 
     asyncio.run(scenario())
+
+
+_QUERY_PIECES = ["SELECT", " ", "?s", "<http://x/a>", "<http://x/#b>", '"lit"', "'l#t'", '"""long\n#"""', "#c\n", "\n",
+                 "SERVICE", "FROM", "{", "}", "\\", '"', "<", ">"]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_QUERY_PIECES), max_size=14).map("".join))
+def test_masking_without_comments_agrees_with_the_full_masking(query):
+    full = protocol._MASKED.sub(lambda m: " " if m.group(0).startswith("#") else "\x00", query)
+    assert protocol.masked(query) == full

@@ -63,6 +63,14 @@ class GatheringTransport:
         if not self._transport.is_closing():
             self._transport.write(data)
 
+    def write_now(self, data: bytes) -> None:
+        """Send ``data`` now, after whatever this turn has gathered (one response made whole: nothing to wait for)."""
+        if self._pending:
+            self._pending.append(data)
+            self.flush()
+        elif not self._transport.is_closing():
+            self._transport.write(data)
+
     def get_write_buffer_size(self) -> int:
         return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
 
@@ -129,7 +137,9 @@ class Protocol(HttpToolsProtocol):
         if not keep_alive:
             head.append(b"connection: close\r\n")
         head.append(b"\r\n")
-        self.transport.write(b"".join(head) if method == b"HEAD" else b"".join(head) + body)
+        if method != b"HEAD":
+            head.append(body)
+        self.transport.write_now(b"".join(head))  # type: ignore[attr-defined]
         # What uvicorn keeps of the last request: a cycle that is over, so the parser's later callbacks
         # (on_message_complete) and the connection's end leave it alone.
         if self.answered is None:

@@ -1,22 +1,23 @@
 """The server processes of ``unkg serve`` and their supervisor.
 
 The supervisor binds the listening socket and starts ``processes`` server
-processes (uvicorn, each running ``create_app``; ``spawn``, never ``fork``)
-that share it. It replaces a process that dies, and one that *retires*:
+processes (uvicorn, each running ``create_app``; ``spawn``, never ``fork``).
+It alone accepts connections, and hands each one to its server processes in
+turn (the descriptor passed over a Unix socket): with keep-alive clients a
+shared listening socket lets the first process to wake take most connections
+(7 of 8 in the benchmark), leaving the other idle. A process adopts what it
+is handed on its event loop, as uvicorn's own connections. The supervisor
+replaces a process that dies, and one that *retires*.
 
-The supervisor alone accepts connections, and hands each one to its server
-processes in turn (the descriptor passed over a Unix socket): with keep-alive
-clients a shared listening socket lets the first process to wake take most
-connections (7 of 8 in the benchmark), leaving the other idle. A process
-adopts what it is handed on its event loop, as uvicorn's own connections.
-
-A server process retires when one of its queries runs past the timeout
-(pyoxigraph cannot cancel a query, and a thread cannot be stopped; only the
-end of the process stops the query). It tells the supervisor, which starts
-its replacement at once, then stops accepting connections (uvicorn's graceful
-shutdown), answers requests still queued with 503, lets the queries already
-running end (each within the timeout), and exits. The bound on a runaway
-query, started at ``t``:
+A server process retires when one of its queries in a query thread runs past
+the timeout (pyoxigraph cannot cancel a query, and a thread cannot be
+stopped; only the end of the process stops the query). It tells the
+supervisor, which hands it no more connections and starts its replacement at
+once, then stops (uvicorn's graceful shutdown), answers requests still queued
+with 503, lets the queries already running end (each within the timeout), and
+exits. (A query past the timeout on the event loop, the fast lane, cannot
+wait for that: ``rescue`` answers and ends the process at once.) The bound on
+a runaway query in a thread, started at ``t``:
 
 - at ``t + timeout`` its request is answered 503 and its process retires;
 - by ``t + 2 * timeout + GRACE`` the process has exited: its own timer ends it
