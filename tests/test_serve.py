@@ -1222,31 +1222,38 @@ def test_row_cap_is_exact_whichever_way_the_answer_is_made(fmt, values):
             assert answer["body"] == store.query(query).serialize(format=RESULT_FORMATS[fmt])
 
 
+class RecordingTransport:
+    """A stand-in for an asyncio transport that keeps what is written (peer 127.0.0.1:5000)."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_extra_info(self, name: str, default=None):
+        return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
+
+    def get_write_buffer_size(self) -> int:
+        return 7
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
 def test_gathering_transport_sends_one_turns_writes_at_once():
     from unkg.serve.http import GatheringTransport
 
-    class Real:
-        def __init__(self) -> None:
-            self.writes: list[bytes] = []
-            self.closed = False
-
-        def write(self, data: bytes) -> None:
-            self.writes.append(data)
-
-        def is_closing(self) -> bool:
-            return self.closed
-
-        def close(self) -> None:
-            self.closed = True
-
-        def get_extra_info(self, name: str) -> str:
-            return f"info {name}"
-
-        def get_write_buffer_size(self) -> int:
-            return 7
-
-    async def scenario() -> Real:
-        real = Real()
+    async def scenario() -> RecordingTransport:
+        real = RecordingTransport()
         transport = GatheringTransport(real, asyncio.get_running_loop())  # type: ignore[arg-type]
         transport.write(b"HTTP/1.1 200 OK\r\n\r\n")
         transport.write(b"body")
@@ -1259,7 +1266,7 @@ def test_gathering_transport_sends_one_turns_writes_at_once():
         transport.write(b"late")
         await asyncio.sleep(0)
         assert real.writes[-1] == b"next"  # nothing written to a closed transport
-        assert transport.get_extra_info("peername") == "info peername"
+        assert transport.get_extra_info("peername") == ("127.0.0.1", 5000)
         return real
 
     asyncio.run(scenario())
@@ -1374,32 +1381,11 @@ def test_protocol_answers_at_once_only_what_the_app_answers_at_once():
                         "headers": [(b"content-type", b"text/plain"), (b"content-length", b"4")]})  # fmt: skip
             await send({"type": "http.response.body", "body": b"asgi"})
 
-    class Transport:
-        def __init__(self) -> None:
-            self.writes: list[bytes] = []
-            self.closed = False
-
-        def write(self, data: bytes) -> None:
-            self.writes.append(data)
-
-        def is_closing(self) -> bool:
-            return self.closed
-
-        def close(self) -> None:
-            self.closed = True
-
-        def get_extra_info(self, name: str, default=None):
-            return {"peername": ("127.0.0.1", 5000), "sockname": ("127.0.0.1", 8000)}.get(name, default)
-
-        def pause_reading(self) -> None: ...
-
-        def resume_reading(self) -> None: ...
-
     async def scenario() -> None:
         config = uvicorn.Config(App(), proxy_headers=False, log_level="warning")
         config.load()
         protocol = Protocol(config=config, server_state=ServerState(), app_state={}, _loop=asyncio.get_running_loop())
-        transport = Transport()
+        transport = RecordingTransport()
         protocol.connection_made(transport)  # type: ignore[arg-type]
 
         async def exchange(raw: bytes) -> bytes:
