@@ -214,20 +214,23 @@ _CITATION_FIELDS = """
   OPTIONAL { ?c oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?text }
   OPTIONAL { ?c oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start }
 """
-_CITES = f"""SELECT DISTINCT ?c ?work ?workSymbol ?workKey ?workLabel ?text ?paragraph ?verb ?footnote ?characterisation ?start
+
+
+def _citations_of(side: str, other: str, order: str) -> str:
+    """The citations whose ``side`` (cito:hasCitingEntity or cito:hasCitedEntity) is ``?r``, each with the work
+    on the ``other`` side, its names, and where the citation stands."""
+    return f"""SELECT DISTINCT ?c ?work ?workSymbol ?workKey ?workLabel ?text ?paragraph ?verb ?footnote
+  ?characterisation ?start
 WHERE {{
-  ?c cito:hasCitingEntity ?r ; cito:hasCitedEntity ?work .
+  ?c cito:{side} ?r ; cito:{other} ?work .
   OPTIONAL {{ ?work unkg:symbol ?workSymbol }} OPTIONAL {{ ?work skos:notation ?workKey }}
   OPTIONAL {{ ?work skos:prefLabel ?workLabel }}
   {_CITATION_FIELDS}
-}} ORDER BY ?start ?c"""
-_CITED_BY = f"""SELECT DISTINCT ?c ?work ?workSymbol ?workKey ?workLabel ?text ?paragraph ?verb ?footnote ?characterisation ?start
-WHERE {{
-  ?c cito:hasCitedEntity ?r ; cito:hasCitingEntity ?work .
-  OPTIONAL {{ ?work unkg:symbol ?workSymbol }} OPTIONAL {{ ?work skos:notation ?workKey }}
-  OPTIONAL {{ ?work skos:prefLabel ?workLabel }}
-  {_CITATION_FIELDS}
-}} ORDER BY ?workSymbol ?work ?start ?c"""
+}} ORDER BY {order}"""
+
+
+_CITES = _citations_of("hasCitingEntity", "hasCitedEntity", "?start ?c")
+_CITED_BY = _citations_of("hasCitedEntity", "hasCitingEntity", "?workSymbol ?work ?start ?c")
 _PROPERTIES = "SELECT DISTINCT ?p ?o (isIRI(?o) AS ?iri) WHERE { ?r ?p ?o } ORDER BY ?p ?o"
 _INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?r FILTER(?p NOT IN (cito:hasCitedEntity, cito:hasCitingEntity)) } ORDER BY ?p ?s"
 _CITATION = f"""SELECT DISTINCT ?citing ?citingSymbol ?cited ?citedSymbol ?citedKey ?citedLabel ?text ?paragraph ?verb
