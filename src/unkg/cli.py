@@ -572,6 +572,60 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     help="A run under this many ms counts as fast; slower on the loop sends the shape back to the threads. 0: off.",
 )
 @click.option(
+    "--max-memory",
+    type=click.IntRange(0),
+    default=2048,
+    show_default=True,
+    envvar="UNKG_SERVE_MAX_MEMORY",
+    help="MiB one server process may hold; past it, its queries get 503 and it restarts. 0: no limit.",
+)
+@click.option(
+    "--page-concurrent",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    envvar="UNKG_SERVE_PAGE_CONCURRENT",
+    help="Threads kept for the server's own pages and look-ups, which slow SPARQL queries cannot take.",
+)
+@click.option(
+    "--max-per-client",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    envvar="UNKG_SERVE_MAX_PER_CLIENT",
+    help="Queries one client address may run at once in a server process; its others wait their turn.",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    envvar="UNKG_SERVE_HEADER_TIMEOUT",
+    help="Seconds a client has to send a request's whole head; past it the connection is closed.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="UNKG_SERVE_ALLOWED_HOSTS",
+    help="A Host header value to answer (against DNS rebinding); repeat for more, '*' for any. "
+    "Default: localhost, 127.0.0.1, [::1].",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    envvar="UNKG_SERVE_CORS_ORIGINS",
+    help="An origin whose web pages may read the answers (CORS); repeat for more, '*' for any. Default: none.",
+)
+@click.option(
+    "--sandbox/--no-sandbox",
+    default=True,
+    envvar="UNKG_SERVE_SANDBOX",
+    show_default=True,
+    help="Lock each server process out of the network once it serves (Linux seccomp).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1),
     default=1,
@@ -592,6 +646,8 @@ def serve(store_path: str | None, host: str, port: int, workers: int, **limits: 
     from unkg.serve import Settings, supervisor
     from unkg.serve.pool import StoreError, StoreLock
 
+    if not limits["allowed_hosts"] and host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"):
+        limits["allowed_hosts"] = ("localhost", "127.0.0.1", "[::1]", f"[{host}]" if ":" in host else host)
     try:
         settings = Settings(store=store_path, **limits)  # type: ignore[arg-type]
     except ValueError as exc:

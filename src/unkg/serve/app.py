@@ -43,7 +43,7 @@ from starlette.staticfiles import StaticFiles
 from unkg import iri
 from unkg.extract import __version__
 from unkg.rdf import PREFIXES
-from unkg.serve import protocol, supervisor
+from unkg.serve import protocol, rescue, sandbox, supervisor
 from unkg.serve.jobs import serialize_graph
 from unkg.serve.pool import PoolError, QueryPool, StoreLock
 from unkg.serve.settings import Settings
@@ -63,12 +63,15 @@ STATUS = {
     "not-acceptable": 406,
     "too-large": 413,
     "unsupported-media-type": 415,
+    "host-not-allowed": 421,
     "internal": 500,
     "overloaded": 503,
     "timeout": 503,
+    "memory-limit": 503,
 }
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 SD_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -159,6 +162,19 @@ def iri_of(kind: str, rest: str) -> str | None:
     if len(parts) != 3 or not all(parts):
         return None
     return f"{iri.CITATION}{parts[0]}/{parts[1]}/{quote(parts[2], safe='-')}"
+
+
+def valid_iri(value: str) -> bool:
+    """True when ``value`` is an IRI RDF allows (no space, ``<``, ``>``, ``"``, ``{``, ...).
+
+    >>> valid_iri("https://w3id.org/unkg/doc/A/RES/60/169"), valid_iri("https://w3id.org/unkg/citation/a> ?p }")
+    (True, False)
+    """
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def compact(value: str) -> str:
@@ -324,8 +340,6 @@ def query_job(
 ) -> tuple[dict[str, Any], tuple[Any, ...]]:
     """The job of a protocol query and its shape (for the fast lane); RequestError when it is refused."""
     lexical = protocol.lexical(query)
-    if lexical.service:
-        raise RequestError("service-refused", "SERVICE is refused: this endpoint never makes outbound requests")
     if lexical.update:
         raise RequestError("update-refused", "this endpoint is read-only: SPARQL Update is refused")
     if override:
@@ -348,6 +362,10 @@ def query_job(
         "graph_format": graphs.name if graphs else None,
         "max_rows": settings.max_rows,
     }
+    if protocol.mentions_service(query):
+        # parsed in a query thread (protocol.service_refusal), never on the event loop: not a fast-lane shape
+        job["check_service"] = True
+        return job, None
     # the kind of query, for the fast lane (queries of one shape cost about the same)
     shape = (lexical.shape, job["result_format"], job["graph_format"], bool(job["default_graphs"] or job["named_graphs"]))
     return job, shape
@@ -483,7 +501,7 @@ async def resource(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     kind = request.url.path[len(request.scope.get("root_path", "")) :].strip("/").split("/", 1)[0]
     subject = iri_of(kind, request.path_params["rest"])
-    if subject is None:
+    if subject is None or not valid_iri(subject):
         return error("not-found", f"{request.url.path} names no resource")
     accept = request.headers.get("accept")
     asked = request.query_params.get("format")
@@ -536,10 +554,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         lock = StoreLock(settings.store)
         lock.acquire()
+        def stuck_on_loop(client: Any) -> None:  # from the watchdog thread: ends the process
+            timed_out = rescue.TIMED_OUT.format(timeout=settings.timeout)
+            blamed = {client: rescue.response(503, "timeout", timed_out, settings.retry_after)}
+            supervisor.rescue(blamed, list(active), settings.retry_after, "a query on the event loop ran past the timeout")
+
+        def past_memory_limit(clients: list[Any]) -> None:  # from the watchdog thread: ends the process
+            message = rescue.response(503, "memory-limit", rescue.MEMORY.format(limit=settings.max_memory),
+                                      settings.retry_after)  # fmt: skip
+            why = f"the process passed its memory limit of {settings.max_memory} MiB"
+            supervisor.rescue(dict.fromkeys(clients, message), list(active), settings.retry_after, why)
+
         pool = QueryPool(
             settings,
             on_runaway=lambda: supervisor.retire(settings.timeout),
-            on_rescue=lambda client: supervisor.rescue(client, list(active), settings.timeout, settings.retry_after),
+            on_rescue=stuck_on_loop,
+            on_memory=past_memory_limit,
         )
         try:
             pool.start()
@@ -564,17 +594,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/citation/{rest:path}", resource, name="citation"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    middleware = [
-        Middleware(
+    middleware = [Middleware(GZipMiddleware, minimum_size=1024)]
+    if settings.cors_origins:
+        middleware.insert(0, Middleware(
             CORSMiddleware,
-            allow_origins=["*"],
+            allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["Accept", "Content-Type"],
             expose_headers=["Retry-After", "X-SPARQL-MaxRows", "Content-Type"],
             max_age=3600,
-        ),
-        Middleware(GZipMiddleware, minimum_size=1024),
-    ]
+        ))  # fmt: skip
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={404: not_found})
     app.state.settings = settings
     app.state.templates = make_templates("")
@@ -584,12 +613,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return endpoint
 
 
-CORS_HEADERS = [
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"Retry-After, X-SPARQL-MaxRows, Content-Type"),
-]
+EXPOSED = (b"access-control-expose-headers", b"Retry-After, X-SPARQL-MaxRows, Content-Type")
 PREFLIGHT_HEADERS = [
-    (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
     (b"access-control-allow-headers", b"Accept, Content-Type"),
     (b"access-control-max-age", b"3600"),
@@ -597,22 +622,87 @@ PREFLIGHT_HEADERS = [
 GZIP_MIN = 1024
 
 
+class Gate:
+    """Which requests the server answers at all (the Host header), and which web pages may read the answers
+    (CORS), from the settings.
+
+    A browser visiting a hostile page can be sent to this server under a name that the page's author controls
+    and points at 127.0.0.1 (DNS rebinding): the browser then treats the server as part of that page's site.
+    The Host header it sends still names the attacker's name, so only requests for the names the server is
+    known by are answered (``allowed_hosts``; by default the loopback names).
+
+    >>> gate = Gate(Settings(store="."))
+    >>> gate.host_allowed(b"127.0.0.1:8000"), gate.host_allowed(b"localhost"), gate.host_allowed(b"evil.example")
+    (True, True, False)
+    >>> gate.cors(b"https://app.example") is None
+    True
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        names = settings.allowed_hosts or LOOPBACK_HOSTS
+        self.any_host = "*" in names
+        self.hosts = frozenset(names)
+        self.any_origin = "*" in settings.cors_origins
+        self.origins = frozenset(o.encode("latin-1") for o in settings.cors_origins)
+
+    def host_allowed(self, host: bytes | None) -> bool:
+        """True when a request with this Host header is answered (a request without one is, as HTTP/1.0's)."""
+        if self.any_host or not host:
+            return True
+        value = host.decode("latin-1").strip().lower()
+        if value in self.hosts:
+            return True
+        name, colon, port = value.rpartition(":")
+        return bool(colon) and port.isdigit() and name in self.hosts
+
+    def cors(self, origin: bytes | None) -> bytes | None:
+        """The Access-Control-Allow-Origin value for a request from ``origin``, None when it gets none."""
+        if origin is None:
+            return None
+        if self.any_origin:
+            return b"*"
+        return origin if origin.lower() in self.origins else None
+
+
+def host_refused(host: bytes | None) -> Response:
+    shown = (host or b"").decode("latin-1")[:100]
+    return error(
+        "host-not-allowed",
+        f"this server does not answer for the host {shown!r} (a guard against DNS rebinding); start it with "
+        f"--allowed-host {shown.rsplit(':', 1)[0] or 'NAME'} to answer for that name",
+    )
+
+
 class Endpoint:
     """The ASGI app: ``/sparql`` answered directly, the rest by the Starlette app (pages, static files).
 
     The endpoint is the hot path, so it skips Starlette's routing and middleware stack and does its own
-    CORS (any origin: the data are public and nothing is written) and gzip (bodies of 1 KiB or more).
+    CORS (``Gate``) and gzip (bodies of 1 KiB or more). Every request's Host header is checked first, and the
+    first request a process serves locks the process down (``sandbox``: no outbound connection, a memory
+    ceiling) when the settings ask for it.
     """
 
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.state = app.state
+        self.gate = Gate(app.state.settings)
+        self.locked = not app.state.settings.sandbox  # True once the process is locked down (or need not be)
         # client address -> 1 while its request is being answered (the rescue answers those of a stuck process)
         self.active: dict[Any, int] = {}
+
+    def lock_down(self) -> None:
+        self.locked = True
+        sandbox.lock_down(self.state.settings.max_memory)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not self.locked:
+            self.lock_down()
+        host = _header(scope, b"host")
+        if not self.gate.host_allowed(host):
+            await host_refused(host)(scope, receive, send)
             return
         client = scope.get("client")
         self.active[client] = 1
@@ -628,13 +718,18 @@ class Endpoint:
         scope["app"] = self.app
         request = Request(scope, receive)
         headers = request.headers
-        origin = "origin" in headers
-        if origin and request.method == "OPTIONS" and "access-control-request-method" in headers:
+        allow = self.gate.cors(_header(scope, b"origin"))
+        if allow and request.method == "OPTIONS" and "access-control-request-method" in headers:
             await send(
                 {
                     "type": "http.response.start",
                     "status": 200,
-                    "headers": [*PREFLIGHT_HEADERS, (b"content-length", b"0")],
+                    "headers": [
+                        (b"access-control-allow-origin", allow),
+                        *PREFLIGHT_HEADERS,
+                        *_vary(allow),
+                        (b"content-length", b"0"),
+                    ],
                 }
             )
             await send({"type": "http.response.body", "body": b""})
@@ -643,7 +738,7 @@ class Endpoint:
             response = await endpoint(request)
         except Exception as exc:  # a bug, not the client's doing: still the documented shape
             response = error("internal", f"{type(exc).__name__}: {exc}")
-        status, raw, body = finish(response, origin, headers.get("accept-encoding", ""))
+        status, raw, body = finish(response, allow, headers.get("accept-encoding", ""))
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": body})
 
@@ -655,21 +750,26 @@ class Endpoint:
         refusal and error). ``unkg serve``'s HTTP protocol (``http.Protocol``) calls it, sparing the request
         uvicorn's ASGI cycle; ``headers`` have lower-case names."""
         pool: QueryPool | None = getattr(self.state, "pool", None)
-        if method not in (b"GET", b"HEAD") or pool is None or pool.retiring:
+        if method not in (b"GET", b"HEAD") or pool is None or pool.retiring or not self.locked:
             return None
         settings: Settings = self.state.settings
         if len(query_string) > settings.max_request_bytes:
             return None
         accept = None
-        origin = False
+        origin = None
         encoding = ""
+        host = None
         for name, value in headers:
             if name == b"accept":
                 accept = value.decode("latin-1")
             elif name == b"origin":
-                origin = True
+                origin = value
             elif name == b"accept-encoding":
                 encoding = value.decode("latin-1")
+            elif name == b"host":
+                host = value
+        if not self.gate.host_allowed(host):
+            return None
         try:
             params = _pairs(query_string.decode("latin-1"))
             queries = [v for k, v in params if k == "query"]
@@ -685,13 +785,28 @@ class Endpoint:
             answer = pool.run_inline("sparql", job, shape, client)
         finally:
             self.active.pop(client, None)
-        return finish(answer_response(answer, settings), origin, encoding)
+        return finish(answer_response(answer, settings), self.gate.cors(origin), encoding)
 
 
-def finish(response: Response | Answer, origin: bool, accept_encoding: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """(status, headers, body) of an endpoint response as sent: CORS headers for a cross-origin request, gzip
-    when the client takes it and the body is 1 KiB or more, the length."""
-    extra: list[tuple[bytes, bytes]] = list(CORS_HEADERS) if origin else []
+def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value  # type: ignore[no-any-return]
+    return None
+
+
+def _vary(allow: bytes | None) -> list[tuple[bytes, bytes]]:
+    """``Vary: Origin`` when the answer names one origin (caches must not give it to another)."""
+    return [(b"vary", b"Origin")] if allow and allow != b"*" else []
+
+
+def finish(
+    response: Response | Answer, allow: bytes | None, accept_encoding: str
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """(status, headers, body) of an endpoint response as sent: CORS headers when the request's origin may read
+    it (``allow``: the Access-Control-Allow-Origin value), gzip when the client takes it and the body is 1 KiB
+    or more, the length."""
+    extra: list[tuple[bytes, bytes]] = [(b"access-control-allow-origin", allow), EXPOSED, *_vary(allow)] if allow else []
     body = response.body
     if len(body) >= GZIP_MIN and "gzip" in accept_encoding:
         body = gzip.compress(body, compresslevel=6)

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from unkg import iri
 from unkg.rdf import CITO, OA, PREFIXES, UNKG
+from unkg.serve.protocol import SERVICE_REFUSED, service_refusal
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -132,6 +133,15 @@ def _evaluate(store: ox.Store, job: dict[str, Any]) -> Any:
 
 def run_sparql(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """Run one protocol query; the answer is serialised in the result or graph format the client accepts."""
+    if job.get("check_service") and (refusal := service_refusal(job["query"])):
+        return {"error": "service-refused", "message": refusal}  # parsed here, in a query thread: it may take time
+    try:
+        return _run_sparql(store, job)
+    except PermissionError:  # the sandbox stopped pyoxigraph opening a connection: a SERVICE call got through
+        return {"error": "service-refused", "message": SERVICE_REFUSED}
+
+
+def _run_sparql(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     try:
         result = _evaluate(store, job)
     except SyntaxError as exc:

@@ -102,38 +102,55 @@ class StoreLock:
 
 
 class Slots:
-    """A counting semaphore with a bounded queue whose waiters can all be turned away at once."""
+    """A counting semaphore with a bounded queue whose waiters can all be turned away at once, fair between
+    clients: one client holds at most ``per_client`` slots at a time; its further requests wait, and a slot
+    set free goes to the first waiter whose client is under that share (a client sending many slow queries
+    cannot take every slot from the others).
+    """
 
-    def __init__(self, size: int, max_waiting: int) -> None:
+    def __init__(self, size: int, max_waiting: int, per_client: int | None = None) -> None:
         self.size = size
         self.free = size
         self.max_waiting = max_waiting
-        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self.per_client = size if per_client is None else min(per_client, size)
+        self.holding: collections.Counter[Hashable] = collections.Counter()
+        self.waiters: collections.deque[tuple[asyncio.Future[None], Hashable]] = collections.deque()
 
-    async def acquire(self, timeout: float) -> None:
-        if self.free and not self.waiters:
+    async def acquire(self, timeout: float, client: Hashable = None) -> None:
+        # A free slot means no waiter could take it (each is at its share), so this request goes first
+        # if its own client is under its share.
+        if self.free and self.holding[client] < self.per_client:
             self.free -= 1
+            self.holding[client] += 1
             return
         if len(self.waiters) >= self.max_waiting:
             raise Overloaded(f"{self.size} queries running and {len(self.waiters)} waiting; try again later")
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.waiters.append(fut)
+        entry = (fut, client)
+        self.waiters.append(entry)
         try:
             await asyncio.wait_for(fut, timeout)
         except TimeoutError:
             raise Overloaded(f"no query slot was free within {timeout:g} s; try again later") from None
         except asyncio.CancelledError:
             if fut.done() and not fut.cancelled() and fut.exception() is None:
-                self.release()  # handed a slot just as the request was cancelled
+                self.release(client)  # handed a slot just as the request was cancelled
             raise
         finally:
-            if fut in self.waiters:
-                self.waiters.remove(fut)
+            if entry in self.waiters:
+                self.waiters.remove(entry)
 
-    def release(self) -> None:
-        while self.waiters:
-            fut = self.waiters.popleft()
-            if not fut.done():
+    def release(self, client: Hashable = None) -> None:
+        self.holding[client] -= 1
+        if self.holding[client] <= 0:
+            del self.holding[client]
+        for entry in self.waiters:
+            fut, waiting = entry
+            if fut.done():
+                continue
+            if self.holding[waiting] < self.per_client:
+                self.waiters.remove(entry)
+                self.holding[waiting] += 1
                 fut.set_result(None)
                 return
         self.free += 1
@@ -141,7 +158,7 @@ class Slots:
     def turn_away(self, exc: Exception) -> None:
         """Every waiter gets ``exc``."""
         while self.waiters:
-            fut = self.waiters.popleft()
+            fut, _client = self.waiters.popleft()
             if not fut.done():
                 fut.set_exception(exc)
 
@@ -195,13 +212,35 @@ class Lanes:
         self.slow.add(shape)
 
 
+# The server's own look-ups for its pages: they run in threads of their own, which SPARQL queries cannot take.
+PAGE_KINDS = frozenset({"page", "describe", "counts"})
+WATCH_PERIOD = 0.05  # seconds between two looks of the watchdog (the clock of a query on the loop, the memory)
+MIB = 1024 * 1024
+
+
+def resident_bytes() -> int:
+    """This process's resident memory (Linux ``/proc/self/statm``), 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+Job = tuple[asyncio.Future[Any], str, dict[str, Any], Hashable | None, Any]  # future, kind, job, shape, client
+
+
 class QueryPool:
-    """``max_concurrent`` query threads on one read-only store, a queue of at most ``max_queued`` requests,
-    and the fast lane on the event loop (see the module).
+    """``max_concurrent`` query threads and ``page_concurrent`` page threads on one read-only store, a queue
+    of at most ``max_queued`` requests fair between clients, the fast lane on the event loop, and a watchdog
+    (see the module).
 
     ``on_runaway`` is called once, on the event loop, when the first query in a thread runs past the timeout.
     ``on_rescue`` is called from the watchdog thread when a query on the loop runs past it, with the client
-    address of its request; it must end the process.
+    address of its request; it must end the process. ``on_memory`` is called from the watchdog thread when the
+    process's resident memory passes ``max_memory``, with the client addresses of the queries running then;
+    it must end the process.
     """
 
     def __init__(
@@ -209,22 +248,27 @@ class QueryPool:
         settings: Settings,
         on_runaway: Callable[[], None] | None = None,
         on_rescue: Callable[[Any], None] | None = None,
+        on_memory: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.settings = settings
         self.on_runaway = on_runaway
         self.on_rescue = on_rescue
-        self.slots = Slots(settings.max_concurrent, settings.max_queued)
-        self.jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], str, dict[str, Any], Hashable | None] | None] = (
-            queue.SimpleQueue()
-        )
+        self.on_memory = on_memory
+        self.slots = Slots(settings.max_concurrent, settings.max_queued, settings.max_per_client)
+        self.page_slots = Slots(settings.page_concurrent, settings.max_queued)
+        self.jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self.page_jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self.retiring = False
         self.store: ox.Store | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.threads: list[threading.Thread] = []
-        # answers to deliver: (future, answer, shape, seconds the job took)
-        self.finished: collections.deque[tuple[asyncio.Future[Any], Any, Hashable | None, float]] = collections.deque()
+        self.threads: list[tuple[threading.Thread, queue.SimpleQueue[Job | None]]] = []
+        # answers to deliver: (future, answer, shape, seconds the job took, slots it held, client)
+        self.finished: collections.deque[tuple[asyncio.Future[Any], Any, Hashable | None, float, Slots, Any]] = (
+            collections.deque()
+        )
         self.woken = False  # a delivery is scheduled on the loop
         self.unfinished: set[asyncio.Future[Any]] = set()  # jobs handed to a thread and not yet answered
+        self.running: dict[int, Any] = {}  # thread ident -> client address of the job it runs now
         self.lanes = Lanes(settings.inline_after, settings.inline_ms)
         self.inline_lock = threading.Lock()  # the loop ending a query, or the watchdog rescuing it: one of the two
         self.inline_started: float | None = None  # when the query now on the loop started (monotonic)
@@ -238,35 +282,41 @@ class QueryPool:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.settings.store}: {exc}") from None
         self.loop = asyncio.get_running_loop()
-        for i in range(self.settings.max_concurrent):
-            # daemon: a runaway query must not keep the process alive once it has drained
-            thread = threading.Thread(target=self._work, name=f"unkg-query-{i}", daemon=True)
-            thread.start()
-            self.threads.append(thread)
-        if self.lanes.fast_seconds > 0:
+        lanes = [("query", self.jobs, self.settings.max_concurrent), ("page", self.page_jobs, self.settings.page_concurrent)]
+        for name, jobs, count in lanes:
+            for i in range(count):
+                # daemon: a runaway query must not keep the process alive once it has drained
+                thread = threading.Thread(target=self._work, args=(jobs,), name=f"unkg-{name}-{i}", daemon=True)
+                thread.start()
+                self.threads.append((thread, jobs))
+        if self.lanes.fast_seconds > 0 or self.settings.max_memory > 0:
             threading.Thread(target=self._watch, name="unkg-watchdog", daemon=True).start()
 
     def close(self) -> None:
         """Let the idle threads end (a runaway one ends with the process)."""
         self.closed.set()
-        for _ in self.threads:
-            self.jobs.put(None)
+        for _thread, jobs in self.threads:
+            jobs.put(None)
         self.threads.clear()
 
-    def _work(self) -> None:
+    def _work(self, jobs: queue.SimpleQueue[Job | None]) -> None:
         assert self.store is not None and self.loop is not None
         store, loop = self.store, self.loop
+        me = threading.get_ident()
+        slots = self.page_slots if jobs is self.page_jobs else self.slots
         while True:
-            item = self.jobs.get()
+            item = jobs.get()
             if item is None:
                 return
-            fut, kind, job, shape = item
+            fut, kind, job, shape, client = item
+            self.running[me] = client
             started = time.thread_time()
             try:
                 answer = HANDLERS[kind](store, job)
             except BaseException as exc:  # one job's failure (even a pyoxigraph panic) is its answer
                 answer = {"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
-            self.finished.append((fut, answer, shape, time.thread_time() - started))
+            self.running.pop(me, None)
+            self.finished.append((fut, answer, shape, time.thread_time() - started, slots, client))
             if not self.woken:  # one wake-up of the loop for all the answers that come before it runs
                 self.woken = True
                 try:
@@ -277,10 +327,10 @@ class QueryPool:
     def _deliver(self) -> None:
         self.woken = False  # first: an answer appended from now on wakes the loop again
         while self.finished:
-            fut, answer, shape, seconds = self.finished.popleft()
+            fut, answer, shape, seconds, slots, client = self.finished.popleft()
             self.lanes.learn(shape, seconds)
             self.unfinished.discard(fut)
-            self.slots.release()  # the thread is free again, whether or not anyone still waits for the answer
+            slots.release(_who(client))  # the thread is free again, whether or not anyone still waits for the answer
             if not fut.done():
                 fut.set_result(answer)
 
@@ -298,15 +348,25 @@ class QueryPool:
         if self.retiring:
             return
         self.retiring = True
-        self.slots.turn_away(Overloaded(_RETIRING))
+        for slots in (self.slots, self.page_slots):
+            slots.turn_away(Overloaded(_RETIRING))
         if self.on_runaway is not None:
             self.on_runaway()
 
     def _watch(self) -> None:
-        """The watchdog of the fast lane: a query on the loop past the timeout is rescued (see the module)."""
+        """The watchdog: a query on the loop past the timeout is rescued, and a process past its memory limit
+        ends (see the module)."""
         timeout = self.settings.timeout
-        period = min(0.1, timeout / 10)
+        limit = self.settings.max_memory * MIB
+        period = min(WATCH_PERIOD, timeout / 10)
         while not self.closed.wait(period):
+            if limit and resident_bytes() > limit:
+                with self.inline_lock:  # the loop cannot deliver an answer meanwhile
+                    self.retiring = True
+                    running = [*self.running.values(), *([self.inline_client] if self.inline_started else [])]
+                    if self.on_memory is not None:
+                        self.on_memory(running)
+                    return
             started = self.inline_started
             if started is None or time.monotonic() - started <= timeout:
                 continue
@@ -345,22 +405,24 @@ class QueryPool:
         """The answer of one job; raises Overloaded or TimedOut.
 
         ``shape`` names the job's kind of query for the fast lane (None: always in a thread); ``client`` is the
-        request's client address, for the rescue.
+        request's client address, for the rescue and for fairness between clients.
         """
         if self.retiring:
             raise Overloaded(_RETIRING)
         if timeout is None and self.lanes.inline(shape):
             return self.run_inline(kind, job, shape, client)  # type: ignore[arg-type]
         timeout = self.settings.timeout if timeout is None else timeout
-        await self.slots.acquire(timeout)
+        slots, jobs = (self.page_slots, self.page_jobs) if kind in PAGE_KINDS else (self.slots, self.jobs)
+        who = _who(client)
+        await slots.acquire(timeout, who)
         if self.retiring:
-            self.slots.release()
+            slots.release(who)
             raise Overloaded(_RETIRING)
         assert self.loop is not None
         fut: asyncio.Future[dict[str, Any]] = self.loop.create_future()
         expire = self.loop.call_later(timeout, self._expire, fut)  # cheaper than asyncio.wait_for on the hot path
         self.unfinished.add(fut)
-        self.jobs.put((fut, kind, job, shape))
+        jobs.put((fut, kind, job, shape, client))
         try:
             answer = await fut
         except TimeoutError:
@@ -374,4 +436,9 @@ class QueryPool:
         return answer
 
 
-_RETIRING = "this server process is restarting (a query ran past the time limit); try again"
+def _who(client: Any) -> Hashable:
+    """Whose request it is, for fairness: the client's host (its port changes with each connection)."""
+    return client[0] if client else None
+
+
+_RETIRING = "this server process is restarting; try again"

@@ -1,12 +1,19 @@
 """The SPARQL 1.1 Protocol without the HTTP: what a query asks, and in which format to answer.
 
-A query's text is looked at only lexically here (strings, IRIs and comments
-masked); pyoxigraph parses it when it runs it.
+Whether a query is federated (SERVICE) is decided on the query as a SPARQL
+parser reads it (``service_refusal``): a lexical check of a query language is
+bound to miss a case (a ``.`` glued to the keyword, an escaped ``#`` or ``'``
+in a prefixed name). Only a query that holds the letters of the keyword at all
+is parsed (``mentions_service``), so lookups pay nothing for it. What else the
+endpoint needs of a query's text (does it start like an update, does it name
+its own dataset, its shape for the fast lane) is looked at lexically, with
+strings, IRIs and comments masked; none of those decides what the server may
+do, and pyoxigraph parses the query when it runs it.
 
->>> uses_service('SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+>>> service_refusal('SELECT * { ?x ?y ?z .SERVICE <http://example.org/sparql> { ?s ?p ?o } }') is not None
 True
->>> uses_service('SELECT ?service { ?service a <http://example.org/SERVICE> } # SERVICE')
-False
+>>> service_refusal('SELECT ?service { ?service a <http://example.org/SERVICE> } # SERVICE') is None
+True
 >>> looks_like_update('PREFIX ex: <http://example.org/> INSERT DATA { ex:a ex:b ex:c }')
 True
 >>> negotiate("text/csv;q=0.5, application/sparql-results+json", RESULT_FORMATS).name
@@ -28,12 +35,12 @@ _MASKED = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\s]*>'
+    r"|\\[_~.\-!$&'()*+,;=/?#@%]"  # an escape in a prefixed name's local part (ex:a\'b): neither string nor comment
     r"|#[^\n]*",
     re.DOTALL,
 )
 # A keyword, not part of a variable (?service), a prefixed name (ex:service) or a longer word.
 _WORD = r"(?<![\w?$:.\-]){}(?![\w:\-])"
-_SERVICE = re.compile(_WORD.format("SERVICE"), re.IGNORECASE)
 _FROM = re.compile(_WORD.format("FROM"), re.IGNORECASE)
 # One prologue item once strings and IRIs are masked: PREFIX ex: \x00 or BASE \x00.
 _PROLOGUE_ITEM = re.compile(r"\s*(?:PREFIX\s+[^\s:]*:|BASE)\s*\x00", re.IGNORECASE)
@@ -45,19 +52,90 @@ _MASKED_NO_COMMENT = re.compile(_MASKED.pattern.rsplit("|", 1)[0], re.DOTALL)
 
 
 def masked(query: str) -> str:
-    """The query with its strings and IRIs replaced by a NUL and its comments by a space.
+    """The query with its strings and IRIs replaced by a NUL, its comments by a space, and the escapes of
+    prefixed names by ``_``.
 
     >>> masked('SELECT ?s { ?s <http://x/#a> "b#c" } # the end')
     'SELECT ?s { ?s \\x00 \\x00 }  '
+    >>> masked("SELECT ?s { ?s ex:a\\\\'b 'c' }")
+    'SELECT ?s { ?s ex:a_b \\x00 }'
     """
-    if "#" not in query:
+    if "#" not in query and "\\" not in query:
         return _MASKED_NO_COMMENT.sub("\x00", query)
-    return _MASKED.sub(lambda m: " " if m.group(0).startswith("#") else "\x00", query)
+    return _MASKED.sub(_mask, query)
 
 
-def uses_service(query: str) -> bool:
-    """True when the query has a SERVICE clause (federated query: refused)."""
-    return bool(_SERVICE.search(masked(query)))
+def _mask(match: re.Match[str]) -> str:
+    first = match.group(0)[0]
+    return " " if first == "#" else "_" if first == "\\" else "\x00"
+
+
+# SPARQL 1.1 (19.2): \u and \U escapes may stand for any character of a query, keywords included.
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def mentions_service(query: str) -> bool:
+    """True when the query holds the letters of SERVICE in any case, escaped or not (then it is parsed).
+
+    A SERVICE clause cannot be written without them, so False is a sound "no SERVICE"; True only means
+    "look closer" (the word may be in an IRI, a string or a name).
+
+    >>> mentions_service("SELECT * { ?s ?p ?o }"), mentions_service("SELECT * { \\u0053ERVICE <x:y> {} }")
+    (False, True)
+    """
+    if "\\u" in query or "\\U" in query:
+        query = _CODEPOINT_ESCAPE.sub(_codepoint, query)
+    return "service" in query.casefold()  # casefold: "ſ" (long s) folds to "s", as a Unicode-aware parser may
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value < 0x110000 else match.group(0)
+
+
+SERVICE_REFUSED = "SERVICE is refused: this endpoint never makes outbound requests"
+
+
+def service_refusal(query: str) -> str | None:
+    """Why the query is refused as federated (SERVICE), or None when it is not.
+
+    The query is parsed with rdflib's SPARQL 1.1 parser when it mentions the keyword at all, and refused when
+    its syntax tree holds a SERVICE pattern anywhere (OPTIONAL, MINUS, EXISTS, sub-queries included) or when
+    it cannot be parsed (in doubt, refused).
+
+    >>> service_refusal("PREFIX ex: <http://x/> SELECT * { ?s ex:service 'SERVICE' }") is None
+    True
+    >>> service_refusal("SELECT * { FILTER EXISTS { SERVICE SILENT ?e { ?s ?p ?o } } }") == SERVICE_REFUSED
+    True
+    """
+    if not mentions_service(query):
+        return None
+    from rdflib.plugins.sparql.parser import parseQuery  # its grammar takes a moment to build: only when needed
+
+    try:
+        tree = parseQuery(query)
+    except Exception as exc:  # whatever the parser makes of it, the answer is "in doubt"
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return (
+            "the query mentions SERVICE and could not be parsed to make sure it has no SERVICE clause "
+            f"(federated queries are refused; parser: {reason})"
+        )
+    return SERVICE_REFUSED if _holds_service(tree) else None
+
+
+def _holds_service(node: object) -> bool:
+    """True when a SERVICE pattern stands anywhere in an rdflib parse tree (ParseResults and CompValues)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        name = getattr(item, "name", None)
+        if name == "ServiceGraphPattern":
+            return True
+        if isinstance(item, dict):  # CompValue is an OrderedDict
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)  # type: ignore[arg-type]
+    return False
 
 
 def has_dataset_clause(query: str) -> bool:
@@ -74,7 +152,6 @@ def looks_like_update(text: str) -> bool:
 class Lexical:
     """What the endpoint looks for in a query's text, found with one masking pass."""
 
-    service: bool  # uses_service
     update: bool  # looks_like_update
     dataset: bool  # has_dataset_clause
     shape: str = field(
@@ -83,18 +160,17 @@ class Lexical:
 
 
 def lexical(query: str) -> Lexical:
-    """``uses_service``, ``looks_like_update`` and ``has_dataset_clause`` at once, and the query's shape.
+    """``looks_like_update`` and ``has_dataset_clause`` at once, and the query's shape.
 
     >>> lexical("SELECT * FROM <http://x/g> { ?s ?p ?o }")
-    Lexical(service=False, update=False, dataset=True)
+    Lexical(update=False, dataset=True)
     >>> lexical("ASK { <http://x/a> ?p 'x' }").shape == lexical("ASK { <http://x/b> ?p 'y' }").shape
     True
     """
     text = masked(query)
     lower = text.lower()  # the searches only where their word is there at all (most queries have neither)
-    service = "service" in lower and bool(_SERVICE.search(text))
     dataset = "from" in lower and bool(_FROM.search(text))
-    return Lexical(service, _starts_like_update(text), dataset, text)
+    return Lexical(_starts_like_update(text), dataset, text)
 
 
 def _starts_like_update(text: str) -> bool:

@@ -1,11 +1,14 @@
-"""The last act of a server process whose query on the event loop ran past the timeout.
+"""The last act of a server process that must end at once: a query on its event loop ran past the timeout,
+or the process passed its memory limit.
 
-The event loop is stuck in that query (pyoxigraph cannot cancel it), so
-nothing the loop owns can answer any more. The watchdog thread answers
-instead, straight on the process's sockets, then the process ends (and the
-query with it):
+Nothing the event loop owns can be trusted to answer any more (it is stuck in
+a query that pyoxigraph cannot cancel, or memory is running out), so the
+watchdog thread answers instead, straight on the process's sockets, then the
+process ends (and the query with it):
 
-- the runaway's request gets 503 ``timeout``;
+- the request(s) to blame get 503 ``timeout`` (the runaway on the loop), or
+  503 ``memory-limit`` (every query running when the limit was passed: which
+  of them took the memory cannot be told);
 - every other request the process had started on, or whose bytes wait unread
   on its connection, gets 503 ``overloaded`` ("restarting");
 - idle keep-alive connections are closed, which HTTP clients expect of any
@@ -13,8 +16,10 @@ query with it):
 
 Each answer carries ``Retry-After`` and ``Connection: close``, and the same
 JSON error shape as every other error. The connections are this process's
-TCP sockets with a peer (from ``/proc/self/fd``; Linux). A request is told
-from another by its client address (host, port), as the ASGI scope gives it.
+TCP sockets with a peer (from ``/proc/self/fd``; Linux), plus those the
+supervisor handed over and the process had not yet taken up. A request is
+told from another by its client address (host, port), as the ASGI scope
+gives it.
 """
 
 from __future__ import annotations
@@ -27,7 +32,12 @@ from collections.abc import Iterator
 from typing import Any
 
 TIMED_OUT = "the query ran past the limit of {timeout:g} s; this server process restarts to stop it"
-RESTARTING = "this server process is restarting (a query ran past the time limit); try again"
+MEMORY = (
+    "the server process passed its memory limit of {limit} MiB while this query ran (a query that sorts, groups "
+    "or joins much of the store needs more: narrow it; LIMIT does not bound what ORDER BY holds); "
+    "the process restarts to free the memory"
+)
+RESTARTING = "this server process is restarting; try again"
 
 
 def response(status: int, code: str, message: str, retry_after: int) -> bytes:
@@ -39,7 +49,6 @@ def response(status: int, code: str, message: str, retry_after: int) -> bytes:
         f"HTTP/1.1 {status} {reason}\r\n"
         "content-type: application/json\r\n"
         f"retry-after: {retry_after}\r\n"
-        "access-control-allow-origin: *\r\n"
         "connection: close\r\n"
         f"content-length: {len(data)}\r\n\r\n"
     )
@@ -70,7 +79,7 @@ def connections() -> Iterator[tuple[socket.socket, tuple[str, int]]]:
         yield sock, (peer[0], peer[1])
 
 
-def _waiting(sock: socket.socket) -> bool:
+def read_waiting(sock: socket.socket) -> bool:
     """True when request bytes wait unread on the connection (they are read, so that closing sends no reset)."""
     found = False
     with contextlib.suppress(OSError):
@@ -81,25 +90,33 @@ def _waiting(sock: socket.socket) -> bool:
     return found
 
 
-def answer_all(runaway: Any, active: Any, timeout: float, retry_after: int) -> int:
-    """Answer and close every connection of this process as the module says; how many got a 503."""
-    runaway_peer = tuple(runaway[:2]) if runaway else None
+def answer(sock: socket.socket, message: bytes | None) -> bool:
+    """Send ``message`` (if any) on a connection and shut it down; True when the message went out."""
+    sent = False
+    with contextlib.suppress(OSError):
+        if message is not None:
+            sock.setblocking(True)
+            sock.settimeout(1.0)
+            sock.sendall(message)
+            sent = True
+        sock.shutdown(socket.SHUT_RDWR)
+    return sent
+
+
+def answer_all(blamed: dict[Any, bytes], active: Any, retry_after: int) -> int:
+    """Answer and close every connection of this process as the module says; how many got a 503.
+
+    ``blamed`` maps the client address of a request to blame to its answer; ``active`` holds the client
+    addresses of every request being answered.
+    """
+    blamed_peers = {tuple(client[:2]): message for client, message in blamed.items() if client}
     active_peers = {tuple(c[:2]) for c in active if c}
-    timed_out = response(503, "timeout", TIMED_OUT.format(timeout=timeout), retry_after)
     restarting = response(503, "overloaded", RESTARTING, retry_after)
     answered = 0
     for sock, peer in connections():
         with sock:
-            message = None
-            if peer == runaway_peer:
-                message = timed_out
-            elif _waiting(sock) or peer in active_peers:
+            message = blamed_peers.get(peer)
+            if message is None and (read_waiting(sock) or peer in active_peers):
                 message = restarting
-            with contextlib.suppress(OSError):
-                if message is not None:
-                    sock.setblocking(True)
-                    sock.settimeout(1.0)
-                    sock.sendall(message)
-                    answered += 1
-                sock.shutdown(socket.SHUT_RDWR)
+            answered += answer(sock, message)
     return answered

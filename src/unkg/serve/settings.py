@@ -8,6 +8,8 @@ same values as the command line.
 >>> s = Settings.from_env({"UNKG_SERVE_TIMEOUT": "2.5", "UNKG_SERVE_MAX_ROWS": "10"})
 >>> s.timeout, s.max_rows, s.max_request_bytes
 (2.5, 10, 65536)
+>>> Settings.from_env({"UNKG_SERVE_ALLOWED_HOSTS": "unkg.example.org, localhost"}).allowed_hosts
+('unkg.example.org', 'localhost')
 """
 
 from __future__ import annotations
@@ -42,6 +44,24 @@ class Settings:
     #: Milliseconds under which a run counts as fast; a shape slower than that on the loop goes back to the
     #: threads for good. 0 turns the fast lane off: every query then runs in a thread.
     inline_ms: float = 10.0
+    #: MiB of memory (resident) one server process may hold; past it the process answers 503 and restarts
+    #: (a query that sorts or joins the whole store). 0: no limit.
+    max_memory: int = 2048
+    #: Query threads kept for the server's own pages and look-ups (/doc/..., the home page): slow SPARQL
+    #: queries cannot take them.
+    page_concurrent: int = 2
+    #: Queries one client (by address) may run at once in one server process; its others wait their turn
+    #: while other clients' queries go ahead.
+    max_per_client: int = 2
+    #: Seconds a client has to send a request's whole head (request line and headers); past it, 408 and closed.
+    header_timeout: float = 10.0
+    #: Host header values answered (DNS rebinding); empty: the loopback names (localhost, 127.0.0.1, [::1]).
+    #: A name may end in a port (``example.org:8080``); ``*`` answers every host.
+    allowed_hosts: tuple[str, ...] = ()
+    #: Origins whose web pages may read the answers (CORS); empty: none. ``*`` for any: public data only.
+    cors_origins: tuple[str, ...] = ()
+    #: Lock the server process out of the network once it serves (Linux seccomp): no outbound connection, ever.
+    sandbox: bool = True
 
     def __post_init__(self) -> None:
         if self.store is None:
@@ -50,7 +70,12 @@ class Settings:
         for name in ("timeout", "max_rows", "max_request_bytes", "max_concurrent", "retry_after"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"setting {name} must be positive, not {getattr(self, name)!r}")
-        for name in ("max_queued", "inline_after", "inline_ms"):
+        for name in ("page_concurrent", "max_per_client", "header_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"setting {name} must be positive, not {getattr(self, name)!r}")
+        for name in ("allowed_hosts", "cors_origins"):
+            object.__setattr__(self, name, _names(getattr(self, name)))
+        for name in ("max_queued", "inline_after", "inline_ms", "max_memory"):
             if getattr(self, name) < 0:
                 raise ValueError(f"setting {name} must be 0 or more, not {getattr(self, name)!r}")
 
@@ -68,7 +93,15 @@ class Settings:
                 continue
             if raw is None:
                 continue
-            kind = float if f.name in ("timeout", "inline_ms") else int
+            if f.name in ("allowed_hosts", "cors_origins"):
+                values[f.name] = _names(raw)
+                continue
+            if f.name == "sandbox":
+                if raw.strip().lower() not in _BOOLEANS:
+                    raise ValueError(f"UNKG_SERVE_SANDBOX={raw!r} is not one of {sorted(_BOOLEANS)}")
+                values[f.name] = _BOOLEANS[raw.strip().lower()]
+                continue
+            kind = float if f.name in ("timeout", "inline_ms", "header_timeout") else int
             try:
                 values[f.name] = kind(raw)
             except ValueError:
@@ -77,8 +110,25 @@ class Settings:
 
     def to_env(self) -> dict[str, str]:
         """The ``UNKG_SERVE_*`` variables that give these settings back (for server processes)."""
-        return {f"UNKG_SERVE_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
+        env = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = ",".join(value)
+            elif isinstance(value, bool):
+                value = "1" if value else "0"
+            env[f"UNKG_SERVE_{f.name.upper()}"] = str(value)
+        return env
 
     def but(self, **changes: object) -> Settings:
         """A copy with some settings changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _names(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """A list setting from a comma-separated string or a sequence: stripped, lower-case, blanks dropped."""
+    items = [value] if isinstance(value, str) else value
+    return tuple(name.strip().lower() for item in items for name in item.split(",") if name.strip())

@@ -86,23 +86,43 @@ def retire(timeout: float) -> None:
     os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown: stop accepting, finish what is in flight
 
 
-def rescue(runaway: Any, active: Any, timeout: float, retry_after: int) -> None:
-    """End this process from the watchdog thread: its event loop is stuck in a query past the timeout.
+def rescue(blamed: dict[Any, bytes], active: Any, retry_after: int, why: str) -> None:
+    """End this process from the watchdog thread: its event loop is stuck in a query past the timeout, or the
+    process passed its memory limit (``why`` says which, for the log).
 
     The supervisor is told first (it starts the replacement), then every request of the process is answered
-    on its socket (``rescue.answer_all``: the runaway 503 ``timeout``, the others 503 "restarting"), then the
-    process exits, which ends the query.
+    on its socket (``rescue.answer_all``: those ``blamed`` with their answer, the others 503 "restarting"),
+    connections handed over but not yet taken up too, then the process exits, which ends the query.
     """
-    from unkg.serve.rescue import answer_all
+    from unkg.serve.rescue import RESTARTING, answer, answer_all, read_waiting, response
 
     _retired.set()
     notify("retiring")
     try:
-        answered = answer_all(runaway, active, timeout, retry_after)
-        logger.warning("a query on the event loop ran past the timeout: server process %d answered %d request(s) "
-                       "503 and ends to stop it", os.getpid(), answered)  # fmt: skip
+        answered = answer_all(blamed, active, retry_after)
+        restarting = response(503, "overloaded", RESTARTING, retry_after)
+        for connection in _not_taken_up():
+            with connection:
+                read_waiting(connection)  # what the client sent is read, so that closing sends no reset
+                answered += answer(connection, restarting)
+        logger.warning("%s: server process %d answered %d request(s) 503 and ends", why, os.getpid(), answered)
     finally:
         os._exit(EXIT_RETIRED)
+
+
+def _not_taken_up() -> list[socket.socket]:
+    """The connections the supervisor handed this process that it has not adopted yet (they would be reset)."""
+    found: list[socket.socket] = []
+    if _handed is None:
+        return found
+    with contextlib.suppress(OSError):
+        _handed.setblocking(False)
+        while True:
+            message, fds, _flags, _address = socket.recv_fds(_handed, 1, 16)
+            if not message and not fds:
+                break
+            found += [socket.socket(fileno=fd) for fd in fds]
+    return found
 
 
 def retired() -> bool:
