@@ -19,8 +19,8 @@ import time
 from urllib.parse import quote, urlencode
 
 import pytest
-from test_serve import Server, assert_error, facts, get, request, server_processes  # noqa: F401  # facts: a fixture
 
+from test_serve import Server, assert_error, facts, get, request, server_processes  # noqa: F401  # facts: a fixture
 from unkg import iri
 
 RESOLUTION_PAGE = "/doc/A/RES/61/165"
