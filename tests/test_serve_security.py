@@ -300,3 +300,94 @@ def test_the_rescue_answers_connections_handed_over_but_not_taken_up():
     assert client.recv(100).startswith(b"HTTP/1.1 503")
     for sock in (client, server, ours, theirs):
         sock.close()
+
+
+def read_all(sock: socket.socket, timeout: float) -> bytes:
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except (TimeoutError, ConnectionResetError):
+        pass
+    return data
+
+
+def test_half_sent_heads_are_answered_408_and_closed_at_the_header_timeout(facts):  # noqa: F811
+    """Slowloris: 60 connections that never finish their head (or send nothing) are closed within the timeout."""
+    s = Server(facts.path, header_timeout=1.0)
+    try:
+        socks = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(60)]
+        for i, sock in enumerate(socks):
+            if i % 2:
+                sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: loc")
+        started = time.monotonic()
+        answers = [read_all(sock, 5) for sock in socks]
+        assert time.monotonic() - started < 5
+        for answer in answers:
+            assert answer.startswith(b"HTTP/1.1 408 ")
+            assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "request-timeout"
+        for sock in socks:
+            sock.close()
+        # A client that sends its head in time over several writes is served.
+        with socket.create_connection(("127.0.0.1", s.port)) as sock:
+            for piece in (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\n", b"Host: localhost\r\n", b"Connection: close\r\n\r\n"):
+                sock.sendall(piece)
+                time.sleep(0.2)
+            assert read_all(sock, 5).startswith(b"HTTP/1.1 200 ")
+    finally:
+        s.stop()
+
+
+def test_an_oversized_head_is_refused_431(guarded):
+    with socket.create_connection(("127.0.0.1", guarded.port)) as sock:
+        sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: localhost\r\nX-Big: ")
+        try:
+            for _ in range(100):  # up to 10 MB: the server answers and closes long before
+                sock.sendall(b"a" * 100_000)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = read_all(sock, 5)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:100]
+
+
+def test_one_client_cannot_hold_every_connection(guarded):
+    from unkg.serve.http import MAX_CONNECTIONS_PER_CLIENT
+
+    socks = [socket.create_connection(("127.0.0.1", guarded.port)) for _ in range(MAX_CONNECTIONS_PER_CLIENT)]
+    try:
+        time.sleep(0.5)
+        with socket.create_connection(("127.0.0.1", guarded.port)) as extra:
+            assert read_all(extra, 5).startswith(b"HTTP/1.1 503 ")
+        # Another address is still served meanwhile.
+        conn = http.client.HTTPConnection("127.0.0.1", guarded.port, timeout=10, source_address=("127.0.0.3", 0))
+        conn.request("GET", "/sparql?query=ASK%7B%7D", headers={"Accept": "text/csv"})
+        assert conn.getresponse().status == 200
+        conn.close()
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def test_a_burst_of_connections_is_answered_whole(guarded):
+    """500 clients connect at once and each sends a request: every one gets its answer."""
+    results: list[int] = []
+
+    def one(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", guarded.port, timeout=30,
+                                          source_address=(f"127.0.1.{i % 200 + 1}", 0))  # fmt: skip
+        try:
+            conn.request("GET", "/sparql?query=ASK%7B%7D", headers={"Accept": "text/csv"})
+            results.append(conn.getresponse().status)
+        except OSError as exc:
+            results.append(-1)
+            print(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(500)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results.count(200) == 500, sorted(set(results))

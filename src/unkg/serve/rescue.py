@@ -29,6 +29,7 @@ import json
 import os
 import socket
 from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any
 
 TIMED_OUT = "the query ran past the limit of {timeout:g} s; this server process restarts to stop it"
@@ -44,11 +45,11 @@ def response(status: int, code: str, message: str, retry_after: int) -> bytes:
     """A whole HTTP/1.1 error response of the documented shape, closing the connection."""
     body = json.dumps({"error": {"status": status, "code": code, "message": message}}, ensure_ascii=False) + "\n"
     data = body.encode()
-    reason = {503: "Service Unavailable"}.get(status, "Error")
+    retry = f"retry-after: {retry_after}\r\n" if status == 503 else ""
     head = (
-        f"HTTP/1.1 {status} {reason}\r\n"
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
         "content-type: application/json\r\n"
-        f"retry-after: {retry_after}\r\n"
+        f"{retry}"
         "connection: close\r\n"
         f"content-length: {len(data)}\r\n\r\n"
     )
