@@ -1054,7 +1054,8 @@ def test_the_watchdog_rescues_a_query_stuck_on_the_loop(facts, monkeypatch):
     monkeypatch.setitem(pool_module.HANDLERS, "block", lambda store, job: {"waited": release.wait(30)})
     rescued: list[tuple[object, float]] = []
 
-    def rescue(client: object) -> None:
+    def rescue(client: object, limit: float) -> None:
+        assert limit == 0.5
         rescued.append((client, time.monotonic()))
         release.set()  # a real rescue ends the process here
 

@@ -24,6 +24,7 @@ from test_serve import Server, assert_error, facts, get, request, server_process
 from unkg import iri
 
 RESOLUTION_PAGE = "/doc/A/RES/61/165"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # Sorts every pair of triples (about a million rows on the sample store): memory grows until something stops it.
 MEMORY_HOG = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -391,3 +392,40 @@ def test_a_burst_of_connections_is_answered_whole(guarded):
     for thread in threads:
         thread.join(60)
     assert results.count(200) == 500, sorted(set(results))
+
+
+def test_a_poisoned_fast_lane_stalls_the_process_one_second_not_the_timeout(facts):  # noqa: F811
+    """Fast runs of a shape with an absent predicate, then the same shape with rdf:type (a cross join): the
+    event loop is freed within about a second (not the 30 s timeout), the runaway and a request waiting behind it
+    both get a 503 in the documented shape (no reset), and the replacement serves."""
+    s = Server(facts.path, timeout=30, workers=1)
+    try:
+        shape = "SELECT (COUNT(*) AS ?n) {{ ?a <{}> ?b . ?c ?d ?e . ?f ?g ?h }}"
+        absent, heavy = shape.format("http://example.org/absent"), shape.format(f"{RDF_TYPE}")
+        for _ in range(6):  # fast in the threads, then on the loop
+            assert get(s, absent, "text/csv")[0] == 200
+        answers: dict[str, tuple] = {}
+
+        def ask(name: str, query: str) -> None:
+            answers[name] = get(s, query, "text/csv")
+
+        started = time.monotonic()
+        runaway = threading.Thread(target=ask, args=("runaway", heavy))
+        runaway.start()
+        time.sleep(0.3)
+        behind = threading.Thread(target=ask, args=("behind", "ASK {}"))
+        behind.start()
+        runaway.join(20)
+        behind.join(20)
+        assert time.monotonic() - started < 5
+        status, headers, body = answers["runaway"]
+        error = assert_error(status, headers, body, 503, "overloaded")
+        assert "send it again" in error["message"]
+        status, headers, body = answers["behind"]
+        assert_error(status, headers, body, 503, "overloaded")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and get(s, "ASK {}")[0] != 200:
+            time.sleep(0.2)
+        assert get(s, "ASK {}")[0] == 200
+    finally:
+        s.stop()

@@ -556,10 +556,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         lock = StoreLock(settings.store)
         lock.acquire()
-        def stuck_on_loop(client: Any) -> None:  # from the watchdog thread: ends the process
-            timed_out = rescue.TIMED_OUT.format(timeout=settings.timeout)
-            blamed = {client: rescue.response(503, "timeout", timed_out, settings.retry_after)}
-            supervisor.rescue(blamed, list(active), settings.retry_after, "a query on the event loop ran past the timeout")
+        def stuck_on_loop(client: Any, limit: float) -> None:  # from the watchdog thread: ends the process
+            if limit >= settings.timeout:
+                answer = rescue.response(503, "timeout", rescue.TIMED_OUT.format(timeout=settings.timeout),
+                                         settings.retry_after)  # fmt: skip
+            else:
+                answer = rescue.response(503, "overloaded", rescue.MISPREDICTED.format(limit=limit), retry_after=0)
+            why = f"a query on the event loop ran past {limit:g} s"
+            supervisor.rescue({client: answer}, list(active), settings.retry_after, why)
 
         def past_memory_limit(clients: list[Any]) -> None:  # from the watchdog thread: ends the process
             message = rescue.response(503, "memory-limit", rescue.MEMORY.format(limit=settings.max_memory),

@@ -165,6 +165,11 @@ class Slots:
 
 SHAPES = 4096  # shapes remembered per lane; past that the lane forgets them all and learns again
 SLOW_WALL = 10  # a run on the loop this many times inline_ms on the clock is slow, whatever its CPU time
+# A run on the loop this many times inline_ms on the clock (1 s by default) was mispredicted: its shape was fast
+# before, this query is not (the same shape with another IRI can cost a million times more). The loop, and every
+# other request of the process with it, waits no longer: the process is rescued (answered and ended) as past the
+# timeout. Not with inline_after 0, where every query runs on the loop by the user's choice: the timeout holds.
+LOOP_LIMIT_FACTOR = 100
 
 
 class Lanes:
@@ -237,8 +242,9 @@ class QueryPool:
     (see the module).
 
     ``on_runaway`` is called once, on the event loop, when the first query in a thread runs past the timeout.
-    ``on_rescue`` is called from the watchdog thread when a query on the loop runs past it, with the client
-    address of its request; it must end the process. ``on_memory`` is called from the watchdog thread when the
+    ``on_rescue`` is called from the watchdog thread when a query on the loop runs past it (or past the loop's
+    own limit, ``LOOP_LIMIT_FACTOR``), with the client address of its request and the limit it ran past in
+    seconds; it must end the process. ``on_memory`` is called from the watchdog thread when the
     process's resident memory passes ``max_memory``, with the client addresses of the queries running then;
     it must end the process.
     """
@@ -247,7 +253,7 @@ class QueryPool:
         self,
         settings: Settings,
         on_runaway: Callable[[], None] | None = None,
-        on_rescue: Callable[[Any], None] | None = None,
+        on_rescue: Callable[[Any, float], None] | None = None,
         on_memory: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.settings = settings
@@ -357,8 +363,11 @@ class QueryPool:
         """The watchdog: a query on the loop past the timeout is rescued, and a process past its memory limit
         ends (see the module)."""
         timeout = self.settings.timeout
+        on_loop = timeout
+        if self.lanes.after > 0 and self.lanes.fast_seconds > 0:
+            on_loop = min(timeout, LOOP_LIMIT_FACTOR * self.lanes.fast_seconds)
         limit = self.settings.max_memory * MIB
-        period = min(WATCH_PERIOD, timeout / 10)
+        period = min(WATCH_PERIOD, on_loop / 10)
         while not self.closed.wait(period):
             if limit and resident_bytes() > limit:
                 with self.inline_lock:  # the loop cannot deliver an answer meanwhile
@@ -368,14 +377,14 @@ class QueryPool:
                         self.on_memory(running)
                     return
             started = self.inline_started
-            if started is None or time.monotonic() - started <= timeout:
+            if started is None or time.monotonic() - started <= on_loop:
                 continue
             with self.inline_lock:  # the loop cannot deliver its answer now: the rescue answers instead
                 if self.inline_started != started:
                     continue  # it ended just now
                 self.retiring = True
                 if self.on_rescue is not None:
-                    self.on_rescue(self.inline_client)
+                    self.on_rescue(self.inline_client, on_loop)
                 return
 
     def run_inline(self, kind: str, job: dict[str, Any], shape: Hashable, client: Any) -> dict[str, Any]:

@@ -38,6 +38,10 @@ MEMORY = (
     "or joins much of the store needs more: narrow it; LIMIT does not bound what ORDER BY holds); "
     "the process restarts to free the memory"
 )
+MISPREDICTED = (
+    "the query ran past {limit:g} s on the server's fast lane, where queries of its shape had been quick, and "
+    "was stopped there (the server process restarts); send it again: it then runs where it may take its time"
+)
 RESTARTING = "this server process is restarting; try again"
 
 
