@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,9 +24,10 @@ from unkg import export as ex
 from unkg import iri
 from unkg import network as net
 from unkg.cli import cli
-from unkg.errors import StoreUnfinished
+from unkg.errors import DiskFull, QueryLimit, StoreCorrupt, StoreError, StoreUnavailable, StoreUnfinished
 from unkg.inline import UNSAFE_IN_SCRIPT, code_in_script, json_in_script
-from unkg.store import KnowledgeGraph, unfinished_graphs
+from unkg.store import SHA256, KnowledgeGraph, explain, unfinished_graphs
+from unkg.watchdog import MIB, Limits, Watchdog
 
 # --------------------------------------------------------------------------
 # Item 7: data inlined in a <script> element.
@@ -225,7 +234,9 @@ def test_a_read_only_open_refuses_unmarked_graphs(tmp_path: Path, monkeypatch: p
     """The store holds the unmarked graphs of 5 files; a read-only handle refuses it, a writable open drops them."""
     store = interrupted_store(tmp_path / "store", monkeypatch)
     assert len(unfinished_graphs(ox.Store.read_only(str(store)))) == 5
-    with pytest.raises(StoreUnfinished, match=r"interrupted and left 5 file graphs unfinished .* run `unkg ingest` again"):
+    with pytest.raises(
+        StoreUnfinished, match=r"interrupted and left 5 file graphs unfinished .* run `unkg ingest` again"
+    ):
         KnowledgeGraph(store, read_only=True)
     with KnowledgeGraph(store) as writer:  # recover() drops them
         assert writer.files() == []
@@ -263,3 +274,251 @@ def test_the_check_counts_the_shared_graphs_right(healthy: Path, tmp_path: Path)
     with KnowledgeGraph(store, read_only=True) as reader:
         assert ox.NamedNode(iri.METRICS_GRAPH) in set(reader.store.named_graphs())
         assert unfinished_graphs(reader.store) == []
+
+
+# --------------------------------------------------------------------------
+# Item 14: a damaged store and a full disk end in one Error line with the cause and what to do.
+
+DAMAGED = "is damaged (Corruption: "
+REBUILD = "move it away and build it again with `unkg ingest` from your files"
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the sample corpus with bad blocks in every table file."""
+    store = sample_store(tmp_path_factory.mktemp("damaged") / "store")
+    damage(store)
+    return store
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["export", "--format", "nq"], ["export", "--format", "trig"], ["export", "--format", "html"]],
+    ids=" ".join,
+)
+def test_a_damaged_store_gives_one_error_line(damaged: Path, tmp_path: Path, args: list[str]) -> None:
+    """status and export read every block: the damage, its file, and what to do; no traceback."""
+    store = tmp_path / "store"
+    shutil.copytree(damaged, store)
+    line = one_error_line(unkg(*args, "--store", str(store)))
+    assert line.startswith(f"Error: the store at {store} {DAMAGED}") and ".sst" in line and line.endswith(REBUILD)
+
+
+def test_a_truncated_table_file_is_refused_at_open(healthy: Path, tmp_path: Path) -> None:
+    """A table file cut short (a copy or a disk that stopped) is found when the store opens, by every command."""
+    store = tmp_path / "store"
+    shutil.copytree(healthy, store)
+    table = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+    os.truncate(table, table.stat().st_size // 2)
+    for args in (["status"], ["sparql", "ASK { ?s ?p ?o }"], ["lineage", "A/RES/61/165"], ["remove", "x.txt"]):
+        line = one_error_line(unkg(*args, "--store", str(store)))
+        assert DAMAGED in line and "size mismatch" in line and line.endswith(REBUILD), args
+
+
+NO_SPACE = [
+    OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
+    # What pyoxigraph raises (RocksDB's message, no errno), as measured on a full tmpfs.
+    OSError("IO error: No space left on device: While appending to file: /x/000008.log: No space left on device"),
+]
+
+
+@pytest.mark.parametrize("error", NO_SPACE, ids=["errno", "rocksdb"])
+def test_a_full_disk_while_ingesting_gives_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError
+) -> None:
+    """The writer fails with ENOSPC: one line naming the store and what to do; the store opens afterwards."""
+    store = tmp_path / "store"
+
+    def full(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(KnowledgeGraph, "_write_new", full)
+    line = one_error_line(unkg("ingest", str(SAMPLE), "--store", str(store), "--quiet", "-j", "1"))
+    assert line == (
+        f"Error: the disk is full (No space left on device) while writing the store at {store}; free space and "
+        "run the same command again: what the store held stays, and a file it had not finished is dropped and "
+        "stored again"
+    )
+    monkeypatch.undo()
+    assert unkg("ingest", str(SAMPLE), "--store", str(store), "--quiet", "-j", "1").exit_code == 0
+
+
+def test_a_full_disk_while_storing_measures_or_writing_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """analyse's write and an export's output file: each one line; the output's names the file."""
+    store = sample_store(tmp_path / "store")
+
+    def full(*args: object) -> None:
+        raise NO_SPACE[1]
+
+    with monkeypatch.context() as m:
+        m.setattr(net, "write_metrics", full)
+        line = one_error_line(unkg("analyse", "--store", str(store)))
+        assert line.startswith(f"Error: the disk is full (No space left on device) while writing the store at {store};")
+    out = tmp_path / "graph.nq"
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    line = one_error_line(unkg("export", "--store", str(store), "-o", str(out)))
+    assert line == f"Error: {out}: No space left on device; free space and run the same command again"
+
+
+def test_errors_that_are_bugs_keep_their_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only errors with a known cause become an Error line: any other stays an exception (a bug to report)."""
+    store = sample_store(tmp_path / "store")
+
+    def bug(*args: object) -> None:
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(KnowledgeGraph, "status", bug)
+    result = unkg("status", "--store", str(store))
+    assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
+
+
+# --------------------------------------------------------------------------
+# Item 11: time- and memory-bound queries on the command line.
+
+# 3,648 quads cubed: runs for hours, allocating nothing.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# 3,648 quads squared, sorted: ~13 million rows held in memory (several GB).
+GREEDY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
+
+
+@dataclass
+class Run:
+    """A finished ``unkg`` process: its status, stderr, wall time and peak resident memory."""
+
+    status: int
+    stderr: str
+    seconds: float
+    peak_mib: float
+
+
+def run_unkg(args: list[str], env: dict[str, str] | None = None, deadline: float = 60) -> Run:
+    """``unkg ARGS`` in its own process (the watchdog ends the process it runs in), measured by wait4."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from unkg.cli import main; main()", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+        )
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            raise
+        proc.returncode = os.waitstatus_to_exitcode(status)  # wait4 reaped it: tell Popen
+        seconds = time.monotonic() - started
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    assert seconds < deadline, (args, seconds, stderr)
+    return Run(proc.returncode, stderr, seconds, usage.ru_maxrss / 1024)
+
+
+def test_a_runaway_query_stops_at_the_timeout(healthy: Path) -> None:
+    """sparql past --timeout (or UNKG_QUERY_TIMEOUT): one Error line, exit 1, at the timeout."""
+    run = run_unkg(["sparql", ENDLESS, "--store", str(healthy), "--timeout", "1"])
+    assert run.status == 1
+    assert (
+        run.stderr
+        == "Error: the query ran past its time limit of 1 s (--timeout, UNKG_QUERY_TIMEOUT) and was stopped\n"
+    )
+    assert run.seconds < 15
+    run = run_unkg(["sparql", ENDLESS, "--store", str(healthy)], env={"UNKG_QUERY_TIMEOUT": "0.5"})
+    assert run.status == 1 and "time limit of 0.5 s" in run.stderr
+
+
+def test_a_greedy_query_stops_at_the_memory_limit(healthy: Path) -> None:
+    """sparql past --max-memory: one Error line, exit 1, the process's peak bounded (limit + what 50 ms allocates)."""
+    baseline = run_unkg(["sparql", "ASK { ?s ?p ?o }", "--store", str(healthy)])
+    assert baseline.status == 0
+    run = run_unkg(["sparql", GREEDY, "--store", str(healthy), "--max-memory", "200"])
+    assert run.status == 1
+    assert run.stderr.startswith("Error: the query used more than its memory limit of 200 MiB (")
+    assert run.stderr.endswith("MiB; --max-memory, UNKG_QUERY_MAX_MEMORY) and was stopped\n")
+    assert run.peak_mib < baseline.peak_mib + 200 + 300, (baseline.peak_mib, run.peak_mib)
+
+
+def test_count_on_a_damaged_store_is_stopped(damaged: Path, tmp_path: Path) -> None:
+    """The issue's case: COUNT(*) over the union of a damaged store spins and grows; it ends in one Error line."""
+    store = tmp_path / "store"
+    shutil.copytree(damaged, store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    run = run_unkg(["sparql", count, "--store", str(store), "--max-memory", "300", "--timeout", "20"], deadline=30)
+    assert run.status == 1 and run.stderr.count("\n") == 1 and run.stderr.startswith("Error: "), run.stderr
+    assert "memory limit of 300 MiB" in run.stderr or DAMAGED in run.stderr or "time limit" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["query", "reports/lineage-step", "-p", "document", "A/RES/61/165"], ["lineage", "A/RES/61/165"]],
+    ids=" ".join,
+)
+def test_query_and_lineage_take_the_limits(healthy: Path, args: list[str]) -> None:
+    """query and lineage take --timeout and --max-memory; a query within them answers as before."""
+    bounded = unkg(*args, "--store", str(healthy), "--timeout", "30", "--max-memory", "1000")
+    unbounded = unkg(*args, "--store", str(healthy), "--timeout", "0", "--max-memory", "0")
+    assert bounded.exit_code == 0 and bounded.stdout == unbounded.stdout and "A/RES/60/169" in bounded.stdout
+
+
+def test_the_watchdog_sees_time_and_memory() -> None:
+    """In process, with the process's end replaced by a record: past the timeout, past the memory."""
+    seen: list[QueryLimit] = []
+    with Watchdog(Limits(timeout=0.1), interval=0.01, on_breach=seen.append):
+        time.sleep(0.5)
+    assert [str(e) for e in seen] == [
+        "the query ran past its time limit of 0.1 s (--timeout, UNKG_QUERY_TIMEOUT) and was stopped"
+    ]
+    seen.clear()
+    with Watchdog(Limits(max_memory=64 * MIB), interval=0.01, on_breach=seen.append):
+        block = bytearray(256 * MIB)  # zero-filled pages: touch them so they are resident
+        for i in range(0, len(block), 4096):
+            block[i] = 1
+        time.sleep(0.2)
+    del block
+    assert len(seen) == 1 and "memory limit of 64 MiB" in str(seen[0])
+    seen.clear()
+    with Watchdog(Limits(timeout=5, max_memory=64 * MIB), interval=0.01, on_breach=seen.append):
+        time.sleep(0.1)
+    assert seen == []
+
+
+def test_explain_names_the_causes_it_knows(tmp_path: Path) -> None:
+    """RocksDB's damage and I/O reports, a full disk by errno, a lock; None for what says nothing of the store."""
+    store = tmp_path / "store"
+    cases = {
+        RuntimeError("Corruption: block checksum mismatch in /s/000049.sst"): (StoreCorrupt, "is damaged"),
+        OSError(errno.ENOSPC, "No space left on device"): (DiskFull, "the disk is full"),
+        OSError("IO error: No space left on device: While appending to file: /s/1.log"): (DiskFull, "disk is full"),
+        OSError("IO error: While lock file: /s/LOCK: Resource temporarily unavailable"): (
+            StoreUnavailable,
+            "in use by another process",
+        ),
+        OSError("IO error: While open a file for random read: /s/7.sst: Permission denied"): (
+            StoreError,
+            "cannot be read or written",
+        ),
+    }
+    for error, (kind, words) in cases.items():
+        found = explain(error, store)
+        assert isinstance(found, kind) and words in str(found) and str(store) in str(found), error
+    for error in (RuntimeError("a bug"), OSError(errno.ENOSPC, "No space left on device", "out.nq"), ValueError()):
+        assert explain(error, store) is None, error
+
+
+def test_the_count_check_is_exact_beside_graphs_of_other_kinds() -> None:
+    """A graph that is neither a file's nor a shared one takes the one-by-one path, which still finds only file graphs."""
+    store = ox.Store()
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    marked, unmarked = (ox.NamedNode(iri.graph(f"/corpus/{n}.txt")) for n in ("a", "b"))
+    store.add(ox.Quad(s, SHA256, ox.Literal("0" * 64), marked))
+    store.add(ox.Quad(s, p, ox.Literal("x"), ox.NamedNode(iri.DOCUMENTS_GRAPH)))
+    store.add(ox.Quad(s, p, ox.Literal("x"), ox.NamedNode(iri.LOG_GRAPH)))
+    assert unfinished_graphs(store) == []
+    store.add(ox.Quad(s, p, ox.Literal("x"), ox.NamedNode("https://example.org/graph/other")))
+    assert unfinished_graphs(store) == []
+    store.add(ox.Quad(s, p, ox.Literal("x"), unmarked))
+    assert unfinished_graphs(store) == [unmarked]

@@ -161,7 +161,7 @@ def unfinished_graphs(store: ox.Store) -> list[ox.NamedNode]:
     graphs holding a marker, is the number of graphs without one): when
     those are only shared graphs, no file graph is unfinished. Only
     otherwise are the file graphs looked at one by one, which costs about
-    ten times more (measured in benchmarks/README.md, "Reading a store").
+    fifteen times more (benchmarks/README.md, `store_checks.py`).
     """
     unmarked = _count(store, _COUNT_GRAPHS) - _count(store, _COUNT_MARKED)
     shared = sum(
@@ -201,7 +201,8 @@ def explain(exc: BaseException, path: str | os.PathLike[str] | None) -> StoreErr
         path: the store's folder (None: the default location).
 
     Returns:
-        ``StoreCorrupt``, ``DiskFull`` or ``StoreError`` with the cause and what to do, or None.
+        ``StoreCorrupt``, ``DiskFull``, ``StoreUnavailable`` (locked) or ``StoreError`` with the cause and
+        what to do, or None.
     """
     where = Path(path) if path else default_store_path()
     text = str(exc)
@@ -218,6 +219,11 @@ def explain(exc: BaseException, path: str | os.PathLike[str] | None) -> StoreErr
         return DiskFull(
             f"the disk is full ({_NO_SPACE}) while writing the store at {where}; free space and run the "
             "same command again: what the store held stays, and a file it had not finished is dropped and stored again"
+        )
+    if "lock file" in text:
+        return StoreUnavailable(
+            f"{where}: the store is in use by another process (a reader such as `unkg serve`, or another "
+            f"writer); try again when it is done ({text.strip()})"
         )
     if text.startswith("IO error"):
         return StoreError(f"the store at {where} cannot be read or written ({text.strip()})")
