@@ -181,3 +181,30 @@ def test_filters_and_lineage(page: tuple) -> None:
     pg.click("#all")
     shown(pg, visible, len(nodes))
     assert messages == []
+
+
+def test_hostile_titles_stay_data(browser: object, tmp_path: Path) -> None:
+    """Titles holding `<!--<script`, `</script>` and the like: the page still runs, and shows each title as text."""
+    from tests.test_hardening_store import hostile_graph
+
+    from unkg import export as ex
+    from unkg import network as net
+
+    for i, text in enumerate(["<!--<script", "</script><script>window.pwned = 1</script>", "<!--<SCRIPT>-->"]):
+        g = hostile_graph(text)
+        path = tmp_path / f"hostile{i}.html"
+        path.write_text(ex.html(g, net.analyse(g)), encoding="utf-8")
+        context = browser.new_context()  # type: ignore[attr-defined]
+        pg = context.new_page()
+        messages: list[str] = []
+        pg.on("console", lambda m, messages=messages: messages.append(f"{m.type}: {m.text}"))
+        pg.on("pageerror", lambda e, messages=messages: messages.append(f"pageerror: {e}"))
+        pg.goto(path.resolve().as_uri())
+        scripts = pg.evaluate("document.scripts.length")
+        defined = pg.evaluate("window.unkg !== undefined")
+        assert (scripts, defined) == (3, True), (text, messages)
+        names = pg.evaluate("window.unkg.cy.nodes().map(n => n.data('name')).sort()")
+        assert names == [f"{text} (A/RES/1/1)", f"{text} (A/RES/2/1)"]
+        assert pg.evaluate("window.pwned === undefined")
+        assert messages == []
+        context.close()

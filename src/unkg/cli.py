@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
+from unkg.errors import UnkgError, UsageError
 from unkg.extract import __version__, extract_many
 from unkg.output import to_human, to_jsonl
 from unkg.read import DEFAULT_MAX_BYTES
 
+# Where a command records the store it opened (click's ``meta`` is shared by a command and its group),
+# so that an error raised while using it can name it.
+STORE_META = "unkg.store"
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+def failure_message(exc: BaseException, store: str | None) -> str | None:
+    """One line for an error raised by a command: the cause and what to do; None for an error that is a bug.
+
+    Args:
+        exc: the error.
+        store: the store the command opened, or None when it opened none.
+    """
+    if isinstance(exc, UnkgError):
+        return str(exc)
+    if not isinstance(exc, OSError | RuntimeError):
+        return None
+    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        return None  # a closed pipe (| head): click ends quietly
+    if store is not None:
+        from unkg.store import explain
+
+        known = explain(exc, store)
+        if known is not None:
+            return str(known)
+    if isinstance(exc, OSError) and exc.filename is not None:
+        message = f"{exc.filename}: {exc.strerror or exc}"
+        if exc.errno == errno.ENOSPC:
+            message += "; free space and run the same command again"
+        return message
+    return None
+
+
+class Commands(click.Group):
+    """The ``unkg`` group: the one place where errors of the library become an ``Error:`` line, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an error with a known cause ends it with one line (exit status 1; 2 for usage)."""
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except (UnkgError, OSError, RuntimeError) as exc:
+            message = failure_message(exc, ctx.meta.get(STORE_META))
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="unkg")
 def cli() -> None:
     """unkg: citations of UN documents, resolutions and instruments as a knowledge graph."""
@@ -98,14 +148,38 @@ def store_option(f):
 
 
 def _open(store_path: str | None, read_only: bool = False):
-    from unkg.store import KnowledgeGraph, StoreUnavailable
+    """Open the store; errors (absent, locked, unfinished, damaged) are told by ``Commands.invoke``."""
+    from unkg.store import KnowledgeGraph, default_store_path
 
-    try:
-        return KnowledgeGraph(store_path, read_only=read_only)
-    except StoreUnavailable as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"cannot open the store at {store_path or 'the default location'}: {exc}") from None
+    click.get_current_context().meta[STORE_META] = str(store_path or default_store_path())
+    return KnowledgeGraph(store_path, read_only=read_only)
+
+
+def query_limits(f):
+    """--timeout and --max-memory, shared by the commands that run queries (see ``unkg.watchdog``)."""
+    f = click.option(
+        "--max-memory",
+        type=click.IntRange(0),
+        default=4096,
+        show_default=True,
+        envvar="UNKG_QUERY_MAX_MEMORY",
+        help="MiB of memory the queries may take; past it, the command stops with an Error line (0: no limit).",
+    )(f)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=300.0,
+        show_default=True,
+        envvar="UNKG_QUERY_TIMEOUT",
+        help="Seconds the command's queries may run; past it, it stops with an Error line (0: no limit).",
+    )(f)
+
+
+def _bounded(timeout: float, max_memory: int):
+    """A watchdog over the rest of the command: past --timeout or --max-memory the process ends with an Error line."""
+    from unkg.watchdog import Limits, Watchdog
+
+    return Watchdog(Limits.from_options(timeout, max_memory))
 
 
 @cli.command()
@@ -162,12 +236,13 @@ def remove(paths: tuple[str, ...], store_path: str | None) -> None:
 def status(store_path: str | None, list_files: bool) -> None:
     """Say what is in the store."""
     with _open(store_path, read_only=True) as kg:
-        click.echo(f"store: {kg.path}")
-        for key, value in kg.status().items():
-            click.echo(f"{key:>12}: {value}")
-        if list_files:
-            for path, sha in kg.files():
-                click.echo(f"{sha[:12]}  {path}")
+        counts = kg.status()  # read before anything is printed: a damaged store gives its Error line alone
+        files = kg.files() if list_files else []
+    click.echo(f"store: {kg.path}")
+    for key, value in counts.items():
+        click.echo(f"{key:>12}: {value}")
+    for path, sha in files:
+        click.echo(f"{sha[:12]}  {path}")
 
 
 def _render(solutions, fmt: str) -> str:
@@ -207,7 +282,15 @@ def output_format(f):
 @click.option("-p", "--param", "params", multiple=True, type=(str, str), help="A parameter: -p name value.")
 @store_option
 @output_format
-def query(name: str | None, params: tuple[tuple[str, str], ...], store_path: str | None, fmt: str) -> None:
+@query_limits
+def query(
+    name: str | None,
+    params: tuple[tuple[str, str], ...],
+    store_path: str | None,
+    fmt: str,
+    timeout: float,
+    max_memory: int,
+) -> None:
     """Run stored query NAME from queries/ (without NAME: list them).
 
     \b
@@ -221,7 +304,7 @@ def query(name: str | None, params: tuple[tuple[str, str], ...], store_path: str
             args = " ".join(f"-p {p.name} <{p.type}>" for p in q.params)
             click.echo(f"{qname} {args}\n    {q.summary}")
         return
-    with _open(store_path, read_only=True) as kg:
+    with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
         try:
             solutions = run(kg.store, get_query(name), dict(params))
         except QueryError as exc:
@@ -233,7 +316,8 @@ def query(name: str | None, params: tuple[tuple[str, str], ...], store_path: str
 @click.argument("text")
 @store_option
 @output_format
-def sparql(text: str, store_path: str | None, fmt: str) -> None:
+@query_limits
+def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memory: int) -> None:
     """Run an ad-hoc SPARQL SELECT or ASK over all graphs ('-' reads stdin)."""
     import pyoxigraph as ox
 
@@ -241,7 +325,7 @@ def sparql(text: str, store_path: str | None, fmt: str) -> None:
 
     if text == "-":
         text = sys.stdin.read()
-    with _open(store_path, read_only=True) as kg:
+    with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
         try:
             result = kg.store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -259,7 +343,8 @@ def sparql(text: str, store_path: str | None, fmt: str) -> None:
 @click.option("--direction", type=click.Choice(["back", "forward"]), default="back", show_default=True)
 @click.option("--depth", type=click.IntRange(1, 50), default=5, show_default=True)
 @store_option
-def lineage(symbol: str, direction: str, depth: int, store_path: str | None) -> None:
+@query_limits
+def lineage(symbol: str, direction: str, depth: int, store_path: str | None, timeout: float, max_memory: int) -> None:
     """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
 
     \b
@@ -268,8 +353,8 @@ def lineage(symbol: str, direction: str, depth: int, store_path: str | None) -> 
     from unkg.queries import get_query
 
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
-    click.echo(symbol)
-    with _open(store_path, read_only=True) as kg:
+    with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
+        click.echo(symbol)
         _walk(kg.store, step, symbol, 1, depth, "", {symbol})
 
 

@@ -7,7 +7,16 @@
     ├── QueryError                   # a stored query cannot be run as asked
     │   ├── UnknownQuery
     │   └── MissingParameter
+    ├── QueryLimit                   # a command's queries ran past their time or memory bound
+    ├── StoreError                   # the store cannot be used as asked; the message says what to do
+    │   ├── StoreUnavailable         # absent, or open for writing by another process (also an OSError)
+    │   ├── StoreUnfinished          # an interrupted ingest left graphs without their marker
+    │   ├── StoreCorrupt             # RocksDB found damaged files
+    │   └── DiskFull                 # no space left while writing the store
     └── UsageError                   # a wrong option or argument (exit status 2)
+
+The command line turns each into one ``Error:`` line (exit status 1,
+2 for ``UsageError``).
 """
 
 from __future__ import annotations
@@ -40,3 +49,27 @@ class UnknownQuery(QueryError):
 
 class MissingParameter(QueryError):
     """A parameter the query needs was not given; the message says which and of what type."""
+
+
+class QueryLimit(UnkgError):
+    """A command's queries ran past ``--timeout`` or ``--max-memory``; the message names the bound and how to raise it."""
+
+
+class StoreError(UnkgError):
+    """The store cannot be used as asked; the message names the store, the cause and what to do."""
+
+
+class StoreUnavailable(StoreError, OSError):
+    """The store cannot be opened as asked: absent, or open for writing by another process."""
+
+
+class StoreUnfinished(StoreError):
+    """An interrupted ingest left file graphs without their hash marker; readers refuse until a writer drops them."""
+
+
+class StoreCorrupt(StoreError):
+    """RocksDB reports damaged store files (a bad block checksum, a truncated or overwritten file)."""
+
+
+class DiskFull(StoreError):
+    """The disk filled up while the store was being written."""

@@ -29,6 +29,8 @@ LOG_GRAPH = GRAPH + "log"
 # What a symbol alone says of a UN document (type, symbol, undocs.org address, year), stated once
 # for the whole store however many files cite the document.
 DOCUMENTS_GRAPH = GRAPH + "documents"
+# The network measures of `unkg analyse` (unkg.network).
+METRICS_GRAPH = GRAPH + "metrics"
 UNDOCS = "https://undocs.org/"
 
 # Characters of a canonical symbol kept as they are in the IRI path.

@@ -763,7 +763,7 @@ def salton(count: int, deg_a: int, deg_b: int) -> float:
 # --------------------------------------------------------------------------
 # The measures in the store.
 NET = iri.BASE + "network#"
-METRICS_GRAPH = iri.GRAPH + "metrics"
+METRICS_GRAPH = iri.METRICS_GRAPH
 _MEASURE = iri.BASE + "network/"
 _PROV = "http://www.w3.org/ns/prov#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -10,10 +10,18 @@ update (drop and insert in one transaction), so a crash or Ctrl-C leaves
 every file either fully old or fully new; a file that cannot be read is
 reported and leaves its old graph untouched. ``remove`` deletes exactly a
 file's graph.
+
+A bulk load is not atomic: a file's graph counts as stored once its hash
+marker is written. A writable open drops graphs left without one; a
+read-only open refuses a store that has any (``StoreUnfinished``), so no
+reader ever sees them. ``explain`` says what a pyoxigraph or system error
+raised while using the store means (damaged files, a full disk).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -26,6 +34,7 @@ import pyoxigraph as ox
 
 from unkg import iri
 from unkg.catalogue import default_catalogue_path
+from unkg.errors import DiskFull, StoreCorrupt, StoreError, StoreUnavailable, StoreUnfinished
 from unkg.extract import expand_paths, extract_many
 from unkg.models import Extraction
 from unkg.rdf import CITO, PROV, UNKG, XSD, extraction_quads
@@ -101,10 +110,6 @@ def graph_payload(extraction: Extraction) -> GraphPayload:
     return GraphPayload(extraction.source, extraction.sha256, (), data, len(quads) + 1)
 
 
-class StoreUnavailable(OSError):
-    """The store cannot be opened as asked: absent, or open for writing by another process."""
-
-
 def shared_lock(path: Path) -> int:
     """Take a shared lock on the store's ``LOCK`` file; returns the file descriptor holding it.
 
@@ -130,6 +135,101 @@ def shared_lock(path: Path) -> int:
     return fd
 
 
+FILE_GRAPHS = iri.GRAPH + "file/"
+
+
+# The graphs that are no file's: only the catalogue's has a hash marker.
+SHARED_GRAPHS = tuple(
+    ox.NamedNode(g) for g in (iri.CATALOGUE_GRAPH, iri.DOCUMENTS_GRAPH, iri.LOG_GRAPH, iri.METRICS_GRAPH)
+)
+_COUNT_GRAPHS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { } }"
+_COUNT_MARKED = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s {SHA256} ?h }} }}"
+_UNFINISHED = (
+    f"SELECT ?g WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), {ox.Literal(FILE_GRAPHS)})) "
+    f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s {SHA256} ?h }} }} }}"
+)
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))[0].value)  # type: ignore[arg-type, index]
+
+
+def unfinished_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The file graphs without their hash marker: bulk-loaded by an ingest that stopped before marking them.
+
+    First counted, by two scans inside the engine (all graphs, less the
+    graphs holding a marker, is the number of graphs without one): when
+    those are only shared graphs, no file graph is unfinished. Only
+    otherwise are the file graphs looked at one by one, which costs about
+    fifteen times more (benchmarks/README.md, `store_checks.py`).
+    """
+    unmarked = _count(store, _COUNT_GRAPHS) - _count(store, _COUNT_MARKED)
+    shared = sum(
+        1
+        for g in SHARED_GRAPHS
+        if store.contains_named_graph(g) and next(store.quads_for_pattern(None, SHA256, None, g), None) is None
+    )
+    if unmarked == shared:
+        return []
+    return sorted((row[0] for row in store.query(_UNFINISHED)), key=lambda g: g.value)  # type: ignore[union-attr]
+
+
+def refuse_unfinished(store: ox.Store, path: Path) -> None:
+    """Raise ``StoreUnfinished`` when the store holds unmarked file graphs (a reader must not see them)."""
+    unfinished = unfinished_graphs(store)
+    if unfinished:
+        n = len(unfinished)
+        raise StoreUnfinished(
+            f"{path}: an ingest was interrupted and left {n} file graph{'s' if n > 1 else ''} unfinished "
+            "(no completion marker); readers do not use the store until a writing command drops them: "
+            "run `unkg ingest` again (it drops them first, then stores those files again)"
+        )
+
+
+_NO_SPACE = "No space left on device"
+
+
+def explain(exc: BaseException, path: str | os.PathLike[str] | None) -> StoreError | None:
+    """What an error raised while using the store at ``path`` means, for a person; None when it says nothing of the store.
+
+    pyoxigraph raises RocksDB's damage reports as ``RuntimeError("Corruption: ...")``
+    and its I/O failures as ``OSError("IO error: No space left on device: ...")``
+    without an errno.
+
+    Args:
+        exc: the error.
+        path: the store's folder (None: the default location).
+
+    Returns:
+        ``StoreCorrupt``, ``DiskFull``, ``StoreUnavailable`` (locked) or ``StoreError`` with the cause and
+        what to do, or None.
+    """
+    where = Path(path) if path else default_store_path()
+    text = str(exc)
+    if isinstance(exc, StoreError):
+        return exc
+    if isinstance(exc, RuntimeError) and text.startswith("Corruption"):
+        return StoreCorrupt(
+            f"the store at {where} is damaged ({text.strip()}); its answers cannot be trusted: "
+            "move it away and build it again with `unkg ingest` from your files"
+        )
+    if not isinstance(exc, OSError) or exc.filename is not None:  # an OSError with a file name is about that file
+        return None
+    if exc.errno == errno.ENOSPC or _NO_SPACE in text:
+        return DiskFull(
+            f"the disk is full ({_NO_SPACE}) while writing the store at {where}; free space and run the "
+            "same command again: what the store held stays, and a file it had not finished is dropped and stored again"
+        )
+    if "lock file" in text:
+        return StoreUnavailable(
+            f"{where}: the store is in use by another process (a reader such as `unkg serve`, or another "
+            f"writer); try again when it is done ({text.strip()})"
+        )
+    if text.startswith("IO error"):
+        return StoreError(f"the store at {where} cannot be read or written ({text.strip()})")
+    return None
+
+
 class KnowledgeGraph:
     """The store and the operations on it."""
 
@@ -146,6 +246,7 @@ class KnowledgeGraph:
             self._lock = shared_lock(self.path)
             try:
                 self.store = ox.Store.read_only(str(self.path))
+                refuse_unfinished(self.store, self.path)
             except BaseException:
                 os.close(self._lock)
                 raise
@@ -157,18 +258,25 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         """Release the store (its lock) now rather than at garbage collection."""
-        if self.path is not None and not self.read_only and getattr(self, "store", None) is not None:
-            self.store.flush()  # pyoxigraph refuses to flush a read-only store
-        self.store = None  # type: ignore[assignment]
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        try:
+            if self.path is not None and not self.read_only and getattr(self, "store", None) is not None:
+                self.store.flush()  # pyoxigraph refuses to flush a read-only store
+        finally:
+            self.store = None  # type: ignore[assignment]
+            if self._lock is not None:
+                os.close(self._lock)
+                self._lock = None
 
     def __enter__(self) -> KnowledgeGraph:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+            return
+        # The error already on its way says what went wrong (a full disk fails the flush again).
+        with contextlib.suppress(OSError, RuntimeError):
+            self.close()
 
     # -- what is stored ---------------------------------------------------
     def stored_sha256(self, path: str) -> str | None:
@@ -280,12 +388,7 @@ class KnowledgeGraph:
         Then deletes the document descriptions that no complete file graph
         needs any longer. A store with nothing to recover is not written.
         """
-        dropped = []
-        for graph in list(self.store.named_graphs()):
-            if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(iri.GRAPH + "file/"):
-                continue
-            if next(self.store.quads_for_pattern(None, SHA256, None, graph), None) is None:
-                dropped.append(graph)
+        dropped = unfinished_graphs(self.store)
         if not dropped:
             return []
         log = ox.NamedNode(iri.LOG_GRAPH)

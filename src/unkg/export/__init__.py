@@ -190,20 +190,18 @@ def vendor_script() -> str:
         ) from None
 
 
-def _script_safe(text: str) -> str:
-    # Inside <script>, "</" could close the element early.
-    return text.replace("</", "<\\/")
-
-
 def html(g: nx.DiGraph, result: Analysis, title: str = "unkg citation network") -> str:
     """One self-contained interactive page: the graph data and Cytoscape.js inlined, nothing fetched."""
     import jinja2
+
+    from unkg import inline
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("unkg.export", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
+    inline.register(env)
     data = cytoscape(g, result)
     organs = sorted(
         {
@@ -215,8 +213,8 @@ def html(g: nx.DiGraph, result: Analysis, title: str = "unkg citation network") 
     years = [n["data"]["year"] for n in data["elements"]["nodes"] if n["data"]["year"] is not None]
     return env.get_template("network.html.j2").render(
         title=title,
-        data_json=_script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True)),
-        cytoscape_js=_script_safe(vendor_script()),
+        data=data,
+        cytoscape_js=inline.code_in_script(vendor_script()),
         organs=organs,
         functions=functions,
         year_min=min(years) if years else 0,
