@@ -522,3 +522,15 @@ def test_the_count_check_is_exact_beside_graphs_of_other_kinds() -> None:
     assert unfinished_graphs(store) == []
     store.add(ox.Quad(s, p, ox.Literal("x"), unmarked))
     assert unfinished_graphs(store) == [unmarked]
+
+
+def test_serve_refuses_a_store_with_unmarked_graphs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``unkg serve`` opens the store itself (read-only, per server process): it refuses such a store too."""
+    store = interrupted_store(tmp_path / "store", monkeypatch)
+    serve = subprocess.run(
+        [str(Path(sys.executable).with_name("unkg")), "serve", "--store", str(store), "--port", "0"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert serve.returncode == 1
+    lines = serve.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "unfinished" in lines[0], serve.stderr

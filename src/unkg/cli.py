@@ -737,6 +737,7 @@ def serve(store_path: str | None, host: str, port: int, workers: int, **limits: 
         settings = Settings(store=store_path, **limits)  # type: ignore[arg-type]
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    _open(str(settings.store), read_only=True).close()  # a damaged or unfinished store is refused in one line
     held = StoreLock(settings.store)  # held for the server's life: no ingest between two server processes
     try:
         held.acquire()

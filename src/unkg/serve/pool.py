@@ -58,9 +58,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from unkg.errors import StoreUnfinished
 from unkg.serve.jobs import HANDLERS
 from unkg.serve.settings import Settings
-from unkg.store import StoreUnavailable, shared_lock
+from unkg.store import StoreUnavailable, refuse_unfinished, shared_lock
 
 
 class PoolError(Exception):
@@ -287,6 +288,10 @@ class QueryPool:
             self.store = ox.Store.read_only(str(self.settings.store))
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.settings.store}: {exc}") from None
+        try:
+            refuse_unfinished(self.store, self.settings.store)  # what an interrupted ingest left is never served
+        except StoreUnfinished as exc:
+            raise StoreError(str(exc)) from None
         self.loop = asyncio.get_running_loop()
         lanes = [("query", self.jobs, self.settings.max_concurrent), ("page", self.page_jobs, self.settings.page_concurrent)]
         for name, jobs, count in lanes:
