@@ -128,7 +128,7 @@ def _open(store_path: str | None, read_only: bool = False):
     type=click.IntRange(1),
     default=DEFAULT_MAX_QUADS,
     show_default=True,
-    help="Most quads in one file's graph (a graph is built in memory, about 1.1 KB a quad).",
+    help="Most quads in one file's graph (a graph is built in memory, about 1.3 KB a quad at the peak).",
 )
 def ingest(
     paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: bool, max_size: int, max_quads: int
