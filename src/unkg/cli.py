@@ -13,8 +13,10 @@ import click
 
 from unkg.errors import UnkgError, UsageError
 from unkg.extract import __version__, extract_many
+from unkg.iri import printable
 from unkg.output import to_human, to_jsonl
 from unkg.read import DEFAULT_MAX_BYTES
+from unkg.read.limits import DEFAULT_MAX_QUADS
 
 # Where a command records the store it opened (click's ``meta`` is shared by a command and its group),
 # so that an error raised while using it can name it.
@@ -70,6 +72,17 @@ def cli() -> None:
     """unkg: citations of UN documents, resolutions and instruments as a knowledge graph."""
 
 
+def max_size_option(f):
+    """--max-size MIB, shared by extract and ingest."""
+    return click.option(
+        "--max-size",
+        type=click.IntRange(1),
+        default=DEFAULT_MAX_BYTES // (1024 * 1024),
+        show_default=True,
+        help="Largest input to read, in MiB; also the most a compressed part (.docx part, PDF stream) may inflate to.",
+    )(f)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -96,13 +109,7 @@ def cli() -> None:
     default=None,
     help="Instrument catalogue in Turtle (default: the bundled ontology/instruments.ttl).",
 )
-@click.option(
-    "--max-size",
-    type=click.IntRange(1),
-    default=DEFAULT_MAX_BYTES // (1024 * 1024),
-    show_default=True,
-    help="Largest input to read, in MiB.",
-)
+@max_size_option
 def extract(
     paths: tuple[str, ...], fmt: str, output: str | None, jobs: int, catalogue: str | None, max_size: int
 ) -> None:
@@ -126,7 +133,7 @@ def extract(
             out.flush()
             for error in extraction.errors:
                 failed += 1
-                click.echo(f"unkg: {extraction.source}: {error}", err=True)
+                click.echo(f"unkg: {printable(extraction.source)}: {error}", err=True)
     finally:
         if output:
             out.close()
@@ -189,12 +196,23 @@ def _bounded(timeout: float, max_memory: int):
     "-j", "--jobs", type=click.IntRange(0), default=0, show_default=True, help="Worker processes; 0 = one per core."
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: bool) -> None:
+@max_size_option
+@click.option(
+    "--max-quads",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_QUADS,
+    show_default=True,
+    help="Most quads in one file's graph (a graph is built in memory, about 1.3 KB a quad at the peak).",
+)
+def ingest(
+    paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: bool, max_size: int, max_quads: int
+) -> None:
     """Extract files and load them into the store, one named graph per file.
 
     An unchanged file is skipped by hash; a changed one replaces its graph
     in one transaction; a file that cannot be read is reported and its old
-    graph, if any, stays. Exit status 1 when some file failed.
+    graph, if any, stays; the other files are stored. Exit status 1 when
+    some file failed.
 
     \b
         unkg ingest corpus/sample
@@ -206,9 +224,15 @@ def ingest(paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: boo
         _open(store_path) as kg,
         click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=quiet) as bar,
     ):
-        report = kg.ingest(files, jobs=jobs or (os.cpu_count() or 1), progress=lambda _p, _s: bar.update(1))
+        report = kg.ingest(
+            files,
+            jobs=jobs or (os.cpu_count() or 1),
+            progress=lambda _p, _s: bar.update(1),
+            max_bytes=max_size * 1024 * 1024,
+            max_quads=max_quads,
+        )
     for path, reason in report.failed:
-        click.echo(f"unkg: {path}: {reason}", err=True)
+        click.echo(f"unkg: {printable(path)}: {reason}", err=True)
     click.echo(
         f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.skipped)}, "
         f"failed {len(report.failed)}; {report.quads} quads written"
@@ -225,7 +249,7 @@ def remove(paths: tuple[str, ...], store_path: str | None) -> None:
         removed = kg.remove(paths)
     missing = sorted(set(paths) - set(removed))
     for path in missing:
-        click.echo(f"unkg: {path}: not in the store", err=True)
+        click.echo(f"unkg: {printable(path)}: not in the store", err=True)
     click.echo(f"removed {len(removed)}")
     sys.exit(1 if missing else 0)
 

@@ -21,16 +21,18 @@ The command line turns each into one ``Error:`` line (exit status 1,
 
 from __future__ import annotations
 
+from unkg.iri import printable
+
 
 class UnkgError(Exception):
     """Base of every error unkg raises on purpose."""
 
 
 class SourceError(UnkgError):
-    """One input could not be read; the message names the file and the reason."""
+    """One input could not be read; the message names the file (printable) and the reason."""
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{printable(path)}: {reason}")
         self.path = path
         self.reason = reason
 
@@ -73,3 +75,13 @@ class StoreCorrupt(StoreError):
 
 class DiskFull(StoreError):
     """The disk filled up while the store was being written."""
+
+
+def failure(exc: BaseException) -> str:
+    """``Type: message`` of a failure no reader foresaw, for the reason of a SourceError.
+
+    >>> failure(OverflowError("string too long")), failure(MemoryError())
+    ('OverflowError: string too long', 'MemoryError: out of memory')
+    """
+    detail = str(exc) or ("out of memory" if isinstance(exc, MemoryError) else "")
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata as _metadata
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
 from unkg.cite import cite
-from unkg.errors import SourceError
+from unkg.errors import SourceError, failure
 from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read
 from unkg.structure import document_metadata, parse, text_language
@@ -56,16 +58,40 @@ def extract_text(text: str, source: str = "<text>", catalogue: Catalogue | None 
     return extract_source(Source(source, text, sha), catalogue)
 
 
+def failed(path: str, reason: str) -> Extraction:
+    """The extraction of an input that could not be read or extracted: ``reason`` is its one error."""
+    return Extraction(path, None, None, (), (reason,))
+
+
 def extract(
     path: str | os.PathLike[str], catalogue: Catalogue | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Extraction:
-    """Citations of one file; a file that cannot be read gives ``errors``."""
+    """Citations of one file; a file that cannot be read gives ``errors``.
+
+    It never raises for its file: whatever reading or extracting raises
+    (out of memory, recursion, a library's own limits) becomes the reason.
+    """
     name = os.fspath(path)
     try:
         source = read(name, max_bytes)
     except SourceError as exc:
-        return Extraction(name, None, None, (), (exc.reason,))
-    return extract_source(source, catalogue)
+        return failed(name, exc.reason)
+    except Exception as exc:  # the readers turn their failures into SourceError; this is the last guard
+        return failed(name, f"cannot be read ({failure(exc)})")
+    try:
+        return extract_source(source, catalogue)
+    except Exception as exc:  # one file never stops a batch, whatever it raises
+        return failed(name, f"extraction failed ({failure(exc)})")
+
+
+def _finish(result: Extraction, transform: Callable[[Extraction], Any] | None) -> Any:
+    """``transform(result)``; a transform that fails gives the transform of the failure instead."""
+    if transform is None:
+        return result
+    try:
+        return transform(result)
+    except Exception as exc:  # the transform of a failed extraction does no work and cannot fail
+        return transform(failed(result.source, f"cannot be stored ({failure(exc)})"))
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
@@ -84,6 +110,8 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
 _WORKER_CATALOGUE: Catalogue | None = None
 _WORKER_MAX = DEFAULT_MAX_BYTES
 _WORKER_TRANSFORM: Callable[[Extraction], Any] | None = None
+# Files in flight per worker process: enough to keep them busy, few enough to re-run after a crash.
+_IN_FLIGHT = 4
 
 
 def _init_worker(catalogue_path: str | None, max_bytes: int, transform: Callable[[Extraction], Any] | None) -> None:
@@ -94,8 +122,85 @@ def _init_worker(catalogue_path: str | None, max_bytes: int, transform: Callable
 
 
 def _work(path: str) -> Any:
-    result = extract(path, _WORKER_CATALOGUE, _WORKER_MAX)
-    return _WORKER_TRANSFORM(result) if _WORKER_TRANSFORM else result
+    return _finish(extract(path, _WORKER_CATALOGUE, _WORKER_MAX), _WORKER_TRANSFORM)
+
+
+def _work_alone(conn: Any, path: str, initargs: tuple) -> None:
+    """In a process of its own: extract one file and send the result back."""
+    _init_worker(*initargs)
+    conn.send(_work(path))
+    conn.close()
+
+
+def died(exitcode: int | None) -> str:
+    """The reason for a file whose worker process died while reading it.
+
+    >>> died(-9)
+    'the process reading it was killed (SIGKILL; out of memory?)'
+    """
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"the process reading it was killed ({name}; out of memory?)"
+    return f"the process reading it died (exit status {exitcode})"
+
+
+def _alone(ctx: Any, path: str, initargs: tuple) -> Any:
+    """One file extracted in a process of its own, so that its death names it alone."""
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_work_alone, args=(send, path, initargs), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except (EOFError, OSError):
+        result = None
+    finally:
+        receive.close()
+        proc.join()
+    return result if result is not None else _finish(failed(path, died(proc.exitcode)), initargs[2])
+
+
+def _in_processes(names: list[str], jobs: int, initargs: tuple) -> Iterator[Any]:
+    """Each file's result, in order, from ``jobs`` worker processes.
+
+    A worker that dies (killed for memory, a crash in a library) breaks the
+    pool: the files then in flight are each run again alone, in a process
+    of their own, so the one that kills its process gets the reason and
+    every other is extracted; a fresh pool takes the rest.
+    """
+    import multiprocessing as mp
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    todo = deque(names)
+    window: deque[tuple[str, Future]] = deque()
+    pool: ProcessPoolExecutor | None = None
+    try:
+        while todo or window:
+            if pool is None:
+                pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
+            try:
+                while todo and len(window) < _IN_FLIGHT * jobs:
+                    window.append((todo[0], pool.submit(_work, todo[0])))
+                    todo.popleft()
+                name, future = window[0]
+                result = future.result()
+                window.popleft()
+                yield result
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = None
+                while window:
+                    name, future = window.popleft()
+                    done = future.done() and not future.cancelled() and future.exception() is None
+                    yield future.result() if done else _alone(ctx, name, initargs)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def extract_many(
@@ -111,25 +216,19 @@ def extract_many(
     made (in the worker process), and its result is yielded instead: the
     store uses it to build each file's N-Quads in parallel. It must be a
     module-level function so that worker processes can receive it.
+
+    One file never stops the batch, whatever it raises or however its
+    worker process dies: it gets its reason (see :func:`extract`,
+    :func:`_in_processes`) and the others are extracted.
     """
     files = expand_paths(paths)
     catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
-
-    def finish(result: Extraction) -> Any:
-        return transform(result) if transform else result
-
     if jobs <= 1:
         for name in files:
-            yield finish(extract(name, catalogue, max_bytes))
+            yield _finish(extract(name, catalogue, max_bytes), transform)
         return
-    import multiprocessing as mp
-
     names = list(files)
-    stdin = [n for n in names if n == "-"]
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(catalogue_path, max_bytes, transform)) as pool:
-        cache = {n: finish(extract(n, catalogue, max_bytes)) for n in stdin}
-        rest = [n for n in names if n != "-"]
-        results = pool.imap(_work, rest, chunksize=4)
-        for name in names:
-            yield cache[name] if name == "-" else next(results)
+    stdin = {n: _finish(extract(n, catalogue, max_bytes), transform) for n in names if n == "-"}
+    results = _in_processes([n for n in names if n != "-"], jobs, (catalogue_path, max_bytes, transform))
+    for name in names:
+        yield stdin[name] if name == "-" else next(results)

@@ -72,15 +72,39 @@ def unnamed_document(sha256: str) -> str:
     return DOC + "_/" + sha256
 
 
+def printable(path: str) -> str:
+    r"""A file name as valid text: each byte of it that is not UTF-8 written ``\xNN``.
+
+    Python keeps such a byte of a name as a lone surrogate, which no UTF-8
+    output (JSON lines, messages, RDF literals) can carry.
+
+    >>> printable("corpus/bad\udcff.txt")
+    'corpus/bad\\xff.txt'
+    """
+    try:
+        raw = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate no file name holds: escape the string itself
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def file_path(path: str) -> str:
-    """The normalised absolute path that identifies a source file."""
-    return os.path.abspath(path) if path != "-" else "-"
+    """The normalised absolute path that identifies a source file, as printable text."""
+    return printable(os.path.abspath(path)) if path != "-" else "-"
 
 
 def graph(path: str) -> str:
-    """The named graph that holds everything extracted from one source file."""
-    digest = hashlib.sha256(file_path(path).encode("utf-8")).hexdigest()[:32]
-    return GRAPH + "file/" + digest
+    """The named graph that holds everything extracted from one source file.
+
+    It derives from the bytes of the file's absolute name (UTF-8 for a
+    UTF-8 name), so two names that print alike keep two graphs.
+    """
+    name = os.path.abspath(path) if path != "-" else "-"
+    try:
+        raw = os.fsencode(name)
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogatepass")
+    return GRAPH + "file/" + hashlib.sha256(raw).hexdigest()[:32]
 
 
 def citation(sha256: str, start: int, end: int, target_id: str) -> str:

@@ -10,6 +10,8 @@ import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from unkg.iri import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -179,9 +181,9 @@ class Extraction:
         return not self.errors
 
     def to_json(self) -> dict[str, Any]:
-        """The document's line in ``unkg extract --format jsonl``."""
+        """The document's line in ``unkg extract --format jsonl`` (the source name printable, see iri.printable)."""
         return {
-            "source": self.source,
+            "source": printable(self.source),
             "sha256": self.sha256,
             "symbol": self.symbol,
             "errors": list(self.errors),

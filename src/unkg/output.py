@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from unkg.iri import printable
 from unkg.models import Extraction
 
 
@@ -15,7 +16,7 @@ def to_jsonl(extraction: Extraction) -> str:
 
 def to_human(extraction: Extraction) -> str:
     """A readable report of one document's citations."""
-    lines = [f"== {extraction.source}"]
+    lines = [f"== {printable(extraction.source)}"]
     if extraction.errors:
         lines.extend(f"   ERROR: {e}" for e in extraction.errors)
         return "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -34,10 +35,12 @@ import pyoxigraph as ox
 
 from unkg import iri
 from unkg.catalogue import default_catalogue_path
-from unkg.errors import DiskFull, StoreCorrupt, StoreError, StoreUnavailable, StoreUnfinished
+from unkg.errors import DiskFull, SourceError, StoreCorrupt, StoreError, StoreUnavailable, StoreUnfinished, failure
 from unkg.extract import expand_paths, extract_many
 from unkg.models import Extraction
 from unkg.rdf import CITO, PROV, UNKG, XSD, extraction_quads
+from unkg.read import DEFAULT_MAX_BYTES, file_sha256
+from unkg.read.limits import DEFAULT_MAX_QUADS, over_quads
 
 
 def default_store_path() -> Path:
@@ -100,12 +103,20 @@ class GraphPayload:
     count: int
 
 
-def graph_payload(extraction: Extraction) -> GraphPayload:
-    """The N-Quads of one extraction's graph (run in the extraction worker)."""
+def graph_payload(extraction: Extraction, max_quads: int = DEFAULT_MAX_QUADS) -> GraphPayload:
+    """The N-Quads of one extraction's graph (run in the extraction worker).
+
+    A graph of more than ``max_quads`` quads (the hash quad included) is
+    refused as it is built, before it takes more memory.
+    """
     if extraction.errors or extraction.sha256 is None:
         return GraphPayload(extraction.source, extraction.sha256, tuple(extraction.errors), b"", 0)
-    quads = set(extraction_quads(extraction, extraction.source))
-    quads = {q for q in quads if q.predicate != SHA256}
+    quads: set[ox.Quad] = set()
+    for quad in extraction_quads(extraction, extraction.source):
+        if quad.predicate != SHA256:
+            quads.add(quad)
+            if len(quads) >= max_quads:
+                return GraphPayload(extraction.source, None, (over_quads(max_quads),), b"", 0)
     data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     return GraphPayload(extraction.source, extraction.sha256, (), data, len(quads) + 1)
 
@@ -450,13 +461,18 @@ class KnowledgeGraph:
         jobs: int = 1,
         progress: Callable[[str, str], None] | None = None,
         batch_quads: int = BATCH_QUADS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_quads: int = DEFAULT_MAX_QUADS,
     ) -> IngestReport:
         """Extract and store every file; unchanged files are skipped by hash.
 
         Extraction and the building of each file's N-Quads run in ``jobs``
         processes. Files new to the store are bulk-loaded in batches of
         about ``batch_quads`` quads (see ``_write_new``); a file already
-        stored with other bytes is replaced in one transaction.
+        stored with other bytes is replaced in one transaction. A file
+        over ``max_bytes`` (see :mod:`unkg.read.limits`) or whose graph
+        passes ``max_quads`` is refused. One file never stops the batch:
+        whatever fails for it is its reason in ``failed``.
         """
         report = IngestReport()
         self.recover()
@@ -465,9 +481,9 @@ class KnowledgeGraph:
         stored: dict[str, str | None] = {}  # each file's hash in the store, looked up once
         for path in expand_paths(paths):
             try:
-                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path != "-" else None
-            except OSError as exc:
-                report.failed.append((path, exc.strerror or str(exc)))
+                digest = file_sha256(path, max_bytes) if path != "-" else None
+            except SourceError as exc:
+                report.failed.append((path, exc.reason))
                 if progress:
                     progress(path, "failed")
                 continue
@@ -491,7 +507,8 @@ class KnowledgeGraph:
                     progress(p.source, "added")
             batch, pending = [], 0
 
-        for payload in extract_many(todo, jobs=jobs, transform=graph_payload):
+        transform = functools.partial(graph_payload, max_quads=max_quads)
+        for payload in extract_many(todo, jobs=jobs, max_bytes=max_bytes, transform=transform):
             path = payload.source
             if payload.errors or payload.sha256 is None:
                 report.failed.append((path, "; ".join(payload.errors) or "no text"))
@@ -505,7 +522,14 @@ class KnowledgeGraph:
                 if pending >= batch_quads:
                     flush()
             else:
-                self._replace(payload, now)
+                try:
+                    self._replace(payload, now)
+                except (ValueError, SyntaxError, OSError) as exc:  # its old graph stays (one transaction)
+                    report.failed.append((path, f"cannot be stored ({failure(exc)})"))
+                    report.quads -= payload.count
+                    if progress:
+                        progress(path, "failed")
+                    continue
                 report.replaced.append(path)
                 if progress:
                     progress(path, "replaced")

@@ -6,6 +6,7 @@ text in any common encoding. Every failure is a :class:`~unkg.errors.SourceError
 naming the file and the reason.
 """
 
-from unkg.read.core import DEFAULT_MAX_BYTES, read, read_bytes, sniff
+from unkg.read.core import file_sha256, read, read_bytes, read_file, sniff
+from unkg.read.limits import DEFAULT_MAX_BYTES
 
-__all__ = ["DEFAULT_MAX_BYTES", "read", "read_bytes", "sniff"]
+__all__ = ["DEFAULT_MAX_BYTES", "file_sha256", "read", "read_bytes", "read_file", "sniff"]

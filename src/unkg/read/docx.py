@@ -30,6 +30,10 @@ from io import BytesIO
 from xml.etree import ElementTree as ET
 
 from unkg.errors import SourceError
+from unkg.read.limits import bomb
+
+_CHUNK = 1024 * 1024
+_MAX_NUMBER = 32767
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -59,6 +63,8 @@ def format_number(n: int, fmt: str) -> str:
     >>> [format_number(4, f) for f in ("decimal", "lowerLetter", "upperRoman", "bullet")]
     ['4', 'd', 'IV', '•']
     """
+    if fmt in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman") and not 0 < n <= _MAX_NUMBER:
+        return str(n)  # Word numbers up to 32767; a hostile start value would spell out a huge label
     if fmt == "lowerLetter":
         return _letters(n)
     if fmt == "upperLetter":
@@ -220,13 +226,53 @@ def _blocks(body: ET.Element, numbering: _Numbering, notes: dict[tuple[str, str]
                 yield from _blocks(content, numbering, notes)
 
 
-def _part(zf: zipfile.ZipFile, name: str, path: str) -> ET.Element | None:
-    if name not in zf.namelist():
-        return None
-    try:
-        return ET.fromstring(zf.read(name))
-    except ET.ParseError as exc:
-        raise SourceError(path, f"corrupt Word .docx ({name}: {exc})") from None
+class _Parts:
+    """The XML parts of one .docx, each inflated under the limit, and all of them together under it too.
+
+    The sizes the zip's directory declares may refuse a part before a byte
+    is inflated, never admit one: the bytes actually inflated are counted
+    as they stream, and reading stops at the limit.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile, path: str, limit: int) -> None:
+        self.zf = zf
+        self.path = path
+        self.limit = limit
+        self.left = limit  # what all parts read so far may still inflate to
+        self.names = set(zf.namelist())
+        self.cache: dict[str, ET.Element | None] = {}
+
+    def _bomb(self, name: str, declared: int) -> SourceError:
+        together = self.left < self.limit and declared <= self.limit
+        return SourceError(self.path, bomb(f"{name} with the parts before it" if together else name, self.limit))
+
+    def inflate(self, name: str) -> bytes:
+        """The bytes of one member, or SourceError once they pass what is left of the limit."""
+        declared = self.zf.getinfo(name).file_size
+        if declared > self.left:
+            raise self._bomb(name, declared)
+        pieces: list[bytes] = []
+        total = 0
+        with self.zf.open(name) as member:
+            while piece := member.read(min(_CHUNK, self.left - total + 1)):
+                total += len(piece)
+                if total > self.left:
+                    raise self._bomb(name, declared)
+                pieces.append(piece)
+        self.left -= total
+        return b"".join(pieces)
+
+    def xml(self, name: str) -> ET.Element | None:
+        """The parsed part ``name``, or None when the package has none."""
+        if name not in self.cache:
+            if name not in self.names:
+                self.cache[name] = None
+            else:
+                try:
+                    self.cache[name] = ET.fromstring(self.inflate(name))
+                except ET.ParseError as exc:
+                    raise SourceError(self.path, f"corrupt Word .docx ({name}: {exc})") from None
+        return self.cache[name]
 
 
 def _note_bodies(root: ET.Element | None, kind: str) -> list[tuple[str, ET.Element]]:
@@ -235,7 +281,7 @@ def _note_bodies(root: ET.Element | None, kind: str) -> list[tuple[str, ET.Eleme
     return [(n.get(f"{W}id", ""), n) for n in root.findall(f"{W}{kind}") if n.get(f"{W}type") is None]
 
 
-def _running_head(zf: zipfile.ZipFile, document: ET.Element | None, path: str) -> ET.Element | None:
+def _running_head(parts: _Parts, document: ET.Element | None) -> ET.Element | None:
     """The header Word draws on the first page (the running head with the symbol), if any."""
     if document is None:
         return None
@@ -245,32 +291,37 @@ def _running_head(zf: zipfile.ZipFile, document: ET.Element | None, path: str) -
     refs = {r.get(f"{W}type", "default"): r.get(f"{R}id", "") for r in sect.findall(f"{W}headerReference")}
     rid = refs.get("first") if sect.find(f"{W}titlePg") is not None else None
     rid = rid or refs.get("default")
-    rels = _part(zf, "word/_rels/document.xml.rels", path)
+    rels = parts.xml("word/_rels/document.xml.rels")
     if not rid or rels is None:
         return None
     for rel in rels:
         if rel.get("Id") == rid and rel.get("Target"):
             target = rel.get("Target", "").lstrip("/")
-            return _part(zf, target if target.startswith("word/") else f"word/{target}", path)
+            return parts.xml(target if target.startswith("word/") else f"word/{target}")
     return None
 
 
-def read_docx(data: bytes, path: str) -> tuple[str, tuple[tuple[int, int], ...], dict[str, str]]:
-    """(text, footnote markers, metadata) of a .docx. Raises SourceError."""
+def read_docx(data: bytes, path: str, max_bytes: int) -> tuple[str, tuple[tuple[int, int], ...], dict[str, str]]:
+    """(text, footnote markers, metadata) of a .docx. Raises SourceError.
+
+    The parts read (at most ten) may inflate to ``max_bytes`` each and
+    together; past that the file is refused as a zip bomb.
+    """
     try:
         zf = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise SourceError(path, f"corrupt Word .docx (not a readable zip: {exc})") from None
     with zf:
+        parts = _Parts(zf, path, max_bytes)
         try:
-            document = _part(zf, "word/document.xml", path)
-            numbering = _Numbering(_part(zf, "word/numbering.xml", path), _part(zf, "word/styles.xml", path))
-            footnotes = _part(zf, "word/footnotes.xml", path)
-            endnotes = _part(zf, "word/endnotes.xml", path)
-            core = _part(zf, "docProps/core.xml", path)
-            app = _part(zf, "docProps/app.xml", path)
-            styles = _part(zf, "word/styles.xml", path)
-            head = _running_head(zf, document, path)
+            document = parts.xml("word/document.xml")
+            styles = parts.xml("word/styles.xml")
+            numbering = _Numbering(parts.xml("word/numbering.xml"), styles)
+            footnotes = parts.xml("word/footnotes.xml")
+            endnotes = parts.xml("word/endnotes.xml")
+            core = parts.xml("docProps/core.xml")
+            app = parts.xml("docProps/app.xml")
+            head = _running_head(parts, document)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise SourceError(path, f"corrupt Word .docx ({exc})") from None
     if document is None:

@@ -18,6 +18,8 @@ import statistics
 
 from unkg.errors import SourceError
 from unkg.read.layout import Composed, Line, Page, compose
+from unkg.read.limits import DEFAULT_MAX_BYTES, bomb
+from unkg.read.streams import StreamTooLarge, check_streams
 
 
 def _place(textpage, text: str, pos: int, end: int):
@@ -212,10 +214,18 @@ def _page_lines(textpage, text: str) -> list[Line]:
 TRUNCATED = "truncated PDF (no %%EOF at its end: the file was cut short)"
 
 
-def read_pdf_pages(data: bytes, path: str) -> list[Page]:
-    """The positioned lines of every page. Raises SourceError on bad PDFs."""
+def read_pdf_pages(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Page]:
+    """The positioned lines of every page. Raises SourceError on bad PDFs.
+
+    A Flate stream that inflates past ``max_bytes`` refuses the file before
+    PDFium loads it (see :mod:`unkg.read.streams`).
+    """
     import pypdfium2 as pdfium
 
+    try:
+        check_streams(data, max_bytes)
+    except StreamTooLarge as exc:
+        raise SourceError(path, bomb(f"a compressed stream ({exc.where})", max_bytes)) from None
     # Every complete PDF ends with "%%EOF" (and maybe a line end); PDFium
     # repairs a file cut short and would give part of its text silently.
     complete = b"%%EOF" in data[-1024:]
@@ -259,13 +269,13 @@ def read_pdf_pages(data: bytes, path: str) -> list[Page]:
     return pages
 
 
-def read_pdf(data: bytes, path: str) -> tuple[Composed, dict[str, str]]:
+def read_pdf(data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Composed, dict[str, str]]:
     """The composed text of a PDF and what the reader notes of it. Raises SourceError on bad PDFs.
 
     A PDF some of whose pages have no text (scanned pages among typed ones)
     is read, and ``pages_without_text`` lists those pages.
     """
-    pages = read_pdf_pages(data, path)
+    pages = read_pdf_pages(data, path, max_bytes)
     empty = [n for n, page in enumerate(pages, start=1) if not any(line.text.strip() for line in page.lines)]
     if len(empty) == len(pages):
         raise SourceError(path, f"PDF has no text layer ({len(pages)} pages of images only: scanned without OCR?)")
