@@ -62,6 +62,7 @@ from unkg.errors import StoreUnfinished
 from unkg.serve.jobs import HANDLERS
 from unkg.serve.settings import Settings
 from unkg.store import StoreUnavailable, refuse_unfinished, shared_lock
+from unkg.watchdog import MIB, resident_bytes
 
 
 class PoolError(Exception):
@@ -221,19 +222,6 @@ class Lanes:
 # The server's own look-ups for its pages: they run in threads of their own, which SPARQL queries cannot take.
 PAGE_KINDS = frozenset({"page", "describe", "counts"})
 WATCH_PERIOD = 0.05  # seconds between two looks of the watchdog (the clock of a query on the loop, the memory)
-MIB = 1024 * 1024
-
-
-def resident_bytes() -> int:
-    """This process's resident memory (Linux ``/proc/self/statm``), 0 where it cannot be read."""
-    try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE_SIZE
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 Job = tuple[asyncio.Future[Any], str, dict[str, Any], Hashable | None, Any]  # future, kind, job, shape, client
 
 
