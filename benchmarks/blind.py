@@ -1,0 +1,143 @@
+"""A blind test set: documents drawn at random from ``../shared/corpus``, some cut to excerpts.
+
+The draw is seeded and written as a manifest (where each document comes from, and the character range of
+an excerpt), never as text: the corpora are not committed. ``materialise`` writes the documents of a
+manifest into a folder as ``blind-NN.txt`` / ``blind-NN.pdf`` (names that say nothing of the document),
+where an annotator who never sees the extractor's output writes the gold, and where
+``score_extract.py --root`` scores ``unkg extract`` against it::
+
+    python benchmarks/blind.py draw --seed 20261203 -o benchmarks/gold/blind-1.manifest.jsonl
+    python benchmarks/blind.py materialise benchmarks/gold/blind-1.manifest.jsonl benchmarks/data/blind-1
+    unkg extract --format jsonl benchmarks/data/blind-1 -o /tmp/pred.jsonl
+    python ../shared/tools/score_extract.py --gold benchmarks/gold/blind-1.jsonl \\
+        --root benchmarks/data/blind-1 --pred /tmp/pred.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import random
+import shutil
+import tarfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent.parent / "shared" / "corpus"
+# Documents of dev/ that the project's gold already holds (tests/gold/): not blind any more.
+SEEN = {
+    "S_RES_1590_2005.txt", "S_RES_1663_2006.txt", "S_RES_1706_2006.txt", "S_RES_1755_2007.txt",
+    "S_RES_1812_2008.txt", "S_RES_1919_2010.txt", "UNGDC_BOL_03_1948.txt", "UNGDC_ECU_22_1967.txt",
+    "UNGDC_MEX_04_1949.txt", "UNGDC_MEX_19_1964.txt", "UNGDC_SYR_30_1975.txt", "A_RES_73_3.pdf",
+    "A_RES_73_6.pdf", "A_RES_73_7.pdf", "A_RES_73_8.pdf", "A_HRC_DEC_14_105.pdf",
+    "A_HRC_WG.6_7_SVN_2_Corr.1.pdf", "A_HRC_14_15.pdf", "A_HRC_28_15_Add.1.pdf", "A_HRC_WG.6_7_SVN_1.pdf",
+    "A_HRC_WG.6_7_SVN_3.pdf", "A_HRC_43_15.pdf", "A_HRC_59_15.pdf", "A_HRC_WG.6_34_SVN_3.pdf",
+    "A_HRC_WG.6_48_SVN_1.pdf",
+}  # fmt: skip
+# (source, documents drawn, of which excerpts)
+PLAN = (("sc", 12, 3), ("ga-text", 12, 6), ("ga-pdf", 5, 0), ("gd", 10, 4), ("dev-pdf", 3, 0))
+EXCERPT = (2500, 6000)  # characters of an excerpt: between these, cut at line ends
+
+
+def ga_texts(corpus: Path) -> dict[str, str]:
+    """symbol -> text of the GA resolutions of ga-78-80 (PyMuPDF's text of the ODS PDF)."""
+    with lzma.open(corpus / "ga-78-80" / "texts.jsonl.xz", "rt", encoding="utf-8") as lines:
+        return {(d := json.loads(line))["symbol"]: d["text"] for line in lines if line.strip()}
+
+
+def gd_members(corpus: Path) -> list[str]:
+    with tarfile.open(corpus / "scale" / "ungdc-1946-2023.tar.xz") as tar:
+        return sorted(m.name for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt"))
+
+
+def gd_text(corpus: Path, member: str) -> str:
+    with tarfile.open(corpus / "scale" / "ungdc-1946-2023.tar.xz") as tar:
+        handle = tar.extractfile(member)
+        assert handle is not None
+        return handle.read().decode("utf-8", errors="replace")
+
+
+def excerpt(text: str, rng: random.Random) -> tuple[int, int]:
+    """A range of ``text`` that starts at a line start past its first fifth and ends at a line end."""
+    length = rng.randint(*EXCERPT)
+    if len(text) <= length * 1.5:
+        return 0, len(text)
+    start = rng.randint(len(text) // 5, len(text) - length)
+    start = text.find("\n", start) + 1
+    end = text.rfind("\n", start, start + length)
+    return start, end if end > start else min(len(text), start + length)
+
+
+def draw(corpus: Path, seed: int) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    sources = {
+        "sc": sorted(p.name for p in (corpus / "sc-1946-1994").glob("*.txt")),
+        "ga-text": sorted(ga_texts(corpus)),
+        "ga-pdf": sorted(p.name for p in (corpus / "ga-78-80" / "pdf").glob("*.pdf")),
+        "gd": gd_members(corpus),
+        # not the two session reports of ~800,000 characters: no annotator reads one whole
+        "dev-pdf": sorted(
+            p.name for p in (corpus / "dev").glob("*.pdf") if p.name not in SEEN and p.stat().st_size < 600_000
+        ),
+    }
+    texts = ga_texts(corpus)
+    manifest: list[dict[str, object]] = []
+    for source, count, excerpts in PLAN:
+        for i, name in enumerate(rng.sample(sources[source], count)):
+            entry: dict[str, object] = {"id": f"blind-{len(manifest) + 1:02d}", "source": source, "name": name}
+            if i < excerpts:
+                text = (
+                    (corpus / "sc-1946-1994" / name).read_text(encoding="utf-8") if source == "sc"
+                    else texts[name] if source == "ga-text" else gd_text(corpus, name)
+                )  # fmt: skip
+                entry["range"] = list(excerpt(text, rng))
+            manifest.append(entry)
+    return manifest
+
+
+def materialise(manifest: list[dict[str, object]], corpus: Path, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = ga_texts(corpus) if any(e["source"] == "ga-text" for e in manifest) else {}
+    for entry in manifest:
+        source, name = str(entry["source"]), str(entry["name"])
+        if source in ("ga-pdf", "dev-pdf"):
+            origin = corpus / ("ga-78-80/pdf" if source == "ga-pdf" else "dev") / name
+            shutil.copyfile(origin, folder / f"{entry['id']}.pdf")
+            continue
+        if source == "sc":
+            text = (corpus / "sc-1946-1994" / name).read_text(encoding="utf-8")
+        elif source == "ga-text":
+            text = texts[name]
+        else:
+            text = gd_text(corpus, name)
+        if "range" in entry:
+            start, end = entry["range"]  # type: ignore[misc]
+            text = text[start:end]
+        (folder / f"{entry['id']}.txt").write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    commands = parser.add_subparsers(dest="command", required=True)
+    d = commands.add_parser("draw", help="draw a manifest")
+    d.add_argument("--seed", type=int, required=True)
+    d.add_argument("-o", "--output", type=Path, required=True)
+    m = commands.add_parser("materialise", help="write a manifest's documents into a folder")
+    m.add_argument("manifest", type=Path)
+    m.add_argument("folder", type=Path)
+    args = parser.parse_args()
+    if args.command == "draw":
+        manifest = draw(args.corpus, args.seed)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text("".join(json.dumps(e) + "\n" for e in manifest), encoding="utf-8")
+        print(f"{len(manifest)} documents drawn into {args.output}")
+    else:
+        manifest = [json.loads(line) for line in args.manifest.read_text(encoding="utf-8").splitlines() if line]
+        materialise(manifest, args.corpus, args.folder)
+        print(f"{len(manifest)} documents written into {args.folder}")
+
+
+if __name__ == "__main__":
+    main()
