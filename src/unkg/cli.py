@@ -620,120 +620,39 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     sys.exit(1 if problems else 0)
 
 
+def serve_options(f):
+    """One option of ``unkg serve`` for each server setting (``unkg.serve.settings.Settings``): its name, default,
+    help and bound come from the setting, its environment variable is ``UNKG_SERVE_<NAME>``."""
+    from dataclasses import fields
+
+    from unkg.serve.settings import POSITIVE, Settings
+
+    for setting in reversed(fields(Settings)):
+        meta, default = setting.metadata, setting.default
+        flag = meta["option"] if meta["option"] is not None else "--" + setting.name.replace("_", "-")
+        if not flag:
+            continue
+        common = {"envvar": f"UNKG_SERVE_{setting.name.upper()}", "help": meta["help"]}
+        if isinstance(default, bool):
+            option = click.option(f"{flag}/--no-{flag[2:]}", default=default, show_default=True, **common)
+        elif isinstance(default, tuple):
+            option = click.option(flag, setting.name, multiple=True, **common)
+        else:
+            positive = meta["bound"] == POSITIVE  # else 0 or more: every number setting has its bound
+            if isinstance(default, int):
+                kind: click.ParamType = click.IntRange(1 if positive else 0)
+            else:
+                kind = click.FloatRange(0, min_open=positive)
+            option = click.option(flag, type=kind, default=default, show_default=True, **common)
+        f = option(f)
+    return f
+
+
 @cli.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="UNKG_SERVE_HOST", help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, envvar="UNKG_SERVE_PORT")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    envvar="UNKG_SERVE_TIMEOUT",
-    help="Seconds a query may run; past it, 503 with Retry-After.",
-)
-@click.option(
-    "--max-rows",
-    type=click.IntRange(1),
-    default=10_000,
-    show_default=True,
-    envvar="UNKG_SERVE_MAX_ROWS",
-    help="Rows (or triples) in one answer; more are cut and X-SPARQL-MaxRows says so.",
-)
-@click.option(
-    "--max-request-bytes",
-    type=click.IntRange(1),
-    default=64 * 1024,
-    show_default=True,
-    envvar="UNKG_SERVE_MAX_REQUEST_BYTES",
-    help="Largest request body or query string; more is 413.",
-)
-@click.option(
-    "--max-concurrent",
-    type=click.IntRange(1),
-    default=4,
-    show_default=True,
-    envvar="UNKG_SERVE_MAX_CONCURRENT",
-    help="Queries running at once in each server process (one thread each).",
-)
-@click.option(
-    "--max-queued",
-    type=click.IntRange(0),
-    default=64,
-    show_default=True,
-    envvar="UNKG_SERVE_MAX_QUEUED",
-    help="Requests waiting for a free query slot; past that, 503.",
-)
-@click.option(
-    "--inline-after",
-    type=click.IntRange(0),
-    default=3,
-    show_default=True,
-    envvar="UNKG_SERVE_INLINE_AFTER",
-    help="Fast runs in a row before a query's shape runs on the event loop, with no thread hand-off (0: at once).",
-)
-@click.option(
-    "--inline-ms",
-    type=click.FloatRange(min=0),
-    default=10.0,
-    show_default=True,
-    envvar="UNKG_SERVE_INLINE_MS",
-    help="A run under this many ms counts as fast; slower on the loop sends the shape back to the threads. 0: off.",
-)
-@click.option(
-    "--max-memory",
-    type=click.IntRange(0),
-    default=2048,
-    show_default=True,
-    envvar="UNKG_SERVE_MAX_MEMORY",
-    help="MiB one server process may hold; past it, its queries get 503 and it restarts. 0: no limit.",
-)
-@click.option(
-    "--page-concurrent",
-    type=click.IntRange(1),
-    default=2,
-    show_default=True,
-    envvar="UNKG_SERVE_PAGE_CONCURRENT",
-    help="Threads kept for the server's own pages and look-ups, which slow SPARQL queries cannot take.",
-)
-@click.option(
-    "--max-per-client",
-    type=click.IntRange(1),
-    default=2,
-    show_default=True,
-    envvar="UNKG_SERVE_MAX_PER_CLIENT",
-    help="Queries one client address may run at once in a server process; its others wait their turn.",
-)
-@click.option(
-    "--header-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=10.0,
-    show_default=True,
-    envvar="UNKG_SERVE_HEADER_TIMEOUT",
-    help="Seconds a client has to send a request's whole head; past it the connection is closed.",
-)
-@click.option(
-    "--allowed-host",
-    "allowed_hosts",
-    multiple=True,
-    envvar="UNKG_SERVE_ALLOWED_HOSTS",
-    help="A Host header value to answer (against DNS rebinding); repeat for more, '*' for any. "
-    "Default: localhost, 127.0.0.1, [::1].",
-)
-@click.option(
-    "--cors-origin",
-    "cors_origins",
-    multiple=True,
-    envvar="UNKG_SERVE_CORS_ORIGINS",
-    help="An origin whose web pages may read the answers (CORS); repeat for more, '*' for any. Default: none.",
-)
-@click.option(
-    "--sandbox/--no-sandbox",
-    default=True,
-    envvar="UNKG_SERVE_SANDBOX",
-    show_default=True,
-    help="Lock each server process out of the network once it serves (Linux seccomp).",
-)
+@serve_options
 @click.option(
     "--workers",
     type=click.IntRange(1),

@@ -16,68 +16,66 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from unkg.store import default_store_path
+
+POSITIVE, NOT_NEGATIVE = "positive", "0 or more"
+
+
+def setting(default: object, help: str, bound: str | None = None, option: str | None = None) -> Any:
+    """A field of ``Settings``: its default, its help (the ``unkg serve`` option's too), the bound its value
+    must keep (``POSITIVE`` or ``NOT_NEGATIVE``), and the option's name where it is not the field's
+    (``--allowed-host`` for ``allowed_hosts``; ``""``: no option, an environment variable only)."""
+    return field(default=default, metadata={"help": help, "bound": bound, "option": option})
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What the server serves and how much it gives to one request."""
+    """What the server serves and how much it gives to one request. ``unkg serve`` makes one option of each
+    field (``cli.serve_options``), with the field's default and help."""
 
-    store: Path = None  # type: ignore[assignment]  # filled by __post_init__: the default store
-    #: Seconds a query may run; past it the answer is 503 and the server process restarts to stop the query.
-    timeout: float = 30.0
-    #: Solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) in one answer; more are cut, and said so in X-SPARQL-MaxRows.
-    max_rows: int = 10_000
-    #: Bytes of a request body or of a query string; more is 413.
-    max_request_bytes: int = 64 * 1024
-    #: Queries running at once in one server process (one thread each).
-    max_concurrent: int = 4
-    #: Requests waiting for a free query slot; past that, 503 at once.
-    max_queued: int = 64
-    #: Seconds in Retry-After of a 503.
-    retry_after: int = 5
-    #: Fast runs in a row (in the query threads) before a query's shape runs on the event loop (0: from its first).
-    inline_after: int = 3
-    #: Milliseconds under which a run counts as fast; a shape slower than that on the loop goes back to the
-    #: threads for good. 0 turns the fast lane off: every query then runs in a thread.
-    inline_ms: float = 10.0
-    #: MiB of memory (resident) one server process may hold; past it the process answers 503 and restarts
-    #: (a query that sorts or joins the whole store). 0: no limit.
-    max_memory: int = 2048
-    #: Query threads kept for the server's own pages and look-ups (/doc/..., the home page): slow SPARQL
-    #: queries cannot take them.
-    page_concurrent: int = 2
-    #: Queries one client (by address) may run at once in one server process; its others wait their turn
-    #: while other clients' queries go ahead.
-    max_per_client: int = 2
-    #: Seconds a client has to send a request's whole head (request line and headers); past it, 408 and closed.
-    header_timeout: float = 10.0
-    #: Host header values answered (DNS rebinding); empty: the loopback names (localhost, 127.0.0.1, [::1]).
-    #: A name may end in a port (``example.org:8080``); ``*`` answers every host.
-    allowed_hosts: tuple[str, ...] = ()
-    #: Origins whose web pages may read the answers (CORS); empty: none. ``*`` for any: public data only.
-    cors_origins: tuple[str, ...] = ()
-    #: Lock the server process out of the network once it serves (Linux seccomp): no outbound connection, ever.
-    sandbox: bool = True
+    store: Path = setting(None, "The store served (default: the default store).", option="")  # noqa: RUF009  # a field()
+    timeout: float = setting(30.0, "Seconds a query may run; past it, 503 with Retry-After (the server process "
+                             "restarts to stop the query).", POSITIVE)  # fmt: skip
+    max_rows: int = setting(10_000, "Rows (or triples) in one answer; more are cut and X-SPARQL-MaxRows says so.",
+                            POSITIVE)  # fmt: skip
+    max_request_bytes: int = setting(64 * 1024, "Largest request body or query string; more is 413.", POSITIVE)
+    max_concurrent: int = setting(4, "Queries running at once in each server process (one thread each).", POSITIVE)
+    max_queued: int = setting(64, "Requests waiting for a free query slot; past that, 503.", NOT_NEGATIVE)
+    retry_after: int = setting(5, "Seconds in Retry-After of a 503.", POSITIVE, option="")
+    inline_after: int = setting(3, "Fast runs in a row before a query's shape runs on the event loop, with no "
+                                "thread hand-off (0: at once).", NOT_NEGATIVE)  # fmt: skip
+    inline_ms: float = setting(10.0, "A run under this many ms of CPU counts as fast; slower on the loop sends the "
+                               "shape back to the threads. 0: no fast lane.", NOT_NEGATIVE)  # fmt: skip
+    max_memory: int = setting(2048, "MiB one server process may hold; past it, its queries get 503 and it "
+                              "restarts. 0: no limit.", NOT_NEGATIVE)  # fmt: skip
+    page_concurrent: int = setting(2, "Threads kept for the server's own pages and look-ups, which slow SPARQL "
+                                   "queries cannot take.", POSITIVE)  # fmt: skip
+    max_per_client: int = setting(2, "Queries one client address may run at once in a server process; its "
+                                  "others wait their turn.", POSITIVE)  # fmt: skip
+    header_timeout: float = setting(10.0, "Seconds a client has to send a request's whole head; past it, 408 "
+                                    "and the connection is closed.", POSITIVE)  # fmt: skip
+    allowed_hosts: tuple[str, ...] = setting((), "A Host header value to answer (against DNS rebinding), with "
+                                             "or without a port; repeat for more, '*' for any. Default: "
+                                             "localhost, 127.0.0.1, [::1].", option="--allowed-host")  # fmt: skip
+    cors_origins: tuple[str, ...] = setting((), "An origin whose web pages may read the answers (CORS); repeat "
+                                            "for more, '*' for any (public data only). Default: none.",
+                                            option="--cors-origin")  # fmt: skip
+    sandbox: bool = setting(True, "Lock each server process out of the network once it serves (Linux seccomp).")
 
     def __post_init__(self) -> None:
         if self.store is None:
             object.__setattr__(self, "store", default_store_path())
         object.__setattr__(self, "store", Path(self.store))
-        for name in ("timeout", "max_rows", "max_request_bytes", "max_concurrent", "retry_after"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"setting {name} must be positive, not {getattr(self, name)!r}")
-        for name in ("page_concurrent", "max_per_client", "header_timeout"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"setting {name} must be positive, not {getattr(self, name)!r}")
+        for f in fields(self):
+            value, bound = getattr(self, f.name), f.metadata["bound"]
+            if (bound == POSITIVE and value <= 0) or (bound == NOT_NEGATIVE and value < 0):
+                raise ValueError(f"setting {f.name} must be {bound}, not {value!r}")
         for name in ("allowed_hosts", "cors_origins"):
             object.__setattr__(self, name, _names(getattr(self, name)))
-        for name in ("max_queued", "inline_after", "inline_ms", "max_memory"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"setting {name} must be 0 or more, not {getattr(self, name)!r}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -93,19 +91,17 @@ class Settings:
                 continue
             if raw is None:
                 continue
-            if f.name in ("allowed_hosts", "cors_origins"):
+            if isinstance(f.default, tuple):
                 values[f.name] = _names(raw)
-                continue
-            if f.name == "sandbox":
+            elif isinstance(f.default, bool):
                 if raw.strip().lower() not in _BOOLEANS:
-                    raise ValueError(f"UNKG_SERVE_SANDBOX={raw!r} is not one of {sorted(_BOOLEANS)}")
+                    raise ValueError(f"UNKG_SERVE_{f.name.upper()}={raw!r} is not one of {sorted(_BOOLEANS)}")
                 values[f.name] = _BOOLEANS[raw.strip().lower()]
-                continue
-            kind = float if f.name in ("timeout", "inline_ms", "header_timeout") else int
-            try:
-                values[f.name] = kind(raw)
-            except ValueError:
-                raise ValueError(f"UNKG_SERVE_{f.name.upper()}={raw!r} is not a number") from None
+            else:
+                try:
+                    values[f.name] = type(f.default)(raw)
+                except ValueError:
+                    raise ValueError(f"UNKG_SERVE_{f.name.upper()}={raw!r} is not a number") from None
         return cls(**values)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
