@@ -8,6 +8,9 @@ where an annotator who never sees the extractor's output writes the gold, and wh
 
     python benchmarks/blind.py draw --seed 20261203 -o benchmarks/gold/blind-1.manifest.jsonl
     python benchmarks/blind.py materialise benchmarks/gold/blind-1.manifest.jsonl benchmarks/data/blind-1
+    # two annotators write blind-1.a.jsonl and blind-1.b.jsonl; one gold under one rule:
+    python benchmarks/blind.py gold benchmarks/gold/blind-1.a.jsonl benchmarks/gold/blind-1.b.jsonl \\
+        -o benchmarks/gold/blind-1.jsonl [--strict]
     unkg extract --format jsonl benchmarks/data/blind-1 -o /tmp/pred.jsonl
     python ../shared/tools/score_extract.py --gold benchmarks/gold/blind-1.jsonl \\
         --root benchmarks/data/blind-1 --pred /tmp/pred.jsonl
@@ -117,6 +120,34 @@ def materialise(manifest: list[dict[str, object]], corpus: Path, folder: Path) -
         (folder / f"{entry['id']}.txt").write_text(text, encoding="utf-8")
 
 
+# DESIGN.md's fixed instrument keys. tests/gold/ANNOTATION.md: an instrument the catalogue keys outside this
+# list is optional; with --strict, every catalogued instrument a text names is required.
+FIXED_KEYS = frozenset(["UN-CHARTER", "UDHR", "ICCPR", "ICCPR-OP1", "ICCPR-OP2", "ICESCR", "ICESCR-OP", "ICERD", "CEDAW", "CEDAW-OP", "CAT", "OPCAT", "CRC", "CRC-OPAC", "CRC-OPSC", "CRC-OPIC", "ICRMW", "CRPD", "CRPD-OP", "CPED", "UNTOC", "SMUGGLING-PROTOCOL", "TRAFFICKING-PROTOCOL", "FIREARMS-PROTOCOL", "UNCAC", "REFUGEE-CONVENTION", "REFUGEE-PROTOCOL", "STATELESSNESS-1954", "STATELESSNESS-1961", "GENOCIDE-CONVENTION", "GENEVA-CONVENTIONS", "ROME-STATUTE", "VCLT", "VCCR", "VCDR", "ILO-C29", "ILO-C97", "ILO-C105", "ILO-C138", "ILO-C143", "ILO-C182", "ILO-C189", "ILO-R151", "DDPA", "VDPA", "BPFA", "DRTD", "UNDRIP", "MILLENNIUM-DECLARATION", "AGENDA-2030", "GCM", "GCR", "NEW-YORK-DECLARATION", "ARSIWA", "REMEDY-PRINCIPLES"])
+
+
+def catalogue_keys() -> set[str]:
+    """The instrument keys of the catalogue (``skos:notation`` in ontology/instruments.ttl)."""
+    import re
+
+    text = (HERE.parent / "ontology" / "instruments.ttl").read_text(encoding="utf-8")
+    return set(re.findall(r'skos:notation "([^"]+)"', text))
+
+
+def one_rule(rows: list[dict[str, object]], strict: bool) -> list[dict[str, object]]:
+    """The annotators' gold under one rule for catalogued instruments outside the fixed keys."""
+    moving = catalogue_keys() - FIXED_KEYS
+    out = []
+    for row in rows:
+        required, optional = set(row["required"]), set(row["optional"])  # type: ignore[call-overload]
+        if strict:
+            required |= optional & moving
+        else:
+            optional |= required & moving
+        optional -= required
+        out.append({**row, "required": sorted(required - (set() if strict else moving)), "optional": sorted(optional)})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -127,8 +158,17 @@ def main() -> None:
     m = commands.add_parser("materialise", help="write a manifest's documents into a folder")
     m.add_argument("manifest", type=Path)
     m.add_argument("folder", type=Path)
+    gd = commands.add_parser("gold", help="merge annotators' gold files under one rule")
+    gd.add_argument("parts", type=Path, nargs="+")
+    gd.add_argument("-o", "--output", type=Path, required=True)
+    gd.add_argument("--strict", action="store_true", help="every catalogued instrument named is required")
     args = parser.parse_args()
-    if args.command == "draw":
+    if args.command == "gold":
+        rows = [json.loads(line) for part in args.parts for line in part.read_text(encoding="utf-8").splitlines() if line]
+        rows = one_rule(sorted(rows, key=lambda r: str(r["file"])), args.strict)
+        args.output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        print(f"{len(rows)} documents, {sum(len(r['required']) for r in rows)} required targets -> {args.output}")
+    elif args.command == "draw":
         manifest = draw(args.corpus, args.seed)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text("".join(json.dumps(e) + "\n" for e in manifest), encoding="utf-8")
