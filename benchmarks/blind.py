@@ -143,8 +143,8 @@ def one_rule(rows: list[dict[str, object]], strict: bool) -> list[dict[str, obje
             required |= optional & moving
         else:
             optional |= required & moving
-        optional -= required
-        out.append({**row, "required": sorted(required - (set() if strict else moving)), "optional": sorted(optional)})
+            required -= moving
+        out.append({**row, "required": sorted(required), "optional": sorted(optional - required)})
     return out
 
 
