@@ -54,6 +54,16 @@ def test_encodings_are_decoded(tmp_path: Path, encoding: str, bom: bytes) -> Non
     assert {c.target for c in result.citations} == {"A/RES/60/169", "CRC"}
 
 
+def test_offsets_of_a_utf8_file_with_a_byte_order_mark_index_the_file_as_decoded(tmp_path: Path) -> None:
+    """The mark is kept (U+FEFF): every span equals the file's UTF-8 text at its offsets."""
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + ("Heading\n" + SENTENCE).encode("utf-8"))
+    result = extract(path)
+    text = path.read_text(encoding="utf-8")
+    assert text[0] == "\ufeff" and result.citations
+    assert all(text[c.start : c.end] == c.text for c in result.citations)
+
+
 def test_over_the_size_limit(tmp_path: Path) -> None:
     """A file over --max-size is refused with its size and the limit."""
     path = tmp_path / "big.txt"

@@ -9,7 +9,9 @@ from unkg.errors import SourceError
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
+    # "utf-8", not "utf-8-sig": the mark stays in the text as U+FEFF, so that offsets index the file as every
+    # UTF-8 reader decodes it (text == file_text[start:end]); "utf-8-sig" shifted every offset by one.
+    (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
