@@ -29,6 +29,21 @@ SYMBOL_ROWS = [
     ("and/or A/B testing", []),  # no series symbol without a digit
     ("United NationsA/RES/61/165General Assembly", []),  # glued page furniture is not a symbol
     ("http://undocs.org/A/61/324", []),  # inside an address
+    # combined periodic reports of treaty bodies are one document each (issue 14, class 4)
+    ("CERD/C/SVN/CO/6-7, para. 5", ["CERD/C/SVN/CO/6-7"]),
+    ("CRC/C/LUX/3-4", ["CRC/C/LUX/3-4"]),
+    ("CRC/C/LUX/Q/3-4/Add.1", ["CRC/C/LUX/Q/3-4/Add.1"]),
+    ("CEDAW/C/SVN/CO/5-6/Add.1, para. 26", ["CEDAW/C/SVN/CO/5-6/Add.1"]),
+    ("E/C.12/SVN/CO/2-3", ["E/C.12/SVN/CO/2-3"]),
+    ("A/HRC/14/15-16", ["A/HRC/14/15"]),  # not a treaty body: no combined report (and no guess at a range)
+    # one document issued under two symbols
+    ("See A/74/959-S/2020/724, annex.", ["A/74/959", "S/2020/724"]),
+    ("14 A/79/92-E/2024/65.", ["A/79/92", "E/2024/65"]),
+    # Conference on Disarmament documents are in the UN document system
+    ("2 See CD/1839.", ["CD/1839"]),
+    # a Security Council document since 1994 is S/YEAR/NUMBER: this is another organization's
+    ("Organisation for the Prohibition of Chemical Weapons, document S/2338/2024.", []),
+    ("(S/2020/310, annex)", ["S/2020/310"]),
 ]
 
 
@@ -84,6 +99,33 @@ RESOLUTION_ROWS = [
     ("resolution S-10/2", "A/RES/61/165", ["A/RES/S-10/2"]),
     ("the present resolution", "A/RES/61/165", []),
     ("resolution 2005/47", "A/RES/61/165", []),  # year/number without organ in a GA text: unknown organ
+    # issue 14: a citation broken over a line (113 of 113 missed in the Security Council texts)
+    ("Recalling its resolutions 186\n(1964) and 187 (1964),", "S/RES/192(1964)", ["S/RES/186(1964)", "S/RES/187(1964)"]),
+    ("Reaffirming resolution 1514\n(XV) of 14 December 1960,", "A/RES/80/1", ["A/RES/1514(XV)"]),
+    # dated GA lists continue past what each item says
+    (
+        "Recalling its resolutions 60/251 of 15 March 2006, by which it established the Human Rights Council, "
+        "and 65/281 of 17 June 2011 on the review of the Council,",
+        "A/RES/78/1",
+        ["A/RES/60/251", "A/RES/65/281"],
+    ),
+    (
+        "Recalling also its resolutions 36/55 of 25 November 1981, in which it proclaimed the Declaration, "
+        "72/130 of 8 December 2017 on the International Day of Living Together in Peace, 73/296 of 28 May 2019, "
+        "in which it decided to designate 22 August, and 78/129 of 18 December 2023 on the promotion of dialogue,",
+        "A/RES/79/1",
+        ["A/RES/36/55", "A/RES/72/130", "A/RES/73/296", "A/RES/78/129"],
+    ),
+    # a part letter after a session number is a pinpoint, and the list goes on after it
+    (
+        "Recalling, in this context, its resolutions 45/55 B of 4 December 1990 and 48/74 B of 16 December 1993,",
+        "A/RES/79/1",
+        ["A/RES/45/55", "A/RES/48/74"],
+    ),
+    # other assemblies' numbers are not General Assembly resolutions
+    ("United Nations Habitat Assembly resolution 2/1 of 6 July 2023,", "A/RES/79/1", []),
+    ("UN Environment Assembly resolution 5/14,", "A/RES/79/1", []),
+    ("the Assembly in its resolution 2/1", "A/RES/79/1", []),  # session 2 numbered "181 (II)": cannot be
 ]
 
 

@@ -118,6 +118,10 @@ def find_symbols(ctx: Context) -> list[Found]:
 LOOSE_GAP = 260
 SENTENCE_END_RE = re.compile(r"[.;]\s+(?=[A-Z“\"(])|\n[ \t]*\n|[Rr]esolutions?\b|[Dd]ecisions?\b|[Pp]aragraphs?\b")
 LOOSE_ITEM_RE = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?:{g.SC_NUMBER}|{g.ROMAN_NUMBER})(?![\w/])")
+# A list of dated session numbers continues past what each item says ("its resolutions 60/251 of 15 March 2006,
+# by which it established the Human Rights Council, and 65/281 of 17 June 2011 on ..."): the next item is a
+# session number with its own date, which nothing else in a text looks like.
+LOOSE_DATED_SESSION_RE = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?={g.SESSION_NUMBER}\s+of\s+{g.DATE})")
 ORGAN_NAME_RE = re.compile(
     "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(g.ORGAN_NAMES, key=len, reverse=True) if " " in n)
 )
@@ -193,6 +197,7 @@ def _item_target(
         return g.resolution_symbol(organ or "", act, "year", year=m.group("ynum_year"), number=m.group("ynum")), None
     if m.group("session"):
         organ = _organ_for(word, "session", doc, m.group("session"), m.group("special"))
+        part = m.group("spart")
         return g.resolution_symbol(
             organ or "",
             act,
@@ -200,7 +205,7 @@ def _item_target(
             session=m.group("session"),
             number=m.group("number"),
             special=m.group("special") or "",
-        ), None
+        ), (f"part {part}" if part else None)
     if m.group("dnum"):
         organ = _organ_for(word, "sc", doc, None)
         if organ != g.SC or word is None:
@@ -264,11 +269,12 @@ def find_resolutions(ctx: Context) -> list[Found]:
                 continue
             # A distinctive list ("1674 (2006) ... on the protection of
             # civilians ..., 1612 (2005) ...") continues past a topic phrase.
-            if loose_ok and (m.group("scnum") or m.group("rnum") or m.group("dnum")):
+            dated_session = bool(m.group("session") and tail.group(0).lstrip().startswith("of"))
+            if loose_ok and (m.group("scnum") or m.group("rnum") or m.group("dnum") or dated_session):
                 window_end = min(len(text), pos + LOOSE_GAP)
                 stop = SENTENCE_END_RE.search(text, pos, window_end)
                 limit = stop.start() if stop else window_end
-                nxt = LOOSE_ITEM_RE.search(text, pos, limit)
+                nxt = (LOOSE_DATED_SESSION_RE if dated_session else LOOSE_ITEM_RE).search(text, pos, limit)
                 if nxt:
                     pos = nxt.start() + len(re.match(r"(?:,\s*(?:and\s+)?|\s+and\s+)", nxt.group(0)).group(0))
                     continue

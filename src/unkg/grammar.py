@@ -98,7 +98,11 @@ SERIES_PREFIXES = (
     "TRADE",
     "UNHCR",
     "ITLOS",
+    "CD",  # Conference on Disarmament ("CD/1839"), issued in the UN document system
 )
+# Treaty bodies, whose combined periodic reports and observations carry a range as ONE symbol:
+# "CRC/C/LUX/3-4" (the third and fourth reports in one document), "CERD/C/SVN/CO/6-7", "CRC/C/LUX/Q/3-4/Add.1".
+TREATY_BODY_PREFIXES = ("CCPR", "CERD", "CEDAW", "CAT", "CRC", "CMW", "CRPD", "CED", "E/C.12")
 PREFIX = r"(?:" + "|".join(sorted(set(SERIES_PREFIXES), key=len, reverse=True)) + r")"
 
 # A segment after the prefix: a number ("2003"), a word with an optional
@@ -139,6 +143,14 @@ MODIFIER_TAIL_RE = re.compile(
 MORE_NUMBERS_RE = re.compile(r"(?:,[ \u00a0]*|[ \u00a0]+and[ \u00a0]+)(?P<n>\d{1,3})(?![\w/.])")
 # A range inside the symbol's last segment: "E/CN.4/2003/85/Add.2-3".
 INNER_RANGE_RE = re.compile(r"(?:-|\u2013)(?P<last>\d{1,3})(?![\w/])")
+# The second number of a combined treaty-body report: "-4" in "CRC/C/LUX/3-4", before "/Add.1" or the end.
+COMBINED_RE = re.compile(r"-(?P<last>\d{1,2})(?![\w.\-])")
+SEGMENTS_RE = re.compile(rf"(?:/{SEGMENT}){{1,6}}(?![\w/])")
+# A document issued under two symbols at once: "A/74/959-S/2020/724", "A/79/92-E/2024/65".
+JOINT_RE = re.compile(r"[-\u2013](?=(?:A|S|E)/\w)")
+# Security Council documents since 1994 are S/YEAR/NUMBER, earlier ones S/NUMBER; "S/2338/2024" is neither
+# (a document of another organization, the Chemical Weapons Convention's, say).
+_S_YEAR_FIRST_RE = re.compile(r"^S/(?P<first>\d{4})/\d{1,5}$")
 
 MAX_RANGE = 30  # "Add.1-1000" is a typo, not a thousand citations.
 
@@ -223,6 +235,16 @@ def match_symbol_at(text: str, m: re.Match[str]) -> SymbolMatch | None:
             targets.append(f"{stem}/{mod}.{n}")
         end = inner.end()
     else:
+        combined = COMBINED_RE.match(text, end) if _combined_report(segments) else None
+        if combined and int(combined.group("last")) > int(segments[-1]):
+            base = f"{base}-{combined.group('last')}"
+            end = combined.end()
+            more = SEGMENTS_RE.match(text, end)  # "/Add.1" after "CRC/C/LUX/Q/3-4" is part of the symbol
+            if more:
+                base = canonical_symbol(base + more.group(0))
+                end = more.end()
+        elif not plausible(base):
+            return None
         targets.append(base)
     head = targets[-1]
     while True:
@@ -242,7 +264,29 @@ def match_symbol_at(text: str, m: re.Match[str]) -> SymbolMatch | None:
         for n in numbers:
             targets.append(_with_modifier(parent, mod, n))
         head = targets[-1] if mod == "Add" else head
+    if JOINT_RE.match(text, end):
+        other = SYMBOL_RE.match(text, end + 1)
+        joint = match_symbol_at(text, other) if other else None
+        if joint:
+            targets += joint.targets
+            end = joint.end
     return SymbolMatch(m.start(), end, tuple(dict.fromkeys(targets)))
+
+
+def _combined_report(segments: list[str]) -> bool:
+    """True when a symbol of these segments may end in a combined report's range (a treaty body's, numbered)."""
+    prefix = segments[0] if segments[0] != "E" else "/".join(segments[:2])
+    return prefix in TREATY_BODY_PREFIXES and segments[-1].isdigit()
+
+
+def plausible(symbol: str) -> bool:
+    """False for a symbol no UN series spells that way ("S/2338/2024": the year comes first since 1994).
+
+    >>> plausible("S/2020/724"), plausible("S/2338/2024"), plausible("S/10738")
+    (True, False, True)
+    """
+    m = _S_YEAR_FIRST_RE.match(symbol)
+    return not m or 1994 <= int(m.group("first")) <= 2099
 
 
 def parse_symbols(text: str) -> list[SymbolMatch]:
@@ -252,6 +296,8 @@ def parse_symbols(text: str) -> list[SymbolMatch]:
     [('A/57/387', 'A/57/387/Corr.1')]
     >>> parse_symbols("E/CN.4/2003/85/Add.2-3")[0].targets
     ('E/CN.4/2003/85/Add.2', 'E/CN.4/2003/85/Add.3')
+    >>> [s.targets for s in parse_symbols("CRC/C/LUX/Q/3-4/Add.1; A/74/959-S/2020/724, annex")]
+    [('CRC/C/LUX/Q/3-4/Add.1',), ('A/74/959', 'S/2020/724')]
     """
     found = []
     for m in SYMBOL_RE.finditer(text):
@@ -302,6 +348,10 @@ RESOLUTION_SERIES: dict[tuple[str, str, str], str] = {
     (SUBCOM, "decision", "year"): "E/CN.4/Sub.2/DEC/{year}/{number}",
 }
 
+# The General Assembly numbered its resolutions and decisions session/number from its thirty-first session
+# (1976); before, "217 (III)".
+FIRST_SESSION_NUMBERED = {GA: 31}
+
 # Organ names as texts write them, longest first so that "Economic and
 # Social Council" wins over "Council". The bare "Council"/"Assembly"/
 # "Commission" are resolved against the citing document's own organ.
@@ -333,6 +383,11 @@ FOREIGN_BODIES = (
     "Assembly of States Parties",
     "Meeting of States Parties",
     "Board",
+    # UN bodies whose resolutions have no series of their own here ("United Nations Habitat Assembly
+    # resolution 2/1", "UN Environment Assembly resolution 5/14"): never read as General Assembly ones
+    "Habitat Assembly",
+    "Environment Assembly",
+    "UN-Habitat Assembly",
 )
 ORGAN = (
     r"(?P<organ>(?i:"
@@ -353,13 +408,18 @@ QUALIFIER = r"(?:(?:previous|earlier|relevant|recent|own|subsequent|related|late
 ACT_WORD = r"(?P<act>[Rr]esolutions?|[Dd]ecisions?|RESOLUTIONS?|DECISIONS?)"
 
 # The number styles, most specific first.
-SESSION_NUMBER = r"(?P<special>E?S-)?(?P<session>\d{1,2})/(?P<number>\d{1,4})"
+# Between a number and its bracket: a space, or a line break where the text was wrapped ("186\n(1964)").
+GAP = r"[ \u00a0]{0,2}(?:\n[ \u00a0]{0,2})?"
+# A part letter after a session number is a pinpoint: "45/55 B of 4 December 1990".
+SESSION_NUMBER = (
+    r"(?P<special>E?S-)?(?P<session>\d{1,2})/(?P<number>\d{1,4})(?:[ \u00a0](?P<spart>[A-L])(?=[ \u00a0,;.)\n]))?"
+)
 YEAR_NUMBER = r"(?P<ynum_year>(?:19[4-9]|20[0-4])\d)/(?P<ynum>\d{1,4})"
 ROMAN_NUMBER = (
-    r"(?P<rnum>\d{1,4})[ \u00a0]?(?:(?P<part>[A-Z](?:[ \u00a0]?(?:,|and|to|-)[ \u00a0]?[A-Z])*)[ \u00a0]?)?"
+    rf"(?P<rnum>\d{{1,4}}){GAP}(?:(?P<part>[A-Z](?:[ \u00a0]?(?:,|and|to|-)[ \u00a0]?[A-Z])*){GAP})?"
     rf"\([ \u00a0]?(?P<roman>(?:E?S-)?{ROMAN})[ \u00a0]?\)"
 )
-SC_NUMBER = r"(?P<scnum>\d{1,4})[ \u00a0]?\((?P<scyear>(?:19[4-9]|20[0-4])\d)\)"
+SC_NUMBER = rf"(?P<scnum>\d{{1,4}}){GAP}\((?P<scyear>(?:19[4-9]|20[0-4])\d)\)"
 DATED_NUMBER = r"(?P<dnum>\d{1,4})(?=\s+of\s+\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d\d)"
 
 ITEM = rf"(?:{SC_NUMBER}|{ROMAN_NUMBER}|{YEAR_NUMBER}|{SESSION_NUMBER}|{DATED_NUMBER})(?![\w/])"
@@ -526,10 +586,14 @@ def resolution_symbol(organ: str, act: str, style: str, **parts: str) -> str | N
     'A/RES/217(III)'
     >>> resolution_symbol("SC", "decision", "sc", number="1", year="2000") is None
     True
+    >>> resolution_symbol("GA", "resolution", "session", session="2", number="1") is None
+    True
     """
     pattern = RESOLUTION_SERIES.get((organ, act, style))
     if pattern is None:
         return None
+    if style == "session" and not parts.get("special") and int(parts["session"]) < FIRST_SESSION_NUMBERED.get(organ, 1):
+        return None  # "resolution 2/1" is no General Assembly resolution: its second session numbered "181 (II)"
     if style == "session" and parts.get("special"):
         parts = {**parts, "session": parts["special"] + parts["session"]}
     return pattern.format(**parts)
