@@ -79,3 +79,28 @@ def test_only_instruments_are_ratified(sentence: str, expected: dict[str, str]) 
 
     found = {c.target: c.function for c in extract_text(sentence).citations}
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "function"),
+    [
+        # general debate statements (no opening verb): loyalty to the Charter is no call to ratify it
+        ("We reaffirm our adherence to the principles and purposes of the Charter of the United Nations.",
+         "UN-CHARTER", "cites"),
+        ("Our commitment and adherence to the Charter of the United Nations remain firm.", "UN-CHARTER", "cites"),
+        # a fact, not a call
+        ("My Government ratified the Convention on the Rights of the Child in 1990.", "CRC", "cites"),
+        # calls, with and without an opening verb
+        ("We urge all States to ratify the Convention on the Rights of the Child.", "CRC", "urges ratification of"),
+        ("Calls upon States that have not yet ratified the Convention on the Rights of the Child to do so;",
+         "CRC", "urges ratification of"),
+        ("We call on States that have not done so to adhere to the Convention on the Rights of the Child.",
+         "CRC", "urges ratification of"),
+    ],
+)  # fmt: skip
+def test_what_is_a_call_to_ratify(sentence: str, target: str, function: str) -> None:
+    """Issue 14: "adherence to the principles of the Charter" was read as "urges ratification of"."""
+    from unkg import extract_text
+
+    found = {c.target: c.function for c in extract_text(sentence).citations}
+    assert found[target] == function

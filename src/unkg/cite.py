@@ -680,8 +680,19 @@ CUE_PHRASES = [
 LOCAL_CUE_RE = re.compile(
     "(?P<cue>" + trie_pattern(sorted({p for c in CUE_PHRASES for p in (c, c[0].upper() + c[1:])})) + r")\b"
 )
+# A call to be bound by an instrument. "Adherence to the principles and purposes of the Charter" is loyalty to
+# it, not accession (340 Charter citations of the general debate statements were read as calls to ratify).
 RATIFICATION_RE = re.compile(
-    r"\bratif|\baccede|\baccession|\bbecome\s+part(?:y|ies)|\badhere\s+to|\badherence|\bsigning\s+and\b", re.IGNORECASE
+    r"\bratif|\baccede|\baccession|\bbecome\s+part(?:y|ies)"
+    r"|\badhere\s+to\s+(?!(?:the\s+)?(?:principles|purposes|values|spirit|provisions|norms|rules|ideals)\b)"
+    r"|\bsigning\s+and\b",
+    re.IGNORECASE,
+)
+# Where no verb calls for it ("cites": a statement, a recommendation's bare imperative), only an imperative or an
+# infinitive is a call: "Ratify the Convention", "to accede to"; "my country ratified the Convention" is a fact.
+RATIFY_CALL_RE = re.compile(
+    r"\b(?:Ratify|Accede|Consider\s+(?:signing|ratifying|acceding))\b"  # an item's imperative: "121.1 Ratify the"
+    r"|\b(?:to|and|or)\s+(?:ratify|accede|adhere\s+to)\b|\bsign\s+and\s+ratify\b"
 )
 CUE_FUNCTIONS = {
     "pursuant to": "pursuant to",
@@ -752,11 +763,15 @@ class FunctionFinder:
             function = self.verb(para) or "cites"
         else:
             function = "cites"
-        if ratifiable and function in RATIFYING and RATIFICATION_RE.search(text, s0, start):
-            function = "urges ratification of"
+        if ratifiable and function in RATIFYING:
+            # a calling verb governs its whole sentence; without one, the words must stand by the work they are about
+            lo = s0 if function != "cites" else max(s0, start - RATIFY_REACH)
+            if RATIFICATION_RE.search(text, lo, start) and (function != "cites" or RATIFY_CALL_RE.search(text, lo, start)):
+                function = "urges ratification of"
         return function
 
 
+RATIFY_REACH = 120  # characters before a citation where a call to ratify stands, when no verb calls
 RATIFYING = frozenset({"calls upon", "urges", "encourages", "invites", "requests", "recommends", "appeals", "cites"})
 
 
