@@ -126,6 +126,30 @@ RESOLUTION_ROWS = [
     ("United Nations Habitat Assembly resolution 2/1 of 6 July 2023,", "A/RES/79/1", []),
     ("UN Environment Assembly resolution 5/14,", "A/RES/79/1", []),
     ("the Assembly in its resolution 2/1", "A/RES/79/1", []),  # session 2 numbered "181 (II)": cannot be
+    # Security Council lists: a number without its year takes its date's, and the list goes on after it
+    (
+        "Recalling its resolutions 1663 (2006) of 24 March 2006, 1653 of 27 January 2006, 1627 of 23 September 2005 "
+        "and 1590 (2005),",
+        "S/RES/1706(2006)",
+        ["S/RES/1663(2006)", "S/RES/1653(2006)", "S/RES/1627(2005)", "S/RES/1590(2005)"],
+    ),
+    # a plural act word: the list goes on past a title
+    (
+        "Recalling its resolutions 5/1 on institution-building of the Human Rights Council and 5/2 on the code of "
+        "conduct,",
+        "A/HRC/RES/6/2",
+        ["A/HRC/RES/5/1", "A/HRC/RES/5/2"],
+    ),
+    ("Recalling its resolution 5/1 on institution-building and 5 other texts,", "A/HRC/RES/6/2", ["A/HRC/RES/5/1"]),
+    # the organ after the list is every item's; the Commission's Roman-era numbers have no spelling here: nothing
+    ("Recalling resolutions 7 (XXVI) and 17 (XXV) of the Commission on Human Rights,", "E/CN.4/2000/1", []),
+    # the organ named as the subject acts
+    ("The Economic and Social Council, by decision 1999/239, approved the request,", "E/CN.4/2000/1",
+     ["E/DEC/1999/239"]),
+    ("The Security Council, in resolution 1325 (2000), urged,", "A/RES/75/1", ["S/RES/1325(2000)"]),
+    # another body's resolution, though it names an "Assembly"
+    ("Recalling resolution 77 (XII) adopted by the Assembly of Heads of State and Government of the Organization "
+     "of African Unity,", "A/RES/75/1", []),
 ]
 
 

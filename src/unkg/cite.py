@@ -122,6 +122,9 @@ LOOSE_ITEM_RE = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?:{g.SC_NUMBER}|{g.R
 # by which it established the Human Rights Council, and 65/281 of 17 June 2011 on ..."): the next item is a
 # session number with its own date, which nothing else in a text looks like.
 LOOSE_DATED_SESSION_RE = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?={g.SESSION_NUMBER}\s+of\s+{g.DATE})")
+# After a plural act word, the next session number of the sentence: "its resolutions 5/1 on institution-building of
+# the Human Rights Council and 5/2 on the code of conduct".
+LOOSE_SESSION_RE = re.compile(rf"(?:,\s*(?:and\s+)?|\s+and\s+)(?={g.SESSION_NUMBER}(?![\w/]))")
 ORGAN_NAME_RE = re.compile(
     "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(g.ORGAN_NAMES, key=len, reverse=True) if " " in n)
 )
@@ -218,6 +221,42 @@ def _item_target(
     return None, None
 
 
+def _anchor_word(text: str, anchor: g.ActAnchor) -> str | None:
+    """The organ word of an anchor, read in its sentence.
+
+    "its"/"this" is the organ just named ("by the General Assembly in its resolution 60/251"); with no organ
+    word, an organ named as the subject of the sentence a little before is the one acting ("The Economic and
+    Social Council, by decision 1999/239, approved ..."); else the anchor's own word.
+    """
+    word = anchor.organ
+    if word in ("its", "this") or word is None:
+        named = _last(ORGAN_NAME_RE.finditer(text, max(0, anchor.start - 90), anchor.start))
+        if named and not re.search(r"[.;]\s", text[named.end() : anchor.start]):
+            between = text[named.end() : anchor.start]
+            if word is not None or SUBJECT_GAP_RE.fullmatch(between):
+                return named.group(0)
+    return word
+
+
+# Between an organ named as a subject and its act: "The Economic and Social Council, by decision ...",
+# "the Human Rights Council in ...". Nothing that could hold another subject.
+SUBJECT_GAP_RE = re.compile(r",?\s{1,3}(?:[a-z]+\s{1,3}){0,3}(?:by|in|under|through)(?:\s+its)?\s{1,3}")
+
+
+def _foreign_after(text: str, pos: int) -> bool:
+    """True when what follows an item says another body adopted it: "adopted in Mexico by the Preparatory
+    Commission", "adopted by the Assembly of Heads of State and Government of the Organization of African Unity"."""
+    after = FOREIGN_POST_RE.match(text, pos)
+    if not after:
+        return False
+    body = " ".join(after.group("body").split()).lower()
+    return body not in ORGAN_LOWER or bool(FOREIGN_OF_RE.match(text, after.end()))
+
+
+# "Assembly of Heads of State", "Council of the League of Arab States": an organ word that is another body's.
+FOREIGN_OF_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:Heads|League|Organi[sz]ation|African|Arab|European|Ministers|Parties)")
+
+
 def find_resolutions(ctx: Context) -> list[Found]:
     text = ctx.text
     out: list[Found] = []
@@ -226,60 +265,66 @@ def find_resolutions(ctx: Context) -> list[Found]:
         if anchor.foreign:
             continue
         act = anchor.act
-        word = anchor.organ
-        if word in ("its", "this"):
-            # "by the General Assembly in its resolution 60/251": "its" is the
-            # organ just named, not necessarily the document's own.
-            named = _last(ORGAN_NAME_RE.finditer(text, max(0, anchor.start - 90), anchor.start))
-            if named and not re.search(r"[.;]\s", text[named.end() : anchor.start]):
-                word = named.group(0)
+        word = _anchor_word(text, anchor)
+        plural = text[anchor.start : anchor.end].rstrip().lower().endswith(("resolutions", "decisions", "nos."))
+        items: list[tuple[re.Match[str], re.Match[str]]] = []  # (item, its tail), in text order
         pos = anchor.end
-        first = True
-        loose_ok = True
         while True:
             m = g.ITEM_RE.match(text, pos)
             if not m or m.start() in seen:
                 break
             seen.add(m.start())
             tail = g.ITEM_TAIL_RE.match(text, m.end())
-            post = g.POST_ORGAN_RE.match(text, tail.end())
+            if _foreign_after(text, tail.end()) and not g.POST_ORGAN_RE.match(text, tail.end()):
+                break  # this item, and what follows it, are another body's
+            items.append((m, tail))
+            pos = tail.end()
+            nxt = _next_item(text, pos, m, tail, plural)
+            if nxt is None:
+                break
+            pos = nxt
+        # An organ after the list names the organ of every item: "resolutions 7 (XXVI) and 17 (XXV) of the
+        # Commission on Human Rights".
+        post = g.POST_ORGAN_RE.match(text, items[-1][1].end()) if items else None
+        for i, (m, tail) in enumerate(items):
             item_word = word
-            if post and (word is None or word in ("Council", "Commission")):
-                item_word = post.group("organ")
-            if FOREIGN_POST_RE.match(text, tail.end()) and not post:
-                body = FOREIGN_POST_RE.match(text, tail.end()).group("body")
-                if " ".join(body.split()).lower() not in ORGAN_LOWER:
-                    break  # "resolution 22 (IV) adopted in Mexico by the Preparatory Commission"
+            own_post = g.POST_ORGAN_RE.match(text, tail.end()) or post
+            if own_post and (word is None or word in ("Council", "Commission")):
+                item_word = own_post.group("organ")
             target, pin = _item_target(m, item_word, act, ctx.doc, text)
             extra_pin = tail.group("pin")
             pinpoint = (
                 ", ".join(p for p in (pin, " ".join(extra_pin.split()).lstrip(", ") if extra_pin else None) if p)
                 or None
             )
-            start = anchor.start if first else m.start()
+            start = anchor.start if i == 0 else m.start()
             if target and not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):
                 out.append(Found(target, g.symbol_kind(target), start, m.end(), pinpoint=pinpoint))
-            first = False
-            pos = tail.end()
-            sep = g.LIST_SEPARATOR_RE.match(text, pos)
-            if (sep and g.ITEM_RE.match(text, sep.end()) and not g.ITEM_RE.match(text, sep.end()).group("dnum")) or (
-                sep and m.group("scnum") and g.ITEM_RE.match(text, sep.end())
-            ):
-                pos = sep.end()
-                continue
-            # A distinctive list ("1674 (2006) ... on the protection of
-            # civilians ..., 1612 (2005) ...") continues past a topic phrase.
-            dated_session = bool(m.group("session") and tail.group(0).lstrip().startswith("of"))
-            if loose_ok and (m.group("scnum") or m.group("rnum") or m.group("dnum") or dated_session):
-                window_end = min(len(text), pos + LOOSE_GAP)
-                stop = SENTENCE_END_RE.search(text, pos, window_end)
-                limit = stop.start() if stop else window_end
-                nxt = (LOOSE_DATED_SESSION_RE if dated_session else LOOSE_ITEM_RE).search(text, pos, limit)
-                if nxt:
-                    pos = nxt.start() + len(re.match(r"(?:,\s*(?:and\s+)?|\s+and\s+)", nxt.group(0)).group(0))
-                    continue
-            break
     return out
+
+
+def _next_item(text: str, pos: int, m: re.Match[str], tail: re.Match[str], plural: bool) -> int | None:
+    """Where the list's next item starts after the item ``m`` (its tail ends at ``pos``), or None at its end."""
+    sep = g.LIST_SEPARATOR_RE.match(text, pos)
+    nxt = g.ITEM_RE.match(text, sep.end()) if sep else None
+    if nxt and (not nxt.group("dnum") or m.group("scnum") or m.group("dnum")):
+        return sep.end()  # type: ignore[union-attr]  # "1663 (2006) of 24 March 2006, 1653 of 27 January 2006"
+    # A distinctive list ("1674 (2006) ... on the protection of civilians ..., 1612 (2005) ...") continues past
+    # a topic phrase: Security Council, Roman-era and dated items; session numbers when they are dated, or
+    # when the act word was plural ("its resolutions 5/1 on institution-building ... and 5/2").
+    dated_session = bool(m.group("session") and tail.group(0).lstrip().startswith("of"))
+    if m.group("ynum") or (m.group("session") and not (dated_session or plural)):
+        return None
+    window_end = min(len(text), pos + LOOSE_GAP)
+    stop = SENTENCE_END_RE.search(text, pos, window_end)
+    limit = stop.start() if stop else window_end
+    pattern = LOOSE_ITEM_RE
+    if m.group("session"):
+        pattern = LOOSE_DATED_SESSION_RE if dated_session else LOOSE_SESSION_RE
+    found = pattern.search(text, pos, limit)
+    if not found:
+        return None
+    return found.start() + len(re.match(r"(?:,\s*(?:and\s+)?|\s+and\s+)", found.group(0)).group(0))  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------
