@@ -44,6 +44,14 @@ SYMBOL_ROWS = [
     # a Security Council document since 1994 is S/YEAR/NUMBER: this is another organization's
     ("Organisation for the Prohibition of Chemical Weapons, document S/2338/2024.", []),
     ("(S/2020/310, annex)", ["S/2020/310"]),
+    # meeting records: ranges with gaps, siblings (issue 14, class 3)
+    ("A/C.3/55/SR.33-44, 50, 52-54 and 56", [f"A/C.3/55/SR.{n}" for n in [*range(33, 45), 50, 52, 53, 54, 56]]),
+    ("CRC/C/SR.1836 and 1837", ["CRC/C/SR.1836", "CRC/C/SR.1837"]),
+    ("(S/PV.4213)", ["S/PV.4213"]),
+    # plural and spaced modifiers
+    ("E/CN.4/2003/85/Adds.1\u20134", [f"E/CN.4/2003/85/Add.{n}" for n in range(1, 5)]),
+    ("A/59/377/Add . 1 - 3", ["A/59/377/Add.1", "A/59/377/Add.2", "A/59/377/Add.3"]),
+    ("A/59/377/Add and then", []),  # a modifier without its number names no document
 ]
 
 

@@ -108,7 +108,7 @@ PREFIX = r"(?:" + "|".join(sorted(set(SERIES_PREFIXES), key=len, reverse=True)) 
 # A segment after the prefix: a number ("2003"), a word with an optional
 # ".number" ("CN.4", "Sub.2", "L.28", "Add.2", "WG.6"), or a session marker
 # ("S-10", "ES-10").
-SEGMENT = r"(?:\d{1,5}|E?S-\d{1,3}|[A-Z][A-Za-z]{0,11}(?:\.\d{1,4})?)"
+SEGMENT = r"(?:\d{1,5}|E?S-\d{1,3}|[A-Z][A-Za-z]{0,11}(?:[ \u00a0]?\.[ \u00a0]?\d{1,4})?)"  # "Add . 1" as typed
 
 # The bracketed year of a Security Council resolution ("S/RES/1325 (2000)")
 # or the Roman session of an old GA/ECOSOC one ("A/RES/217(III)").
@@ -142,7 +142,7 @@ MODIFIER_TAIL_RE = re.compile(
 # Further numbers of the same modifier: "Add.1, 2 and 3", "Corr.1 and 2".
 MORE_NUMBERS_RE = re.compile(r"(?:,[ \u00a0]*|[ \u00a0]+and[ \u00a0]+)(?P<n>\d{1,3})(?![\w/.])")
 # A range inside the symbol's last segment: "E/CN.4/2003/85/Add.2-3".
-INNER_RANGE_RE = re.compile(r"(?:-|\u2013)(?P<last>\d{1,3})(?![\w/])")
+INNER_RANGE_RE = re.compile(r"[ \u00a0]?(?:-|\u2013)[ \u00a0]?(?P<last>\d{1,3})(?![\w/])")
 # The second number of a combined treaty-body report: "-4" in "CRC/C/LUX/3-4", before "/Add.1" or the end.
 COMBINED_RE = re.compile(r"-(?P<last>\d{1,2})(?![\w.\-])")
 SEGMENTS_RE = re.compile(rf"(?:/{SEGMENT}){{1,6}}(?![\w/])")
@@ -154,7 +154,16 @@ _S_YEAR_FIRST_RE = re.compile(r"^S/(?P<first>\d{4})/\d{1,5}$")
 
 MAX_RANGE = 30  # "Add.1-1000" is a typo, not a thousand citations.
 
-_SEGMENT_MODIFIER_RE = re.compile(r"^(?i:(add|corr|rev|amend))\.(\d{1,4})$")
+_SEGMENT_MODIFIER_RE = re.compile(r"^(?i:(add|corr|rev|amend))s?\.(\d{1,4})$")  # "Adds.1-4": plural
+# A modifier word with no number is no document: "A/59/377/Add" (the rest was lost in the text).
+_BARE_MODIFIER_RE = re.compile(r"/(?i:add|corr|rev|amend)s?$")
+# Meeting records ("SR.33", "PV.4213"): a range and a list of further numbers belong to them:
+# "A/C.3/55/SR.33-44, 50, 52-54 and 56" (17 records), "CRC/C/SR.1836 and 1837".
+_RECORD_SEGMENT_RE = re.compile(r"^(SR|PV)\.(\d{1,5})$")
+RECORD_MORE_RE = re.compile(
+    r"(?:[ \u00a0]?(?:-|\u2013)[ \u00a0]?(?P<to>\d{1,5})(?![\w/.]))"
+    r"|(?:,[ \u00a0]*(?:and[ \u00a0]+)?|[ \u00a0]+and[ \u00a0]+)(?P<n>\d{1,5})(?![\w/.])"
+)
 _WS_RE = re.compile(r"[\s\u00a0]+")
 
 
@@ -225,7 +234,14 @@ def match_symbol_at(text: str, m: re.Match[str]) -> SymbolMatch | None:
     base = canonical_symbol(raw + (f"({bracket})" if bracket else ""))
     end = m.end()
     targets: list[str] = []
+    if _BARE_MODIFIER_RE.search(base):
+        return None
     segments = base.split("/")
+    record = _RECORD_SEGMENT_RE.match(segments[-1])
+    if record:
+        stem = "/".join(segments[:-1])
+        numbers, end = _record_numbers(text, end, int(record.group(2)))
+        return SymbolMatch(m.start(), end, tuple(f"{stem}/{record.group(1)}.{n}" for n in numbers))
     last = _SEGMENT_MODIFIER_RE.match(segments[-1])
     inner = INNER_RANGE_RE.match(text, end) if last else None
     if last and inner:
@@ -271,6 +287,21 @@ def match_symbol_at(text: str, m: re.Match[str]) -> SymbolMatch | None:
             targets += joint.targets
             end = joint.end
     return SymbolMatch(m.start(), end, tuple(dict.fromkeys(targets)))
+
+
+def _record_numbers(text: str, end: int, first: int) -> tuple[list[int], int]:
+    """The numbers of meeting records after the first ("-44, 50, 52-54 and 56"), and where they end."""
+    numbers = [first]
+    while more := RECORD_MORE_RE.match(text, end):
+        if more.group("to"):
+            last = int(more.group("to"))
+            if not 0 < last - numbers[-1] <= MAX_RANGE:
+                break
+            numbers += range(numbers[-1] + 1, last + 1)
+        else:
+            numbers.append(int(more.group("n")))
+        end = more.end()
+    return list(dict.fromkeys(numbers)), end
 
 
 def _combined_report(segments: list[str]) -> bool:
