@@ -30,7 +30,13 @@ from unkg.read import sniff
 DOCUMENTS = ("pdf", "docx")
 UNREADABLE = ("doc", "wordperfect")
 MISSING, NOT_AVAILABLE, EMPTY = "missing", "not-available", "empty"
-CHALLENGE, REFUSED, THROTTLED, SERVER_ERROR, UNEXPECTED = "challenge", "refused", "throttled", "server-error", "unexpected"
+CHALLENGE, REFUSED, THROTTLED, SERVER_ERROR, UNEXPECTED = (
+    "challenge",
+    "refused",
+    "throttled",
+    "server-error",
+    "unexpected",
+)
 
 # The "not available" page is the document system's web application shell, about 1,303 bytes; an HTML
 # page up to this size without a document is that page. A larger page is something else, and fails.

@@ -130,6 +130,10 @@ class Crawl:
         self._failures = 0  # passing failures in a row
         self._trips = 0  # trips since the service last served a document
         self._run: list[str] = []  # provisional "not available" verdicts since the last document served
+        # The run that is checked for a soft block; doubled after each check the service passes, so that a
+        # crawl through many documents it has not got checks less and less often (back to the setting once
+        # a document is served).
+        self._suspect = settings.soft_block_run
         self._reached = 0
 
     # -- the crawl -------------------------------------------------------------------
@@ -247,6 +251,7 @@ class Crawl:
         """The service served a document: it works, so the "not available" answers before it stand."""
         self._failures = 0
         self._trips = 0
+        self._suspect = self.settings.soft_block_run
         self.worklist.confirm(self._run)
         self._run.clear()
 
@@ -292,7 +297,7 @@ class Crawl:
         """A "not available" answer: provisional, and a run of them checked against a document fetched before."""
         self._run.append(symbol)
         self.worklist.unavailable(symbol, reason, provisional=True)
-        if len(self._run) < self.settings.soft_block_run:
+        if len(self._run) < self._suspect:
             return
         canary = self.worklist.canary(exclude=self._run)
         if canary is None:
@@ -304,7 +309,9 @@ class Crawl:
                 evidence = f"and {canary}, fetched before, got no answer ({exc})"
             else:
                 if probe.status == 200 and is_file(probe.body):
+                    suspect = self._suspect
                     self._served()  # the service serves what it has: these answers stand
+                    self._suspect = suspect * 2
                     return
                 verdict = classify(probe.status, probe.headers, probe.body)
                 if verdict.kind in (CHALLENGE, REFUSED):

@@ -1,8 +1,8 @@
 """The work list of a crawl, in SQLite: what each symbol's state is, so that a killed crawl resumes.
 
 One row per symbol, language and file type. Every change is one statement,
-committed at once (SQLite's journal makes it whole or absent), so a crawl
-killed at any point resumes from the last change: a fetched document is
+committed at once (SQLite's write-ahead log makes it whole or absent), so a
+crawl killed at any point resumes from the last change: a fetched document is
 never asked for again, and one whose answer was lost is asked again.
 
 States:
@@ -87,7 +87,10 @@ class Worklist:
 
     def __init__(self, path: str | os.PathLike[str], lang: str, file_type: str, clock=time.time) -> None:
         self.db = sqlite3.connect(os.fspath(path), isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA synchronous=FULL")
+        # Write-ahead log, synced at checkpoints: a commit survives the process being killed at any point (what
+        # a resumable crawl needs); a power cut may lose the last few, which are then asked for again.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self.lang, self.type, self.clock = lang, file_type, clock
 
