@@ -509,6 +509,7 @@ def fetch_options(f):
     help="Your e-mail or web page, sent in the User-Agent ($UNKG_FETCH_CONTACT).",
 )
 @fetch_options
+@max_size_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def fetch(
     symbols: tuple[str, ...],
@@ -522,6 +523,7 @@ def fetch(
     cache_path: str | None,
     base_url: str,
     contact: str | None,
+    max_size: int,
     quiet: bool,
     **politeness: Any,
 ) -> None:
@@ -546,7 +548,14 @@ def fetch(
 
     chosen = KINDS if kinds.strip() == "all" else tuple(k.strip() for k in kinds.split(",") if k.strip())
     try:
-        settings = Settings(base_url=base_url, lang=lang, file_type=file_type, contact=contact, **politeness)
+        settings = Settings(
+            base_url=base_url,
+            lang=lang,
+            file_type=file_type,
+            contact=contact,
+            max_bytes=max_size * 1024 * 1024,
+            **politeness,
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if not contact and settings.is_ods:
@@ -581,7 +590,7 @@ def fetch(
     stored_ok = True
     if ingest and report.files:
         with _open(store_path) as kg:
-            stored = kg.ingest([str(p) for p in report.files], jobs=os.cpu_count() or 1)
+            stored = kg.ingest([str(p) for p in report.files], jobs=os.cpu_count() or 1, max_bytes=settings.max_bytes)
         for path, reason in stored.failed:
             click.echo(f"unkg: {printable(path)}: {reason}", err=True)
         click.echo(
