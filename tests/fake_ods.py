@@ -56,7 +56,7 @@ class FakeODS:
         missing: symbols answered 404.
         script: symbol -> odd answers to give, one per request, before the normal one:
             ``429`` (Retry-After 1), ``503`` (Retry-After as an HTTP date 1 s on), ``500``, ``reset``,
-            ``empty``, ``challenge``, ``not-available``.
+            ``empty``, ``challenge``, ``not-available``, ``elsewhere`` (a redirect to another host).
         requests: path?query -> requests received; log: (time, path?query) of each.
     """
 
@@ -208,6 +208,8 @@ class Answer(BaseHTTPRequestHandler):
             self.request.close()
             self.close_connection = True
             return None
+        if step == "elsewhere":  # a redirect off the service, to the Digital Library
+            return self.send(302, b"", {"Location": "https://digitallibrary.un.org/record/1"})
         if step == "empty":
             return self.send(200, b"", {"Content-Type": "application/pdf"})
         if step == "challenge":

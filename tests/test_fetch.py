@@ -146,6 +146,15 @@ def test_symbol_is_percent_encoded_whole(ods: FakeODS, tmp_path: Path) -> None:
     assert paths == ["/api/symbol/access?s=A%2FRES%2F78%2F106&l=en&t=pdf", ods.file_path("A/RES/78/106", "pdf")]
 
 
+def test_a_redirect_off_the_service_is_not_followed(ods: FakeODS, tmp_path: Path) -> None:
+    """A redirect to another host (here the Digital Library) is not followed: the document fails, saying so."""
+    ods.do("A/RES/78/1", "elsewhere")
+    report = fetch(["A/RES/78/1"], quick(ods), tmp_path / "cache")
+    ((symbol, reason),) = report.failed
+    assert symbol == "A/RES/78/1" and "never fetched from" in reason
+    assert len(ods.log) == 1
+
+
 # -- the cache and the states -----------------------------------------------------------------------
 def test_fetched_file_is_kept_by_its_sha256(ods: FakeODS, tmp_path: Path) -> None:
     """The file lands in the cache under the SHA-256 of its bytes, whole, and the work list says fetched."""
@@ -289,6 +298,15 @@ def test_a_second_run_fetches_nothing_again(ods: FakeODS, tmp_path: Path) -> Non
     assert dict(ods.requests) == before
     assert second.fetched == first.fetched == ["A/RES/80/137", "A/RES/78/1", "A/RES/79/233"]
     assert second.new == [] and second.unavailable == first.unavailable
+
+
+def test_a_file_gone_from_the_cache_is_fetched_again(ods: FakeODS, tmp_path: Path) -> None:
+    """A fetched document whose file was deleted from the cache is asked for again."""
+    ods.add("A/RES/78/241", pdf("A/RES/78/241"))
+    (path,) = fetch(["A/RES/78/241"], quick(ods), tmp_path / "cache").files
+    path.unlink()
+    again = fetch(["A/RES/78/241"], quick(ods), tmp_path / "cache")
+    assert again.new == ["A/RES/78/241"] and again.files == [path] and path.is_file()
 
 
 def test_one_crawl_at_a_time_per_cache(tmp_path: Path) -> None:

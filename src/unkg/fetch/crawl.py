@@ -146,7 +146,9 @@ class Crawl:
         try:
             for step in range(self.depth + 1):
                 for symbol in level:
-                    self.worklist.add(symbol)
+                    row = self.worklist.add(symbol)
+                    if row.state == FETCHED and not (self.cache.root / str(row.file)).is_file():
+                        self.worklist.retry(symbol, "its file is gone from the cache", 0, counted=False)
                 self._settle(level)
                 if step == self.depth:
                     break
@@ -231,11 +233,7 @@ class Crawl:
         elif kind in (CHALLENGE, REFUSED):
             self.worklist.block(symbol, verdict.reason, self.settings.cooldown)
             self._tell(symbol)
-            raise BotCheck(
-                f"the document system answered {symbol} with {verdict.reason}; unkg never tries to get past one, "
-                "so the crawl stopped. Wait (hours, not minutes) and run the same command again: the work list "
-                "resumes where it stopped"
-            )
+            raise bot_check(symbol, verdict.reason)
         else:
             self.worklist.fail(symbol, verdict.reason)
         self._tell(symbol)
@@ -315,10 +313,7 @@ class Crawl:
                     return
                 verdict = classify(probe.status, probe.headers, probe.body)
                 if verdict.kind in (CHALLENGE, REFUSED):
-                    raise BotCheck(
-                        f"the document system answered {canary} with {verdict.reason}; unkg never tries to get "
-                        "past one, so the crawl stopped. Wait and run the same command again"
-                    )
+                    raise bot_check(canary, verdict.reason)
                 evidence = f"and {canary}, fetched before, is now answered: {verdict.reason}"
         run, self._run = self._run, []
         self.report.soft_blocks += 1
@@ -346,6 +341,14 @@ class Crawl:
                 report.failed.append((symbol, row.reason or "failed"))
             else:
                 report.waiting.append((symbol, row.reason or "not asked yet", _at(row.next_try)))
+
+
+def bot_check(symbol: str, reason: str) -> BotCheck:
+    """The error that stops a crawl at a bot check or a refusal, saying what to do."""
+    return BotCheck(
+        f"the document system answered {symbol} with {reason}; unkg never tries to get past one, so the crawl "
+        "stopped. Wait (hours, not minutes) and run the same command again: the work list resumes where it stopped"
+    )
 
 
 def _at(unix: float) -> datetime:
