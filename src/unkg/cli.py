@@ -397,6 +397,212 @@ def _walk(store, step, current: str, level: int, depth: int, prefix: str, seen: 
             _walk(store, step, child, level + 1, depth, prefix + ("    " if last else "│   "), seen)
 
 
+# --------------------------------------------------------------------------
+# Fetching from the UN Official Document System.
+def fetch_options(f):
+    """The politeness and retry settings of ``unkg fetch`` (``unkg.fetch.Settings``), each with its variable."""
+    for flag, kind, default, text in reversed(
+        [
+            (
+                "--delay",
+                click.FloatRange(0),
+                3.0,
+                "Least seconds between two requests (at least 3 for the UN's own system).",
+            ),
+            ("--jitter", click.FloatRange(0), 1.0, "Up to this many seconds more between requests, at random."),
+            (
+                "--timeout",
+                click.FloatRange(0, min_open=True),
+                60.0,
+                "Seconds to connect, and between two bytes of an answer.",
+            ),
+            (
+                "--max-attempts",
+                click.IntRange(1),
+                5,
+                "Tries of a document that fails for a passing cause (5xx, 429, no answer).",
+            ),
+            (
+                "--retry-base",
+                click.FloatRange(0),
+                30.0,
+                "Seconds before the first retry without Retry-After (doubled after).",
+            ),
+            (
+                "--cooldown",
+                click.FloatRange(0),
+                300.0,
+                "Seconds of pause when the circuit breaker trips (doubled at each trip).",
+            ),
+            (
+                "--soft-block-run",
+                click.IntRange(1),
+                5,
+                "'Not available' answers in a row that are checked for a soft block.",
+            ),
+            (
+                "--wait-limit",
+                click.FloatRange(0),
+                900.0,
+                "Longest wait for a retry time; later ones are left to the next run.",
+            ),
+        ]
+    ):
+        envvar = "UNKG_FETCH_" + flag[2:].replace("-", "_").upper()
+        f = click.option(flag, type=kind, default=default, show_default=True, envvar=envvar, help=text)(f)
+    return f
+
+
+@cli.command()
+@click.argument("symbols", nargs=-1, required=True)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 20),
+    default=0,
+    show_default=True,
+    help="Citation steps followed out from the seeds.",
+)
+@click.option(
+    "--max",
+    "max_documents",
+    type=click.IntRange(1),
+    default=100,
+    show_default=True,
+    help="Most documents the crawl reaches, seeds included.",
+)
+@click.option("--lang", type=click.Choice(["en", "fr", "es", "ru", "zh", "ar"]), default="en", show_default=True)
+@click.option(
+    "--type",
+    "file_type",
+    type=click.Choice(["pdf", "doc"]),
+    default="pdf",
+    show_default=True,
+    help="pdf, or doc: the word-processing original.",
+)
+@click.option(
+    "--kinds",
+    default="resolution,decision",
+    show_default=True,
+    help="Kinds of citation followed, comma-separated: resolution, decision, statement, document, or all.",
+)
+@click.option("--ingest", is_flag=True, help="Then store what arrived (as unkg ingest of the cached files).")
+@store_option
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(file_okay=False),
+    default=None,
+    envvar="UNKG_FETCH_CACHE",
+    help="Cache folder: the files and the work list (default: $UNKG_FETCH_CACHE, else ~/.cache/unkg/fetch).",
+)
+@click.option(
+    "--base-url",
+    default="https://documents.un.org",
+    show_default=True,
+    envvar="UNKG_FETCH_BASE_URL",
+    help="The document system's address (a mirror, a test server).",
+)
+@click.option(
+    "--contact",
+    default=None,
+    envvar="UNKG_FETCH_CONTACT",
+    help="Your e-mail or web page, sent in the User-Agent ($UNKG_FETCH_CONTACT).",
+)
+@fetch_options
+@max_size_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def fetch(
+    symbols: tuple[str, ...],
+    depth: int,
+    max_documents: int,
+    lang: str,
+    file_type: str,
+    kinds: str,
+    ingest: bool,
+    store_path: str | None,
+    cache_path: str | None,
+    base_url: str,
+    contact: str | None,
+    max_size: int,
+    quiet: bool,
+    **politeness: Any,
+) -> None:
+    """Download UN documents by symbol from the Official Document System, and what they cite.
+
+    Each symbol is asked for at documents.un.org (one request at a time, 3 s
+    apart or more, an honest User-Agent); --depth follows the citations of
+    what arrives (by default back along lineage: resolutions and decisions).
+    Files are kept by SHA-256 in the cache with a work list, so the same
+    command run again after an interruption goes on where it stopped.
+    Exit status: 0 when every document was fetched, 1 when some were not
+    (each is named on stderr with its reason) or the crawl stopped, 2 for
+    usage errors.
+
+    \b
+        unkg fetch A/RES/61/165 --depth 2 --max 200 --contact me@example.org
+        unkg fetch "S/RES/1325 (2000)" --lang fr --ingest
+    """
+    from unkg.fetch import KINDS, Settings
+    from unkg.fetch import fetch as run_fetch
+    from unkg.fetch.worklist import TO_DO
+
+    chosen = KINDS if kinds.strip() == "all" else tuple(k.strip() for k in kinds.split(",") if k.strip())
+    try:
+        settings = Settings(
+            base_url=base_url,
+            lang=lang,
+            file_type=file_type,
+            contact=contact,
+            max_bytes=max_size * 1024 * 1024,
+            **politeness,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not contact and settings.is_ods:
+        click.echo(
+            "unkg: no --contact given ($UNKG_FETCH_CONTACT): the UN cannot reach you if the crawl bothers them",
+            err=True,
+        )
+    settled: set[str] = set()
+    with click.progressbar(
+        length=len(symbols), label="fetching", file=sys.stderr, hidden=quiet, item_show_func=lambda s: s
+    ) as bar:
+
+        def progress(symbol: str, state: str, reached: int) -> None:
+            bar.length = max(reached, 1)
+            (settled.discard if state in TO_DO else settled.add)(symbol)
+            bar.update(len(settled) - bar.pos, symbol)
+
+        report = run_fetch(symbols, settings, cache_path, depth, max_documents, chosen, progress)
+    for symbol, reason in report.unavailable:
+        click.echo(f"unkg: {symbol}: unavailable: {reason}", err=True)
+    for symbol, reason in report.failed:
+        click.echo(f"unkg: {symbol}: failed: {reason}", err=True)
+    for symbol, reason, when in report.waiting:
+        click.echo(f"unkg: {symbol}: waiting ({reason}); asked again from {when:%Y-%m-%d %H:%M:%S} UTC", err=True)
+    breaker = (
+        f"; the circuit breaker tripped {report.trips} times ({report.soft_blocks} soft blocks)" if report.trips else ""
+    )
+    click.echo(
+        f"fetched {len(report.fetched)} ({len(report.new)} new), unavailable {len(report.unavailable)}, "
+        f"failed {len(report.failed)}, waiting {len(report.waiting)}; {report.requests} requests{breaker}"
+    )
+    stored_ok = True
+    if ingest and report.files:
+        with _open(store_path) as kg:
+            stored = kg.ingest([str(p) for p in report.files], jobs=os.cpu_count() or 1, max_bytes=settings.max_bytes)
+        for path, reason in stored.failed:
+            click.echo(f"unkg: {printable(path)}: {reason}", err=True)
+        click.echo(
+            f"stored: added {len(stored.added)}, replaced {len(stored.replaced)}, unchanged {len(stored.skipped)}, "
+            f"failed {len(stored.failed)}; {stored.quads} quads written"
+        )
+        stored_ok = stored.ok
+    if report.stopped is not None:
+        raise report.stopped
+    sys.exit(0 if report.ok and stored_ok else 1)
+
+
 NETWORK_FORMATS = ["graphml", "gexf", "cytoscape", "csv", "html"]
 
 

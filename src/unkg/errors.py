@@ -13,6 +13,9 @@
     │   ├── StoreUnfinished          # an interrupted ingest left graphs without their marker
     │   ├── StoreCorrupt             # RocksDB found damaged files
     │   └── DiskFull                 # no space left while writing the store
+    ├── FetchError                   # unkg fetch cannot go on; the work list keeps the rest for the next run
+    │   ├── BotCheck                 # a bot check or a refusal: the crawl stops, never tries to get past it
+    │   └── CircuitOpen              # the service kept failing (or soft-blocking) past the breaker's last trip
     └── UsageError                   # a wrong option or argument (exit status 2)
 
 The command line turns each into one ``Error:`` line (exit status 1,
@@ -75,6 +78,21 @@ class StoreCorrupt(StoreError):
 
 class DiskFull(StoreError):
     """The disk filled up while the store was being written."""
+
+
+class FetchError(UnkgError):
+    """``unkg fetch`` cannot go on as asked (the cache is in use, the service stopped answering); the message says
+    what to do. What was fetched stays in the cache and the work list."""
+
+
+class BotCheck(FetchError):
+    """The document system answered with a bot check (HTTP 202 with ``x-amzn-waf-action``, a challenge page) or
+    refused the request: the crawl stops; unkg never tries to get past it."""
+
+
+class CircuitOpen(FetchError):
+    """The document system kept failing or soft-blocking after the circuit breaker's last cooldown: the crawl
+    stops, its pending documents kept for a later run."""
 
 
 def failure(exc: BaseException) -> str:
