@@ -397,6 +397,40 @@ def _walk(store, step, current: str, level: int, depth: int, prefix: str, seen: 
             _walk(store, step, child, level + 1, depth, prefix + ("    " if last else "│   "), seen)
 
 
+@cli.command(name="registry")
+@click.argument("symbol", required=False)
+@click.option("--search", "text", default=None, help="Search the titles instead (ranked by BM25).")
+@click.option("--limit", type=click.IntRange(1), default=15, show_default=True, help="Most results of --search.")
+def registry_command(symbol: str | None, text: str | None, limit: int) -> None:
+    """What the registry of UN resolutions, decisions and drafts knows of SYMBOL, and from where.
+
+    SYMBOL may be typed as texts write it. Exit status 1 when it is not in
+    the registry (with the symbols it may have meant).
+
+    \b
+        unkg registry "S/RES/1325 (2000)"
+        unkg registry "resolution 217 A (III)"
+        unkg registry --search "protection of migrants"
+    """
+    from unkg.registry import default_registry
+    from unkg.registry.report import describe, did_you_mean, not_known
+
+    reg = default_registry()
+    if text is not None:
+        found = reg.search(text, limit)
+        if not found:
+            raise click.ClickException(f"no title in the registry matches {text!r}")
+        for score, record in found:
+            click.echo(f"{score:6.2f}  {record.symbol:<20} {record.date or '':<10}  {record.title}")
+        return
+    if not symbol:
+        raise click.UsageError("give a SYMBOL, or --search TEXT")
+    record = reg.lookup(symbol)
+    if record is None:
+        raise click.ClickException(not_known(reg, symbol) + did_you_mean(reg, symbol))
+    click.echo(describe(reg, record))
+
+
 NETWORK_FORMATS = ["graphml", "gexf", "cytoscape", "csv", "html"]
 
 

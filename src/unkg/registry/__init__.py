@@ -188,6 +188,15 @@ class Registry:
             return False
         return None
 
+    def same_number(self, canonical: str) -> str | None:
+        """The symbol the registry holds under the same number with another year or session
+        (S/RES/1325(2000) for S/RES/1325(2001), A/RES/181(II) for A/RES/181(III)), or None."""
+        for pattern, held in ((_SC, self._sc), (_ROMAN, self._roman)):
+            m = pattern.match(canonical)
+            if m and held.get(int(m["number"]), canonical) != canonical:
+                return held[int(m["number"])]
+        return None
+
     def year_of(self, symbol: str) -> int | None:
         """The year of adoption: the registry's date, else the year a Security Council symbol carries."""
         record = self.lookup(symbol)
