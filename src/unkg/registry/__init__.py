@@ -142,7 +142,9 @@ class Registry:
         """Records ranked by BM25 of their titles against ``text``; ties: the most recent first."""
         titled, index = self._index
         scored = index.scores(text)
-        ranked = sorted(scored.items(), key=lambda kv: (-round(kv[1], 9), _negated(titled[kv[0]].date), titled[kv[0]].symbol))
+        ranked = sorted(
+            scored.items(), key=lambda kv: (-round(kv[1], 9), _negated(titled[kv[0]].date), titled[kv[0]].symbol)
+        )
         return [(score, titled[i]) for i, score in ranked[:limit]]
 
     @cached_property

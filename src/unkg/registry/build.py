@@ -19,6 +19,7 @@ applies is the one ``unkg.registry.lookup`` applies to what people type: one cod
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -326,10 +327,8 @@ def read_undl(b: Builder, rows: Iterator[dict[str, str]], source: str = "undl-re
         b.fact(symbol, "meeting", meeting_symbol(first["meeting"]), source)
         reports = [r for r in (first["committee_report"] or "").split(" | ") if r.strip()]
         if reports:
-            try:
+            with contextlib.suppress(Unparseable):
                 b.fact(symbol, "report", document_symbol(reports[0]), source)
-            except Unparseable:
-                pass
         item, agenda, subjects = _undl_agenda(symbol, first["agenda"])
         b.fact(symbol, "agenda_item", item, source)
         b.fact(symbol, "agenda", agenda, source)

@@ -63,7 +63,9 @@ def describe(reg: Registry, record: Record) -> str:
     for part, facts in record.parts.items():
         lines.append(f"  part {part}:")
         for name in (n for n in LABELS if n in facts):
-            lines.append(f"    {LABELS[name]:<{width - 2}}  {value_text(name, facts[name].value)}  [{facts[name].source}]")
+            lines.append(
+                f"    {LABELS[name]:<{width - 2}}  {value_text(name, facts[name].value)}  [{facts[name].source}]"
+            )
     members = reg.series(record.symbol)
     if len(members) > 1:
         lines.append(f"  series ({len(members)} in the registry, by title): " + ", ".join(m.symbol for m in members))

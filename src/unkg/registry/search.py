@@ -15,7 +15,9 @@ from collections.abc import Sequence
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that say nothing of a title's subject; also left out of the series keys.
-STOPWORDS = frozenset("a an and at by for from in into of on or the to with its their".split())
+STOPWORDS = frozenset(
+    ["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "its", "their"]
+)
 
 
 def tokens(text: str) -> list[str]:
@@ -69,8 +71,11 @@ _MONTHS = "Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec"
 # period, the acronym, a "further" or "final" period.
 _RENEWAL_NOISE = (
     re.compile(rf"\b(?:until|to|through|till)\s+(?:\d{{1,2}}\s+)?(?:{_MONTHS})[a-z]*\.?\s+\d{{4}}", re.IGNORECASE),
-    re.compile(r"\b(?:for\s+)?(?:a|an|another)?\s*(?:further|final|additional|new)?\s*(?:period\s+of\s+)?"
-               r"(?:\d{1,2}|one|two|three|four|five|six|nine|twelve|eighteen)[\s-]+(?:months?|years?|weeks?)", re.IGNORECASE),
+    re.compile(
+        r"\b(?:for\s+)?(?:a|an|another)?\s*(?:further|final|additional|new)?\s*(?:period\s+of\s+)?"
+        r"(?:\d{1,2}|one|two|three|four|five|six|nine|twelve|eighteen)[\s-]+(?:months?|years?|weeks?)",
+        re.IGNORECASE,
+    ),
     re.compile(r"\([^)]*\)"),
     re.compile(r"\b(?:extension|renewal|prolongation|extend(?:ing)?)\s+(?:of\s+)?", re.IGNORECASE),
     re.compile(r"\b(?:further|final|technical|and|of|the)\b", re.IGNORECASE),

@@ -50,14 +50,18 @@ _SESSION_BRACKET = rf"(?P<roman>(?:E?S-)?(?:{g.ROMAN}|\d{{1,2}}))"
 _PART = r"(?P<part>[A-Z]{1,5}(?:-[A-Z]{1,5})?)?(?:\[(?P<bracket>[^\]]{1,20})\])?"
 _UNDL_SC = re.compile(r"^S/RES/(?P<number>\d{1,4})\((?P<year>(?:19|20)\d\d)\)$")
 _UNDL_ROMAN = re.compile(rf"^A/RES/(?P<number>\d{{1,4}})\({_SESSION_BRACKET}\){_PART}$")
-_UNDL_SESSION = re.compile(rf"^A/(?P<act>RES|DEC)/(?P<special>E?S-)?(?P<session>\d{{1,2}})/(?P<number>\d{{1,4}}){_PART}$")
+_UNDL_SESSION = re.compile(
+    rf"^A/(?P<act>RES|DEC)/(?P<special>E?S-)?(?P<session>\d{{1,2}})/(?P<number>\d{{1,4}}){_PART}$"
+)
 # A sub-record the library invented: a paragraph, a rule, an annex of one record.
 _INVENTED = re.compile(r"^(?:PARA|RULE|ANNEX|ART|SECTION)", re.IGNORECASE)
 # The roman part of a bracket: "B-IX" is part B, section IX.
 _PART_LABEL = re.compile(r"^[A-Z]{1,5}(?:-[A-Z]{1,5})?$")
 
 # Voeten: R/session/number[part][/part], ESS/n/number, SS/n/number.
-_VOETEN = re.compile(r"^(?P<kind>R|ESS|SS)/(?P<session>\d{1,2})/(?P<number>\d{1,4})(?P<part>[A-Z]{1,5})?(?:/(?P<sub>[A-Z]{1,5}))?$")
+_VOETEN = re.compile(
+    r"^(?P<kind>R|ESS|SS)/(?P<session>\d{1,2})/(?P<number>\d{1,4})(?P<part>[A-Z]{1,5})?(?:/(?P<sub>[A-Z]{1,5}))?$"
+)
 # The first emergency special session numbered "A/RES/ES-n/m" is the sixth (1980), the first
 # special session "A/RES/S-n/m" the eighth (1978); before them both used the running Roman-era
 # numbers, which Voeten's ESS/SS numbers are not (ESS/1/34 is no resolution 34 of ES-I).
@@ -163,11 +167,15 @@ def voeten_symbol(raw: str, roman_of: dict[int, str] | None = None) -> Spelled:
     if session < first:
         raise Unparseable(f"{raw!r}: special sessions before the {first}th used the running numbers, not these")
     special = "ES-" if m["kind"] == "ESS" else "S-"
-    symbol = g.resolution_symbol(g.GA, "resolution", "session", special=special, session=str(session), number=str(number))
+    symbol = g.resolution_symbol(
+        g.GA, "resolution", "session", special=special, session=str(session), number=str(number)
+    )
     return Spelled(_checked(symbol), part)
 
 
-_IGOV_NUMBER = re.compile(r"^(?P<session>\d{1,2})/(?P<number>\d{1,4})\.?(?:\s+(?P<parts>[A-Z](?:[ ,\-]+(?:and\s+)?[A-Z])*))?$")
+_IGOV_NUMBER = re.compile(
+    r"^(?P<session>\d{1,2})/(?P<number>\d{1,4})\.?(?:\s+(?P<parts>[A-Z](?:[ ,\-]+(?:and\s+)?[A-Z])*))?$"
+)
 
 
 def igov_act(raw: str, act: str) -> Spelled:
