@@ -77,7 +77,7 @@ _RENEWAL_NOISE = (
         re.IGNORECASE,
     ),
     re.compile(r"\([^)]*\)"),
-    re.compile(r"\b(?:extension|renewal|prolongation|extend(?:ing)?)\s+(?:of\s+)?", re.IGNORECASE),
+    re.compile(r"\b(?:extension|extention|renewal|prolongation|extend(?:ing)?)\s+(?:of\s+)?", re.IGNORECASE),
     re.compile(r"\b(?:further|final|technical|and|of|the)\b", re.IGNORECASE),
 )
 
