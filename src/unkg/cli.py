@@ -371,18 +371,40 @@ def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memo
 def lineage(symbol: str, direction: str, depth: int, store_path: str | None, timeout: float, max_memory: int) -> None:
     """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
 
+    Each step shows its title and date (from its file, else from the registry,
+    marked "registry"); a step no file of the corpus is the source of says so,
+    with the command that would bring it ("not in the corpus: unkg fetch ...").
+
     \b
         unkg lineage A/RES/61/165 --direction back --depth 3
     """
     from unkg.queries import get_query
 
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
+    about = get_query("reports/document")
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        click.echo(symbol)
-        _walk(kg.store, step, symbol, 1, depth, "", {symbol})
+        click.echo(f"{symbol}{_about(kg.store, about, symbol)}")
+        _walk(kg.store, step, about, symbol, 1, depth, "", {symbol})
 
 
-def _walk(store, step, current: str, level: int, depth: int, prefix: str, seen: set[str]) -> None:
+def _about(store, about, symbol: str) -> str:
+    """'  Title (2005-12-16)' for a lineage step, with where it stops: registry facts, or not in the corpus."""
+    from unkg.queries import run
+
+    row = next(iter(run(store, about, {"document": symbol})), None)
+    if row is None:
+        return ""
+    title, date, year = (row[k].value if row[k] is not None else "" for k in ("title", "date", "year"))
+    held = row["inCorpus"] is not None and row["inCorpus"].value == "true"
+    when = date or year
+    parts = [f"{title} ({when})" if title and when else title or (f"({when})" if when else "")]
+    if not held:
+        parts[0] += " [registry]" if row["registry"] is not None and (title or date) else ""
+        parts.append(f"-- not in the corpus: `unkg fetch {symbol}`")
+    return "".join(f"  {p.strip()}" for p in parts if p.strip())
+
+
+def _walk(store, step, about, current: str, level: int, depth: int, prefix: str, seen: set[str]) -> None:
     """Print one level of a lineage tree, then the levels below it."""
     from unkg.queries import run
 
@@ -391,10 +413,45 @@ def _walk(store, step, current: str, level: int, depth: int, prefix: str, seen: 
     for i, (child, verb, text) in enumerate(children):
         last = i == len(children) - 1
         again = " (above)" if child in seen else ""
-        click.echo(f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{" ".join(text.split())}"]{again}')
+        facts = "" if again else _about(store, about, child)
+        click.echo(f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{" ".join(text.split())}"]{again}{facts}')
         if not again and level < depth:
             seen.add(child)
-            _walk(store, step, child, level + 1, depth, prefix + ("    " if last else "│   "), seen)
+            _walk(store, step, about, child, level + 1, depth, prefix + ("    " if last else "│   "), seen)
+
+
+@cli.command(name="registry")
+@click.argument("symbol", required=False)
+@click.option("--search", "text", default=None, help="Search the titles instead (ranked by BM25).")
+@click.option("--limit", type=click.IntRange(1), default=15, show_default=True, help="Most results of --search.")
+def registry_command(symbol: str | None, text: str | None, limit: int) -> None:
+    """What the registry of UN resolutions, decisions and drafts knows of SYMBOL, and from where.
+
+    SYMBOL may be typed as texts write it. Exit status 1 when it is not in
+    the registry (with the symbols it may have meant).
+
+    \b
+        unkg registry "S/RES/1325 (2000)"
+        unkg registry "resolution 217 A (III)"
+        unkg registry --search "protection of migrants"
+    """
+    from unkg.registry import default_registry
+    from unkg.registry.report import describe, did_you_mean, not_known
+
+    reg = default_registry()
+    if text is not None:
+        found = reg.search(text, limit)
+        if not found:
+            raise click.ClickException(f"no title in the registry matches {text!r}")
+        for score, record in found:
+            click.echo(f"{score:6.2f}  {record.symbol:<20} {record.date or '':<10}  {record.title}")
+        return
+    if not symbol:
+        raise click.UsageError("give a SYMBOL, or --search TEXT")
+    record = reg.lookup(symbol)
+    if record is None:
+        raise click.ClickException(not_known(reg, symbol) + did_you_mean(reg, symbol))
+    click.echo(describe(reg, record))
 
 
 # --------------------------------------------------------------------------

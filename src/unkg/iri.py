@@ -31,6 +31,9 @@ LOG_GRAPH = GRAPH + "log"
 DOCUMENTS_GRAPH = GRAPH + "documents"
 # The network measures of `unkg analyse` (unkg.network).
 METRICS_GRAPH = GRAPH + "metrics"
+# The registry's facts (titles, dates, meetings, votes) of the documents the store holds or cites (unkg.registry).
+REGISTRY_GRAPH = GRAPH + "registry"
+REGISTRY_SOURCE = BASE + "registry/"
 UNDOCS = "https://undocs.org/"
 
 # Characters of a canonical symbol kept as they are in the IRI path.
@@ -60,6 +63,11 @@ def target(target: str) -> str:
 def undocs(symbol: str) -> str:
     """The address of a UN document on undocs.org."""
     return UNDOCS + quote(symbol, safe=_SYMBOL_SAFE)
+
+
+def registry_source(name: str) -> str:
+    """The IRI of one source file of the registry, by its file name (``undl-resolutions.csv``)."""
+    return REGISTRY_SOURCE + quote(name, safe=".-")
 
 
 def source(sha256: str) -> str:

@@ -151,7 +151,8 @@ FILE_GRAPHS = iri.GRAPH + "file/"
 
 # The graphs that are no file's: only the catalogue's has a hash marker.
 SHARED_GRAPHS = tuple(
-    ox.NamedNode(g) for g in (iri.CATALOGUE_GRAPH, iri.DOCUMENTS_GRAPH, iri.LOG_GRAPH, iri.METRICS_GRAPH)
+    ox.NamedNode(g)
+    for g in (iri.CATALOGUE_GRAPH, iri.DOCUMENTS_GRAPH, iri.LOG_GRAPH, iri.METRICS_GRAPH, iri.REGISTRY_GRAPH)
 )
 _COUNT_GRAPHS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { } }"
 _COUNT_MARKED = f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?s {SHA256} ?h }} }}"
@@ -388,7 +389,8 @@ class KnowledgeGraph:
             f"DELETE {{ GRAPH {docs} {{ ?d ?p ?o }} }} WHERE {{\n"
             f"  VALUES ?d {{ {values} }}\n"
             f"  GRAPH {docs} {{ ?d ?p ?o }}\n"
-            f"  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x {'|'.join(str(n) for n in NEEDS)} ?d }} }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x {'|'.join(str(n) for n in NEEDS)} ?d }} "
+            f"FILTER(?g != <{iri.REGISTRY_GRAPH}>) }}\n"
             f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?d {DERIVED} ?s }} }}\n"
             f"}}"
         )
@@ -427,7 +429,36 @@ class KnowledgeGraph:
                     + (" ;\n" + gc if gc else "")
                 )
                 removed.append(path)
+        if removed:
+            self.refresh_registry()
         return removed
+
+    def refresh_registry(self) -> bool:
+        """Make the registry graph hold the registry's facts of the documents the store holds or cites.
+
+        Only the facts the corpus does not state for a document go in (a title the
+        file gives stays the only title). The graph is rewritten in one update, and
+        only when it changed: ingesting again writes nothing. Returns True when written.
+        """
+        from unkg.registry import default_registry
+        from unkg.registry.graph import GRAPH, PROPERTIES, registry_quads
+
+        docs = ox.NamedNode(iri.DOCUMENTS_GRAPH)
+        symbols = [
+            q.object.value for q in self.store.quads_for_pattern(None, ox.NamedNode(UNKG + "symbol"), None, docs)
+        ]
+        stated: dict[str, set[str]] = {}
+        for prop, _ in PROPERTIES.values():
+            stated[prop] = {
+                q.subject.value
+                for q in self.store.quads_for_pattern(None, ox.NamedNode(prop), None)
+                if q.graph_name != GRAPH and isinstance(q.subject, ox.NamedNode)
+            }
+        quads = set(registry_quads(default_registry(), symbols, stated))
+        if quads == set(self.store.quads_for_pattern(None, None, None, GRAPH)):
+            return False
+        self._replace_named(GRAPH, list(quads))
+        return True
 
     def load_catalogue(self, path: str | os.PathLike[str] | None = None) -> bool:
         """(Re)load the instrument catalogue into its graph when it changed."""
@@ -534,6 +565,7 @@ class KnowledgeGraph:
                 if progress:
                     progress(path, "replaced")
         flush()
+        self.refresh_registry()
         return report
 
     # -- reading ------------------------------------------------------------

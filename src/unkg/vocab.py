@@ -37,6 +37,7 @@ class UNKG(DefinedNamespace):
     Organ: URIRef  # A principal or subsidiary organ of the United Nations, whose document series a UN document belongs to.
     PresidentialStatement: URIRef  # A statement by the President of the Security Council made on behalf of the Council, such as S/PRST/2006/5.
     Resolution: URIRef  # A resolution adopted by an organ of the United Nations, such as General Assembly resolution A/RES/60/169 or Security Council resolution S/RES/1325(2000).
+    RegistrySource: URIRef  # One source file of the unkg registry (a public dataset of facts about UN resolutions, decisions and drafts, such as the UN Digital Library's voting records), named by its file name; the registry graph names it with dcterms:source beside the facts taken from it.
     SourceFile: URIRef  # The content of one input file that unkg read, identified by the SHA-256 hash of its bytes: files with the same bytes are the same source file.
     SourceGraph: URIRef  # The named graph that holds everything unkg extracted from one source file; re-ingesting the file replaces it whole.
 
@@ -58,6 +59,11 @@ class UNKG(DefinedNamespace):
     committee: URIRef  # The Main Committee on whose report a General Assembly act was adopted (Third Committee), or the statement that it was adopted without reference to a Main Committee, as the document states it.
     adoptedOnReport: URIRef  # The report of a committee on which an act was adopted, as the act's heading names it ([on the report of the Third Committee (A/61/443/Add.2)]).
     adoptedOnDraft: URIRef  # The draft resolution or decision from which an act adopted without reference to a Main Committee was adopted ([without reference to a Main Committee (A/73/L.4)]).
+    meetingRecord: URIRef  # The record of the meeting at which an act was adopted, as a document node of its symbol, such as A/78/PV.45 or S/PV.4213.
+    votesInFavour: URIRef  # The number of members that voted in favour of adopting an act.
+    votesAgainst: URIRef  # The number of members that voted against adopting an act.
+    abstentions: URIRef  # The number of members that abstained in the vote adopting an act.
+    recordedVote: URIRef  # Whether an act was adopted by a recorded vote (true) or without one (false).
     adoptingAct: URIRef  # The node of the resolution or decision that adopted an instrument: the IRI derived from unkg:adoptedBy, added when the catalogue is loaded into the store.
     adoptedByPinpoint: URIRef  # Where in the adopting resolution the instrument is, such as annex, annex II or part A.
     ambiguousAbbreviation: URIRef  # An abbreviation of an instrument that also names something else (a treaty body, a document-symbol prefix); it is recorded but never matched.

@@ -254,6 +254,15 @@ _CITATION = f"""SELECT DISTINCT ?citing ?citingSymbol ?cited ?citedSymbol ?cited
 }}"""
 
 
+# A document's title and date (its file's, else the registry's) and where they come from: held by a file of the
+# corpus, or not (the page then says how to fetch it).
+_ABOUT = f"""SELECT ?title ?date ?year (EXISTS {{ ?r prov:wasDerivedFrom ?source }} AS ?held)
+  (EXISTS {{ GRAPH <{iri.REGISTRY_GRAPH}> {{ ?r dcterms:source ?registry }} }} AS ?fromRegistry) WHERE {{
+  ?r unkg:symbol ?symbol .
+  OPTIONAL {{ ?r dcterms:title ?title }} OPTIONAL {{ ?r dcterms:date ?date }} OPTIONAL {{ ?r unkg:year ?year }}
+}} ORDER BY ?title ?date"""
+
+
 def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """What the HTML page of one resource shows; ``found`` is False when nothing is said of it."""
     r = job["iri"]
@@ -264,8 +273,10 @@ def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     incoming = _rows(store, _INCOMING, r, limit)
     citation = _rows(store, _CITATION, r, 1) if r.startswith(iri.CITATION) else []
     found = bool(props or cited_by or incoming)
+    about = _rows(store, _ABOUT, r, 1) if r.startswith(iri.DOC) else []
     return {
         "found": found,
+        "about": about[0] if about else None,
         "properties": props,
         "incoming": incoming,
         "cites": cites,
