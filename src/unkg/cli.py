@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 from collections import Counter
@@ -94,6 +95,12 @@ def max_size_option(f):
     help="human: a readable report; jsonl: one JSON object per document (the extraction contract).",
 )
 @click.option(
+    "--explain",
+    is_flag=True,
+    help="Also list the citations the checks against the registry refused, each with its reason "
+    "(the jsonl format always carries them, as 'dropped').",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
@@ -111,7 +118,7 @@ def max_size_option(f):
 )
 @max_size_option
 def extract(
-    paths: tuple[str, ...], fmt: str, output: str | None, jobs: int, catalogue: str | None, max_size: int
+    paths: tuple[str, ...], fmt: str, explain: bool, output: str | None, jobs: int, catalogue: str | None, max_size: int
 ) -> None:
     """Find every reference in UN documents: files, folders, or - for stdin.
 
@@ -124,7 +131,7 @@ def extract(
         cat text.txt | unkg extract -
     """
     jobs = jobs or (os.cpu_count() or 1)
-    render = to_jsonl if fmt == "jsonl" else to_human
+    render = to_jsonl if fmt == "jsonl" else functools.partial(to_human, explain=explain)
     failed = 0
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:

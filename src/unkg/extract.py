@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
+from unkg.check import check, own_symbol
 from unkg.cite import cite
 from unkg.errors import SourceError, failure
 from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read
+from unkg.registry import default_registry
 from unkg.structure import document_metadata, parse, text_language
 
 try:
@@ -45,7 +47,12 @@ def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extrac
     language = metadata.get("language") or text_language(source.text)
     if language:
         metadata["language"] = language
-    return Extraction(source.path, source.sha256, document.symbol, citations, (), metadata)
+    registry = default_registry()
+    symbol = own_symbol(document.symbol, source.text, metadata, registry)
+    if symbol != document.symbol:
+        metadata["symbol_as_written"] = document.symbol or ""  # the heading the registry corrected
+    citations, dropped = check(citations, source.text, symbol, metadata, registry)
+    return Extraction(source.path, source.sha256, symbol, citations, (), metadata, dropped)
 
 
 def extract_text(text: str, source: str = "<text>", catalogue: Catalogue | None = None) -> Extraction:

@@ -174,6 +174,8 @@ class Extraction:
     citations: tuple[Citation, ...]
     errors: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: citations the checks against what is known refused (``unkg.check.Dropped``: the citation and why)
+    dropped: tuple[Any, ...] = field(default=(), compare=False)
 
     @property
     def ok(self) -> bool:
@@ -189,4 +191,5 @@ class Extraction:
             "errors": list(self.errors),
             "metadata": dict(self.metadata),
             "citations": [c.to_json() for c in self.citations],
+            "dropped": [d.to_json() for d in self.dropped],
         }

@@ -14,8 +14,8 @@ def to_jsonl(extraction: Extraction) -> str:
     return json.dumps(extraction.to_json(), ensure_ascii=False)
 
 
-def to_human(extraction: Extraction) -> str:
-    """A readable report of one document's citations."""
+def to_human(extraction: Extraction, explain: bool = False) -> str:
+    """A readable report of one document's citations; with ``explain``, also those the checks refused, and why."""
     lines = [f"== {printable(extraction.source)}"]
     if extraction.errors:
         lines.extend(f"   ERROR: {e}" for e in extraction.errors)
@@ -40,4 +40,12 @@ def to_human(extraction: Extraction) -> str:
         if c.via:
             detail += f"  via: {c.via}"
         lines.extend(textwrap.wrap(detail, width=100, initial_indent=" " * 16, subsequent_indent=" " * 18))
+    if explain and extraction.dropped:
+        lines.append(f"   {len(extraction.dropped)} refused by the checks against what is known:")
+        for d in extraction.dropped:
+            quoted = " ".join(d.citation.text.split())
+            lines.extend(textwrap.wrap(f'"{quoted}" [{d.citation.start}:{d.citation.end}]: {d.reason}', width=100,
+                                       initial_indent=" " * 6, subsequent_indent=" " * 8))  # fmt: skip
+    elif extraction.dropped:
+        lines.append(f"   ({len(extraction.dropped)} refused by the checks: --explain says which and why)")
     return "\n".join(lines) + "\n"
