@@ -17,11 +17,6 @@ from importlib import metadata as _metadata
 from pathlib import Path
 from typing import Any
 
-try:
-    import resource
-except ImportError:  # not on Windows: worker processes run there without a memory limit
-    resource = None  # type: ignore[assignment]
-
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
 from unkg.cite import cite
 from unkg.errors import SourceError, failure
@@ -29,6 +24,7 @@ from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read, read_bytes, read_file
 from unkg.read.limits import aborted, default_max_memory
 from unkg.structure import document_metadata, parse, text_language
+from unkg.watchdog import cap_data_memory
 
 try:
     __version__ = _metadata.version("unkg")
@@ -131,23 +127,6 @@ _WORKER_TRANSFORM: Callable[[Extraction], Any] | None = None
 _IN_FLIGHT = 4
 
 
-def limit_memory(max_memory: int | None) -> None:
-    """Bound the data memory of this process (``RLIMIT_DATA``) to ``max_memory`` bytes; None or 0: no bound.
-
-    ``RLIMIT_DATA`` counts the heap and the private writable mappings, what
-    Python and PDFium allocate, and not the address space merely reserved
-    or the shared libraries mapped (``RLIMIT_AS`` would count those). Past
-    it an allocation fails: Python raises MemoryError, PDFium aborts its
-    process. A lower limit already set stays.
-    """
-    if not max_memory or resource is None:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)
-    if soft == resource.RLIM_INFINITY or soft > limit:
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-
-
 def _init_worker(
     catalogue_path: str | None,
     max_bytes: int,
@@ -155,7 +134,8 @@ def _init_worker(
     max_memory: int | None = None,
 ) -> None:
     global _WORKER_CATALOGUE, _WORKER_MAX, _WORKER_TRANSFORM
-    limit_memory(max_memory)
+    if max_memory:  # where it cannot be set (not on Linux, macOS or BSD), the worker runs without it
+        cap_data_memory(max_memory)
     _WORKER_CATALOGUE = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     _WORKER_MAX = max_bytes
     _WORKER_TRANSFORM = transform
@@ -287,8 +267,9 @@ def extract_many(
     Every input, standard input too, is read in a worker process, never in
     this one: PDFium ends its process when an allocation fails (SIGABRT),
     which no guard in the process can catch. Each worker runs under
-    ``max_memory`` bytes of data memory (:func:`limit_memory`; None: the
-    default of :func:`~unkg.read.limits.default_max_memory`, 0: no limit).
+    ``max_memory`` bytes of data memory (see
+    :func:`~unkg.watchdog.cap_data_memory`; None: the default of
+    :func:`~unkg.read.limits.default_max_memory`, 0: no limit).
 
     ``transform``, when given, is applied to each extraction where it was
     made (in the worker process), and its result is yielded instead: the
