@@ -249,6 +249,9 @@ def _in_processes(names: Iterable[str], jobs: int, initargs: tuple) -> Iterator[
                     job, future = window.popleft()
                     done = future.done() and not future.cancelled() and future.exception() is None
                     yield future.result() if done else _alone(ctx, job, initargs)
+        if pool is not None:  # every file done: the workers are ended and reaped before this returns
+            pool.shutdown(wait=True)
+            pool = None
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
