@@ -134,7 +134,7 @@ def _init_worker(
     max_memory: int | None = None,
 ) -> None:
     global _WORKER_CATALOGUE, _WORKER_MAX, _WORKER_TRANSFORM
-    if max_memory:  # where it cannot be set (not on Linux, macOS or BSD), the worker runs without it
+    if max_memory:  # where it cannot be set (no RLIMIT_DATA: Windows), the worker runs without it
         cap_data_memory(max_memory)
     _WORKER_CATALOGUE = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     _WORKER_MAX = max_bytes
