@@ -11,6 +11,7 @@ a hang is a failure, not a stuck suite.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import resource
@@ -192,6 +193,8 @@ DRIVER = textwrap.dedent(
             raise RecursionError("maximum recursion depth exceeded")
         if b"KILL-WORKER" in data:
             os.kill(os.getpid(), signal.SIGKILL)
+        if data.startswith(b"ALLOCATE"):
+            bytearray(1 << 30)
         return original(data, path)
 
     core.decode_text = hostile
@@ -212,8 +215,11 @@ def run_driver(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# Every file of a batch is read in a worker process under --max-memory (default 1024 + 8 x 256 MiB).
+IN_WORKER = "past this process's limit of 3072 MiB (--max-memory)"
+
 HOSTILE = {
-    "memory.txt": (b"RAISE-MEMORY", "cannot be read as text (MemoryError: out of memory)"),
+    "memory.txt": (b"RAISE-MEMORY", f"cannot be read as text (MemoryError: out of memory, {IN_WORKER})"),
     "overflow.txt": (b"RAISE-OVERFLOW", "cannot be read as text (OverflowError: repeated string is too long)"),
     "recursion.txt": (b"RAISE-RECURSION", "cannot be read as text (RecursionError: maximum recursion depth exceeded)"),
 }
@@ -542,5 +548,117 @@ def test_a_killed_signal_is_named() -> None:
     from unkg.extract import died
 
     assert died(-signal.SIGKILL) == KILLED
-    assert died(-signal.SIGABRT) == "the process reading it was killed (SIGABRT; out of memory?)"
+    assert died(-signal.SIGABRT) == "the process reading it aborted (SIGABRT; out of memory?)"
+    assert died(-signal.SIGABRT, 300 * MiB) == ABORTED
     assert died(70) == "the process reading it died (exit status 70)"
+
+
+# --------------------------------------------------------------------------
+# 7. What no check before PDFium sees: every file of a batch is read in a worker under --max-memory.
+ABORTED = (
+    "the process reading it aborted (SIGABRT), as PDFium does when it runs past its memory limit of 300 MiB "
+    "(--max-memory; a PDF that inflates past it?)"
+)
+MEASURED = textwrap.dedent(
+    """
+    import atexit, sys
+
+    def peak():
+        with open(sys.argv[1], "w") as out:
+            out.write(next(line for line in open("/proc/self/status") if line.startswith("VmHWM")))
+
+    atexit.register(peak)
+    from unkg.cli import cli
+    cli(sys.argv[2:])
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def a85_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 0.65 MB PDF whose content stream, ASCII85 around Flate, inflates to 512 MiB of spaces.
+
+    Its first filter is not Flate, so :mod:`unkg.read.streams` cannot
+    check it: PDFium inflates it whole (about 1 GB at its peak).
+    """
+    deflate = zlib.compressobj(9)
+    pieces = [deflate.compress(PAGE_TEXT)]
+    pieces.extend(deflate.compress(b" " * MiB) for _ in range(512))
+    pieces.append(deflate.flush())
+    encoded = base64.a85encode(b"".join(pieces)) + b"~>"
+    path = tmp_path_factory.mktemp("a85") / "b-bomb.pdf"
+    return pdf_with_stream(path, encoded, "[/ASCII85Decode /FlateDecode]")
+
+
+def run_measured(tmp_path: Path, *args: str, stdin: Path | None = None) -> tuple[subprocess.CompletedProcess, int]:
+    """``unkg ARGS`` in a subprocess, and the peak resident memory of its own process (VmHWM, bytes)."""
+    driver, peak = tmp_path / "measured.py", tmp_path / "peak"
+    driver.write_text(MEASURED, encoding="utf-8")
+    with open(stdin or os.devnull, "rb") as given:
+        done = subprocess.run(
+            [sys.executable, str(driver), str(peak), *args],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            stdin=given,
+        )
+    return done, int(peak.read_text().split()[1]) * 1024
+
+
+def test_a_pdf_bomb_no_check_sees_fails_alone_in_extract(tmp_path: Path, a85_bomb: Path) -> None:
+    """extract -j 1 of good, ASCII85+Flate bomb, good under --max-memory 300: the bomb's worker aborts alone.
+
+    Both good files are extracted, the bomb's reason names the limit, and
+    the command's own process never holds the inflated stream.
+    """
+    assert a85_bomb.stat().st_size < 1024 * 1024
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_good(folder, "a-good.txt", "c-good.txt")
+    os.symlink(a85_bomb, folder / "b-bomb.pdf")
+    done, peak = run_measured(tmp_path, "extract", "--format", "jsonl", "-j", "1", "--max-memory", "300", str(folder))
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == f"unkg: {folder / 'b-bomb.pdf'}: {ABORTED}\n"
+    lines = jsonl(done.stdout)
+    assert list(lines) == ["a-good.txt", "b-bomb.pdf", "c-good.txt"]
+    assert lines["b-bomb.pdf"]["errors"] == [ABORTED]
+    assert all(lines[n]["errors"] == [] and len(lines[n]["citations"]) >= 14 for n in ("a-good.txt", "c-good.txt"))
+    assert peak < 150 * MiB, f"the command's own process peaked at {peak / MiB:.0f} MiB"
+
+
+def test_a_pdf_bomb_on_standard_input_fails_alone(tmp_path: Path, a85_bomb: Path) -> None:
+    """The same bomb given as standard input (``-``) is read in the worker too."""
+    done, peak = run_measured(tmp_path, "extract", "--format", "jsonl", "--max-memory", "300", "-", stdin=a85_bomb)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == f"unkg: -: {ABORTED}\n"
+    assert peak < 150 * MiB, f"the command's own process peaked at {peak / MiB:.0f} MiB"
+
+
+def test_a_pdf_bomb_no_check_sees_fails_alone_in_ingest(tmp_path: Path, a85_bomb: Path) -> None:
+    """ingest -j 1 of the same batch: the good files are stored, the bomb named with the limit, exit 1."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_good(folder, "a-good.txt", "c-good.txt")
+    os.symlink(a85_bomb, folder / "b-bomb.pdf")
+    store = tmp_path / "store"
+    args = ("ingest", "--quiet", "-j", "1", "--max-memory", "300", "--store", str(store), str(folder))
+    done, peak = run_measured(tmp_path, *args)
+    assert done.returncode == 1, done.stderr
+    assert f"unkg: {folder / 'b-bomb.pdf'}: {ABORTED}" in done.stderr
+    assert "added 2, replaced 0, unchanged 0, failed 1" in done.stdout
+    assert stored(store) == {"a-good.txt", "c-good.txt"}
+    assert peak < 200 * MiB, f"the command's own process peaked at {peak / MiB:.0f} MiB"
+
+
+def test_a_memory_error_under_the_limit_fails_alone(tmp_path: Path) -> None:
+    """A reader that asks for 1 GiB under --max-memory 300 gets MemoryError: that file's reason names the limit."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_good(folder, "a-good.txt", "c-good.txt")
+    (folder / "b-allocate.txt").write_bytes(b"ALLOCATE\n" + GOOD)
+    done = run_driver(tmp_path, "extract", "--format", "jsonl", "-j", "1", "--max-memory", "300", str(folder))
+    assert done.returncode == 1, done.stderr
+    reason = "cannot be read as text (MemoryError: out of memory, past this process's limit of 300 MiB (--max-memory))"
+    lines = jsonl(done.stdout)
+    assert lines["b-allocate.txt"]["errors"] == [reason]
+    assert all(lines[n]["errors"] == [] and len(lines[n]["citations"]) >= 14 for n in ("a-good.txt", "c-good.txt"))

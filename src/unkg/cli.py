@@ -84,6 +84,23 @@ def max_size_option(f):
     )(f)
 
 
+def max_memory_option(f):
+    """--max-memory MIB of each process that reads files, shared by extract and ingest."""
+    return click.option(
+        "--max-memory",
+        type=click.IntRange(0),
+        default=None,
+        envvar="UNKG_READ_MAX_MEMORY",
+        help="MiB of memory each process reading files may take; a file past it fails alone "
+        "(default: 1024 + 8 x --max-size; 0: no limit).",
+    )(f)
+
+
+def _memory_bytes(max_memory: int | None) -> int | None:
+    """--max-memory in bytes; None (not given) leaves the default of ``extract_many``."""
+    return None if max_memory is None else max_memory * 1024 * 1024
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -117,8 +134,16 @@ def max_size_option(f):
     help="Instrument catalogue in Turtle (default: the bundled ontology/instruments.ttl).",
 )
 @max_size_option
+@max_memory_option
 def extract(
-    paths: tuple[str, ...], fmt: str, explain: bool, output: str | None, jobs: int, catalogue: str | None, max_size: int
+    paths: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    output: str | None,
+    jobs: int,
+    catalogue: str | None,
+    max_size: int,
+    max_memory: int | None,
 ) -> None:
     """Find every reference in UN documents: files, folders, or - for stdin.
 
@@ -135,7 +160,8 @@ def extract(
     failed = 0
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
-        for extraction in extract_many(paths, catalogue, jobs, max_size * 1024 * 1024):
+        extractions = extract_many(paths, catalogue, jobs, max_size * 1024 * 1024, max_memory=_memory_bytes(max_memory))
+        for extraction in extractions:
             out.write(render(extraction) + ("\n" if fmt == "jsonl" else ""))
             out.flush()
             for error in extraction.errors:
@@ -211,8 +237,15 @@ def _bounded(timeout: float, max_memory: int):
     show_default=True,
     help="Most quads in one file's graph (a graph is built in memory, about 1.3 KB a quad at the peak).",
 )
+@max_memory_option
 def ingest(
-    paths: tuple[str, ...], store_path: str | None, jobs: int, quiet: bool, max_size: int, max_quads: int
+    paths: tuple[str, ...],
+    store_path: str | None,
+    jobs: int,
+    quiet: bool,
+    max_size: int,
+    max_quads: int,
+    max_memory: int | None,
 ) -> None:
     """Extract files and load them into the store, one named graph per file.
 
@@ -237,6 +270,7 @@ def ingest(
             progress=lambda _p, _s: bar.update(1),
             max_bytes=max_size * 1024 * 1024,
             max_quads=max_quads,
+            max_memory=_memory_bytes(max_memory),
         )
     for path, reason in report.failed:
         click.echo(f"unkg: {printable(path)}: {reason}", err=True)

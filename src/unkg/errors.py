@@ -26,6 +26,11 @@ from __future__ import annotations
 
 from unkg.iri import printable
 
+try:
+    import resource
+except ImportError:  # not on Windows: no process limits there
+    resource = None  # type: ignore[assignment]
+
 
 class UnkgError(Exception):
     """Base of every error unkg raises on purpose."""
@@ -95,11 +100,23 @@ class CircuitOpen(FetchError):
     stops, its pending documents kept for a later run."""
 
 
+def out_of_memory() -> str:
+    """What a MemoryError means here: out of memory, past this process's data limit when it has one.
+
+    A process that reads a batch's files runs under ``--max-memory``
+    (``RLIMIT_DATA``, see :mod:`unkg.read.limits`); the reason names it.
+    """
+    soft = resource.getrlimit(resource.RLIMIT_DATA)[0] if resource is not None else -1
+    if soft < 0 or soft == getattr(resource, "RLIM_INFINITY", -1):
+        return "out of memory"
+    return f"out of memory, past this process's limit of {soft / (1024 * 1024):g} MiB (--max-memory)"
+
+
 def failure(exc: BaseException) -> str:
     """``Type: message`` of a failure no reader foresaw, for the reason of a SourceError.
 
     >>> failure(OverflowError("string too long")), failure(MemoryError())
     ('OverflowError: string too long', 'MemoryError: out of memory')
     """
-    detail = str(exc) or ("out of memory" if isinstance(exc, MemoryError) else "")
+    detail = str(exc) or (out_of_memory() if isinstance(exc, MemoryError) else "")
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -22,9 +22,11 @@ from unkg.check import check, own_symbol
 from unkg.cite import cite
 from unkg.errors import SourceError, failure
 from unkg.models import Extraction, Source
-from unkg.read import DEFAULT_MAX_BYTES, read
+from unkg.read import DEFAULT_MAX_BYTES, read, read_bytes, read_file
+from unkg.read.limits import aborted, default_max_memory
 from unkg.registry import default_registry
 from unkg.structure import document_metadata, parse, text_language
+from unkg.watchdog import cap_data_memory
 
 try:
     __version__ = _metadata.version("unkg")
@@ -77,10 +79,18 @@ def extract(
 
     It never raises for its file: whatever reading or extracting raises
     (out of memory, recursion, a library's own limits) becomes the reason.
+    It reads in this process, without the memory limit of
+    :func:`extract_many`'s reading processes: a library call for one
+    trusted file.
     """
     name = os.fspath(path)
+    return _guarded(name, lambda: read(name, max_bytes), catalogue)
+
+
+def _guarded(name: str, reader: Callable[[], Source], catalogue: Catalogue | None) -> Extraction:
+    """The extraction of the Source ``reader`` gives; whatever either step raises becomes the reason."""
     try:
-        source = read(name, max_bytes)
+        source = reader()
     except SourceError as exc:
         return failed(name, exc.reason)
     except Exception as exc:  # the readers turn their failures into SourceError; this is the last guard
@@ -114,6 +124,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield name
 
 
+# What a reading process is given: a file's name, and its bytes when the command read them (standard input).
+Job = tuple[str, bytes | None]
+
 _WORKER_CATALOGUE: Catalogue | None = None
 _WORKER_MAX = DEFAULT_MAX_BYTES
 _WORKER_TRANSFORM: Callable[[Extraction], Any] | None = None
@@ -121,30 +134,47 @@ _WORKER_TRANSFORM: Callable[[Extraction], Any] | None = None
 _IN_FLIGHT = 4
 
 
-def _init_worker(catalogue_path: str | None, max_bytes: int, transform: Callable[[Extraction], Any] | None) -> None:
+def _init_worker(
+    catalogue_path: str | None,
+    max_bytes: int,
+    transform: Callable[[Extraction], Any] | None,
+    max_memory: int | None = None,
+) -> None:
     global _WORKER_CATALOGUE, _WORKER_MAX, _WORKER_TRANSFORM
+    if max_memory:  # where it cannot be set (no RLIMIT_DATA: Windows), the worker runs without it
+        cap_data_memory(max_memory)
     _WORKER_CATALOGUE = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     _WORKER_MAX = max_bytes
     _WORKER_TRANSFORM = transform
 
 
-def _work(path: str) -> Any:
-    return _finish(extract(path, _WORKER_CATALOGUE, _WORKER_MAX), _WORKER_TRANSFORM)
+def _work(job: Job) -> Any:
+    name, data = job
+    if data is None:
+        extraction = extract(name, _WORKER_CATALOGUE, _WORKER_MAX)
+    else:
+        extraction = _guarded(name, lambda: read_bytes(data, name, _WORKER_MAX), _WORKER_CATALOGUE)
+    return _finish(extraction, _WORKER_TRANSFORM)
 
 
-def _work_alone(conn: Any, path: str, initargs: tuple) -> None:
+def _work_alone(conn: Any, job: Job, initargs: tuple) -> None:
     """In a process of its own: extract one file and send the result back."""
     _init_worker(*initargs)
-    conn.send(_work(path))
+    conn.send(_work(job))
     conn.close()
 
 
-def died(exitcode: int | None) -> str:
+def died(exitcode: int | None, max_memory: int | None = None) -> str:
     """The reason for a file whose worker process died while reading it.
+
+    ``max_memory`` is the memory limit the process ran under: PDFium aborts
+    (SIGABRT) when an allocation fails, so an abort is told with the limit.
 
     >>> died(-9)
     'the process reading it was killed (SIGKILL; out of memory?)'
     """
+    if exitcode == -signal.SIGABRT:
+        return aborted(max_memory or None)
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -154,10 +184,10 @@ def died(exitcode: int | None) -> str:
     return f"the process reading it died (exit status {exitcode})"
 
 
-def _alone(ctx: Any, path: str, initargs: tuple) -> Any:
+def _alone(ctx: Any, job: Job, initargs: tuple) -> Any:
     """One file extracted in a process of its own, so that its death names it alone."""
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_work_alone, args=(send, path, initargs), daemon=True)
+    proc = ctx.Process(target=_work_alone, args=(send, job, initargs), daemon=True)
     proc.start()
     send.close()
     try:
@@ -167,16 +197,37 @@ def _alone(ctx: Any, path: str, initargs: tuple) -> Any:
     finally:
         receive.close()
         proc.join()
-    return result if result is not None else _finish(failed(path, died(proc.exitcode)), initargs[2])
+    if result is not None:
+        return result
+    return _finish(failed(job[0], died(proc.exitcode, initargs[3])), initargs[2])
 
 
-def _in_processes(names: list[str], jobs: int, initargs: tuple) -> Iterator[Any]:
+def _job(name: str, max_bytes: int) -> Job:
+    """The job of one input: its name; for standard input (``-``), its bytes too, read here once."""
+    return (name, read_file(name, max_bytes) if name == "-" else None)
+
+
+def _submit(pool: Any, name: str, initargs: tuple) -> tuple[Job, Any]:
+    """(job, future of its result) for one input; standard input that cannot be read is a future already done."""
+    from concurrent.futures import Future
+
+    try:
+        job = _job(name, initargs[1])
+    except SourceError as exc:
+        done: Future = Future()
+        done.set_result(_finish(failed(name, exc.reason), initargs[2]))
+        return (name, None), done
+    return job, pool.submit(_work, job)
+
+
+def _in_processes(names: Iterable[str], jobs: int, initargs: tuple) -> Iterator[Any]:
     """Each file's result, in order, from ``jobs`` worker processes.
 
-    A worker that dies (killed for memory, a crash in a library) breaks the
-    pool: the files then in flight are each run again alone, in a process
-    of their own, so the one that kills its process gets the reason and
-    every other is extracted; a fresh pool takes the rest.
+    A worker that dies (killed for memory, aborted by PDFium past its
+    memory limit, a crash in a library) breaks the pool: the files then in
+    flight are each run again alone, in a process of their own, so the one
+    that kills its process gets the reason and every other is extracted; a
+    fresh pool takes the rest.
     """
     import multiprocessing as mp
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -184,7 +235,7 @@ def _in_processes(names: list[str], jobs: int, initargs: tuple) -> Iterator[Any]
 
     ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
     todo = deque(names)
-    window: deque[tuple[str, Future]] = deque()
+    window: deque[tuple[Job, Future]] = deque()
     pool: ProcessPoolExecutor | None = None
     try:
         while todo or window:
@@ -192,9 +243,9 @@ def _in_processes(names: list[str], jobs: int, initargs: tuple) -> Iterator[Any]
                 pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs)
             try:
                 while todo and len(window) < _IN_FLIGHT * jobs:
-                    window.append((todo[0], pool.submit(_work, todo[0])))
+                    window.append(_submit(pool, todo[0], initargs))
                     todo.popleft()
-                name, future = window[0]
+                job, future = window[0]
                 result = future.result()
                 window.popleft()
                 yield result
@@ -202,9 +253,12 @@ def _in_processes(names: list[str], jobs: int, initargs: tuple) -> Iterator[Any]
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = None
                 while window:
-                    name, future = window.popleft()
+                    job, future = window.popleft()
                     done = future.done() and not future.cancelled() and future.exception() is None
-                    yield future.result() if done else _alone(ctx, name, initargs)
+                    yield future.result() if done else _alone(ctx, job, initargs)
+        if pool is not None:  # every file done: the workers are ended and reaped before this returns
+            pool.shutdown(wait=True)
+            pool = None
     finally:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -216,8 +270,16 @@ def extract_many(
     jobs: int = 1,
     max_bytes: int = DEFAULT_MAX_BYTES,
     transform: Callable[[Extraction], Any] | None = None,
+    max_memory: int | None = None,
 ) -> Iterator[Any]:
-    """Extract every input, in order, streaming; ``jobs`` > 1 uses processes.
+    """Extract every input, in order, streaming, in ``jobs`` worker processes (one for ``jobs`` <= 1).
+
+    Every input, standard input too, is read in a worker process, never in
+    this one: PDFium ends its process when an allocation fails (SIGABRT),
+    which no guard in the process can catch. Each worker runs under
+    ``max_memory`` bytes of data memory (see
+    :func:`~unkg.watchdog.cap_data_memory`; None: the default of
+    :func:`~unkg.read.limits.default_max_memory`, 0: no limit).
 
     ``transform``, when given, is applied to each extraction where it was
     made (in the worker process), and its result is yielded instead: the
@@ -229,13 +291,8 @@ def extract_many(
     :func:`_in_processes`) and the others are extracted.
     """
     files = expand_paths(paths)
-    catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
-    if jobs <= 1:
-        for name in files:
-            yield _finish(extract(name, catalogue, max_bytes), transform)
-        return
-    names = list(files)
-    stdin = {n: _finish(extract(n, catalogue, max_bytes), transform) for n in names if n == "-"}
-    results = _in_processes([n for n in names if n != "-"], jobs, (catalogue_path, max_bytes, transform))
-    for name in names:
-        yield stdin[name] if name == "-" else next(results)
+    # Loaded here: a catalogue that cannot be loaded stops the command before any worker starts,
+    # and forked workers inherit the default one already read.
+    load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
+    limit = default_max_memory(max_bytes) if max_memory is None else max_memory
+    yield from _in_processes(files, max(jobs, 1), (catalogue_path, max_bytes, transform, limit or None))

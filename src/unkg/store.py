@@ -494,6 +494,7 @@ class KnowledgeGraph:
         batch_quads: int = BATCH_QUADS,
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_quads: int = DEFAULT_MAX_QUADS,
+        max_memory: int | None = None,
     ) -> IngestReport:
         """Extract and store every file; unchanged files are skipped by hash.
 
@@ -502,8 +503,10 @@ class KnowledgeGraph:
         about ``batch_quads`` quads (see ``_write_new``); a file already
         stored with other bytes is replaced in one transaction. A file
         over ``max_bytes`` (see :mod:`unkg.read.limits`) or whose graph
-        passes ``max_quads`` is refused. One file never stops the batch:
-        whatever fails for it is its reason in ``failed``.
+        passes ``max_quads`` is refused. Each worker process runs under
+        ``max_memory`` bytes (see :func:`unkg.extract.extract_many`). One
+        file never stops the batch: whatever fails for it, or kills the
+        process reading it, is its reason in ``failed``.
         """
         report = IngestReport()
         self.recover()
@@ -539,7 +542,9 @@ class KnowledgeGraph:
             batch, pending = [], 0
 
         transform = functools.partial(graph_payload, max_quads=max_quads)
-        for payload in extract_many(todo, jobs=jobs, max_bytes=max_bytes, transform=transform):
+        for payload in extract_many(
+            todo, jobs=jobs, max_bytes=max_bytes, transform=transform, max_memory=max_memory
+        ):
             path = payload.source
             if payload.errors or payload.sha256 is None:
                 report.failed.append((path, "; ".join(payload.errors) or "no text"))

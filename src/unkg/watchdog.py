@@ -17,6 +17,7 @@ pass the bound by what it allocates in ``interval``.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,30 @@ def resident_bytes() -> int:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def cap_data_memory(limit: int) -> str | None:
+    """Cap this process's data memory (``RLIMIT_DATA``) at ``limit`` bytes; None when done, else why not.
+
+    ``RLIMIT_DATA`` counts private writable memory (the heap, anonymous
+    mappings: what Python, pyoxigraph and PDFium allocate), not address
+    space merely reserved nor the shared libraries mapped (``RLIMIT_AS``
+    would count those). Past it an allocation fails: Python raises
+    MemoryError, PDFium aborts the process. A lower cap already set stays.
+    """
+    try:
+        import resource
+    except ImportError:
+        return f"no RLIMIT_DATA on {sys.platform}"
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, ValueError) as exc:
+        return f"RLIMIT_DATA could not be set: {exc}"
+    return None
 
 
 def breach(limits: Limits, elapsed: float, gained: int) -> QueryLimit | None:

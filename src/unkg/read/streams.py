@@ -12,7 +12,9 @@ the file before PDFium loads it.
 
 Not checked here: streams whose first filter is not Flate (LZW, run-length,
 ASCII85 or hex around Flate) and the streams of encrypted PDFs, which only
-PDFium can decode.
+PDFium can decode. PDFium inflates those in the worker process that reads
+the file, under ``--max-memory`` (see :func:`unkg.extract.extract_many`):
+past it PDFium aborts that process and the file fails alone.
 """
 
 from __future__ import annotations

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import errno
 import logging
-import resource
 import socket
 import sys
+
+from unkg.watchdog import cap_data_memory
 
 logger = logging.getLogger("uvicorn.error")
 
@@ -58,15 +59,7 @@ def limit_memory(max_memory_mib: int) -> str | None:
     """Cap this process's private writable memory at twice ``max_memory_mib``; None when done, else why not."""
     if max_memory_mib <= 0:
         return None
-    ceiling = 2 * max_memory_mib * 1024 * 1024
-    try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        if hard != resource.RLIM_INFINITY:
-            ceiling = min(ceiling, hard)
-        resource.setrlimit(resource.RLIMIT_DATA, (ceiling, hard))
-    except (OSError, ValueError) as exc:
-        return f"RLIMIT_DATA could not be set: {exc}"
-    return None
+    return cap_data_memory(2 * max_memory_mib * 1024 * 1024)
 
 
 def lock_down(max_memory_mib: int) -> list[str]:
