@@ -26,6 +26,14 @@ OWN_SYMBOL_ROWS = [
         "Resolution 1812 (208)\nAdopted by the Security Council at its 5882nd meeting, on\n30 April 2008\n",
         "S/RES/1812(2008)",
     ),  # the source's own typo: the year comes from the adoption date
+    ("187 (1964). Resolution of 13 March 1964\n[S/5603]\n\nThe Security Council,\n", "S/RES/187(1964)"),  # 1946-64
+    ("MILITARY STAFF COMMITTEE\n\n1 (1946) Resolution of 25 January 1946\n\nBy Article 47", "S/RES/1(1946)"),  # no stop
+    ("6 (1946). Resolution of 17 May 1946 21\nThe Security Council,\n", "S/RES/6(1946)"),  # footnote marker 21
+    ("RESOLUTION 796 (1992)\n\nAdopted by the Security Council at its 3148th meeting,\n", "S/RES/796(1992)"),  # 1990-94
+    ("Resolution 477 (1980) of 30 July 1980\nThe Security Council,\n", "S/RES/477(1980)"),  # dated heading
+    ("Resolution 290\nof 8 December 1970\n\nThe Security Council,\n", "S/RES/290(1970)"),  # no year: the date's
+    ("Resolution 434 (1973)\nof 18 September 1978\n\nThe Security Council,\n", "S/RES/434(1978)"),  # OCR'd year
+    ("Resolution 361 (197-4)\nof 30 August 1974\n\nThe Security Council,\n", "S/RES/361(1974)"),  # OCR'd year
     ("The full text of resolution  1919 (2010) reads as follows:\n", "S/RES/1919(2010)"),  # press release
     (
         "Decision adopted by the Human Rights Council*\n 14/105 \nOutcome of the Universal Periodic Review\n",
@@ -60,6 +68,22 @@ VERB_ROWS = [
     ("The Special Rapporteur recommends increased international assistance", "recommends"),
     ("Ensuring that all migrants", None),
 ]
+
+
+SC_HEADING_ROWS = [
+    "187 (1964). Resolution of 13 March 1964\n[S/5603]\n\nThe Security Council,\n\nReaffirming its resolution 186 (1964)",
+    "RESOLUTION 796 (1992)\n\nAdopted by the Security Council at its 3148th meeting,\non 14 December 1992\n\n"
+    "The Security Council,\n\nReaffirming the provisions of resolution 186 (1964)",
+    "Resolution 477 (1980) of 30 July 1980\nThe Security Council,\n\nRecalling its resolution 186 (1964)",
+]
+
+
+@pytest.mark.parametrize("text", SC_HEADING_ROWS, ids=[r[:24] for r in SC_HEADING_ROWS])
+def test_heading_is_not_a_citation(text: str) -> None:
+    """A resolution's own heading is its identity: only the resolution it recalls is cited."""
+    from unkg import extract_text
+
+    assert [c.target for c in extract_text(text).citations] == ["S/RES/186(1964)"]
 
 
 @pytest.mark.parametrize(("text", "verb"), VERB_ROWS, ids=[r[0][:25] for r in VERB_ROWS])

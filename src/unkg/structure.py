@@ -35,7 +35,27 @@ ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC S
 PRESS_RELEASE_RE = re.compile(
     r"(?:full\s+)?text\s+of\s+(?:the\s+)?(?P<what>resolution|decision|statement)\s+(?P<item>\S{1,20}(?:\s\(\d{4}\))?)\s+reads\s+as\s+follows"
 )
-SC_HEADING_RE = re.compile(r"(?m)^[ \t\"“]*Resolution\s+(?P<num>\d{1,4})\s?\((?P<year>\d{1,4})\)[ \t]*$")
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# The heading of a Security Council resolution, alone on its line, in the forms of each era:
+#   "187 (1964). Resolution of 13 March 1964"   1946-1964, the Council's collected volumes
+#   "1 (1946) Resolution of 25 January 1946"    the same without its full stop
+#   "Resolution 477 (1980) of 30 July 1980"     1965-1993, the date on the heading or on the next line
+#   "RESOLUTION 796 (1992)"                     1990-1994, the resolution as issued
+#   "Resolution 1755 (2007)"                    today, with "Adopted by the Security Council ..." below
+# The year in brackets is what the OCR damages ("(197-4)", "(1973)" for 1978, "(208)"): it is read
+# loosely here and checked against the adoption date in ``_sc_heading_symbol``.
+SC_HEADING_RE = re.compile(
+    r"(?m)^[ \t\"“]*(?:"
+    r"(?P<num>\d{1,4})\s?\((?P<year>\d{4})\)\.?[ \t]+Resolution\s+of"
+    rf"|(?:Resolution|RESOLUTION)\s+(?P<num2>\d{{1,4}})(?:\s?\((?P<year2>\d[\d -]{{1,5}}\d)\))?(?:\s{{1,4}}of)?"
+    r")"
+    rf"(?:\s{{1,4}}\d{{1,2}}\s+{MONTH}\s+(?P<dated>(?:19|20)\d\d))?"
+    r"(?:[ \t]+\d{1,3})?[ \t]*$"  # a footnote marker may close it: "6 (1946). Resolution of 17 May 1946 21"
+)
+# Under a heading of the collected volumes, the symbol the text was issued under: "[S/5603]". It is
+# another name of the document itself, not a citation.
+# The OCR gives its closing bracket as "}" too ("[S/1234}").
+ISSUED_AS_RE = re.compile(r"[ \t]*\n[ \t]*\[(?P<sym>S/\d{1,5}(?:/Rev\.\d)?)[\]}]{1,2}[ \t]*(?=\n|$)")
 ADOPTED_SC_RE = re.compile(
     r"Adopted\s+(?:unanimously\s+)?by\s+the\s+Security\s+Council\s+at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+on\s+\d{1,2}\s+[A-Z][a-z]+\s+(?P<year>(?:19|20)\d\d)"
 )
@@ -131,15 +151,14 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         if symbol:
             spans.append((m.start(), m.end()))
             return symbol, spans
-    m = SC_HEADING_RE.search(head) if "esolution" in head else None
-    if m:
-        year = m.group("year")
-        if not (len(year) == 4 and 1945 < int(year) < 2100):
-            adopted = ADOPTED_SC_RE.search(text, m.end(), m.end() + 400)
-            year = adopted.group("year") if adopted else ""
-        if year:
-            spans.append((m.start(), m.end()))
-            return f"S/RES/{m.group('num')}({year})", spans
+    m = SC_HEADING_RE.search(head) if "esolution" in head or "ESOLUTION" in head else None
+    symbol = _sc_heading_symbol(text, m) if m else None
+    if m and symbol:
+        spans.append((m.start(), m.end()))
+        issued = ISSUED_AS_RE.match(text, m.end())
+        if issued:
+            spans.append((issued.start("sym"), issued.end("sym")))
+        return symbol, spans
     m = ADOPTED_BY_RE.search(head) if "adopted by" in head else None
     if m:
         number = ACT_NUMBER_LINE_RE.search(text, m.end(), m.end() + 1500)
@@ -180,6 +199,23 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         if count >= 2:
             return symbol, spans
     return None, spans
+
+
+def _sc_heading_symbol(text: str, m: re.Match[str]) -> str | None:
+    """The Security Council resolution a heading (``SC_HEADING_RE``) names.
+
+    Its year is the year of adoption: the date on the heading ("of 18 September 1978") or in the
+    "Adopted by the Security Council ..." line below it wins over a bracketed year the OCR damaged
+    ("Resolution 434 (1973)" of 1978, "Resolution 361 (197-4)", "Resolution 1812 (208)").
+    """
+    number = m.group("num") or m.group("num2")
+    bracketed = "".join(ch for ch in (m.group("year") or m.group("year2") or "") if ch.isdigit())
+    dated = m.group("dated")
+    if not dated:
+        adopted = ADOPTED_SC_RE.search(text, m.end(), m.end() + 400)
+        dated = adopted.group("year") if adopted else None
+    year = dated or (bracketed if len(bracketed) == 4 and 1945 < int(bracketed) < 2100 else None)
+    return f"S/RES/{number}({year})" if year else None
 
 
 def _organ_in(text: str) -> str | None:
