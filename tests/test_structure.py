@@ -86,6 +86,41 @@ def test_heading_is_not_a_citation(text: str) -> None:
     assert [c.target for c in extract_text(text).citations] == ["S/RES/186(1964)"]
 
 
+# PyMuPDF's text of ODS PDFs (ga-78-80): the running head of each page repeats the symbol and the title.
+PAGE_HEAD_ROWS = [
+    (
+        "to address their unfinished business,  \n\nA/RES/79/214 \nImplementation of the outcomes of the United "
+        "Nations Conferences \non Human Settlements\n \n24-24343\n2/9 \n \n \nReaffirming also its resolution 69/313",
+        "A/RES/79/214",
+        ["A/RES/69/313"],
+    ),  # even page: symbol, then the title, then job and page numbers
+    (
+        "12 Resolution 217 A (III). \n\nPromotion of a democratic and equitable international order \nA/RES/80/208\n \n"
+        "3/7\n25-20963 \n \naspects of their lives, as enshrined in the Universal Declaration of Human Rights,",
+        "A/RES/80/208",
+        ["A/RES/217(III)", "UDHR"],
+    ),  # odd page: title first; an excerpt that starts mid-document still knows itself
+    (
+        "safe return;  \n\nA/RES/79/190 \nPreventing and combating corrupt practices and the transfer of "
+        "proceeds of \ncorruption, facilitating asset recovery and returning such assets to \nlegitimate owners, in "
+        "particular to countries of origin, in accordance with \nthe United Nations Convention against Corruption\n \n"
+        "24-24137\n16/23 \n \n \n31. Urges States parties to the Convention to take a proactive approach",
+        "A/RES/79/190",
+        [],
+    ),  # the title repeated on every page names a convention: not a citation there
+]
+
+
+@pytest.mark.parametrize(("text", "symbol", "targets"), PAGE_HEAD_ROWS, ids=["even", "odd", "title"])
+def test_running_heads(text: str, symbol: str, targets: list[str]) -> None:
+    """A running head (symbol and title next to page and job numbers) is identity, never a citation."""
+    from unkg import extract_text
+
+    result = extract_text(text)
+    assert result.symbol == symbol
+    assert [c.target for c in result.citations] == targets
+
+
 @pytest.mark.parametrize(("text", "verb"), VERB_ROWS, ids=[r[0][:25] for r in VERB_ROWS])
 def test_opening_verb(text: str, verb: str | None) -> None:
     """A paragraph's opening verb, normalised, is its citations' function."""

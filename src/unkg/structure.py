@@ -128,11 +128,95 @@ def _organ_key(name: str) -> str | None:
     return ORGAN_BY_NAME.get(name)
 
 
+# A line of page furniture next to a running head: a page number ("2/9", "14") or a job number
+# ("24-24343", "GE.19-14870(E)"), alone on its line.
+PAGE_MARK_LINE_RE = re.compile(r"[ \t\f]*(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?)[ \t]*$")
+# A running head is a few short lines: the symbol and the title (or a shortened one).
+HEAD_MAX_LINES = 6
+HEAD_MAX_CHARS = 600
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple[int, int]]]:
+    """Running heads: (symbol, span) of each block of lines that holds a symbol alone on its line
+    next to a page or job number (the line after the block, or before it, blank lines skipped).
+
+    In PyMuPDF's text of an ODS PDF the head of each page is the symbol and the resolution's title
+    ("A/RES/79/214 / Implementation of the outcomes ... (UN-Habitat) / 24-24343 / 2/9", or the title
+    first on odd pages); the whole block is furniture, so the title repeated on every page ("... United
+    Nations Convention against Corruption") is not cited again.
+    """
+    heads: list[tuple[str, tuple[int, int]]] = []
+    for sm in symbols:
+        start, end = _line_bounds(text, sm.start)
+        if text[start : sm.start].strip() or text[sm.end : end].strip():
+            continue
+        lines = 1
+        while start > 0 and lines <= HEAD_MAX_LINES:  # up to the blank line above
+            above, _ = _line_bounds(text, start - 1)
+            if not text[above : start - 1].strip():
+                break
+            start, lines = above, lines + 1
+        while end < len(text) and lines <= HEAD_MAX_LINES:  # down to the blank line below
+            _, below = _line_bounds(text, end + 1)
+            if not text[end + 1 : below].strip():
+                break
+            end, lines = below, lines + 1
+        if lines > HEAD_MAX_LINES or end - start > HEAD_MAX_CHARS:
+            start, end = _line_bounds(text, sm.start)
+        if _page_mark_near(text, start, end):
+            heads.append((sm.targets[0], (start, end)))
+    return heads
+
+
+def _page_mark_near(text: str, start: int, end: int) -> bool:
+    """True when a page or job number stands on one of the two non-blank lines after ``end`` or
+    before ``start``, or inside the block."""
+    seen = 0
+    pos = end
+    while seen < 2 and pos < len(text):  # the lines after
+        a, b = _line_bounds(text, pos + 1)
+        if text[a:b].strip():
+            seen += 1
+            if PAGE_MARK_LINE_RE.match(text, a, b):
+                return True
+        pos = b
+    seen = 0
+    pos = start
+    while seen < 2 and pos > 0:  # the lines before
+        a, b = _line_bounds(text, pos - 1)
+        if text[a:b].strip():
+            seen += 1
+            if PAGE_MARK_LINE_RE.match(text, a, b):
+                return True
+        pos = a
+    a = start
+    while a < end:  # inside
+        _, b = _line_bounds(text, a)
+        if PAGE_MARK_LINE_RE.match(text, a, b):
+            return True
+        a = b + 1
+    return False
+
+
 def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tuple[str | None, list[tuple[int, int]]]:
-    """The document's own symbol and the spans where it names itself.
+    """The document's own symbol and the spans where it names itself (headings, running heads).
 
     ``symbols`` are the symbol matches of ``text`` when already found.
     """
+    symbols = g.parse_symbols(text) if symbols is None else symbols
+    heads = page_heads(text, symbols)
+    symbol, spans = _own_symbol(text, symbols, heads)
+    return symbol, spans + [span for target, span in heads if target == symbol]
+
+
+def _own_symbol(
+    text: str, symbols: list[g.SymbolMatch], heads: list[tuple[str, tuple[int, int]]]
+) -> tuple[str | None, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     m = ODS_SYMBOL_RE.search(text)
     if m:
@@ -175,11 +259,15 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
             if symbol:
                 spans.append((number.start("num"), number.end("num")))
                 return symbol, spans
-    # A symbol standing alone at the head of the text (running head, the
-    # symbol block of the first page) or repeated alone on lines.
+    # The symbol of the running heads (next to page and job numbers), the
+    # best witness in an excerpt that starts mid-document.
+    if heads:
+        return Counter(target for target, _ in heads).most_common(1)[0][0], spans
+    # A symbol standing alone at the head of the text (the symbol block of
+    # the first page) or repeated alone on lines.
     lines = Counter()
     first: str | None = None
-    for sm in g.parse_symbols(text) if symbols is None else symbols:
+    for sm in symbols:
         line_start = text.rfind("\n", 0, sm.start) + 1
         line_end = text.find("\n", sm.end)
         line_end = len(text) if line_end < 0 else line_end
@@ -507,8 +595,10 @@ def parse(source: Source) -> Document:
     """The structure of one text."""
     text = source.text
     symbols = g.parse_symbols(text)
-    symbol, self_spans = find_own_symbol(text, symbols)
-    furniture: list[tuple[int, int]] = list(self_spans)
+    heads = page_heads(text, symbols)
+    symbol, self_spans = _own_symbol(text, symbols, heads)
+    head_spans = [span for target, span in heads if target == symbol]
+    furniture: list[tuple[int, int]] = [*self_spans, *head_spans]
     # Each pattern runs only where a literal it needs occurs (a fast test).
     for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("*",))):
         if any(n in text for n in needles):
