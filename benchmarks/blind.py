@@ -185,15 +185,19 @@ def quote_pattern(quote: str) -> re.Pattern[str]:
 
 def locate(text: str, occurrences: list[dict[str, str]]) -> list[tuple[int, int] | None]:
     """Where each gold occurrence's quote stands in ``text``: the gold lists them in text order, so each
-    is searched from the previous one's start on (two targets may share a span), else from the top."""
+    is searched from the previous one's start on (two targets may share a span), else from the top; a
+    place already given to the same target is passed over."""
     spans: list[tuple[int, int] | None] = []
+    taken: set[tuple[str, int]] = set()
     cursor = 0
     for occ in occurrences:
         pattern = quote_pattern(occ["quote"])
-        m = pattern.search(text, cursor) or pattern.search(text)
+        found = [m for m in (*pattern.finditer(text, cursor), *pattern.finditer(text, 0, cursor))]
+        m = next((m for m in found if (occ["target"], m.start()) not in taken), None)
         spans.append((m.start(), m.end()) if m else None)
         if m:
             cursor = m.start()
+            taken.add((occ["target"], m.start()))
     return spans
 
 

@@ -157,3 +157,71 @@ def test_page_numbers_are_not_footnotes() -> None:
     """A closing page number ('22') is furniture, not a footnote."""
     d = parse(read(SAMPLE / "A_58_275_conclusions.txt"))
     assert d.footnotes == ()
+
+
+# One resolution (A/RES/78/10, pp1 and op1) as each converter writes it: the labels and functions
+# must not depend on the converter.
+PP1 = (
+    "Recalling its resolution 76/13 of 2 December 2021, entitled “Building a peaceful and better world "
+    "through sport and the Olympic ideal”,"
+)
+OP1 = (
+    "Urges Member States to observe the Olympic Truce individually and collectively, within the framework "
+    "of the Charter of the United Nations, throughout the period of the Games;"
+)
+
+
+def _wrapped(paragraph: str, width: int, indent: str = "") -> str:
+    import textwrap
+
+    return "\n".join(indent + line for line in textwrap.wrap(paragraph, width))
+
+
+LAYOUT_ROWS = {
+    # PyMuPDF's text of the ODS PDF: trailing spaces, blank lines holding a space, the number alone
+    "pymupdf": "The General Assembly, \n \n" + _wrapped(PP1, 80).replace("\n", " \n") + "  \n \n1. \n"
+    + _wrapped(OP1, 80).replace("\n", " \n") + "  \n",
+    # the same with a blank line between the number and its words
+    "pymupdf-blank": "The General Assembly, \n \n" + _wrapped(PP1, 80) + "\n \n1.\n \n" + _wrapped(OP1, 80) + "\n",
+    # pdftotext -layout: indented first lines, the number and the verb on one line, wide gaps
+    "pdftotext-layout": "            The General Assembly,\n\n                  "
+    + _wrapped(PP1, 78).replace("\n", "\n            ")
+    + "\n\n                  1.      "
+    + _wrapped(OP1, 72).replace("\n", "\n            ")
+    + "\n",
+    # Tika and the like: one paragraph a line, blank lines between
+    "tika": f"The General Assembly,\n\n{PP1}\n\n1. {OP1}\n",
+    # copied from a web page: one paragraph a line, no blank lines, a tab after the number
+    "copy-paste": f"The General Assembly,\n{PP1}\n1.\t{OP1}\n",
+    # hard-wrapped plain text, no blank lines at all (CR-UNSC style)
+    "hard-wrapped": "The General Assembly,\n" + _wrapped(PP1, 60) + "\n1. " + _wrapped(OP1, 60) + "\n",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUT_ROWS))
+def test_labels_hold_on_every_layout(layout: str) -> None:
+    """pp1 recalls resolution 76/13, op1 urges within the Charter, whatever the converter."""
+    from unkg import extract_text
+
+    found = [(c.target, c.paragraph, c.function) for c in extract_text(LAYOUT_ROWS[layout]).citations]
+    assert found == [("A/RES/76/13", "pp1", "recalls"), ("UN-CHARTER", "op1", "urges")]
+
+
+def test_paragraph_goes_on_after_a_page_break() -> None:
+    """PyMuPDF: a paragraph cut by the page's footnotes and the next page's running head is one paragraph."""
+    from unkg import extract_text
+
+    text = (
+        "The General Assembly, \n \nRecalling its resolution 76/13 of 2 December 2021, \n \n"
+        "Recognizing also that the active involvement of persons with disabilities in sport,1 in accordance "
+        "with article 30 \n__________________ \n1 Resolution 60/1. \n\nA/RES/78/10 \nBuilding a peaceful and "
+        "better world through sport and the Olympic ideal \n \n23-23443\n4/5 \n \n"
+        "of the Convention on the Rights of Persons with Disabilities, contributes to their inclusion, \n \n"
+        "1. \nUrges Member States to observe the Olympic Truce;  \n"
+    )
+    found = [(c.target, c.paragraph, c.function) for c in extract_text(text).citations]
+    assert found == [
+        ("A/RES/76/13", "pp1", "recalls"),
+        ("A/RES/60/1", "pp2", "recognizes"),  # footnote 1: the paragraph of its marker
+        ("CRPD", "pp2", "recognizes"),  # on the next page, after the running head
+    ]

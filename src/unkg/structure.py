@@ -415,16 +415,24 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 # A numbered paragraph: a line opening on "12." (or "12<tab>"). Found from
 # its newline, a literal the engine finds fast; the text's first line is
 # tried on its own.
-NUMBERED_LINE_RE = re.compile(r"\n[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
-NUMBERED_FIRST_LINE_RE = re.compile(r"[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
+# The number may also stand alone on its line, its words on the next (after
+# at most two blank lines): PyMuPDF's text of ODS PDFs writes "1. \nWelcomes
+# the holding ..." and "1.\n \nRequests ..."; such words open with a capital.
+NUMBER_ALONE = r"\.[ \t]*\n(?:[ \t\f]*\n){0,2}[ \t\f]*(?=[A-Z“\"(])"
+NUMBERED_LINE_RE = re.compile(
+    rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
+)
+NUMBERED_FIRST_LINE_RE = re.compile(
+    rf"[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
+)
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 NONSPACE_RE = re.compile(r"\S")
-NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?[ \t]+")
+NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 CUE_LINE_RE = re.compile(
-    r"(?m)^[ \t]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
+    r"(?m)^[ \t\f]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
 )
 
 
@@ -445,7 +453,9 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
         has_dot = text[m.end("num") : m.end("num") + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
-        pos = m.start() if m is first else m.start() + 1
+        # At the number, not at the line's indentation: a blank line before it
+        # starts a paragraph there too (pdftotext -layout indents "1.").
+        pos = m.start("num") - (text[m.start("num") - 1] in "“\"" if m.start("num") else 0)
         starts[pos] = n
         expected = n + 1
     first_break = text.find("\n", begin, min(end, begin + 2001))
@@ -454,7 +464,7 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
     # line is a paragraph. Measured on the first lines of the region.
     sample = text[begin : min(end, begin + 20_000)]
     breaks = sample.count("\n")
-    if breaks >= 2 and "\n\n" not in sample:
+    if breaks >= 2 and not BLANK_RE.search(sample):  # blank lines may hold spaces (PyMuPDF's " \n")
         if len(sample) / (breaks + 1) > 250:
             for m in LINE_START_RE.finditer(text, begin, end):
                 starts.setdefault(m.start(), None)
@@ -477,6 +487,93 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
                 starts.setdefault(m.start(), n)
                 expected = n + 1
     return starts
+
+
+# A paragraph ends on one of these (a preambular paragraph on a comma, an
+# operative one on a semicolon or a full stop), or on a closing quote or
+# bracket after one of them.
+PARAGRAPH_END = frozenset(".,;:!?")
+
+
+class _Words:
+    """Where the words of a stretch of text are, page furniture (running heads, job numbers, markers)
+    and lines holding only a page or job number left out.
+
+    A page break cuts paragraphs: in PyMuPDF's text of a PDF the running head and the footnotes of the
+    page stand between the two halves of a paragraph, and the second half starts after a blank line.
+    ``continues`` tells such a half from a new paragraph.
+    """
+
+    def __init__(self, text: str, furniture: list[tuple[int, int]]) -> None:
+        self.text = text
+        merged: list[list[int]] = []
+        for s, e in sorted(furniture):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def _furniture_end(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self.starts, pos)
+        return self.ends[i - 1] if i and pos < self.ends[i - 1] else None
+
+    def _furniture_start(self, pos: int) -> int | None:
+        """Start of the furniture span holding ``pos``."""
+        i = bisect.bisect_right(self.starts, pos)
+        return self.starts[i - 1] if i and pos < self.ends[i - 1] else None
+
+    def first(self, pos: int, end: int) -> int | None:
+        """The first character of [pos, end) that is a word of the text, or None."""
+        text = self.text
+        while pos < end:
+            if text[pos].isspace():
+                pos += 1
+                continue
+            skip = self._furniture_end(pos)
+            if skip is not None:
+                pos = skip
+                continue
+            line_start, line_end = _line_bounds(text, pos)
+            if not text[line_start:pos].strip() and PAGE_MARK_LINE_RE.match(text, pos, line_end):
+                pos = line_end
+                continue
+            return pos
+        return None
+
+    def last(self, start: int, pos: int) -> int | None:
+        """The last character of [start, pos) that is a word of the text, or None."""
+        text = self.text
+        pos -= 1
+        while pos >= start:
+            if text[pos].isspace():
+                pos -= 1
+                continue
+            skip = self._furniture_start(pos)
+            if skip is not None:
+                pos = skip - 1
+                continue
+            line_start, line_end = _line_bounds(text, pos)
+            if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
+                pos = line_start - 1
+                continue
+            return pos
+        return None
+
+    def continues(self, before: Paragraph, first_word: int) -> bool:
+        """True when the text at ``first_word`` goes on with the paragraph ``before``: it opens in
+        lower case ("based on its non-legislative nature ..."), or ``before`` stops short of its
+        closing punctuation and a page break (furniture, footnotes) stands between them."""
+        text = self.text
+        if text[first_word].islower():
+            return True
+        last = self.last(before.content, before.end)
+        if last is None:
+            return False
+        while last > before.content and text[last] in "\u201d\u2019\")]":
+            last -= 1
+        return text[last] not in PARAGRAPH_END and bool(text[last + 1 : first_word].strip())
 
 
 # --------------------------------------------------------------------------
@@ -702,13 +799,23 @@ def parse(source: Source) -> Document:
     pp = unnumbered = 0
     operative_seen = False
     opening_end = opening.end() if opening else -1
+    words = _Words(text, furniture)
     for i, pos in enumerate(positions):
         number = starts[pos]
         end = positions[i + 1] if i + 1 < len(positions) else len(text)
         r = bisect.bisect_right(region_ends, pos)
         if r < len(region_ends):
             end = min(end, region_ends[r])
-        if not NONSPACE_RE.search(text, pos, end):
+        first_word = words.first(pos, end)
+        if first_word is None:  # blank, or only a running head, job and page numbers
+            continue
+        if paragraphs and pos <= paragraphs[-1].content:  # the words after a number alone on its line
+            last = paragraphs[-1]
+            paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
+            continue
+        if number is None and paragraphs and words.continues(paragraphs[-1], first_word):
+            last = paragraphs[-1]
+            paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
@@ -721,7 +828,7 @@ def parse(source: Source) -> Document:
             label = f"p{unnumbered}"
         content = pos
         if number is not None:
-            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 12)
+            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             content = num_m.end() if num_m else pos
         paragraphs.append(Paragraph(label, pos, end, content))
 
