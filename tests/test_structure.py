@@ -225,3 +225,18 @@ def test_paragraph_goes_on_after_a_page_break() -> None:
         ("A/RES/60/1", "pp2", "recognizes"),  # footnote 1: the paragraph of its marker
         ("CRPD", "pp2", "recognizes"),  # on the next page, after the running head
     ]
+
+
+def test_excerpt_of_a_resolution_keeps_operative_numbers() -> None:
+    """An excerpt that starts mid-resolution (A/RES/80/151): its numbers are operative, its preamble uncounted."""
+    from unkg import extract_text
+
+    text = (
+        "Recognizing the need to support landlocked developing countries,  \n \n"
+        "A/RES/80/151 \nFollow-up to the Third United Nations Conference on Landlocked \nDeveloping Countries\n \n"
+        "25-20779\n10/12 \n \n \n48. Notes the interest and commitment of the landlocked developing countries "
+        "under the United Nations Framework Convention on Climate Change;  \n"
+    )
+    result = extract_text(text)
+    assert result.symbol == "A/RES/80/151"
+    assert [(c.target, c.paragraph, c.function) for c in result.citations] == [("UNFCCC", "op48", "notes")]

@@ -71,6 +71,10 @@ OPENING_RE = re.compile(
 )
 
 
+# The symbol of a resolution: "A/RES/79/214", "S/RES/796(1992)", "A/HRC/RES/7/16", "E/CN.4/RES/2005/47".
+RESOLUTION_SYMBOL_RE = re.compile(r"/RES/")
+
+
 def find_opening(text: str) -> re.Match[str] | None:
     """The line that opens a resolution's text, if there is one."""
     for m in OPENING_RE.finditer(text):
@@ -780,8 +784,11 @@ def parse(source: Source) -> Document:
             markers.append(Marker(n, start, start + len(num)))
         furniture.extend((mk.start, mk.end) for mk in markers)
 
-    # Paragraphs of the body (everything outside the footnote spans).
-    resolution = opening is not None
+    # Paragraphs of the body (everything outside the footnote spans). A
+    # resolution's numbered paragraphs are operative even in an excerpt that
+    # starts after "The General Assembly,"; its preambular paragraphs can
+    # only be counted from there, so an excerpt leaves them unnumbered (p3).
+    resolution = opening is not None or bool(symbol and RESOLUTION_SYMBOL_RE.search(symbol))
     body_regions = []
     cursor = 0
     for s, e in note_spans:
@@ -820,7 +827,7 @@ def parse(source: Source) -> Document:
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")
-        elif resolution and opening_end <= pos and not operative_seen:
+        elif opening and opening_end <= pos and not operative_seen:
             pp += 1
             label = f"pp{pp}"
         else:
