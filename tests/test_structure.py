@@ -66,6 +66,9 @@ VERB_ROWS = [
     ("Bearing in mind that policies", "bears in mind"),
     ("Deeply concerned about", "expresses concern"),
     ("The Special Rapporteur recommends increased international assistance", "recommends"),
+    ("Having considered the report of the Secretary-General (S/10738)", "has considered"),  # third person
+    ("Having examined the application of Zimbabwe for admission", "has examined"),
+    ("Having received the report of the United Nations Representative", "has received"),
     ("Ensuring that all migrants", None),
 ]
 

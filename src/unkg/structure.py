@@ -384,7 +384,11 @@ _VERB_FORMS = {
     "recommends": "recommending|recommends|recommend",
     "expresses": "expressing|expresses|express",
     "acting under": "acting under",
-    "having considered": "having considered|having examined|having reviewed",
+    # The perfect participle of a preamble, in the third person like the rest:
+    # "Having considered the report" has considered it.
+    "has considered": "having considered|having reviewed",
+    "has examined": "having examined",
+    "has received": "having received",
 }
 VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
 
