@@ -536,17 +536,19 @@ class _Words:
         """The first character of [pos, end) that is a word of the text, or None."""
         text = self.text
         while pos < end:
-            if text[pos].isspace():
-                pos += 1
-                continue
+            m = NONSPACE_RE.search(text, pos, end)
+            if not m:
+                return None
+            pos = m.start()
             skip = self._furniture_end(pos)
             if skip is not None:
                 pos = skip
                 continue
-            line_start, line_end = _line_bounds(text, pos)
-            if not text[line_start:pos].strip() and PAGE_MARK_LINE_RE.match(text, pos, line_end):
-                pos = line_end
-                continue
+            if text[pos] in "0123456789G":  # only these can open a page or job number
+                line_start, line_end = _line_bounds(text, pos)
+                if not text[line_start:pos].strip() and PAGE_MARK_LINE_RE.match(text, pos, line_end):
+                    pos = line_end
+                    continue
             return pos
         return None
 
