@@ -14,6 +14,10 @@ where an annotator who never sees the extractor's output writes the gold, and wh
     unkg extract --format jsonl benchmarks/data/blind-1 -o /tmp/pred.jsonl
     python ../shared/tools/score_extract.py --gold benchmarks/gold/blind-1.jsonl \\
         --root benchmarks/data/blind-1 --pred /tmp/pred.jsonl
+    python benchmarks/blind.py labels --gold benchmarks/gold/blind-1.jsonl --pred /tmp/pred.jsonl \\
+        --manifest benchmarks/gold/blind-1.manifest.jsonl --root benchmarks/data/blind-1
+
+``labels`` scores the paragraph label and the function of each gold occurrence (see :func:`label_scores`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import json
 import lzma
 import random
+import re
 import shutil
 import tarfile
 from pathlib import Path
@@ -127,8 +132,6 @@ FIXED_KEYS = frozenset(["UN-CHARTER", "UDHR", "ICCPR", "ICCPR-OP1", "ICCPR-OP2",
 
 def catalogue_keys() -> set[str]:
     """The instrument keys of the catalogue (``skos:notation`` in ontology/instruments.ttl)."""
-    import re
-
     text = (HERE.parent / "ontology" / "instruments.ttl").read_text(encoding="utf-8")
     return set(re.findall(r'skos:notation "([^"]+)"', text))
 
@@ -148,6 +151,119 @@ def one_rule(rows: list[dict[str, object]], strict: bool) -> list[dict[str, obje
     return out
 
 
+def collapsed(text: str) -> str:
+    """Whitespace collapsed to one space: PDF quotes were copied that way."""
+    return " ".join(text.split())
+
+
+def same_label(gold: str | None, predicted: str | None) -> bool:
+    """A gold label against the extractor's; gold null ("no printed label can be told": a heading, a
+    preamble seen mid-document, a footnote whose marker is not in the text) accepts the extractor's own
+    words for the same thing: null, an unnumbered block ``p4`` or a footnote label ``fn6``."""
+    if gold is None:
+        return predicted is None or re.fullmatch(r"p\d+|fn\d+", predicted) is not None
+    return gold == predicted
+
+
+def same_function(gold: str | None, predicted: str | None) -> bool:
+    """Gold null (no verb characterises the mention) accepts the extractor's default "cites"."""
+    if gold is None:
+        return predicted in (None, "cites")
+    return gold == predicted
+
+
+def layout(entry: dict[str, object]) -> str:
+    """The layout a manifest entry stands for: its source, and whether it is an excerpt."""
+    return f"{entry['source']}{' excerpt' if 'range' in entry else ''}"
+
+
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """The quote as a pattern that lets any whitespace (or none) stand where the quote has a space: PDF
+    quotes were copied with whitespace collapsed, and a reader may join a line without one."""
+    return re.compile(r"\s*".join(re.escape(word) for word in quote.split()))
+
+
+def locate(text: str, occurrences: list[dict[str, str]]) -> list[tuple[int, int] | None]:
+    """Where each gold occurrence's quote stands in ``text``: the gold lists them in text order, so each
+    is searched from the previous one's start on (two targets may share a span), else from the top; a
+    place already given to the same target is passed over."""
+    spans: list[tuple[int, int] | None] = []
+    taken: set[tuple[str, int]] = set()
+    cursor = 0
+    for occ in occurrences:
+        pattern = quote_pattern(occ["quote"])
+        found = [m for m in (*pattern.finditer(text, cursor), *pattern.finditer(text, 0, cursor))]
+        m = next((m for m in found if (occ["target"], m.start()) not in taken), None)
+        spans.append((m.start(), m.end()) if m else None)
+        if m:
+            cursor = m.start()
+            taken.add((occ["target"], m.start()))
+    return spans
+
+
+def label_scores(
+    gold_rows: list[dict[str, object]],
+    predictions: list[dict[str, object]],
+    manifest: list[dict[str, object]],
+    root: Path,
+) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """Per layout: gold occurrences, how many were matched, and how many of those got the right
+    paragraph label and function; and a line for each miss.
+
+    Each gold occurrence's quote is found in the text the reader gives (``unkg.read``, so a PDF's text
+    too; see :func:`locate`), and matched to a predicted citation of the same target whose span overlaps
+    it. An occurrence the extractor did not find counts as unmatched, not as wrong: recall is the other
+    score's business.
+    """
+    from unkg.read import read
+
+    by_id = {str(e["id"]): e for e in manifest}
+    by_name = {Path(str(p["source"])).name: p for p in predictions}
+    table: dict[str, dict[str, int]] = {}
+    misses: list[str] = []
+    for row in gold_rows:
+        name = str(row["file"])
+        entry = by_id[name.rsplit(".", 1)[0]]
+        counts = table.setdefault(layout(entry), {"gold": 0, "matched": 0, "paragraph": 0, "function": 0})
+        citations = list(by_name.get(name, {}).get("citations", []))  # type: ignore[union-attr]
+        occurrences: list[dict[str, str]] = row["occurrences"]  # type: ignore[assignment]
+        for occ, span in zip(occurrences, locate(read(str(root / name)).text, occurrences), strict=True):
+            counts["gold"] += 1
+            quote = collapsed(occ["quote"])
+            c = next(
+                (c for c in citations if span and c["target"] == occ["target"] and c["start"] < span[1] and span[0] < c["end"]),
+                None,
+            )
+            if c is None:
+                misses.append(f"{name}: {occ['target']} {quote[:60]!r} at {span} not found")
+                continue
+            counts["matched"] += 1
+            ok_p = same_label(occ["paragraph"], c["paragraph"])
+            ok_f = same_function(occ["function"], c["function"])
+            counts["paragraph"] += ok_p
+            counts["function"] += ok_f
+            if not (ok_p and ok_f):
+                wrong = [
+                    f"{what} {c[what]!r} (gold {occ[what]!r})"
+                    for what, ok in (("paragraph", ok_p), ("function", ok_f))
+                    if not ok
+                ]
+                misses.append(f"{name}: {occ['target']} {quote[:60]!r} at {c['start']}: {', '.join(wrong)}")
+    return table, misses
+
+
+def print_label_scores(table: dict[str, dict[str, int]]) -> None:
+    total = {k: sum(row[k] for row in table.values()) for k in ("gold", "matched", "paragraph", "function")}
+    print(f"{'layout':<18} {'gold':>5} {'matched':>7} {'paragraph':>9} {'function':>8}")
+    for name, row in [*sorted(table.items()), ("all", total)]:
+        m = row["matched"] or 1
+        print(f"{name:<18} {row['gold']:>5} {row['matched']:>7} {row['paragraph'] / m:>9.3f} {row['function'] / m:>8.3f}")
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -162,8 +278,19 @@ def main() -> None:
     gd.add_argument("parts", type=Path, nargs="+")
     gd.add_argument("-o", "--output", type=Path, required=True)
     gd.add_argument("--strict", action="store_true", help="every catalogued instrument named is required")
+    lb = commands.add_parser("labels", help="paragraph label and function accuracy per layout")
+    lb.add_argument("--gold", type=Path, required=True)
+    lb.add_argument("--pred", type=Path, required=True, help="JSON Lines of unkg extract")
+    lb.add_argument("--manifest", type=Path, required=True)
+    lb.add_argument("--root", type=Path, required=True, help="the folder the manifest was materialised into")
+    lb.add_argument("-v", "--verbose", action="store_true", help="list every occurrence unmatched or mislabelled")
     args = parser.parse_args()
-    if args.command == "gold":
+    if args.command == "labels":
+        table, misses = label_scores(*(read_jsonl(p) for p in (args.gold, args.pred, args.manifest)), args.root)
+        if args.verbose:
+            print("\n".join(misses))
+        print_label_scores(table)
+    elif args.command == "gold":
         rows = [json.loads(line) for part in args.parts for line in part.read_text(encoding="utf-8").splitlines() if line]
         rows = one_rule(sorted(rows, key=lambda r: str(r["file"])), args.strict)
         args.output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")

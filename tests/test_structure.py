@@ -26,6 +26,14 @@ OWN_SYMBOL_ROWS = [
         "Resolution 1812 (208)\nAdopted by the Security Council at its 5882nd meeting, on\n30 April 2008\n",
         "S/RES/1812(2008)",
     ),  # the source's own typo: the year comes from the adoption date
+    ("187 (1964). Resolution of 13 March 1964\n[S/5603]\n\nThe Security Council,\n", "S/RES/187(1964)"),  # 1946-64
+    ("MILITARY STAFF COMMITTEE\n\n1 (1946) Resolution of 25 January 1946\n\nBy Article 47", "S/RES/1(1946)"),  # no stop
+    ("6 (1946). Resolution of 17 May 1946 21\nThe Security Council,\n", "S/RES/6(1946)"),  # footnote marker 21
+    ("RESOLUTION 796 (1992)\n\nAdopted by the Security Council at its 3148th meeting,\n", "S/RES/796(1992)"),  # 1990-94
+    ("Resolution 477 (1980) of 30 July 1980\nThe Security Council,\n", "S/RES/477(1980)"),  # dated heading
+    ("Resolution 290\nof 8 December 1970\n\nThe Security Council,\n", "S/RES/290(1970)"),  # no year: the date's
+    ("Resolution 434 (1973)\nof 18 September 1978\n\nThe Security Council,\n", "S/RES/434(1978)"),  # OCR'd year
+    ("Resolution 361 (197-4)\nof 30 August 1974\n\nThe Security Council,\n", "S/RES/361(1974)"),  # OCR'd year
     ("The full text of resolution  1919 (2010) reads as follows:\n", "S/RES/1919(2010)"),  # press release
     (
         "Decision adopted by the Human Rights Council*\n 14/105 \nOutcome of the Universal Periodic Review\n",
@@ -58,8 +66,62 @@ VERB_ROWS = [
     ("Bearing in mind that policies", "bears in mind"),
     ("Deeply concerned about", "expresses concern"),
     ("The Special Rapporteur recommends increased international assistance", "recommends"),
+    ("Having considered the report of the Secretary-General (S/10738)", "has considered"),  # third person
+    ("Having examined the application of Zimbabwe for admission", "has examined"),
+    ("Having received the report of the United Nations Representative", "has received"),
     ("Ensuring that all migrants", None),
 ]
+
+
+SC_HEADING_ROWS = [
+    "187 (1964). Resolution of 13 March 1964\n[S/5603]\n\nThe Security Council,\n\nReaffirming its resolution 186 (1964)",
+    "RESOLUTION 796 (1992)\n\nAdopted by the Security Council at its 3148th meeting,\non 14 December 1992\n\n"
+    "The Security Council,\n\nReaffirming the provisions of resolution 186 (1964)",
+    "Resolution 477 (1980) of 30 July 1980\nThe Security Council,\n\nRecalling its resolution 186 (1964)",
+]
+
+
+@pytest.mark.parametrize("text", SC_HEADING_ROWS, ids=[r[:24] for r in SC_HEADING_ROWS])
+def test_heading_is_not_a_citation(text: str) -> None:
+    """A resolution's own heading is its identity: only the resolution it recalls is cited."""
+    from unkg import extract_text
+
+    assert [c.target for c in extract_text(text).citations] == ["S/RES/186(1964)"]
+
+
+# PyMuPDF's text of ODS PDFs (ga-78-80): the running head of each page repeats the symbol and the title.
+PAGE_HEAD_ROWS = [
+    (
+        "to address their unfinished business,  \n\nA/RES/79/214 \nImplementation of the outcomes of the United "
+        "Nations Conferences \non Human Settlements\n \n24-24343\n2/9 \n \n \nReaffirming also its resolution 69/313",
+        "A/RES/79/214",
+        ["A/RES/69/313"],
+    ),  # even page: symbol, then the title, then job and page numbers
+    (
+        "12 Resolution 217 A (III). \n\nPromotion of a democratic and equitable international order \nA/RES/80/208\n \n"
+        "3/7\n25-20963 \n \naspects of their lives, as enshrined in the Universal Declaration of Human Rights,",
+        "A/RES/80/208",
+        ["A/RES/217(III)", "UDHR"],
+    ),  # odd page: title first; an excerpt that starts mid-document still knows itself
+    (
+        "safe return;  \n\nA/RES/79/190 \nPreventing and combating corrupt practices and the transfer of "
+        "proceeds of \ncorruption, facilitating asset recovery and returning such assets to \nlegitimate owners, in "
+        "particular to countries of origin, in accordance with \nthe United Nations Convention against Corruption\n \n"
+        "24-24137\n16/23 \n \n \n31. Urges States parties to the Convention to take a proactive approach",
+        "A/RES/79/190",
+        [],
+    ),  # the title repeated on every page names a convention: not a citation there
+]
+
+
+@pytest.mark.parametrize(("text", "symbol", "targets"), PAGE_HEAD_ROWS, ids=["even", "odd", "title"])
+def test_running_heads(text: str, symbol: str, targets: list[str]) -> None:
+    """A running head (symbol and title next to page and job numbers) is identity, never a citation."""
+    from unkg import extract_text
+
+    result = extract_text(text)
+    assert result.symbol == symbol
+    assert [c.target for c in result.citations] == targets
 
 
 @pytest.mark.parametrize(("text", "verb"), VERB_ROWS, ids=[r[0][:25] for r in VERB_ROWS])
@@ -98,3 +160,86 @@ def test_page_numbers_are_not_footnotes() -> None:
     """A closing page number ('22') is furniture, not a footnote."""
     d = parse(read(SAMPLE / "A_58_275_conclusions.txt"))
     assert d.footnotes == ()
+
+
+# One resolution (A/RES/78/10, pp1 and op1) as each converter writes it: the labels and functions
+# must not depend on the converter.
+PP1 = (
+    "Recalling its resolution 76/13 of 2 December 2021, entitled “Building a peaceful and better world "
+    "through sport and the Olympic ideal”,"
+)
+OP1 = (
+    "Urges Member States to observe the Olympic Truce individually and collectively, within the framework "
+    "of the Charter of the United Nations, throughout the period of the Games;"
+)
+
+
+def _wrapped(paragraph: str, width: int, indent: str = "") -> str:
+    import textwrap
+
+    return "\n".join(indent + line for line in textwrap.wrap(paragraph, width))
+
+
+LAYOUT_ROWS = {
+    # PyMuPDF's text of the ODS PDF: trailing spaces, blank lines holding a space, the number alone
+    "pymupdf": "The General Assembly, \n \n" + _wrapped(PP1, 80).replace("\n", " \n") + "  \n \n1. \n"
+    + _wrapped(OP1, 80).replace("\n", " \n") + "  \n",
+    # the same with a blank line between the number and its words
+    "pymupdf-blank": "The General Assembly, \n \n" + _wrapped(PP1, 80) + "\n \n1.\n \n" + _wrapped(OP1, 80) + "\n",
+    # pdftotext -layout: indented first lines, the number and the verb on one line, wide gaps
+    "pdftotext-layout": "            The General Assembly,\n\n                  "
+    + _wrapped(PP1, 78).replace("\n", "\n            ")
+    + "\n\n                  1.      "
+    + _wrapped(OP1, 72).replace("\n", "\n            ")
+    + "\n",
+    # Tika and the like: one paragraph a line, blank lines between
+    "tika": f"The General Assembly,\n\n{PP1}\n\n1. {OP1}\n",
+    # copied from a web page: one paragraph a line, no blank lines, a tab after the number
+    "copy-paste": f"The General Assembly,\n{PP1}\n1.\t{OP1}\n",
+    # hard-wrapped plain text, no blank lines at all (CR-UNSC style)
+    "hard-wrapped": "The General Assembly,\n" + _wrapped(PP1, 60) + "\n1. " + _wrapped(OP1, 60) + "\n",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUT_ROWS))
+def test_labels_hold_on_every_layout(layout: str) -> None:
+    """pp1 recalls resolution 76/13, op1 urges within the Charter, whatever the converter."""
+    from unkg import extract_text
+
+    found = [(c.target, c.paragraph, c.function) for c in extract_text(LAYOUT_ROWS[layout]).citations]
+    assert found == [("A/RES/76/13", "pp1", "recalls"), ("UN-CHARTER", "op1", "urges")]
+
+
+def test_paragraph_goes_on_after_a_page_break() -> None:
+    """PyMuPDF: a paragraph cut by the page's footnotes and the next page's running head is one paragraph."""
+    from unkg import extract_text
+
+    text = (
+        "The General Assembly, \n \nRecalling its resolution 76/13 of 2 December 2021, \n \n"
+        "Recognizing also that the active involvement of persons with disabilities in sport,1 in accordance "
+        "with article 30 \n__________________ \n1 Resolution 60/1. \n\nA/RES/78/10 \nBuilding a peaceful and "
+        "better world through sport and the Olympic ideal \n \n23-23443\n4/5 \n \n"
+        "of the Convention on the Rights of Persons with Disabilities, contributes to their inclusion, \n \n"
+        "1. \nUrges Member States to observe the Olympic Truce;  \n"
+    )
+    found = [(c.target, c.paragraph, c.function) for c in extract_text(text).citations]
+    assert found == [
+        ("A/RES/76/13", "pp1", "recalls"),
+        ("A/RES/60/1", "pp2", "recognizes"),  # footnote 1: the paragraph of its marker
+        ("CRPD", "pp2", "recognizes"),  # on the next page, after the running head
+    ]
+
+
+def test_excerpt_of_a_resolution_keeps_operative_numbers() -> None:
+    """An excerpt that starts mid-resolution (A/RES/80/151): its numbers are operative, its preamble uncounted."""
+    from unkg import extract_text
+
+    text = (
+        "Recognizing the need to support landlocked developing countries,  \n \n"
+        "A/RES/80/151 \nFollow-up to the Third United Nations Conference on Landlocked \nDeveloping Countries\n \n"
+        "25-20779\n10/12 \n \n \n48. Notes the interest and commitment of the landlocked developing countries "
+        "under the United Nations Framework Convention on Climate Change;  \n"
+    )
+    result = extract_text(text)
+    assert result.symbol == "A/RES/80/151"
+    assert [(c.target, c.paragraph, c.function) for c in result.citations] == [("UNFCCC", "op48", "notes")]

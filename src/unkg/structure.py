@@ -35,7 +35,27 @@ ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC S
 PRESS_RELEASE_RE = re.compile(
     r"(?:full\s+)?text\s+of\s+(?:the\s+)?(?P<what>resolution|decision|statement)\s+(?P<item>\S{1,20}(?:\s\(\d{4}\))?)\s+reads\s+as\s+follows"
 )
-SC_HEADING_RE = re.compile(r"(?m)^[ \t\"“]*Resolution\s+(?P<num>\d{1,4})\s?\((?P<year>\d{1,4})\)[ \t]*$")
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# The heading of a Security Council resolution, alone on its line, in the forms of each era:
+#   "187 (1964). Resolution of 13 March 1964"   1946-1964, the Council's collected volumes
+#   "1 (1946) Resolution of 25 January 1946"    the same without its full stop
+#   "Resolution 477 (1980) of 30 July 1980"     1965-1993, the date on the heading or on the next line
+#   "RESOLUTION 796 (1992)"                     1990-1994, the resolution as issued
+#   "Resolution 1755 (2007)"                    today, with "Adopted by the Security Council ..." below
+# The year in brackets is what the OCR damages ("(197-4)", "(1973)" for 1978, "(208)"): it is read
+# loosely here and checked against the adoption date in ``_sc_heading_symbol``.
+SC_HEADING_RE = re.compile(
+    r"(?m)^[ \t\"“]*(?:"
+    r"(?P<num>\d{1,4})\s?\((?P<year>\d{4})\)\.?[ \t]+Resolution\s+of"
+    rf"|(?:Resolution|RESOLUTION)\s+(?P<num2>\d{{1,4}})(?:\s?\((?P<year2>\d[\d -]{{1,5}}\d)\))?(?:\s{{1,4}}of)?"
+    r")"
+    rf"(?:\s{{1,4}}\d{{1,2}}\s+{MONTH}\s+(?P<dated>(?:19|20)\d\d))?"
+    r"(?:[ \t]+\d{1,3})?[ \t]*$"  # a footnote marker may close it: "6 (1946). Resolution of 17 May 1946 21"
+)
+# Under a heading of the collected volumes, the symbol the text was issued under: "[S/5603]". It is
+# another name of the document itself, not a citation.
+# The OCR gives its closing bracket as "}" too ("[S/1234}").
+ISSUED_AS_RE = re.compile(r"[ \t]*\n[ \t]*\[(?P<sym>S/\d{1,5}(?:/Rev\.\d)?)[\]}]{1,2}[ \t]*(?=\n|$)")
 ADOPTED_SC_RE = re.compile(
     r"Adopted\s+(?:unanimously\s+)?by\s+the\s+Security\s+Council\s+at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+on\s+\d{1,2}\s+[A-Z][a-z]+\s+(?P<year>(?:19|20)\d\d)"
 )
@@ -49,6 +69,10 @@ MASTHEAD_RE = re.compile(rf"United\s+Nations[ \t]+{g.SYMBOL}[ \t]*(?:\n|$)")
 OPENING_RE = re.compile(
     r"(?m)The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission[\w ,]{0,80}?)\s*,?[ \t]*$"
 )
+
+
+# The symbol of a resolution: "A/RES/79/214", "S/RES/796(1992)", "A/HRC/RES/7/16", "E/CN.4/RES/2005/47".
+RESOLUTION_SYMBOL_RE = re.compile(r"/RES/")
 
 
 def find_opening(text: str) -> re.Match[str] | None:
@@ -108,11 +132,95 @@ def _organ_key(name: str) -> str | None:
     return ORGAN_BY_NAME.get(name)
 
 
+# A line of page furniture next to a running head: a page number ("2/9", "14") or a job number
+# ("24-24343", "GE.19-14870(E)"), alone on its line.
+PAGE_MARK_LINE_RE = re.compile(r"[ \t\f]*(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?)[ \t]*$")
+# A running head is a few short lines: the symbol and the title (or a shortened one).
+HEAD_MAX_LINES = 6
+HEAD_MAX_CHARS = 600
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple[int, int]]]:
+    """Running heads: (symbol, span) of each block of lines that holds a symbol alone on its line
+    next to a page or job number (the line after the block, or before it, blank lines skipped).
+
+    In PyMuPDF's text of an ODS PDF the head of each page is the symbol and the resolution's title
+    ("A/RES/79/214 / Implementation of the outcomes ... (UN-Habitat) / 24-24343 / 2/9", or the title
+    first on odd pages); the whole block is furniture, so the title repeated on every page ("... United
+    Nations Convention against Corruption") is not cited again.
+    """
+    heads: list[tuple[str, tuple[int, int]]] = []
+    for sm in symbols:
+        start, end = _line_bounds(text, sm.start)
+        if text[start : sm.start].strip() or text[sm.end : end].strip():
+            continue
+        lines = 1
+        while start > 0 and lines <= HEAD_MAX_LINES:  # up to the blank line above
+            above, _ = _line_bounds(text, start - 1)
+            if not text[above : start - 1].strip():
+                break
+            start, lines = above, lines + 1
+        while end < len(text) and lines <= HEAD_MAX_LINES:  # down to the blank line below
+            _, below = _line_bounds(text, end + 1)
+            if not text[end + 1 : below].strip():
+                break
+            end, lines = below, lines + 1
+        if lines > HEAD_MAX_LINES or end - start > HEAD_MAX_CHARS:
+            start, end = _line_bounds(text, sm.start)
+        if _page_mark_near(text, start, end):
+            heads.append((sm.targets[0], (start, end)))
+    return heads
+
+
+def _page_mark_near(text: str, start: int, end: int) -> bool:
+    """True when a page or job number stands on one of the two non-blank lines after ``end`` or
+    before ``start``, or inside the block."""
+    seen = 0
+    pos = end
+    while seen < 2 and pos < len(text):  # the lines after
+        a, b = _line_bounds(text, pos + 1)
+        if text[a:b].strip():
+            seen += 1
+            if PAGE_MARK_LINE_RE.match(text, a, b):
+                return True
+        pos = b
+    seen = 0
+    pos = start
+    while seen < 2 and pos > 0:  # the lines before
+        a, b = _line_bounds(text, pos - 1)
+        if text[a:b].strip():
+            seen += 1
+            if PAGE_MARK_LINE_RE.match(text, a, b):
+                return True
+        pos = a
+    a = start
+    while a < end:  # inside
+        _, b = _line_bounds(text, a)
+        if PAGE_MARK_LINE_RE.match(text, a, b):
+            return True
+        a = b + 1
+    return False
+
+
 def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tuple[str | None, list[tuple[int, int]]]:
-    """The document's own symbol and the spans where it names itself.
+    """The document's own symbol and the spans where it names itself (headings, running heads).
 
     ``symbols`` are the symbol matches of ``text`` when already found.
     """
+    symbols = g.parse_symbols(text) if symbols is None else symbols
+    heads = page_heads(text, symbols)
+    symbol, spans = _own_symbol(text, symbols, heads)
+    return symbol, spans + [span for target, span in heads if target == symbol]
+
+
+def _own_symbol(
+    text: str, symbols: list[g.SymbolMatch], heads: list[tuple[str, tuple[int, int]]]
+) -> tuple[str | None, list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     m = ODS_SYMBOL_RE.search(text)
     if m:
@@ -131,15 +239,14 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         if symbol:
             spans.append((m.start(), m.end()))
             return symbol, spans
-    m = SC_HEADING_RE.search(head) if "esolution" in head else None
-    if m:
-        year = m.group("year")
-        if not (len(year) == 4 and 1945 < int(year) < 2100):
-            adopted = ADOPTED_SC_RE.search(text, m.end(), m.end() + 400)
-            year = adopted.group("year") if adopted else ""
-        if year:
-            spans.append((m.start(), m.end()))
-            return f"S/RES/{m.group('num')}({year})", spans
+    m = SC_HEADING_RE.search(head) if "esolution" in head or "ESOLUTION" in head else None
+    symbol = _sc_heading_symbol(text, m) if m else None
+    if m and symbol:
+        spans.append((m.start(), m.end()))
+        issued = ISSUED_AS_RE.match(text, m.end())
+        if issued:
+            spans.append((issued.start("sym"), issued.end("sym")))
+        return symbol, spans
     m = ADOPTED_BY_RE.search(head) if "adopted by" in head else None
     if m:
         number = ACT_NUMBER_LINE_RE.search(text, m.end(), m.end() + 1500)
@@ -156,11 +263,15 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
             if symbol:
                 spans.append((number.start("num"), number.end("num")))
                 return symbol, spans
-    # A symbol standing alone at the head of the text (running head, the
-    # symbol block of the first page) or repeated alone on lines.
+    # The symbol of the running heads (next to page and job numbers), the
+    # best witness in an excerpt that starts mid-document.
+    if heads:
+        return Counter(target for target, _ in heads).most_common(1)[0][0], spans
+    # A symbol standing alone at the head of the text (the symbol block of
+    # the first page) or repeated alone on lines.
     lines = Counter()
     first: str | None = None
-    for sm in g.parse_symbols(text) if symbols is None else symbols:
+    for sm in symbols:
         line_start = text.rfind("\n", 0, sm.start) + 1
         line_end = text.find("\n", sm.end)
         line_end = len(text) if line_end < 0 else line_end
@@ -180,6 +291,23 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
         if count >= 2:
             return symbol, spans
     return None, spans
+
+
+def _sc_heading_symbol(text: str, m: re.Match[str]) -> str | None:
+    """The Security Council resolution a heading (``SC_HEADING_RE``) names.
+
+    Its year is the year of adoption: the date on the heading ("of 18 September 1978") or in the
+    "Adopted by the Security Council ..." line below it wins over a bracketed year the OCR damaged
+    ("Resolution 434 (1973)" of 1978, "Resolution 361 (197-4)", "Resolution 1812 (208)").
+    """
+    number = m.group("num") or m.group("num2")
+    bracketed = "".join(ch for ch in (m.group("year") or m.group("year2") or "") if ch.isdigit())
+    dated = m.group("dated")
+    if not dated:
+        adopted = ADOPTED_SC_RE.search(text, m.end(), m.end() + 400)
+        dated = adopted.group("year") if adopted else None
+    year = dated or (bracketed if len(bracketed) == 4 and 1945 < int(bracketed) < 2100 else None)
+    return f"S/RES/{number}({year})" if year else None
 
 
 def _organ_in(text: str) -> str | None:
@@ -256,7 +384,11 @@ _VERB_FORMS = {
     "recommends": "recommending|recommends|recommend",
     "expresses": "expressing|expresses|express",
     "acting under": "acting under",
-    "having considered": "having considered|having examined|having reviewed",
+    # The perfect participle of a preamble, in the third person like the rest:
+    # "Having considered the report" has considered it.
+    "has considered": "having considered|having reviewed",
+    "has examined": "having examined",
+    "has received": "having received",
 }
 VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
 
@@ -291,16 +423,24 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 # A numbered paragraph: a line opening on "12." (or "12<tab>"). Found from
 # its newline, a literal the engine finds fast; the text's first line is
 # tried on its own.
-NUMBERED_LINE_RE = re.compile(r"\n[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
-NUMBERED_FIRST_LINE_RE = re.compile(r"[ \t\f]*[“\"]?(?P<num>\d{1,3})(?:\.|(?=\t))[ \t]+(?=[^\s\d])")
+# The number may also stand alone on its line, its words on the next (after
+# at most two blank lines): PyMuPDF's text of ODS PDFs writes "1. \nWelcomes
+# the holding ..." and "1.\n \nRequests ..."; such words open with a capital.
+NUMBER_ALONE = r"\.[ \t]*\n(?:[ \t\f]*\n){0,2}[ \t\f]*(?=[A-Z“\"(])"
+NUMBERED_LINE_RE = re.compile(
+    rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
+)
+NUMBERED_FIRST_LINE_RE = re.compile(
+    rf"[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
+)
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 NONSPACE_RE = re.compile(r"\S")
-NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?[ \t]+")
+NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 CUE_LINE_RE = re.compile(
-    r"(?m)^[ \t]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
+    r"(?m)^[ \t\f]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
 )
 
 
@@ -321,7 +461,9 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
         has_dot = text[m.end("num") : m.end("num") + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
-        pos = m.start() if m is first else m.start() + 1
+        # At the number, not at the line's indentation: a blank line before it
+        # starts a paragraph there too (pdftotext -layout indents "1.").
+        pos = m.start("num") - (text[m.start("num") - 1] in "“\"" if m.start("num") else 0)
         starts[pos] = n
         expected = n + 1
     first_break = text.find("\n", begin, min(end, begin + 2001))
@@ -330,7 +472,7 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
     # line is a paragraph. Measured on the first lines of the region.
     sample = text[begin : min(end, begin + 20_000)]
     breaks = sample.count("\n")
-    if breaks >= 2 and "\n\n" not in sample:
+    if breaks >= 2 and not BLANK_RE.search(sample):  # blank lines may hold spaces (PyMuPDF's " \n")
         if len(sample) / (breaks + 1) > 250:
             for m in LINE_START_RE.finditer(text, begin, end):
                 starts.setdefault(m.start(), None)
@@ -353,6 +495,95 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
                 starts.setdefault(m.start(), n)
                 expected = n + 1
     return starts
+
+
+# A paragraph ends on one of these (a preambular paragraph on a comma, an
+# operative one on a semicolon or a full stop), or on a closing quote or
+# bracket after one of them.
+PARAGRAPH_END = frozenset(".,;:!?")
+
+
+class _Words:
+    """Where the words of a stretch of text are, page furniture (running heads, job numbers, markers)
+    and lines holding only a page or job number left out.
+
+    A page break cuts paragraphs: in PyMuPDF's text of a PDF the running head and the footnotes of the
+    page stand between the two halves of a paragraph, and the second half starts after a blank line.
+    ``continues`` tells such a half from a new paragraph.
+    """
+
+    def __init__(self, text: str, furniture: list[tuple[int, int]]) -> None:
+        self.text = text
+        merged: list[list[int]] = []
+        for s, e in sorted(furniture):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def _furniture_end(self, pos: int) -> int | None:
+        i = bisect.bisect_right(self.starts, pos)
+        return self.ends[i - 1] if i and pos < self.ends[i - 1] else None
+
+    def _furniture_start(self, pos: int) -> int | None:
+        """Start of the furniture span holding ``pos``."""
+        i = bisect.bisect_right(self.starts, pos)
+        return self.starts[i - 1] if i and pos < self.ends[i - 1] else None
+
+    def first(self, pos: int, end: int) -> int | None:
+        """The first character of [pos, end) that is a word of the text, or None."""
+        text = self.text
+        while pos < end:
+            m = NONSPACE_RE.search(text, pos, end)
+            if not m:
+                return None
+            pos = m.start()
+            skip = self._furniture_end(pos)
+            if skip is not None:
+                pos = skip
+                continue
+            if text[pos] in "0123456789G":  # only these can open a page or job number
+                line_start, line_end = _line_bounds(text, pos)
+                if not text[line_start:pos].strip() and PAGE_MARK_LINE_RE.match(text, pos, line_end):
+                    pos = line_end
+                    continue
+            return pos
+        return None
+
+    def last(self, start: int, pos: int) -> int | None:
+        """The last character of [start, pos) that is a word of the text, or None."""
+        text = self.text
+        pos -= 1
+        while pos >= start:
+            if text[pos].isspace():
+                pos -= 1
+                continue
+            skip = self._furniture_start(pos)
+            if skip is not None:
+                pos = skip - 1
+                continue
+            line_start, line_end = _line_bounds(text, pos)
+            if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
+                pos = line_start - 1
+                continue
+            return pos
+        return None
+
+    def continues(self, before: Paragraph, first_word: int) -> bool:
+        """True when the text at ``first_word`` goes on with the paragraph ``before``: it opens in
+        lower case ("based on its non-legislative nature ..."), or ``before`` stops short of its
+        closing punctuation and a page break (furniture, footnotes) stands between them."""
+        text = self.text
+        if text[first_word].islower():
+            return True
+        last = self.last(before.content, before.end)
+        if last is None:
+            return False
+        while last > before.content and text[last] in "\u201d\u2019\")]":
+            last -= 1
+        return text[last] not in PARAGRAPH_END and bool(text[last + 1 : first_word].strip())
 
 
 # --------------------------------------------------------------------------
@@ -471,8 +702,10 @@ def parse(source: Source) -> Document:
     """The structure of one text."""
     text = source.text
     symbols = g.parse_symbols(text)
-    symbol, self_spans = find_own_symbol(text, symbols)
-    furniture: list[tuple[int, int]] = list(self_spans)
+    heads = page_heads(text, symbols)
+    symbol, self_spans = _own_symbol(text, symbols, heads)
+    head_spans = [span for target, span in heads if target == symbol]
+    furniture: list[tuple[int, int]] = [*self_spans, *head_spans]
     # Each pattern runs only where a literal it needs occurs (a fast test).
     for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("*",))):
         if any(n in text for n in needles):
@@ -557,8 +790,11 @@ def parse(source: Source) -> Document:
             markers.append(Marker(n, start, start + len(num)))
         furniture.extend((mk.start, mk.end) for mk in markers)
 
-    # Paragraphs of the body (everything outside the footnote spans).
-    resolution = opening is not None
+    # Paragraphs of the body (everything outside the footnote spans). A
+    # resolution's numbered paragraphs are operative even in an excerpt that
+    # starts after "The General Assembly,"; its preambular paragraphs can
+    # only be counted from there, so an excerpt leaves them unnumbered (p3).
+    resolution = opening is not None or bool(symbol and RESOLUTION_SYMBOL_RE.search(symbol))
     body_regions = []
     cursor = 0
     for s, e in note_spans:
@@ -576,18 +812,28 @@ def parse(source: Source) -> Document:
     pp = unnumbered = 0
     operative_seen = False
     opening_end = opening.end() if opening else -1
+    words = _Words(text, furniture)
     for i, pos in enumerate(positions):
         number = starts[pos]
         end = positions[i + 1] if i + 1 < len(positions) else len(text)
         r = bisect.bisect_right(region_ends, pos)
         if r < len(region_ends):
             end = min(end, region_ends[r])
-        if not NONSPACE_RE.search(text, pos, end):
+        first_word = words.first(pos, end)
+        if first_word is None:  # blank, or only a running head, job and page numbers
+            continue
+        if paragraphs and pos <= paragraphs[-1].content:  # the words after a number alone on its line
+            last = paragraphs[-1]
+            paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
+            continue
+        if number is None and paragraphs and words.continues(paragraphs[-1], first_word):
+            last = paragraphs[-1]
+            paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")
-        elif resolution and opening_end <= pos and not operative_seen:
+        elif opening and opening_end <= pos and not operative_seen:
             pp += 1
             label = f"pp{pp}"
         else:
@@ -595,7 +841,7 @@ def parse(source: Source) -> Document:
             label = f"p{unnumbered}"
         content = pos
         if number is not None:
-            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 12)
+            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             content = num_m.end() if num_m else pos
         paragraphs.append(Paragraph(label, pos, end, content))
 
