@@ -397,3 +397,25 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert slow.exit_code == 2 and "at least 3.0 s" in slow.output
     with pytest.raises(UsageError):
         fetch(["A/RES/1/1"], Settings(base_url="http://127.0.0.1:9", delay=0), tmp_path, kinds=["poems"])
+
+
+def test_lineage_fetch_brings_the_steps_not_in_the_corpus(ods: FakeODS, tmp_path: Path, monkeypatch) -> None:
+    """`unkg lineage X --fetch`: the steps marked "not in the corpus" are fetched and stored, and shown again."""
+    for symbol in CHAIN:
+        ods.add(symbol, pdf(symbol))
+    seed = tmp_path / "A_RES_80_137.pdf"
+    seed.write_bytes(pdf("A/RES/80/137"))
+    store = tmp_path / "store"
+    with KnowledgeGraph(store) as kg:
+        assert kg.ingest([str(seed)]).ok
+    # most of what it cites is not on the fake service: not a soft block
+    settings = {"BASE_URL": ods.base, "DELAY": "0", "JITTER": "0", "CACHE": str(tmp_path / "c"), "COOLDOWN": "0",
+                "WAIT_LIMIT": "0", "SOFT_BLOCK_RUN": "100"}  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(f"UNKG_FETCH_{name}", value)
+    result = CliRunner().invoke(cli, ["lineage", "A/RES/80/137", "--depth", "1", "--fetch", "--store", str(store)])
+    before, _, after = result.stdout.partition("\n\nA/RES/80/137")
+    assert "not in the corpus: `unkg fetch A/RES/78/1`" in before
+    assert "A/RES/78/1" in after and "not in the corpus: `unkg fetch A/RES/78/1`" not in after
+    with KnowledgeGraph(store, read_only=True) as kg:
+        assert len(kg.files()) >= 2  # the seed and what was fetched

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from unkg.errors import UnkgError, UsageError
+from unkg.errors import FetchError, UnkgError, UsageError
 from unkg.extract import __version__, extract_many
 from unkg.iri import printable
 from unkg.output import to_human, to_jsonl
@@ -407,28 +407,57 @@ def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memo
 @click.argument("symbol")
 @click.option("--direction", type=click.Choice(["back", "forward"]), default="back", show_default=True)
 @click.option("--depth", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option(
+    "--fetch",
+    "fetch_missing",
+    is_flag=True,
+    help="Then fetch the steps not in the corpus (unkg fetch ... --ingest) and show the lineage again.",
+)
 @store_option
 @query_limits
-def lineage(symbol: str, direction: str, depth: int, store_path: str | None, timeout: float, max_memory: int) -> None:
+def lineage(
+    symbol: str, direction: str, depth: int, fetch_missing: bool, store_path: str | None, timeout: float,
+    max_memory: int,
+) -> None:  # fmt: skip
     """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
 
     Each step shows its title and date (from its file, else from the registry,
     marked "registry"); a step no file of the corpus is the source of says so,
     with the command that would bring it ("not in the corpus: unkg fetch ...").
+    With --fetch, those steps are then fetched from the Official Document
+    System and stored (as `unkg fetch STEP... --ingest`; its settings come from
+    the UNKG_FETCH_* variables), and the tree is shown again, one level further.
 
     \b
         unkg lineage A/RES/61/165 --direction back --depth 3
+        unkg lineage A/RES/61/165 --fetch
     """
     from unkg.queries import get_query
 
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
     about = get_query("reports/document")
+    missing: list[str] = []
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        click.echo(f"{symbol}{_about(kg.store, about, symbol)}")
+        click.echo(f"{symbol}{_about(kg.store, about, symbol, missing)}")
+        _walk(kg.store, step, about, symbol, 1, depth, "", {symbol}, missing)
+    if not (fetch_missing and missing):
+        return
+    wanted = list(dict.fromkeys(missing))
+    click.echo(f"\nfetching {len(wanted)} step(s) not in the corpus: {' '.join(wanted)}", err=True)
+    args = [*wanted, "--ingest", "--quiet", *(["--store", store_path] if store_path else [])]
+    try:
+        fetch.main(args, prog_name="unkg fetch", standalone_mode=False)
+    except SystemExit as exc:  # 1: some were not fetched (each said on stderr); the rest is stored
+        if exc.code not in (0, 1, None):
+            raise
+    except FetchError as exc:  # the crawl stopped (a bot check, the breaker): what arrived is stored, shown below
+        click.echo(f"unkg: the fetch stopped: {exc}", err=True)
+    with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
+        click.echo(f"\n{symbol}{_about(kg.store, about, symbol)}")
         _walk(kg.store, step, about, symbol, 1, depth, "", {symbol})
 
 
-def _about(store, about, symbol: str) -> str:
+def _about(store, about, symbol: str, missing: list[str] | None = None) -> str:
     """'  Title (2005-12-16)' for a lineage step, with where it stops: registry facts, or not in the corpus."""
     from unkg.queries import run
 
@@ -442,10 +471,15 @@ def _about(store, about, symbol: str) -> str:
     if not held:
         parts[0] += " [registry]" if row["registry"] is not None and (title or date) else ""
         parts.append(f"-- not in the corpus: `unkg fetch {symbol}`")
+        if missing is not None:
+            missing.append(symbol)
     return "".join(f"  {p.strip()}" for p in parts if p.strip())
 
 
-def _walk(store, step, about, current: str, level: int, depth: int, prefix: str, seen: set[str]) -> None:
+def _walk(
+    store, step, about, current: str, level: int, depth: int, prefix: str, seen: set[str],
+    missing: list[str] | None = None,
+) -> None:  # fmt: skip
     """Print one level of a lineage tree, then the levels below it."""
     from unkg.queries import run
 
@@ -454,11 +488,11 @@ def _walk(store, step, about, current: str, level: int, depth: int, prefix: str,
     for i, (child, verb, text) in enumerate(children):
         last = i == len(children) - 1
         again = " (above)" if child in seen else ""
-        facts = "" if again else _about(store, about, child)
+        facts = "" if again else _about(store, about, child, missing)
         click.echo(f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{" ".join(text.split())}"]{again}{facts}')
         if not again and level < depth:
             seen.add(child)
-            _walk(store, step, about, child, level + 1, depth, prefix + ("    " if last else "│   "), seen)
+            _walk(store, step, about, child, level + 1, depth, prefix + ("    " if last else "│   "), seen, missing)
 
 
 @cli.command(name="registry")
