@@ -68,8 +68,11 @@ def _one(path: Path, describer: Describer | None) -> dict:
         # Security Council texts of CR-UNSC: number and year
         ("S_RES_{number}_{year}.txt", "sc/S_RES_0242_1967.txt", {"number": "0242", "year": "1967"}),
         # the folder too, when the pattern holds a /; {} fields are matched and not kept
-        ("Session {session} - {year}/{country}_{}.txt", "x/Session 63 - 2008/QAT_63_2008.txt",
-         {"session": "63", "year": "2008", "country": "QAT"}),
+        (
+            "Session {session} - {year}/{country}_{}.txt",
+            "x/Session 63 - 2008/QAT_63_2008.txt",
+            {"session": "63", "year": "2008", "country": "QAT"},
+        ),
         # literal text is matched without regard to case (.PDF, .pdf)
         ("{symbol}.pdf", "pdf/A_RES_78_1.PDF", {"symbol": "A_RES_78_1"}),
         # a name that does not match gives nothing
@@ -298,11 +301,26 @@ def test_cli_ingest_metadata_and_name_pattern(tmp_path: Path, debates: Path) -> 
     assert "added 3" in result.stdout
     count = CliRunner().invoke(
         cli,
-        ["sparql", "--store", store, "--format", "csv", "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d prov:wasDerivedFrom ?s ; unkg:year ?y }"],
+        [
+            "sparql",
+            "--store",
+            store,
+            "--format",
+            "csv",
+            "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d prov:wasDerivedFrom ?s ; unkg:year ?y }",
+        ],
     )
     assert count.stdout.split() == ["n", "2"]
     titles = CliRunner().invoke(
-        cli, ["sparql", "--store", store, "--format", "csv", "SELECT ?t WHERE { ?d prov:wasDerivedFrom ?s ; dcterms:title ?t }"]
+        cli,
+        [
+            "sparql",
+            "--store",
+            store,
+            "--format",
+            "csv",
+            "SELECT ?t WHERE { ?d prov:wasDerivedFrom ?s ; dcterms:title ?t }",
+        ],
     )
     assert titles.stdout.strip().splitlines() == ["t", "Statement by Qatar"]
 

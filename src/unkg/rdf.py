@@ -15,7 +15,11 @@ comes from where):
   ``dcterms:title``, ``dcterms:date`` (adoption), ``dcterms:issued``
   (distribution), ``dcterms:language``, ``unkg:session``, ``unkg:meeting``,
   ``unkg:agendaItem``, ``unkg:committee``, and ``unkg:adoptedOnReport`` /
-  ``unkg:adoptedOnDraft`` linking the document it was adopted on;
+  ``unkg:adoptedOnDraft`` linking the document it was adopted on; what a
+  sidecar or the file's name gave where the text is silent (unkg.describe),
+  with ``unkg:year`` (when the symbol tells none) and ``unkg:country``, and
+  ``dcterms:source`` the ``unkg:MetadataSource`` it came from, with a
+  ``skos:editorialNote`` naming the facts taken (``description_quads``);
 - each citation: a ``cito:Citation`` node with ``cito:hasCitingEntity``,
   ``cito:hasCitedEntity``, ``cito:hasCitationCharacterization`` (CiTO
   where one fits), ``unkg:verb`` (the function as found), ``unkg:paragraph``,
