@@ -96,6 +96,48 @@ def max_memory_option(f):
     )(f)
 
 
+def description_options(f):
+    """--metadata FILE and --name-pattern PATTERN, shared by extract and ingest (see ``unkg.describe``)."""
+    f = click.option(
+        "--name-pattern",
+        default=None,
+        metavar="PATTERN",
+        help="Read fields from each file's name, e.g. '{country}_{session}_{year}.txt' or '{symbol}.pdf' "
+        "(symbol, year, date, session, title, organ, country; others kept as metadata). "
+        "They fill only what the text leaves empty; a name that does not match is left as it is.",
+    )(f)
+    return click.option(
+        "--metadata",
+        "metadata_file",
+        type=click.Path(exists=True, dir_okay=False),
+        default=None,
+        metavar="FILE",
+        help="A sidecar table (CSV, TSV or JSON Lines), one row per document, matched by a file/path/name "
+        "column or by symbol; its symbol, title, date, session, meeting ... fill what the text leaves empty.",
+    )(f)
+
+
+def _describer(metadata_file: str | None, name_pattern: str | None):
+    """The Describer of the two options, or None (a pattern or sidecar that cannot be used is a usage error)."""
+    from unkg.describe import Describer
+
+    return Describer.from_options(metadata_file, name_pattern)
+
+
+def _report_names(describer, names: list[str]) -> None:
+    """One line on stderr when some file names do not match --name-pattern."""
+    if describer is None or describer.name_pattern is None:
+        return
+    names = [n for n in names if n != "-"]
+    unmatched = [n for n in names if describer.name_pattern.fields(n) is None]
+    if unmatched:
+        click.echo(
+            f"unkg: --name-pattern '{describer.name_pattern.pattern}': {len(unmatched)} of {len(names)} file "
+            f"names do not match (first: {printable(unmatched[0])}); those files are described by their text alone",
+            err=True,
+        )
+
+
 def _memory_bytes(max_memory: int | None) -> int | None:
     """--max-memory in bytes; None (not given) leaves the default of ``extract_many``."""
     return None if max_memory is None else max_memory * 1024 * 1024
@@ -135,6 +177,7 @@ def _memory_bytes(max_memory: int | None) -> int | None:
 )
 @max_size_option
 @max_memory_option
+@description_options
 def extract(
     paths: tuple[str, ...],
     fmt: str,
@@ -144,6 +187,8 @@ def extract(
     catalogue: str | None,
     max_size: int,
     max_memory: int | None,
+    metadata_file: str | None,
+    name_pattern: str | None,
 ) -> None:
     """Find every reference in UN documents: files, folders, or - for stdin.
 
@@ -154,22 +199,40 @@ def extract(
         unkg extract corpus/sample
         unkg extract --format jsonl report.pdf resolution.txt > citations.jsonl
         cat text.txt | unkg extract -
+        unkg extract --name-pattern '{country}_{session}_{year}.txt' ungdc/
+        unkg extract --metadata metadata.csv pdf/
     """
     jobs = jobs or (os.cpu_count() or 1)
+    describer = _describer(metadata_file, name_pattern)
     render = to_jsonl if fmt == "jsonl" else functools.partial(to_human, explain=explain)
     failed = 0
+    names: list[str] = []
+    described: Counter[str] = Counter()
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
-        extractions = extract_many(paths, catalogue, jobs, max_size * 1024 * 1024, max_memory=_memory_bytes(max_memory))
+        extractions = extract_many(
+            paths, catalogue, jobs, max_size * 1024 * 1024, max_memory=_memory_bytes(max_memory), describe=describer
+        )
         for extraction in extractions:
             out.write(render(extraction) + ("\n" if fmt == "jsonl" else ""))
             out.flush()
+            names.append(extraction.source)
+            if extraction.metadata.get("metadata_source"):
+                described[extraction.metadata["metadata_source"]] += 1
             for error in extraction.errors:
                 failed += 1
                 click.echo(f"unkg: {printable(extraction.source)}: {error}", err=True)
     finally:
         if output:
             out.close()
+    _report_names(describer, names)
+    if describer is not None and describer.sidecar is not None:
+        label = describer.sidecar.label
+        n = sum(count for source, count in described.items() if label in source)
+        click.echo(
+            f"unkg: --metadata: {label} ({describer.sidecar.rows} rows) described {n} of {len(names)} documents",
+            err=True,
+        )
     sys.exit(1 if failed else 0)
 
 
@@ -238,6 +301,7 @@ def _bounded(timeout: float, max_memory: int):
     help="Most quads in one file's graph (a graph is built in memory, about 1.3 KB a quad at the peak).",
 )
 @max_memory_option
+@description_options
 def ingest(
     paths: tuple[str, ...],
     store_path: str | None,
@@ -246,6 +310,8 @@ def ingest(
     max_size: int,
     max_quads: int,
     max_memory: int | None,
+    metadata_file: str | None,
+    name_pattern: str | None,
 ) -> None:
     """Extract files and load them into the store, one named graph per file.
 
@@ -254,11 +320,18 @@ def ingest(
     graph, if any, stays; the other files are stored. Exit status 1 when
     some file failed.
 
+    With --name-pattern or --metadata, what a text leaves empty (symbol,
+    year, date, session, title ...) is taken from its file's name or a
+    sidecar table, marked in the graph with dcterms:source; an unchanged
+    file stored without them (or with others) is stored again.
+
     \b
         unkg ingest corpus/sample
+        unkg ingest --name-pattern '{country}_{session}_{year}.txt' ungdc/
     """
     from unkg.extract import expand_paths
 
+    describer = _describer(metadata_file, name_pattern)
     files = list(expand_paths(paths))
     with (
         _open(store_path) as kg,
@@ -271,9 +344,14 @@ def ingest(
             max_bytes=max_size * 1024 * 1024,
             max_quads=max_quads,
             max_memory=_memory_bytes(max_memory),
+            describe=describer,
         )
     for path, reason in report.failed:
         click.echo(f"unkg: {printable(path)}: {reason}", err=True)
+    _report_names(describer, files)
+    for source, count in sorted(report.described.items()):
+        if count:
+            click.echo(f"unkg: {count} documents written described by {source}", err=True)
     click.echo(
         f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.skipped)}, "
         f"failed {len(report.failed)}; {report.quads} quads written"

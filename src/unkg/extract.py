@@ -8,11 +8,13 @@ batch: its Extraction carries the error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from importlib import metadata as _metadata
 from pathlib import Path
 from typing import Any
@@ -264,6 +266,18 @@ def _in_processes(names: Iterable[str], jobs: int, initargs: tuple) -> Iterator[
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _described(
+    describe: Callable[[Extraction], Extraction], transform: Callable[[Extraction], Any] | None, result: Extraction
+) -> Any:
+    """``transform(describe(result))``; a description that fails leaves the extraction as it was, with a note."""
+    try:
+        result = describe(result)
+    except Exception as exc:  # the text's own extraction stands: a bad row or name never fails a file
+        note = f"its metadata could not be described ({failure(exc)})"
+        result = replace(result, metadata={**result.metadata, "metadata_note": note})
+    return result if transform is None else transform(result)
+
+
 def extract_many(
     paths: Iterable[str],
     catalogue_path: str | None = None,
@@ -271,6 +285,7 @@ def extract_many(
     max_bytes: int = DEFAULT_MAX_BYTES,
     transform: Callable[[Extraction], Any] | None = None,
     max_memory: int | None = None,
+    describe: Callable[[Extraction], Extraction] | None = None,
 ) -> Iterator[Any]:
     """Extract every input, in order, streaming, in ``jobs`` worker processes (one for ``jobs`` <= 1).
 
@@ -286,6 +301,10 @@ def extract_many(
     store uses it to build each file's N-Quads in parallel. It must be a
     module-level function so that worker processes can receive it.
 
+    ``describe``, when given (a :class:`unkg.describe.Describer`), fills
+    each extraction's identity and metadata from a sidecar or its file's
+    name, in the worker, before ``transform``; it must be picklable too.
+
     One file never stops the batch, whatever it raises or however its
     worker process dies: it gets its reason (see :func:`extract`,
     :func:`_in_processes`) and the others are extracted.
@@ -295,4 +314,6 @@ def extract_many(
     # and forked workers inherit the default one already read.
     load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
     limit = default_max_memory(max_bytes) if max_memory is None else max_memory
+    if describe is not None:
+        transform = functools.partial(_described, describe, transform)
     yield from _in_processes(files, max(jobs, 1), (catalogue_path, max_bytes, transform, limit or None))

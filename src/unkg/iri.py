@@ -34,6 +34,8 @@ METRICS_GRAPH = GRAPH + "metrics"
 # The registry's facts (titles, dates, meetings, votes) of the documents the store holds or cites (unkg.registry).
 REGISTRY_GRAPH = GRAPH + "registry"
 REGISTRY_SOURCE = BASE + "registry/"
+# The sidecars and file-name patterns a document's metadata was taken from (unkg.describe).
+METADATA_SOURCE = BASE + "metadata/"
 UNDOCS = "https://undocs.org/"
 
 # Characters of a canonical symbol kept as they are in the IRI path.
@@ -68,6 +70,11 @@ def undocs(symbol: str) -> str:
 def registry_source(name: str) -> str:
     """The IRI of one source file of the registry, by its file name (``undl-resolutions.csv``)."""
     return REGISTRY_SOURCE + quote(name, safe=".-")
+
+
+def metadata_source(kind: str, digest: str) -> str:
+    """The IRI of a source of metadata: a sidecar (``kind`` "sidecar", by the hash of its bytes) or a name pattern (by its text's)."""
+    return f"{METADATA_SOURCE}{kind}/{digest[:32]}"
 
 
 def source(sha256: str) -> str:

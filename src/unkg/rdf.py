@@ -15,7 +15,11 @@ comes from where):
   ``dcterms:title``, ``dcterms:date`` (adoption), ``dcterms:issued``
   (distribution), ``dcterms:language``, ``unkg:session``, ``unkg:meeting``,
   ``unkg:agendaItem``, ``unkg:committee``, and ``unkg:adoptedOnReport`` /
-  ``unkg:adoptedOnDraft`` linking the document it was adopted on;
+  ``unkg:adoptedOnDraft`` linking the document it was adopted on; what a
+  sidecar or the file's name gave where the text is silent (unkg.describe),
+  with ``unkg:year`` (when the symbol tells none) and ``unkg:country``, and
+  ``dcterms:source`` the ``unkg:MetadataSource`` it came from, with a
+  ``skos:editorialNote`` naming the facts taken (``description_quads``);
 - each citation: a ``cito:Citation`` node with ``cito:hasCitingEntity``,
   ``cito:hasCitedEntity``, ``cito:hasCitationCharacterization`` (CiTO
   where one fits), ``unkg:verb`` (the function as found), ``unkg:paragraph``,
@@ -38,7 +42,7 @@ file give the same quads; the time of each ingest goes to the log graph.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -183,8 +187,13 @@ def document_quads(symbol: str, graph: NamedNode = DOCUMENTS) -> Iterator[Quad]:
         yield Quad(node, _n(UNKG, "year"), Literal(str(year), datatype=_n(XSD, "gYear")), graph)
 
 
-def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
-    """Every quad of the named graph of one source file."""
+def extraction_quads(extraction: Extraction, path: str, sources: Mapping[str, str] | None = None) -> Iterator[Quad]:
+    """Every quad of the named graph of one source file.
+
+    ``sources`` (label -> IRI, ``unkg.describe.Describer.sources``): the
+    sidecar and name pattern the extraction was described with, if any (see
+    :func:`description_quads`).
+    """
     if extraction.sha256 is None:
         return
     graph = NamedNode(iri.graph(path))
@@ -212,7 +221,7 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
         yield Quad(citing, _n(DCTERMS, "title"), _lit(meta["title"]), graph)
     if meta.get("date"):
         yield Quad(citing, _n(DCTERMS, "date"), Literal(meta["date"], datatype=_n(XSD, "date")), graph)
-    if meta.get("session"):
+    if meta.get("session", "").isdigit():
         yield Quad(citing, _n(UNKG, "session"), _lit(int(meta["session"])), graph)
     if meta.get("meeting"):
         yield Quad(citing, _n(UNKG, "meeting"), _lit(meta["meeting"]), graph)
@@ -231,6 +240,14 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
     organ = extraction.metadata.get("organ")
     if organ in ORGANS:
         yield Quad(citing, _n(UNKG, "organ"), _n(UNKG, ORGANS[organ]), graph)
+    year = meta.get("year", "")
+    if len(year) == 4 and year.isdigit() and not (extraction.symbol and symbol_year(extraction.symbol)):
+        # given by a sidecar or the file's name (unkg.describe) for a document whose symbol tells none
+        yield Quad(citing, _n(UNKG, "year"), Literal(year, datatype=_n(XSD, "gYear")), graph)
+    if meta.get("country"):
+        yield Quad(citing, _n(UNKG, "country"), _lit(meta["country"]), graph)
+    if sources:
+        yield from description_quads(extraction, graph, citing, sources)
 
     cited_documents: set[str] = set()
     for c in extraction.citations:
@@ -275,3 +292,38 @@ def extraction_quads(extraction: Extraction, path: str) -> Iterator[Quad]:
             cited_documents.add(c.target)
             if c.target != extraction.symbol:
                 yield from document_quads(c.target)
+
+
+SKOS = PREFIXES["skos"]
+
+
+def description_quads(
+    extraction: Extraction, graph: NamedNode, citing: NamedNode, sources: Mapping[str, str]
+) -> Iterator[Quad]:
+    """What a file's graph says of the sidecar and name pattern its document was described with.
+
+    The graph names each with ``dcterms:source`` (it was built with them,
+    whether or not they had anything to say of this file: ingest tells by
+    these whether a stored file was described as it is asked to be now);
+    each is a ``unkg:MetadataSource`` with its label. The document names
+    with ``dcterms:source`` those that gave it facts, and a
+    ``skos:editorialNote`` says which facts came from where
+    ("year, session, country from name pattern '{country}_{session}_{year}.txt'"),
+    and what a source said that the text contradicts. As with the
+    registry's facts (``dcterms:source`` a ``unkg:RegistrySource``),
+    ``prov:wasDerivedFrom`` stays for the source file the text was read from.
+    """
+    meta = extraction.metadata
+    used = meta.get("metadata_source", "")
+    for label, node_iri in sources.items():
+        node = NamedNode(node_iri)
+        yield Quad(graph, _n(DCTERMS, "source"), node, graph)
+        yield Quad(node, TYPE, _n(UNKG, "MetadataSource"), graph)
+        yield Quad(node, _n(RDFS, "label"), _lit(label), graph)
+        if label in used:
+            yield Quad(citing, _n(DCTERMS, "source"), node, graph)
+    if used:
+        note = f"{meta.get('metadata_fields', '')} from {used}" if ";" not in used else f"from {used}"
+        yield Quad(citing, _n(SKOS, "editorialNote"), _lit(note), graph)
+    if meta.get("metadata_note"):
+        yield Quad(citing, _n(SKOS, "editorialNote"), _lit(meta["metadata_note"]), graph)

@@ -26,7 +26,8 @@ import fcntl
 import functools
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,10 +36,11 @@ import pyoxigraph as ox
 
 from unkg import iri
 from unkg.catalogue import default_catalogue_path
+from unkg.describe import Describer
 from unkg.errors import DiskFull, SourceError, StoreCorrupt, StoreError, StoreUnavailable, StoreUnfinished, failure
 from unkg.extract import expand_paths, extract_many
 from unkg.models import Extraction
-from unkg.rdf import CITO, PROV, UNKG, XSD, extraction_quads
+from unkg.rdf import CITO, DCTERMS, PROV, UNKG, XSD, extraction_quads
 from unkg.read import DEFAULT_MAX_BYTES, file_sha256
 from unkg.read.limits import DEFAULT_MAX_QUADS, over_quads
 
@@ -60,6 +62,8 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     quads: int = 0
+    #: files written whose metadata a sidecar or name pattern filled, by ``metadata_source``
+    described: Counter[str] = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
@@ -69,6 +73,7 @@ class IngestReport:
 
 SHA256 = ox.NamedNode(UNKG + "sha256")
 PATH = ox.NamedNode(UNKG + "path")
+SOURCE = ox.NamedNode(DCTERMS + "source")
 
 
 GENERATED = ox.NamedNode(PROV + "generatedAtTime")
@@ -101,24 +106,30 @@ class GraphPayload:
     errors: tuple[str, ...]
     nquads: bytes
     count: int
+    described: str = ""  # the sources its metadata was filled from (``metadata_source``), if any
 
 
-def graph_payload(extraction: Extraction, max_quads: int = DEFAULT_MAX_QUADS) -> GraphPayload:
+def graph_payload(
+    extraction: Extraction, max_quads: int = DEFAULT_MAX_QUADS, sources: Mapping[str, str] | None = None
+) -> GraphPayload:
     """The N-Quads of one extraction's graph (run in the extraction worker).
 
     A graph of more than ``max_quads`` quads (the hash quad included) is
-    refused as it is built, before it takes more memory.
+    refused as it is built, before it takes more memory. ``sources``: the
+    sidecar and name pattern the extraction was described with (label ->
+    IRI, see :func:`unkg.rdf.description_quads`).
     """
     if extraction.errors or extraction.sha256 is None:
         return GraphPayload(extraction.source, extraction.sha256, tuple(extraction.errors), b"", 0)
     quads: set[ox.Quad] = set()
-    for quad in extraction_quads(extraction, extraction.source):
+    described = extraction.metadata.get("metadata_source", "")
+    for quad in extraction_quads(extraction, extraction.source, sources):
         if quad.predicate != SHA256:
             quads.add(quad)
             if len(quads) >= max_quads:
                 return GraphPayload(extraction.source, None, (over_quads(max_quads),), b"", 0)
     data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    return GraphPayload(extraction.source, extraction.sha256, (), data, len(quads) + 1)
+    return GraphPayload(extraction.source, extraction.sha256, (), data, len(quads) + 1, described)
 
 
 def shared_lock(path: Path) -> int:
@@ -297,6 +308,11 @@ class KnowledgeGraph:
         for quad in self.store.quads_for_pattern(None, SHA256, None, graph):
             return str(quad.object.value)
         return None
+
+    def stored_description(self, path: str) -> set[str]:
+        """The IRIs of the sidecar and name pattern a stored file's graph was built with (none: empty)."""
+        graph = ox.NamedNode(iri.graph(path))
+        return {q.object.value for q in self.store.quads_for_pattern(graph, SOURCE, None, graph)}
 
     def files(self) -> list[tuple[str, str]]:
         """(path, sha256) of every ingested file, sorted by path."""
@@ -495,6 +511,7 @@ class KnowledgeGraph:
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_quads: int = DEFAULT_MAX_QUADS,
         max_memory: int | None = None,
+        describe: Describer | None = None,
     ) -> IngestReport:
         """Extract and store every file; unchanged files are skipped by hash.
 
@@ -507,6 +524,13 @@ class KnowledgeGraph:
         ``max_memory`` bytes (see :func:`unkg.extract.extract_many`). One
         file never stops the batch: whatever fails for it, or kills the
         process reading it, is its reason in ``failed``.
+
+        ``describe`` (``--metadata``, ``--name-pattern``) fills what each
+        text leaves empty from a sidecar or the file's name (see
+        :mod:`unkg.describe`). A file whose bytes are unchanged is then
+        skipped only when its graph was built with the same sidecar and
+        pattern; without ``describe``, an unchanged file keeps what it was
+        stored with.
         """
         report = IngestReport()
         self.recover()
@@ -522,7 +546,8 @@ class KnowledgeGraph:
                     progress(path, "failed")
                 continue
             stored[path] = self.stored_sha256(path) if path != "-" else None
-            if digest is not None and digest == stored[path]:
+            same = describe is None or self.stored_description(path) == set(describe.sources.values())
+            if digest is not None and digest == stored[path] and same:
                 report.skipped.append(path)
                 if progress:
                     progress(path, "skipped")
@@ -541,9 +566,10 @@ class KnowledgeGraph:
                     progress(p.source, "added")
             batch, pending = [], 0
 
-        transform = functools.partial(graph_payload, max_quads=max_quads)
+        sources = describe.sources if describe is not None else None
+        transform = functools.partial(graph_payload, max_quads=max_quads, sources=sources)
         for payload in extract_many(
-            todo, jobs=jobs, max_bytes=max_bytes, transform=transform, max_memory=max_memory
+            todo, jobs=jobs, max_bytes=max_bytes, transform=transform, max_memory=max_memory, describe=describe
         ):
             path = payload.source
             if payload.errors or payload.sha256 is None:
@@ -552,6 +578,8 @@ class KnowledgeGraph:
                     progress(path, "failed")
                 continue
             report.quads += payload.count
+            if payload.described:
+                report.described[payload.described] += 1
             if stored.get(path) is None and not self.store.contains_named_graph(ox.NamedNode(iri.graph(path))):
                 batch.append(payload)
                 pending += payload.count
@@ -563,6 +591,8 @@ class KnowledgeGraph:
                 except (ValueError, SyntaxError, OSError) as exc:  # its old graph stays (one transaction)
                     report.failed.append((path, f"cannot be stored ({failure(exc)})"))
                     report.quads -= payload.count
+                    if payload.described:
+                        report.described[payload.described] -= 1
                     if progress:
                         progress(path, "failed")
                     continue

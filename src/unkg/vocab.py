@@ -34,6 +34,7 @@ class UNKG(DefinedNamespace):
     Decision: URIRef  # A decision adopted by an organ of the United Nations, such as General Assembly decision A/DEC/60/551.
     Document: URIRef  # A document of the United Nations, identified by its canonical document symbol (a resolution, decision, report, note or letter), or a text read by unkg whose own symbol could not be told.
     Instrument: URIRef  # An international instrument in the unkg catalogue (a charter, treaty, covenant, protocol, declaration, statute, programme of action, set of principles, recommendation or agreement), identified by a stable key such as ICCPR or CRC-OPAC.
+    MetadataSource: URIRef  # A sidecar table or a file-name pattern that a user gave unkg to fill what a document's text leaves unsaid (its symbol, year, date, session, title, country); a source graph names with dcterms:source those it was built with, and a document those that gave it facts.
     Organ: URIRef  # A principal or subsidiary organ of the United Nations, whose document series a UN document belongs to.
     PresidentialStatement: URIRef  # A statement by the President of the Security Council made on behalf of the Council, such as S/PRST/2006/5.
     Resolution: URIRef  # A resolution adopted by an organ of the United Nations, such as General Assembly resolution A/RES/60/169 or Security Council resolution S/RES/1325(2000).
@@ -53,6 +54,7 @@ class UNKG(DefinedNamespace):
     # Properties
     abbreviation: URIRef  # An abbreviation that, written in a text, only ever means this instrument, such as ICCPR; the instrument finder matches it.
     adoptedBy: URIRef  # The canonical symbol of the resolution or decision that adopted an instrument or opened it for signature, such as A/RES/217(III).
+    country: URIRef  # The Member State or other delegation whose statement a document records, as a sidecar or the file's name gives it (QAT for a general debate statement of Qatar).
     session: URIRef  # The session of the organ in which a document was issued or an act adopted (61 for A/RES/61/165), where its symbol tells it.
     meeting: URIRef  # The meeting at which an act was adopted, as the document states it (81st plenary meeting).
     agendaItem: URIRef  # The item of the organ's agenda under which a document was issued or an act adopted, as the document states it (67 (b)).
@@ -86,5 +88,5 @@ class UNKG(DefinedNamespace):
     untsVolume: URIRef  # The volume of the United Nations Treaty Series in which an instrument is published.
     verb: URIRef  # The function of a citation as the citing text states it, normalised from the verb that opens its paragraph: recalls, reaffirms, welcomes, takes note of, urges ratification of.
     via: URIRef  # What identified the target of a citation when the quoted text alone did not, such as a footnote's Treaty Series entry or an anaphor resolved to an instrument named earlier.
-    year: URIRef  # The year a resolution or decision was adopted, where its symbol tells it: the year in a Security Council resolution's symbol, the year of an Economic and Social Council or Commission act, 1945 plus the session of a General Assembly act from the 31st session on (such an act may also fall early in the following year).
+    year: URIRef  # The year a resolution or decision was adopted, where its symbol tells it: the year in a Security Council resolution's symbol, the year of an Economic and Social Council or Commission act, 1945 plus the session of a General Assembly act from the 31st session on (such an act may also fall early in the following year). For a document whose symbol tells none, the year a sidecar or the file's name gives (unkg:MetadataSource).
     # fmt: on
