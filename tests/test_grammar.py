@@ -218,3 +218,9 @@ def test_modifier_lists_expand(symbol: str, first: int, extra: int) -> None:
     assert corr == (symbol, f"{symbol}/Corr.{first}")
     ranged = parse_symbols(f"{symbol}/Add.{first}-{first + extra}")[0].targets
     assert ranged == tuple(f"{symbol}/Add.{n}" for n in range(first, first + extra + 1))
+
+
+def test_the_1967_protocol_beside_the_refugee_convention() -> None:
+    """'the 1951 Convention ... and its 1967 Protocol', the usual words of UN texts on refugees (blind set)."""
+    text = "Slovenia is a party to the 1951 Convention relating to the Status of Refugees and its 1967 Protocol."
+    assert [c.target for c in extract_text(text).citations] == ["REFUGEE-CONVENTION", "REFUGEE-PROTOCOL"]
