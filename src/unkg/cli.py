@@ -6,6 +6,7 @@ import errno
 import functools
 import os
 import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import click
 from unkg.errors import FetchError, UnkgError, UsageError
 from unkg.extract import __version__, extract_many
 from unkg.iri import printable
-from unkg.output import to_human, to_jsonl
+from unkg.output import plural, to_human, to_jsonl
 from unkg.read import DEFAULT_MAX_BYTES
 from unkg.read.limits import DEFAULT_MAX_QUADS
 
@@ -132,8 +133,8 @@ def _report_names(describer, names: list[str]) -> None:
     unmatched = [n for n in names if describer.name_pattern.fields(n) is None]
     if unmatched:
         click.echo(
-            f"unkg: --name-pattern '{describer.name_pattern.pattern}': {len(unmatched)} of {len(names)} file "
-            f"names do not match (first: {printable(unmatched[0])}); those files are described by their text alone",
+            f"unkg: --name-pattern '{describer.name_pattern.pattern}': {len(unmatched)} of "
+            f"{plural(len(names), 'file name')} {'does' if len(unmatched) == 1 else 'do'} not match (first: {printable(unmatched[0])}); those files are described by their text alone",
             err=True,
         )
 
@@ -230,7 +231,8 @@ def extract(
         label = describer.sidecar.label
         n = sum(count for source, count in described.items() if label in source)
         click.echo(
-            f"unkg: --metadata: {label} ({describer.sidecar.rows} rows) described {n} of {len(names)} documents",
+            f"unkg: --metadata: {label} ({plural(describer.sidecar.rows, 'row')}) described {n} of "
+            f"{plural(len(names), 'document')}",
             err=True,
         )
     sys.exit(1 if failed else 0)
@@ -250,12 +252,21 @@ def store_option(f):
     )(f)
 
 
-def _open(store_path: str | None, read_only: bool = False):
-    """Open the store; errors (absent, locked, unfinished, damaged) are told by ``Commands.invoke``."""
+def _open(store_path: str | None, read_only: bool = False, create: bool = True):
+    """Open the store; errors (absent, locked, unfinished, damaged) are told by ``Commands.invoke``.
+
+    ``create=False``: a command that writes to a store but does not fill it (``remove``, ``analyse``) refuses
+    an absent store, as the reading commands do, rather than make an empty one.
+    """
     from unkg.store import KnowledgeGraph, default_store_path
 
     click.get_current_context().meta[STORE_META] = str(store_path or default_store_path())
-    return KnowledgeGraph(store_path, read_only=read_only)
+    return KnowledgeGraph(store_path, read_only=read_only, create=create)
+
+
+def _progress_hidden(quiet: bool) -> bool:
+    """No progress bar when asked, or when stderr is no terminal (click would print its bare label there)."""
+    return quiet or not sys.stderr.isatty()
 
 
 def query_limits(f):
@@ -335,7 +346,7 @@ def ingest(
     files = list(expand_paths(paths))
     with (
         _open(store_path) as kg,
-        click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=quiet) as bar,
+        click.progressbar(length=len(files), label="ingesting", file=sys.stderr, hidden=_progress_hidden(quiet)) as bar,
     ):
         report = kg.ingest(
             files,
@@ -351,10 +362,10 @@ def ingest(
     _report_names(describer, files)
     for source, count in sorted(report.described.items()):
         if count:
-            click.echo(f"unkg: {count} documents written described by {source}", err=True)
+            click.echo(f"unkg: {plural(count, 'document')} written described by {source}", err=True)
     click.echo(
         f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.skipped)}, "
-        f"failed {len(report.failed)}; {report.quads} quads written"
+        f"failed {len(report.failed)}; {plural(report.quads, 'quad')} written"
     )
     sys.exit(0 if report.ok else 1)
 
@@ -364,7 +375,7 @@ def ingest(
 @store_option
 def remove(paths: tuple[str, ...], store_path: str | None) -> None:
     """Delete exactly the graphs of these files from the store."""
-    with _open(store_path) as kg:
+    with _open(store_path, create=False) as kg:
         removed = kg.remove(paths)
     missing = sorted(set(paths) - set(removed))
     for path in missing:
@@ -388,36 +399,42 @@ def status(store_path: str | None, list_files: bool) -> None:
         click.echo(f"{sha[:12]}  {path}")
 
 
-def _render(solutions, fmt: str) -> str:
-    import csv
-    import io
-    import json
-
-    names = [v.value for v in solutions.variables]
-    rows = [[None if row[n] is None else row[n].value for n in names] for row in solutions]
-    if fmt == "json":
-        return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(names)
-        writer.writerows(["" if v is None else v for v in r] for r in rows)
-        return buf.getvalue()
-    widths = [max([len(n)] + [len(str(r[i] or "")) for r in rows]) for i, n in enumerate(names)]
-    widths = [min(w, 60) for w in widths]
-    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
-    out = [line, "  ".join("-" * w for w in widths)]
-    for r in rows:
-        out.append("  ".join(str(v or "")[:60].ljust(w) for v, w in zip(r, widths, strict=True)))
-    out.append(f"({len(rows)} rows)")
-    return "\n".join(out)
-
-
 def output_format(f):
-    """--format table|csv|json for query results."""
-    return click.option(
-        "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+    """--format table|csv|json and --iris for query results (``unkg.tables``)."""
+    f = click.option(
+        "--iris", is_flag=True, help="In a table, show IRIs whole (by default works by symbol or key, others short)."
     )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json"]),
+        default="table",
+        show_default=True,
+        help="table: fits the terminal, works by symbol or key; csv and json: IRIs whole, JSON numbers as numbers.",
+    )(f)
+
+
+def _works(store) -> dict[str, str]:
+    """The works of the store, symbol or key to title (``unkg.lookup.store_works``)."""
+    from unkg.lookup import store_works
+
+    return store_works(store)
+
+
+def _width() -> int:
+    from unkg.tables import terminal_width
+
+    return terminal_width()
+
+
+def _work(store, text: str, what: str = "", works: dict[str, str] | None = None):
+    """The work of the store that ``text`` names (``unkg.lookup.resolve``); else WorkNotFound, prefixed by ``what``."""
+    from unkg.lookup import WorkNotFound, resolve, store_works
+
+    try:
+        return resolve(text, store_works(store) if works is None else works)
+    except WorkNotFound as exc:
+        raise WorkNotFound(f"{what}: {exc}" if what else str(exc), exc.text, exc.candidates) from None
 
 
 @cli.command()
@@ -431,28 +448,45 @@ def query(
     params: tuple[tuple[str, str], ...],
     store_path: str | None,
     fmt: str,
+    iris: bool,
     timeout: float,
     max_memory: int,
 ) -> None:
     """Run stored query NAME from queries/ (without NAME: list them).
 
+    A work (a parameter of type target) may be typed as a person reads it:
+    a symbol in any case and spacing, "resolution 61/165", "Security Council
+    resolution 1325 (2000)", an instrument's key, abbreviation or name. One
+    the store does not hold is an error, with the nearest works it holds.
+
     \b
         unkg query cites -p document A/RES/61/165
-        unkg query reports/cited-by -p cited ICRMW --format csv
+        unkg query reports/cited-by -p cited "Migrant Workers Convention" --format csv
     """
     from unkg.queries import QueryError, get_query, load_queries, run
+    from unkg.tables import render_solutions
 
     if not name:
         for qname, q in load_queries().items():
             args = " ".join(f"-p {p.name} <{p.type}>" for p in q.params)
-            click.echo(f"{qname} {args}\n    {q.summary}")
+            click.echo(f"{qname} {args}".rstrip())
+            click.echo(textwrap.fill(q.summary, width=_width(), initial_indent="    ", subsequent_indent="    "))
         return
+    try:
+        stored = get_query(name)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
+        values = dict(params)
+        targets = [p.name for p in stored.params if p.type == "target" and p.name in values]
+        works = _works(kg.store) if targets else None
+        for p in targets:
+            values[p] = _work(kg.store, values[p], f"-p {p}", works).target
         try:
-            solutions = run(kg.store, get_query(name), dict(params))
+            solutions = run(kg.store, stored, values)
         except QueryError as exc:
             raise click.UsageError(str(exc)) from None
-        click.echo(_render(solutions, fmt))
+        click.echo(render_solutions(solutions, fmt, iris), nl=False)
 
 
 @cli.command()
@@ -460,7 +494,7 @@ def query(
 @store_option
 @output_format
 @query_limits
-def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memory: int) -> None:
+def sparql(text: str, store_path: str | None, fmt: str, iris: bool, timeout: float, max_memory: int) -> None:
     """Run an ad-hoc SPARQL SELECT or ASK over all graphs ('-' reads stdin)."""
     import pyoxigraph as ox
 
@@ -476,7 +510,9 @@ def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memo
         if isinstance(result, ox.QueryBoolean):
             click.echo("true" if bool(result) else "false")
         elif isinstance(result, ox.QuerySolutions):
-            click.echo(_render(result, fmt))
+            from unkg.tables import render_solutions
+
+            click.echo(render_solutions(result, fmt, iris), nl=False)
         else:
             click.echo(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"), nl=False)
 
@@ -499,6 +535,10 @@ def lineage(
 ) -> None:  # fmt: skip
     """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
 
+    SYMBOL may be typed as texts cite it ("resolution 61/165", "a/res/61/165",
+    "Security Council resolution 1325 (2000)"); one the store does not hold is
+    an error, with the nearest works it holds.
+
     Each step shows its title and date (from its file, else from the registry,
     marked "registry"); a step no file of the corpus is the source of says so,
     with the command that would bring it ("not in the corpus: unkg fetch ...").
@@ -516,12 +556,14 @@ def lineage(
     about = get_query("reports/document")
     missing: list[str] = []
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        click.echo(f"{symbol}{_about(kg.store, about, symbol, missing)}")
+        symbol = _work(kg.store, symbol).target
+        head = f"{symbol}{_about(kg.store, about, symbol, missing)}"  # nothing is printed before an error
+        click.echo(head)
         _walk(kg.store, step, about, symbol, 1, depth, "", {symbol}, missing)
     if not (fetch_missing and missing):
         return
     wanted = list(dict.fromkeys(missing))
-    click.echo(f"\nfetching {len(wanted)} step(s) not in the corpus: {' '.join(wanted)}", err=True)
+    click.echo(f"\nfetching {plural(len(wanted), 'step')} not in the corpus: {' '.join(wanted)}", err=True)
     args = [*wanted, "--ingest", "--quiet", *(["--store", store_path] if store_path else [])]
     try:
         fetch.main(args, prog_name="unkg fetch", standalone_mode=False)
@@ -775,7 +817,7 @@ def fetch(
         )
     settled: set[str] = set()
     with click.progressbar(
-        length=len(symbols), label="fetching", file=sys.stderr, hidden=quiet, item_show_func=lambda s: s
+        length=len(symbols), label="fetching", file=sys.stderr, hidden=_progress_hidden(quiet), item_show_func=lambda s: s
     ) as bar:
 
         def progress(symbol: str, state: str, reached: int) -> None:
@@ -791,11 +833,11 @@ def fetch(
     for symbol, reason, when in report.waiting:
         click.echo(f"unkg: {symbol}: waiting ({reason}); asked again from {when:%Y-%m-%d %H:%M:%S} UTC", err=True)
     breaker = (
-        f"; the circuit breaker tripped {report.trips} times ({report.soft_blocks} soft blocks)" if report.trips else ""
+        f"; the circuit breaker tripped {plural(report.trips, 'time')} ({plural(report.soft_blocks, 'soft block')})" if report.trips else ""
     )
     click.echo(
         f"fetched {len(report.fetched)} ({len(report.new)} new), unavailable {len(report.unavailable)}, "
-        f"failed {len(report.failed)}, waiting {len(report.waiting)}; {report.requests} requests{breaker}"
+        f"failed {len(report.failed)}, waiting {len(report.waiting)}; {plural(report.requests, 'request')}{breaker}"
     )
     stored_ok = True
     if ingest and report.files:
@@ -805,7 +847,7 @@ def fetch(
             click.echo(f"unkg: {printable(path)}: {reason}", err=True)
         click.echo(
             f"stored: added {len(stored.added)}, replaced {len(stored.replaced)}, unchanged {len(stored.skipped)}, "
-            f"failed {len(stored.failed)}; {stored.quads} quads written"
+            f"failed {len(stored.failed)}; {plural(stored.quads, 'quad')} written"
         )
         stored_ok = stored.ok
     if report.stopped is not None:
@@ -891,14 +933,11 @@ def _export_network(fmt: str, output: str | None, store_path: str | None) -> Non
 
 
 def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> None:
+    """One table of ``unkg analyse``, fitting the terminal (``unkg.tables``)."""
+    from unkg.tables import render
+
     click.echo(f"\n{title}")
-    cells = [[str(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
-    widths = [min(w, 70) for w in widths]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for r in cells:
-        click.echo("  ".join(c[:70].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    click.echo(render(header, rows) if rows else "  (none)", nl=not rows)
 
 
 @cli.command()
@@ -911,8 +950,10 @@ def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> None:
     default=None,
     help="Sample betweenness from K sources (default: exact up to 5,000 nodes, 500 sources above).",
 )
-@click.option("--lineage", "lineage_of", default=None, help="Also the main path through this work (symbol or key).")
-@click.option("--work", "works", multiple=True, help="Citations by year of this work (repeatable).")
+@click.option(
+    "--lineage", "lineage_of", default=None, help="Also the main path through this work (symbol, key or name)."
+)
+@click.option("--work", "works", multiple=True, help="Citations by year of this work (symbol, key or name; repeatable).")
 @click.option("--no-write", is_flag=True, help="Do not store the measures (read-only).")
 def analyse(
     store_path: str | None,
@@ -936,22 +977,30 @@ def analyse(
     """
     from datetime import UTC, datetime
 
+    from unkg.lookup import WorkNotFound
     from unkg.network import analyse as run_analysis
     from unkg.network import load_graph, search_path_count, write_metrics
 
     def now() -> str:
         return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    with _open(store_path) as kg:
+    with _open(store_path, create=False) as kg:
         started = now()
+        if lineage_of or works:  # every work named is found before anything is computed or printed
+            known = _works(kg.store)
+            lineage_of = _work(kg.store, lineage_of, "--lineage", known).target if lineage_of else None
+            works = tuple(_work(kg.store, w, "--work", known).target for w in works)
         g = load_graph(kg.store, details=False)  # the measures need no quoted text
+        for option, work in [("--lineage", lineage_of)] * bool(lineage_of) + [("--work", w) for w in works]:
+            if work not in g:
+                raise WorkNotFound(f"{option}: {work} is in the store but not in the citation network (nothing cites it)", work)
         result = run_analysis(g, seed=seed, betweenness_k=betweenness_k)
         written = 0 if no_write else write_metrics(kg.store, g, result, started, now())
     communities = max(result.community.values(), default=-1) + 1
     components = max(result.component.values(), default=-1) + 1
     click.echo(
-        f"{g.number_of_nodes()} works, {g.number_of_edges()} citing pairs, {components} weakly connected "
-        f"components, {communities} communities"
+        f"{plural(g.number_of_nodes(), 'work')}, {plural(g.number_of_edges(), 'citing pair')}, "
+        f"{plural(components, 'weakly connected component')}, {plural(communities, 'community', 'communities')}"
     )
 
     def name(node: str) -> str:
@@ -989,16 +1038,11 @@ def analyse(
     if result.main_path.cycles:
         click.echo(f"  citation cycles collapsed: {'; '.join(' + '.join(c) for c in result.main_path.cycles)}")
     if lineage_of:
-        try:
-            through = search_path_count(g, through=lineage_of)
-        except KeyError as exc:
-            raise click.UsageError(f"--lineage: {exc}") from None
+        through = search_path_count(g, through=lineage_of)
         click.echo(f"Main path through {lineage_of}:")
         click.echo("  " + " -> ".join(" + ".join(step) for step in through.path))
     for work in works:
         years = result.by_year.get(work)
-        if work not in g:
-            raise click.UsageError(f"--work {work}: not in the graph")
         _table(f"Citing documents of {work} by year", ("year", "documents"), sorted((years or {}).items()))
     if not no_write:
         click.echo(
@@ -1024,12 +1068,12 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
                 continue
             found = list(run(kg.store, stored))
             problems += len(found)
-            click.echo(f"{'ok  ' if not found else 'FAIL'} {name}: {len(found)} rows  ({stored.summary})")
+            click.echo(f"{'ok  ' if not found else 'FAIL'} {name}: {plural(len(found), 'row')}  ({stored.summary})")
         if not no_shacl:
             from unkg.validate import rdflib_graph, validate
 
             report = validate(rdflib_graph(kg.store))
-            click.echo(f"{'ok  ' if report.conforms else 'FAIL'} SHACL shapes: {len(report.results)} results")
+            click.echo(f"{'ok  ' if report.conforms else 'FAIL'} SHACL shapes: {plural(len(report.results), 'result')}")
             for result in report.results[:50]:
                 click.echo(f"     {result.focus_node} {result.path}: {result.message}")
             problems += 0 if report.conforms else max(1, len(report.results))
@@ -1079,7 +1123,9 @@ def serve_options(f):
 def serve(store_path: str | None, host: str, port: int, workers: int, **limits: object) -> None:
     """Serve the store read-only: SPARQL 1.1 endpoint, linked-data pages and a query editor.
 
-    While it runs, the store cannot be written (an ingest waits for it to stop).
+    While it runs, the commands that write the store (ingest, remove,
+    analyse) are refused, with the server's process named: stop the server,
+    write, then start it again.
 
     \b
         unkg serve                      # http://127.0.0.1:8000/

@@ -9,6 +9,15 @@ from unkg.iri import printable
 from unkg.models import Extraction
 
 
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 citation', '2 citations', '0 works': a count with its noun in the right number.
+
+    >>> plural(1, "citation"), plural(2, "citation"), plural(1, "citing pair"), plural(3, "quad")
+    ('1 citation', '2 citations', '1 citing pair', '3 quads')
+    """
+    return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
+
+
 def to_jsonl(extraction: Extraction) -> str:
     """One line of the extraction contract (DESIGN.md)."""
     return json.dumps(extraction.to_json(), ensure_ascii=False)
@@ -25,7 +34,7 @@ def to_human(extraction: Extraction, explain: bool = False) -> str:
         + (f"   organ: {extraction.metadata['organ']}" if extraction.metadata.get("organ") else "")
     )
     targets = sorted({c.target for c in extraction.citations})
-    lines.append(f"   {len(extraction.citations)} citations of {len(targets)} works")
+    lines.append(f"   {plural(len(extraction.citations), 'citation')} of {plural(len(targets), 'work')}")
     for c in extraction.citations:
         where = c.paragraph or "-"
         if c.footnote:

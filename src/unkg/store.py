@@ -26,6 +26,9 @@ import fcntl
 import functools
 import hashlib
 import os
+import shlex
+import struct
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -144,17 +147,71 @@ def shared_lock(path: Path) -> int:
     process that also has the store open for writing.
     """
     lock = Path(path) / "LOCK"
-    if not (Path(path) / "CURRENT").is_file() or not lock.is_file():
-        raise StoreUnavailable(f"{path}: no unkg store here (run `unkg ingest` first)")
+    require_store(path)
     fd = os.open(lock, os.O_RDONLY)
     try:
         fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        raise StoreUnavailable(
-            f"{path}: the store is open for writing by another process (an ingest?); try again when it is done"
-        ) from None
+        holder = lock_holder(path)
+        who = f"process {holder[0]} (`{holder[2]}`)" if holder else "another process (an ingest?)"
+        raise StoreUnavailable(f"{path}: the store is open for writing by {who}; try again when it is done") from None
     return fd
+
+
+def require_store(path: str | os.PathLike[str]) -> None:
+    """Raise ``StoreUnavailable`` unless ``path`` holds a store (the commands that only use one do not make one)."""
+    if not (Path(path) / "CURRENT").is_file() or not (Path(path) / "LOCK").is_file():
+        raise StoreUnavailable(f"{path}: no unkg store here (run `unkg ingest` first)")
+
+
+def _command_line(pid: int) -> str:
+    """The command a process runs, as typed (``unkg serve --store build/store``), or '' when it cannot be read.
+
+    A server process started by ``unkg serve`` (or a reader's worker) runs Python without the console script
+    in its arguments: its parents are looked at, up to three, for the ``unkg`` command.
+    """
+    first = ""
+    for _ in range(4):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        args = [a for a in args if a]
+        at = next((i for i, a in enumerate(args) if Path(a).name == "unkg"), None)
+        if at is not None:
+            return shlex.join(["unkg", *args[at + 1 :]])
+        first = first or shlex.join(args)
+        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the parent: the field after the state
+    return first
+
+
+def lock_holder(path: str | os.PathLike[str]) -> tuple[int, str, str] | None:
+    """Who holds the store's lock: (process id, 'reads' or 'writes', its command line); None when no process
+    does or it cannot be told (only Linux's ``struct flock`` is known here).
+
+    RocksDB's writer holds an exclusive POSIX lock on ``LOCK`` and readers a shared one (:func:`shared_lock`);
+    ``F_GETLK`` asks the kernel for a lock that would stand in the way of an exclusive one, and its owner.
+    """
+    if sys.platform != "linux":
+        return None
+    try:
+        fd = os.open(Path(path) / "LOCK", os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        # struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid
+        request = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0).ljust(64, b"\0")
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, request)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    kind, _, _, _, pid = struct.unpack("hhqqi", answer[: struct.calcsize("hhqqi")])
+    if kind == fcntl.F_UNLCK or pid <= 0:
+        return None
+    return pid, "writes" if kind == fcntl.F_WRLCK else "reads", _command_line(pid)
 
 
 FILE_GRAPHS = iri.GRAPH + "file/"
@@ -244,7 +301,7 @@ def explain(exc: BaseException, path: str | os.PathLike[str] | None) -> StoreErr
             "same command again: what the store held stays, and a file it had not finished is dropped and stored again"
         )
     if "lock file" in text:
-        return StoreUnavailable(
+        return locked(where) or StoreUnavailable(
             f"{where}: the store is in use by another process (a reader such as `unkg serve`, or another "
             f"writer); try again when it is done ({text.strip()})"
         )
@@ -253,12 +310,44 @@ def explain(exc: BaseException, path: str | os.PathLike[str] | None) -> StoreErr
     return None
 
 
+def locked(where: Path) -> StoreUnavailable | None:
+    """What to say when a write finds the store locked: who holds it, and what to do; None when that is unknown."""
+    holder = lock_holder(where)
+    if holder is None:
+        return None
+    pid, does, command = holder
+    who = f"process {pid}" + (f" (`{command}`)" if command else "")
+    if does == "writes":
+        return StoreUnavailable(f"{where}: the store is being written by {who}; try again when it is done")
+    if command.startswith("unkg serve"):
+        advice = f"stop the server (Ctrl-C where it runs, or `kill {pid}`), run this command again, then start it again"
+    else:
+        advice = f"run this command again when it is done (or stop it: `kill {pid}`)"
+    return StoreUnavailable(
+        f"{where}: the store is being read by {who}, and a command that writes (ingest, remove, analyse) "
+        f"needs it alone; {advice}"
+    )
+
+
 class KnowledgeGraph:
     """The store and the operations on it."""
 
     def __init__(
-        self, path: str | os.PathLike[str] | None = None, *, memory: bool = False, read_only: bool = False
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        memory: bool = False,
+        read_only: bool = False,
+        create: bool = True,
     ) -> None:
+        """Open the store at ``path`` (default: ``default_store_path()``), or one in memory.
+
+        Args:
+            path: the store's folder.
+            memory: a store in memory, for tests and one-off work.
+            read_only: open it read-only under a shared lock (an absent store is refused).
+            create: make the store when absent (the default for writing; False refuses an absent store).
+        """
         self.read_only = read_only
         self._lock: int | None = None
         if memory:
@@ -275,6 +364,8 @@ class KnowledgeGraph:
                 raise
         else:
             self.path = Path(path) if path else default_store_path()
+            if not create:
+                require_store(self.path)
             self.path.mkdir(parents=True, exist_ok=True)
             self.store = ox.Store(str(self.path))
             self.recover()
