@@ -1,6 +1,6 @@
-# Two commands on a fresh machine with Python 3.11 and make:
-#   make run    set up, then extract the references of the bundled sample corpus
-#   make test   set up, then run the test suite
+# Two commands on a fresh machine with Python 3.11, make and npm:
+#   make run    set up the tool, then extract, store, analyse and export the bundled sample corpus
+#   make test   set up the tool and the test tools, then run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -8,33 +8,30 @@ SAMPLE  = corpus/sample
 OUT     = exports/extract
 NET     = exports/network
 
-.PHONY: run test setup lint bench bench-serve clean
+.PHONY: run test setup setup-test vendor lint bench bench-serve clean
 
-$(BIN)/unkg: pyproject.toml
+# The tool alone: `make run` needs nothing more. Installing it runs the build hook (hatch_build.py), which fetches
+# the front-end libraries with npm (pinned by web/*/package-lock.json, listed in pyproject's [tool.unkg.vendor]) and
+# copies them into the package, so that nothing loads from the internet.
+$(BIN)/unkg: pyproject.toml hatch_build.py web/vendor.py $(wildcard web/*/package-lock.json)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . pytest hypothesis ruff SPARQLWrapper playwright rustworkx
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(BIN)/unkg
 
-# Front-end libraries from npm (versions pinned by each package-lock.json), copied into the package
-# so that nothing loads from the internet: the graph library inlined into the HTML export, and the
-# SPARQL editor of `unkg serve`.
-GRAPHLIB = src/unkg/export/vendor/cytoscape.min.js
-$(GRAPHLIB): web/graph/package-lock.json
-	cd web/graph && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $(GRAPHLIB))
-	cp web/graph/node_modules/cytoscape/dist/cytoscape.min.js $(GRAPHLIB)
+# The test and lint tools (pyproject's optional dependencies `test`), for `make test` and `make lint` only.
+TESTTOOLS = $(VENV)/.test-tools
+$(TESTTOOLS): $(BIN)/unkg
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TESTTOOLS)
 
-EDITOR  = web/serve/node_modules/@zazuko/yasgui/build
-EDITORV = src/unkg/serve/static/vendor
-$(EDITORV)/yasgui.min.js: web/serve/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-	  cd web/serve && npm ci --no-audit --no-fund --loglevel=error && cd ../.. && \
-	  mkdir -p $(EDITORV) && cp $(EDITOR)/yasgui.min.js $(EDITOR)/yasgui.min.css $(EDITORV)/ && \
-	  echo "@zazuko/yasgui $$(node -p 'require("./web/serve/node_modules/@zazuko/yasgui/package.json").version'), MIT licence, from the npm registry (web/serve)" > $(EDITORV)/NOTICE; \
-	else echo "npm not found: unkg serve runs without its SPARQL editor"; fi
+# A vendored file deleted by hand, or a package-lock.json changed: fetched again (a no-op otherwise).
+vendor: $(BIN)/unkg
+	$(BIN)/python web/vendor.py
 
-setup: $(BIN)/unkg $(GRAPHLIB) $(EDITORV)/yasgui.min.js
+setup: $(BIN)/unkg vendor
+
+setup-test: setup $(TESTTOOLS)
 
 STORE   = build/store
 
@@ -57,13 +54,13 @@ run: setup
 	@echo "Query it: $(BIN)/unkg query --store $(STORE)   (lists the stored queries)"
 	@echo "Network: open $(NET)/network.html in a browser (works offline); Gephi: $(NET)/network.gexf; Cytoscape: $(NET)/network.cyjs.json"
 
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest -q
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check src tests benchmarks
 
-bench: setup
+bench: setup-test
 	$(BIN)/python benchmarks/extract_throughput.py
 	$(BIN)/python benchmarks/network_analysis.py
 

@@ -353,7 +353,9 @@ def test_cli_registry_search() -> None:
     """unkg registry --search ranks titles, with symbols and dates."""
     result = CliRunner().invoke(cli, ["registry", "--search", "protection of migrants", "--limit", "3"])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].split()[1:3] == ["A/RES/80/218", "2025-12-18"]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["score", "symbol", "date", "title"]  # a table of unkg.tables, with its header
+    assert lines[2].split()[1:3] == ["A/RES/80/218", "2025-12-18"]
 
 
 @pytest.mark.parametrize(

@@ -638,8 +638,10 @@ def registry_command(symbol: str | None, text: str | None, limit: int) -> None:
         found = reg.search(text, limit)
         if not found:
             raise click.ClickException(f"no title in the registry matches {text!r}")
-        for score, record in found:
-            click.echo(f"{score:6.2f}  {record.symbol:<20} {record.date or '':<10}  {record.title}")
+        from unkg.tables import render
+
+        rows = [(round(score, 2), record.symbol, record.date or "", record.title or "") for score, record in found]
+        click.echo(render(("score", "symbol", "date", "title"), rows), nl=False)
         return
     if not symbol:
         raise click.UsageError("give a SYMBOL, or --search TEXT")
