@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
 from tests.conftest import SAMPLE
+
 from unkg.cli import cli
 
 UNKG = str(Path(sys.executable).with_name("unkg"))
@@ -85,7 +85,10 @@ def test_query_refuses_text_that_names_no_work(store: str) -> None:
 
 def test_lineage_takes_a_resolution_as_typed(store: str) -> None:
     """`lineage a/res/61/165` is the lineage of A/RES/61/165, headed by its canonical symbol."""
-    typed, canonical = unkg("lineage", "a/res/61/165", "--store", store), unkg("lineage", "A/RES/61/165", "--store", store)
+    typed, canonical = (
+        unkg("lineage", "a/res/61/165", "--store", store),
+        unkg("lineage", "A/RES/61/165", "--store", store),
+    )
     assert typed.exit_code == 0 and typed.stdout == canonical.stdout
     assert typed.stdout.startswith("A/RES/61/165  Protection of migrants (2006-12-19)\n├── A/RES/60/169")
 
@@ -179,7 +182,9 @@ def test_iris_and_machine_formats_keep_iris_and_numbers(store: str) -> None:
     assert "https://w3id.org/unkg/" in out and "document:" not in out
     found = rows(unkg("query", "cites", "-p", "document", "A/RES/61/165", "--store", store, "--format", "json"))
     icrmw = next(r for r in found if r["work"] == "ICRMW")
-    assert icrmw["start"] == 1366 and icrmw["end"] == 1475 and icrmw["cited"] == "https://w3id.org/unkg/instrument/ICRMW"
+    assert (
+        icrmw["start"] == 1366 and icrmw["end"] == 1475 and icrmw["cited"] == "https://w3id.org/unkg/instrument/ICRMW"
+    )
     top = rows(unkg("query", "most-cited", "--store", store, "--format", "json"))[0]
     assert top == {"work": "https://w3id.org/unkg/instrument/ICRMW", "name": "ICRMW", "citingDocuments": 4,
                    "citations": 7}  # fmt: skip

@@ -62,7 +62,7 @@ def free_port() -> int:
 
 
 def get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - a local test server
+    with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, response.read()
 
 

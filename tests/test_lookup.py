@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from tests.conftest import SAMPLE
 
 from unkg.lookup import Candidate, WorkNotFound, parse, resolve, search, store_works
 from unkg.store import KnowledgeGraph
-
-from tests.conftest import SAMPLE
 
 PARSED = [
     ("A/RES/61/165", "A/RES/61/165"),  # canonical

@@ -353,7 +353,8 @@ def test_cli_analyse_prints_tables_and_stores(tmp_path) -> None:
     ranked = runner.invoke(cli, ["query", "reports/most-influential", "--store", str(store), "--format", "csv"])
     assert ranked.exit_code == 0 and len(ranked.output.splitlines()) > 10
     bad = runner.invoke(cli, ["analyse", "--store", str(store), "--no-write", "--work", "NO-SUCH"])
-    assert bad.exit_code == 2 and "NO-SUCH" in bad.output
+    assert bad.exit_code == 1 and bad.stdout == ""  # refused by unkg.lookup before any table (was a usage error)
+    assert bad.stderr.startswith("Error: --work: 'NO-SUCH' names no work:")
 
 
 def test_louvain_in_igraph_finds_the_same_triangles() -> None:

@@ -772,7 +772,7 @@ def test_serve_refuses_a_store_open_for_writing(tmp_path):
         kg.ingest([str(SAMPLE / "A_RES_61_165.txt")], jobs=1)
         result = subprocess.run([str(UNKG_CLI), "serve", "--store", str(store), "--port", str(free_port())],
                                 capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert result.returncode == 1 and "open for writing by another process" in result.stderr
+    assert result.returncode == 1 and f"open for writing by process {os.getpid()} (`" in result.stderr  # the holder
 
 
 def test_serve_refuses_a_folder_that_is_no_store(tmp_path):

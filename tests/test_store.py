@@ -254,7 +254,7 @@ def test_readers_and_writers_exclude_each_other(tmp_path: Path, corpus: Path) ->
     proc = subprocess.Popen([sys.executable, "-c", writer, str(tmp_path / "store")], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "open"
-        with pytest.raises(StoreUnavailable, match="open for writing by another process"):
+        with pytest.raises(StoreUnavailable, match=f"open for writing by process {proc.pid} "):  # the holder
             KnowledgeGraph(tmp_path / "store", read_only=True)
     finally:
         proc.kill()

@@ -72,7 +72,7 @@ def short(term: str) -> str:
         return unquote(term[len(iri.INSTRUMENT) :])
     for prefix, namespace in PREFIXES.items():
         if term.startswith(namespace) and len(term) > len(namespace):
-            return f"{prefix}:{term[len(namespace):]}"
+            return f"{prefix}:{term[len(namespace) :]}"
     if term.startswith(iri.BASE):
         return unquote(term[len(iri.BASE) :])
     return term
