@@ -37,7 +37,7 @@ EDGE_FIELDS = ("weight", "year", "organ", "functions", "characterisations", "spc
 
 
 class VendorMissing(RuntimeError):
-    """The graph library for the HTML page was not copied in by ``make setup``."""
+    """The graph library for the HTML page is not in the package (a build with ``UNKG_VENDOR=skip``)."""
 
 
 def _round(value: Any) -> Any:
@@ -180,13 +180,14 @@ def csv_tables(g: nx.DiGraph, result: Analysis) -> tuple[str, str]:
 
 
 def vendor_script() -> str:
-    """The vendored Cytoscape.js (copied from web/graph by ``make setup``)."""
+    """The vendored Cytoscape.js (fetched from npm by the build hook, ``hatch_build.py``)."""
     path = resources.files("unkg.export") / "vendor" / "cytoscape.min.js"
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise VendorMissing(
-            f"{path}: the graph library is missing; run `make setup` (npm ci in web/graph, then a copy)"
+            f"{path}: the graph library is missing from this install (built with UNKG_VENDOR=skip?); install "
+            "unkg again where npm is found (`pip install .`, `make setup`): its build fetches it"
         ) from None
 
 
