@@ -141,6 +141,7 @@ def table_commands(store: str) -> list[list[str]]:
         commands.append(args)
     commands.append(["sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 200"])
     commands.append(["registry", "--search", "protection of migrants"])
+    commands += [["validate"], ["status", "--files"]]
     return [[*c, "--store", store] if c[0] != "registry" else c for c in commands]
 
 

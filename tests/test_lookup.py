@@ -23,6 +23,8 @@ PARSED = [
     ("resolution 217 A (III)", "A/RES/217(III)"),  # Roman-era numbering, part letter dropped
     ("decision 60/551", "A/DEC/60/551"),
     ("E/CN. 4/2003/85/Add. 2", "E/CN.4/2003/85/Add.2"),  # spaces after the dots
+    ("https://w3id.org/unkg/doc/S/RES/1325(2000)", "S/RES/1325(2000)"),  # a work's IRI
+    ("https://w3id.org/unkg/instrument/ICRMW", "ICRMW"),
     ("ICRMW", "ICRMW"),  # a key
     ("icrmw", "ICRMW"),  # a key in any case
     ("ilo c29", "ILO-C29"),  # a key with a space for its hyphen

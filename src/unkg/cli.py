@@ -1062,23 +1062,29 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     Exit status 1 when anything is violated.
     """
     from unkg.queries import load_queries, run
+    from unkg.tables import render, short
 
     problems = 0
+    checks: list[tuple[str, str, int, str]] = []
+    details: list[tuple[str, str, str]] = []
     with _open(store_path, read_only=True) as kg:
         for name, stored in load_queries().items():
             if not name.startswith("checks/"):
                 continue
             found = list(run(kg.store, stored))
             problems += len(found)
-            click.echo(f"{'ok  ' if not found else 'FAIL'} {name}: {plural(len(found), 'row')}  ({stored.summary})")
+            checks.append(("ok" if not found else "FAIL", name, len(found), stored.summary))
         if not no_shacl:
             from unkg.validate import rdflib_graph, validate
 
             report = validate(rdflib_graph(kg.store))
-            click.echo(f"{'ok  ' if report.conforms else 'FAIL'} SHACL shapes: {plural(len(report.results), 'result')}")
-            for result in report.results[:50]:
-                click.echo(f"     {result.focus_node} {result.path}: {result.message}")
+            checks.append(("ok" if report.conforms else "FAIL", "SHACL shapes", len(report.results), "ontology/shapes"))
+            details = [(short(str(r.focus_node)), short(str(r.path)), str(r.message)) for r in report.results[:50]]
             problems += 0 if report.conforms else max(1, len(report.results))
+    click.echo(render(("result", "check", "violations", "what it checks"), checks), nl=False)
+    if details:
+        click.echo(f"\nSHACL results (the first {len(details)}):")
+        click.echo(render(("focus", "path", "message"), details), nl=False)
     sys.exit(1 if problems else 0)
 
 

@@ -35,6 +35,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -104,15 +105,18 @@ def _label_of(target: str, catalogue: Catalogue, works: Mapping[str, str] | None
 def parse(text: str, catalogue: Catalogue | None = None) -> Candidate | None:
     """The one work ``text`` names, read by the extractor's grammar and catalogue; None when it names none.
 
-    Tried in turn: an instrument key ("icrmw", "ilo c29"), abbreviation or
-    name and alias (any case, with or without "the"), then a document symbol
-    or act reference ("a/res/61/ 165", "resolution 61/165", "S/RES/1325 (2000)",
+    Tried in turn: the work's IRI (``https://w3id.org/unkg/doc/A/RES/61/165``),
+    an instrument key ("icrmw", "ilo c29"), abbreviation or name and alias
+    (any case, with or without "the"), then a document symbol or act reference ("a/res/61/ 165", "resolution 61/165", "S/RES/1325 (2000)",
     "Commission on Human Rights resolution 2005/47", "217 A (III)").
     """
     catalogue = catalogue or default_catalogue()
     text = clean(text)
     if not text:
         return None
+    if text.startswith(iri.DOC) or text.startswith(iri.INSTRUMENT):  # a work's IRI, as a page or a query gives it
+        named = unquote(text.removeprefix(iri.DOC).removeprefix(iri.INSTRUMENT))
+        return parse(named, catalogue) if named else None
     bare = _ARTICLE_RE.sub("", text)
     key = bare.upper().replace(" ", "-")
     if key in catalogue:

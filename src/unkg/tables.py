@@ -11,11 +11,10 @@ them whole. CSV and JSON carry the IRIs whole, and JSON carries numbers and
 booleans as such (``"start": 1366``).
 
 >>> print(render(["work", "citations"], [["A/RES/60/169", 2], ["ICRMW", 11]], width=40), end="")
- work          citations
- ────────────────────────
-  A/RES/60/169          2
-  ICRMW                11
-<BLANKLINE>
+work          citations
+───────────────────────
+A/RES/60/169          2
+ICRMW                11
 """
 
 from __future__ import annotations
