@@ -819,7 +819,11 @@ def fetch(
         )
     settled: set[str] = set()
     with click.progressbar(
-        length=len(symbols), label="fetching", file=sys.stderr, hidden=_progress_hidden(quiet), item_show_func=lambda s: s
+        length=len(symbols),
+        label="fetching",
+        file=sys.stderr,
+        hidden=_progress_hidden(quiet),
+        item_show_func=lambda s: s,
     ) as bar:
 
         def progress(symbol: str, state: str, reached: int) -> None:
@@ -835,7 +839,9 @@ def fetch(
     for symbol, reason, when in report.waiting:
         click.echo(f"unkg: {symbol}: waiting ({reason}); asked again from {when:%Y-%m-%d %H:%M:%S} UTC", err=True)
     breaker = (
-        f"; the circuit breaker tripped {plural(report.trips, 'time')} ({plural(report.soft_blocks, 'soft block')})" if report.trips else ""
+        f"; the circuit breaker tripped {plural(report.trips, 'time')} ({plural(report.soft_blocks, 'soft block')})"
+        if report.trips
+        else ""
     )
     click.echo(
         f"fetched {len(report.fetched)} ({len(report.new)} new), unavailable {len(report.unavailable)}, "
@@ -955,7 +961,9 @@ def _table(title: str, header: tuple[str, ...], rows: list[tuple]) -> None:
 @click.option(
     "--lineage", "lineage_of", default=None, help="Also the main path through this work (symbol, key or name)."
 )
-@click.option("--work", "works", multiple=True, help="Citations by year of this work (symbol, key or name; repeatable).")
+@click.option(
+    "--work", "works", multiple=True, help="Citations by year of this work (symbol, key or name; repeatable)."
+)
 @click.option("--no-write", is_flag=True, help="Do not store the measures (read-only).")
 def analyse(
     store_path: str | None,
@@ -995,7 +1003,9 @@ def analyse(
         g = load_graph(kg.store, details=False)  # the measures need no quoted text
         for option, work in [("--lineage", lineage_of)] * bool(lineage_of) + [("--work", w) for w in works]:
             if work not in g:
-                raise WorkNotFound(f"{option}: {work} is in the store but not in the citation network (nothing cites it)", work)
+                raise WorkNotFound(
+                    f"{option}: {work} is in the store but not in the citation network (nothing cites it)", work
+                )
         result = run_analysis(g, seed=seed, betweenness_k=betweenness_k)
         written = 0 if no_write else write_metrics(kg.store, g, result, started, now())
     communities = max(result.community.values(), default=-1) + 1
