@@ -133,8 +133,8 @@ def _report_names(describer, names: list[str]) -> None:
     unmatched = [n for n in names if describer.name_pattern.fields(n) is None]
     if unmatched:
         click.echo(
-            f"unkg: --name-pattern '{describer.name_pattern.pattern}': {len(unmatched)} of "
-            f"{plural(len(names), 'file name')} {'does' if len(unmatched) == 1 else 'do'} not match (first: {printable(unmatched[0])}); those files are described by their text alone",
+            f"unkg: --name-pattern '{describer.name_pattern.pattern}': {len(unmatched)} of {len(names)} file "
+            f"names do not match (first: {printable(unmatched[0])}); those files are described by their text alone",
             err=True,
         )
 
