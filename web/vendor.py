@@ -69,15 +69,16 @@ def missing(root: Path = ROOT) -> list[str]:
     return [dest for dest in vendor_list(root).values() if not (root / dest).is_file()]
 
 
-def _npm_ci(folder: Path) -> None:
+def _npm_ci(folder: Path, log=print) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise VendorError(
-            f"npm is needed to fetch unkg's front-end libraries ({folder.relative_to(ROOT)}/package.json) "
+            f"npm is needed to fetch unkg's front-end libraries (web/{folder.name}/package.json) "
             "and was not found: install Node.js with npm (Debian and Ubuntu: `apt install npm`) and build again, "
             "or install from an sdist or a wheel, which carry them; UNKG_VENDOR=skip builds without them "
             "(no HTML export, no query editor)"
         )
+    log(f"unkg: npm ci in web/{folder.name} (front-end libraries, pinned by its package-lock.json)")
     done = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
         cwd=folder,
@@ -124,8 +125,7 @@ def vendor(root: Path = ROOT, log=print) -> list[str]:
             ):
                 continue
         if not fresh:
-            log(f"unkg: npm ci in web/{project} (front-end libraries, pinned by its package-lock.json)")
-            _npm_ci(folder)
+            _npm_ci(folder, log)
         notices: dict[Path, set[str]] = {}
         for source, dest in files.items():
             origin, target = root / "web" / source, root / dest
