@@ -152,3 +152,13 @@ def test_search_without_a_store_reads_the_registry() -> None:
 def test_store_works_of_an_empty_store() -> None:
     """An empty store holds no work."""
     assert store_works(ox.Store()) == {}
+
+
+def test_search_of_nothing_is_empty(works: dict[str, str]) -> None:
+    """An empty or blank search box gives no candidate (and reads no registry)."""
+    assert search("", works) == [] and search("  \n ", works) == []
+
+
+def test_search_completes_a_partial_symbol(works: dict[str, str]) -> None:
+    """'e/cn.4/2003' gives the store's symbols it opens, in order."""
+    assert [c.target for c in search("e/cn.4/2003", works)][:2] == ["E/CN.4/2003/85/Add.2", "E/CN.4/2003/85/Add.3"]

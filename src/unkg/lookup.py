@@ -236,13 +236,16 @@ def nearest(
 def search(
     text: str, works: Mapping[str, str] | None = None, limit: int = 20, catalogue: Catalogue | None = None
 ) -> list[Candidate]:
-    """Candidates for a search box, best first: the work ``text`` names, instruments whose names hold its words,
-    documents whose titles do (the store's titles, then the registry's), near spellings.
+    """Candidates for a search box, best first: the work ``text`` names, the symbols a partial symbol opens,
+    instruments whose names hold its words, documents whose titles do (the store's titles, then the registry's),
+    near spellings.
 
     With ``works`` (:func:`store_works`), only works of that store are given.
     """
     catalogue = catalogue or default_catalogue()
     out: dict[str, Candidate] = {}
+    if not clean(text):
+        return []
 
     def take(c: Candidate) -> None:
         if (works is None or c.target in works) and c.target not in out and len(out) < limit:
@@ -255,7 +258,13 @@ def search(
             for w in works:
                 if w.startswith(found.target + "("):
                     take(Candidate(w, "", "symbol"))
-    for c in nearest(text, works, catalogue, limit):
+    typed = clean(text).upper()
+    if works is not None and "/" in typed:  # the symbols a partial one opens ("A/RES/61/" ...), for a search box
+        for w in sorted(works):
+            if w.upper().startswith(typed):
+                take(Candidate(w, "", "symbol"))
+    near = nearest(text, works, catalogue, limit)
+    for c in near:
         if c.how == "name":
             take(c)
     from unkg.registry import default_registry
@@ -268,7 +277,7 @@ def search(
                 take(Candidate(target, title, "title"))
     for _score, record in default_registry().search(clean(text), limit * 5 if works is not None else limit):
         take(Candidate(record.symbol, record.title or "", "title"))
-    for c in nearest(text, works, catalogue, limit):
+    for c in near:
         take(c)
     return list(out.values())
 
