@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from typing import Any
@@ -48,6 +49,7 @@ _INTEGERS = {
     )
 }  # fmt: skip
 _DECIMALS = {XSD + "decimal", XSD + "double", XSD + "float"}
+_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")  # a number already formatted ("0.0352")
 _PROSE_LENGTH = 24  # a column whose values hold spaces and reach this length wraps; others end in "…"
 
 
@@ -194,7 +196,7 @@ _GAP = 2  # columns between two columns of a table (SIMPLE_HEAD without edges, c
 def _layout(header: Sequence[str], rows: Sequence[Sequence[Any]], cells: list[list[str]], width: int) -> list[dict]:
     """Each column's width, alignment and overflow, so that the table fits ``width``.
 
-    Numbers align right. Prose (values with spaces, some long) wraps; other values never wrap. Past the width,
+    Numbers (and numbers already written out, "0.0352") align right. Prose (values with spaces, some long) wraps; other values never wrap. Past the width,
     prose columns give way first (down to 16 columns or their longest word), then the widest of the others, one
     column at a time, down to their header (at most 8); what no longer fits its column ends in "…".
     """
@@ -203,7 +205,8 @@ def _layout(header: Sequence[str], rows: Sequence[Sequence[Any]], cells: list[li
     for i, name in enumerate(header):
         column = [r[i] for r in rows]
         numeric = bool(column) and all(
-            v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in column
+            v is None or (isinstance(v, int | float) and not isinstance(v, bool)) or _NUMBER_RE.match(str(v))
+            for v in column
         )
         longest = max((len(c[i]) for c in cells), default=0)
         prose = any(" " in c[i] for c in cells) and longest >= _PROSE_LENGTH
