@@ -83,6 +83,16 @@ def test_query_refuses_text_that_names_no_work(store: str) -> None:
     )
 
 
+def test_a_work_the_registry_holds_says_how_to_fetch_it(store: str) -> None:
+    """S/RES/1325(2000) is not in the sample store but is in the registry: the message gives the fetch command."""
+    result = unkg("lineage", "Security Council resolution 1325 (2000)", "--store", store)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "Error: S/RES/1325(2000) is not in the store (no file of the corpus is it, none cites it); the registry "
+        "holds it: `unkg fetch 'S/RES/1325(2000)' --ingest` brings it into the store\n"
+    )
+
+
 def test_lineage_takes_a_resolution_as_typed(store: str) -> None:
     """`lineage a/res/61/165` is the lineage of A/RES/61/165, headed by its canonical symbol."""
     typed, canonical = (

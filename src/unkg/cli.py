@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import shlex
 import sys
 import textwrap
 from collections import Counter
@@ -434,7 +435,14 @@ def _work(store, text: str, what: str = "", works: dict[str, str] | None = None)
     try:
         return resolve(text, store_works(store) if works is None else works)
     except WorkNotFound as exc:
-        raise WorkNotFound(f"{what}: {exc}" if what else str(exc), exc.text, exc.candidates) from None
+        message = f"{what}: {exc}" if what else str(exc)
+        if exc.target and "/" in exc.target:
+            from unkg.registry import exists
+
+            if exists(exc.target):
+                fetch_it = shlex.join(["unkg", "fetch", exc.target, "--ingest"])
+                message += f"; the registry holds it: `{fetch_it}` brings it into the store"
+        raise WorkNotFound(message, exc.text, exc.candidates, exc.target) from None
 
 
 @cli.command()

@@ -77,10 +77,13 @@ class Candidate:
 class WorkNotFound(UnkgError):
     """No work of the store is what was typed; the message says why and names the nearest ones."""
 
-    def __init__(self, message: str, text: str, candidates: tuple[Candidate, ...] = ()) -> None:
+    def __init__(
+        self, message: str, text: str, candidates: tuple[Candidate, ...] = (), target: str | None = None
+    ) -> None:
         super().__init__(message)
         self.text = text
         self.candidates = candidates
+        self.target = target  # the work the text names, when it names one the store does not hold
 
 
 def clean(text: str) -> str:
@@ -184,7 +187,7 @@ def resolve(
         )
     if near:
         message += "; did you mean " + ", ".join(c.target for c in near) + "?"
-    raise WorkNotFound(message, text, tuple(near))
+    raise WorkNotFound(message, text, tuple(near), found.target if found is not None else None)
 
 
 def _titled(text: str, works: Mapping[str, str] | None) -> list[str]:
