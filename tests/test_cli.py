@@ -261,15 +261,16 @@ def test_a_write_while_the_server_reads_names_the_server(store: str, tmp_path: P
     from tests.test_install import free_port
 
     port = free_port()
-    server = subprocess.Popen([UNKG, "serve", "--store", store, "--port", str(port)],
+    # two server processes: whichever of the three holds the lock, the `unkg serve` above them is named
+    server = subprocess.Popen([UNKG, "serve", "--store", store, "--port", str(port), "--workers", "2"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert server.stderr is not None
         assert server.stderr.readline().startswith("unkg: serving")
-        time.sleep(0.5)
+        time.sleep(1.5)  # the server processes have the store open
         expected = (
             f"Error: {store}: the store is being read by process {server.pid} "
-            f"(`unkg serve --store {store} --port {port}`), and a command that writes (ingest, remove, analyse) "
+            f"(`unkg serve --store {store} --port {port} --workers 2`), and a command that writes (ingest, remove, analyse) "
             f"needs it alone; stop the server (Ctrl-C where it runs, or `kill {server.pid}`), run this command "
             "again, then start it again\n"
         )

@@ -165,31 +165,33 @@ def require_store(path: str | os.PathLike[str]) -> None:
         raise StoreUnavailable(f"{path}: no unkg store here (run `unkg ingest` first)")
 
 
-def _command_line(pid: int) -> str:
-    """The command a process runs, as typed (``unkg serve --store build/store``), or '' when it cannot be read.
+def _command_of(pid: int) -> tuple[int, str]:
+    """The process that runs ``pid``'s command, and the command as typed (``unkg serve --store build/store``).
 
-    A server process started by ``unkg serve`` (or a reader's worker) runs Python without the console script
-    in its arguments: its parents are looked at, up to three, for the ``unkg`` command.
+    A server process of ``unkg serve`` (or a reader's worker) may run Python without the console script in its
+    arguments: its parents are looked at, up to three, for the ``unkg`` command, and that process is given (the
+    one to stop). Without one, ``pid`` and its own command line ('' when it cannot be read).
     """
-    first = ""
+    first, current = "", pid
     for _ in range(4):
         try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
-            stat = Path(f"/proc/{pid}/stat").read_text()
+            args = Path(f"/proc/{current}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+            stat = Path(f"/proc/{current}/stat").read_text()
         except OSError:
             break
         args = [a for a in args if a]
         at = next((i for i, a in enumerate(args) if Path(a).name == "unkg"), None)
         if at is not None:
-            return shlex.join(["unkg", *args[at + 1 :]])
+            return current, shlex.join(["unkg", *args[at + 1 :]])
         first = first or shlex.join(args)
-        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the parent: the field after the state
-    return first
+        current = int(stat.rsplit(")", 1)[1].split()[1])  # the parent: the field after the state
+    return pid, first
 
 
 def lock_holder(path: str | os.PathLike[str]) -> tuple[int, str, str] | None:
     """Who holds the store's lock: (process id, 'reads' or 'writes', its command line); None when no process
-    does or it cannot be told (only Linux's ``struct flock`` is known here).
+    does or it cannot be told (only Linux's ``struct flock`` is known here). A process that holds it for an
+    ``unkg`` command above it (a server process of ``unkg serve``) is named by that command's process.
 
     RocksDB's writer holds an exclusive POSIX lock on ``LOCK`` and readers a shared one (:func:`shared_lock`);
     ``F_GETLK`` asks the kernel for a lock that would stand in the way of an exclusive one, and its owner.
@@ -211,7 +213,8 @@ def lock_holder(path: str | os.PathLike[str]) -> tuple[int, str, str] | None:
     kind, _, _, _, pid = struct.unpack("hhqqi", answer[: struct.calcsize("hhqqi")])
     if kind == fcntl.F_UNLCK or pid <= 0:
         return None
-    return pid, "writes" if kind == fcntl.F_WRLCK else "reads", _command_line(pid)
+    owner, command = _command_of(pid)
+    return owner, "writes" if kind == fcntl.F_WRLCK else "reads", command
 
 
 FILE_GRAPHS = iri.GRAPH + "file/"
