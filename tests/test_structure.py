@@ -64,7 +64,13 @@ VERB_ROWS = [
     ("Strongly condemns the manifestations", "condemns"),
     ("Further reaffirm the 2016 political declaration", "reaffirms"),
     ("Bearing in mind that policies", "bears in mind"),
-    ("Deeply concerned about", "expresses concern"),
+    ("Deeply concerned about", "is concerned"),
+    ("Expressing deep concern at", "expresses concern"),
+    ("Conscious of the need to", "is conscious of"),
+    ("Taking into account the report of the Secretary-General", "takes into account"),
+    ("Draws the attention of the Member States to resolution 253 (1968)", "draws the attention of"),
+    ("Looks forward to the fourth International Conference", "looks forward to"),
+    ("Strongly deprecates the policies", "deprecates"),
     ("The Special Rapporteur recommends increased international assistance", "recommends"),
     ("Having considered the report of the Secretary-General (S/10738)", "has considered"),  # third person
     ("Having examined the application of Zimbabwe for admission", "has examined"),
@@ -243,3 +249,46 @@ def test_excerpt_of_a_resolution_keeps_operative_numbers() -> None:
     result = extract_text(text)
     assert result.symbol == "A/RES/80/151"
     assert [(c.target, c.paragraph, c.function) for c in result.citations] == [("UNFCCC", "op48", "notes")]
+
+
+# Security Council texts reprinted from a yearly volume number their notes through the volume: the notes
+# close the text and start at any number, called by a marker in the body (words in the form of
+# the Resolutions and Decisions volumes; the numbers and symbols are made up).
+CLOSING_NOTE_ROWS = [
+    (
+        "Resolution 400 (1976)\nof 1 March 1976\n\nThe Security Council,\n\nHaving considered the report "
+        "submitted by the Secretary-General 31\nin accordance with resolution 399 (1976),\n\n1. Decides to "
+        "remain seized of the matter.\n\nAdopted at the 1900th\nmeeting by 14 votes to\nnone. 32\n\n\n"
+        "31 Ibid., document S/12001.\n32 One member did not participate in the voting.\n",
+        [(31, "pp1"), (32, "p2")],
+        [("S/12001", "pp1", "has considered")],
+    ),
+    (
+        "Resolution 401 (1976)\nof 2 March 1976\n\nThe Security Council,\n\nHaving examined the application "
+        "of the Republic of Utopia 47 for admission,\n\nRecommends to the General Assembly that it admit the "
+        "Republic.\n\nAdopted unanimously at the\n1901st meeting.\n\n\n47 Ibid., document S/12002.",
+        [(47, "pp1")],
+        [("S/12002", "pp1", "has examined")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one"])
+def test_closing_notes_numbered_through_a_volume(
+    text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]
+) -> None:
+    """Notes that close the text from any number on are footnotes when the body calls the first; their
+    symbols take the paragraph of the marker and its verb."""
+    from unkg import extract_text
+
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == notes
+    result = extract_text(text)
+    found = [(c.target, c.paragraph, c.function) for c in result.citations if c.target.startswith("S/1")]
+    assert found == cited
+
+
+def test_a_closing_number_without_its_marker_is_no_note() -> None:
+    """A numbered closing line whose number the body never calls stays text."""
+    text = "The Security Council,\n\nNoting the letter of 3 May 1976,\n\n1. Decides to remain seized.\n\n\n31 Ibid., document S/12001.\n"
+    assert parse(Source("resolution.txt", text, None)).footnotes == ()

@@ -10,6 +10,7 @@ footnote, a running head from a reference, and which verb opens a paragraph.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -358,7 +359,15 @@ _VERB_FORMS = {
     "emphasizes": "emphasizing|emphasising|emphasizes|emphasises|emphasize|emphasise",
     "stresses": "stressing|stresses|stress",
     "underlines": "underlining|underlines|underline",
-    "expresses concern": "concerned|alarmed|expressing concern|expresses concern|express concern",
+    "expresses concern": "|".join(
+        f"{verb} {depth}concern"
+        for verb in ("expressing", "expresses", "express")
+        for depth in ("", "deep ", "grave ", "serious ", "its deep ", "its grave ", "its serious ", "its ")
+    ),
+    # Participles that say a state of mind read as "is ...", as "Convinced" and "Mindful" do.
+    "is concerned": "concerned",
+    "is alarmed": "alarmed",
+    "is conscious of": "conscious",
     "is convinced": "convinced",
     "considers": "considering|considers|consider",
     "affirms": "affirming|affirms|affirm",
@@ -384,6 +393,14 @@ _VERB_FORMS = {
     "recommends": "recommending|recommends|recommend",
     "expresses": "expressing|expresses|express",
     "acting under": "acting under",
+    "takes into account": "taking into account|takes into account|take into account",
+    "looks forward to": "looking forward|looks forward|look forward",
+    "draws the attention of": "drawing the attention|draws the attention|draw the attention",
+    "reminds": "reminding|reminds|remind",
+    "confirms": "confirming|confirms|confirm",
+    "deprecates": "deprecating|deprecates|deprecate",
+    "deplores": "deploring|deplores|deplore",
+    "establishes": "establishing|establishes|establish",
     # The perfect participle of a preamble, in the third person like the rest:
     # "Having considered the report" has considered it.
     "has considered": "having considered|having reviewed",
@@ -686,7 +703,9 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
         if len(run) > len(best):
             best = list(run)
     if len(best) < 2:
-        return []
+        best = _closing_notes(text, begin, lines)
+        if not best:
+            return []
     out = []
     for i, (n, s) in enumerate(best):
         if i + 1 < len(best):
@@ -696,6 +715,29 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
             e = len(text) if line_end < 0 else line_end
         out.append((n, s, e))
     return out
+
+
+def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Notes that close a text and are numbered through a volume ("19 Ibid., document S/10738." under a
+    Security Council resolution reprinted from its yearbook): consecutive lines from any number on, at
+    the very end of the text, the first of them called by its marker in the body before ("the report
+    submitted by the Secretary-General 19"). Each note holds at most a few lines."""
+    if not lines:
+        return []
+    run = [lines[-1]]
+    for n, s in reversed(lines[:-1]):
+        if n != run[0][0] - 1:
+            break
+        run.insert(0, (n, s))
+    first, start = run[0]
+    if first == 1 or text.count("\n", run[-1][1], len(text.rstrip())) > 3:
+        return []
+    if any(text.count("\n", s, e) > 4 for (_, s), (_, e) in itertools.pairwise(run)):
+        return []
+    marker = re.compile(rf"(?<=[^\W\d_]|[,.;:)])[ \t]?{first}(?=[ \t]*\n|[ \t]+[a-z])")
+    if not marker.search(text, begin, start):
+        return []
+    return run
 
 
 def parse(source: Source) -> Document:
