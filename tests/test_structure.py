@@ -292,3 +292,33 @@ def test_a_closing_number_without_its_marker_is_no_note() -> None:
     """A numbered closing line whose number the body never calls stays text."""
     text = "The Security Council,\n\nNoting the letter of 3 May 1976,\n\n1. Decides to remain seized.\n\n\n31 Ibid., document S/12001.\n"
     assert parse(Source("resolution.txt", text, None)).footnotes == ()
+
+
+def test_endnotes_run_over_page_breaks() -> None:
+    """Notes under a "Notes" heading are endnotes: numbered on lines of their own (pdftotext -layout), they
+    run on over page numbers and running heads to the end of the text, and each takes its marker's
+    paragraph."""
+    body = "".join(
+        f"      {n}.    The Committee was concerned about item {n}.{n + 40}\n" for n in range(1, 5)
+    )
+    notes = "".join(f"        {40 + n}\n          CRC/C/XYZ/CO/{n}, para. {n}.\n" for n in range(1, 3))
+    more = "".join(f"        {40 + n}\n          CRC/C/XYZ/CO/{n}, para. {n}.\n" for n in range(3, 5))
+    text = f"A/HRC/WG.6/99/XYZ/2\n\n{body}\n\nNotes\n\n{notes}\n\n\n                    7\nA/HRC/WG.6/99/XYZ/2\n\n{more}"
+    d = parse(Source("compilation.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(41, "1"), (42, "2"), (43, "3"), (44, "4")]
+
+
+def test_a_doubtful_marker_between_two_markers_is_a_marker() -> None:
+    """"the review resolutions 3 and the debates" is doubtful alone (a number after "resolutions"); between
+    the markers of notes 2 and 4 it calls note 3, and note 4's spaced marker is then taken too."""
+    text = (
+        "The General Assembly,\n\n"
+        "Reaffirming the Strategy, adopted in 2006, 1 which enhances the framework, and recalling the reviews "
+        "of the Strategy, 2 the relevant review resolutions 3 and the debates held on those occasions, 4\n\n"
+        "1. Decides to remain seized of the matter.\n\n__________________\n"
+        "1 Resolution 60/288.\n2 The first to eighth reviews.\n3 Resolutions 62/272 and 64/297.\n"
+        "4 See A/62/PV.117.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp1"), (3, "pp1"), (4, "pp1")]
+    assert [mk.number for mk in d.markers] == [1, 2, 3, 4]

@@ -622,6 +622,18 @@ NOT_MARKER_BEFORE_RE = re.compile(
 class _Zone:
     start: int
     end: int
+    furniture: list[int] | None = None  # starts of the furniture lines inside, whose numbers are no notes
+
+
+def _called_between(
+    missing: list[int], n: int, doubtful: dict[int, Marker], found: dict[int, int], start: int
+) -> bool:
+    """Whether the notes ``missing`` below ``n`` (at most two, right below it) each have a doubtful marker
+    in order between the marker of the note before them and ``start``."""
+    if len(missing) > 2 or missing != list(range(n - len(missing), n)) or any(k not in doubtful for k in missing):
+        return False
+    places = [found.get(missing[0] - 1, -1), *(doubtful[k].start for k in missing), start]
+    return all(a < b for a, b in itertools.pairwise(places))
 
 
 def _footnote_zones(
@@ -643,8 +655,9 @@ def _footnote_zones(
     for _, end in separators:
         zones.append(_Zone(end, zone_end(end)))
     if "Notes" in text or "NOTES" in text:
+        # Notes under a heading are endnotes: they run on over the page breaks to the end of the text.
         for m in NOTES_HEADING_RE.finditer(text):
-            zones.append(_Zone(m.end(), zone_end(m.end())))
+            zones.append(_Zone(m.end(), len(text), stops))
     for m in INLINE_SEPARATOR_RE.finditer(text) if "_____" in text else ():
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
@@ -658,7 +671,10 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     items: list[tuple[int, int]] = []
     inline = "\n" not in text[zone.start : zone.end].strip()
     pattern = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,3})\s+(?=\S)") if inline else FOOTNOTE_ITEM_RE
+    skip = set(zone.furniture or ())
     for m in pattern.finditer(text, zone.start, zone.end):
+        if m.start() in skip or m.start() + 1 in skip:  # a page number on a line of its own
+            continue
         n = int(m.group("num"))
         if not items:
             if inline and m.start() - zone.start > 3:
@@ -805,6 +821,7 @@ def parse(source: Source) -> Document:
         furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
         furniture_starts = sorted(furniture)
         last_first: dict[int, int] = {}
+        doubtful: dict[int, Marker] = {}
         for m in MARKER_RE.finditer(text):
             num = m.group(0)
             start = m.start()
@@ -823,11 +840,20 @@ def parse(source: Source) -> Document:
             if n not in notes or in_notes(start) or in_furniture(start):
                 continue
             if NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
+                # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
+                # notes before and after it are called on either side of it
+                if n not in last_first and n not in doubtful:
+                    doubtful[n] = Marker(n, start, start + len(num))
                 continue
             if spaced and n in last_first:
                 continue
-            if n not in last_first and any(k < n and k not in last_first for k in notes if k >= min(notes)) and spaced:
-                continue
+            if n not in last_first and spaced:
+                missing = [k for k in notes if k < n and k not in last_first and k >= min(notes)]
+                if missing and not _called_between(missing, n, doubtful, last_first, start):
+                    continue
+                for k in missing:
+                    last_first[k] = doubtful[k].start
+                    markers.append(doubtful[k])
             last_first.setdefault(n, start)
             markers.append(Marker(n, start, start + len(num)))
         furniture.extend((mk.start, mk.end) for mk in markers)
