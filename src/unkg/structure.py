@@ -135,7 +135,11 @@ def _organ_key(name: str) -> str | None:
 
 # A line of page furniture next to a running head: a page number ("2/9", "14") or a job number
 # ("24-24343", "GE.19-14870(E)"), alone on its line.
-PAGE_MARK_LINE_RE = re.compile(r"[ \t\f]*(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?)[ \t]*$")
+# (A table's empty cells may stand around it: a Word rendering of the page draws head and foot as tables.)
+PAGE_MARK_LINE_RE = re.compile(
+    r"[ \t\f|]*(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)[ \t|]*$"
+)
+CELL_END_RE = re.compile(r"[ \t]*(?:\||$)")
 # A running head is a few short lines: the symbol and the title (or a shortened one).
 HEAD_MAX_LINES = 6
 HEAD_MAX_CHARS = 600
@@ -158,7 +162,8 @@ def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple
     heads: list[tuple[str, tuple[int, int]]] = []
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
-        if text[start : sm.start].strip() or text[sm.end : end].strip():
+        # alone on its line, or in a table cell of its own ("A/RES/79/129 | Measures to eliminate ...")
+        if text[start : sm.start].strip(" \t\f|") or not CELL_END_RE.match(text, sm.end, end):
             continue
         lines = 1
         while start > 0 and lines <= HEAD_MAX_LINES:  # up to the blank line above
@@ -561,9 +566,9 @@ class _Words:
             if skip is not None:
                 pos = skip
                 continue
-            if text[pos] in "0123456789G":  # only these can open a page or job number
+            if text[pos] in "0123456789G*|(":  # a page or job number, its barcode, a table row, "(E)" after one
                 line_start, line_end = _line_bounds(text, pos)
-                if not text[line_start:pos].strip() and PAGE_MARK_LINE_RE.match(text, pos, line_end):
+                if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
                     pos = line_end
                     continue
             return pos
