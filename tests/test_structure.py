@@ -322,3 +322,15 @@ def test_a_doubtful_marker_between_two_markers_is_a_marker() -> None:
     d = parse(Source("resolution.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp1"), (3, "pp1"), (4, "pp1")]
     assert [mk.number for mk in d.markers] == [1, 2, 3, 4]
+
+
+def test_a_note_run_into_the_line_of_the_note_before() -> None:
+    """A converter may run a note into the line of the one before ("... para. 18. 4 E/C.12/..."): the next
+    number after a full stop is that note; any other number there is text."""
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n1. CERD was concerned.1 CESCR agreed.2\n\n2. CEDAW noted the law.3 It urged more.4\n\n"
+        "Notes\n\n1 CERD/C/XYZ/CO/8, para. 18. See 5 Rue des Nations.\n\n2 E/C.12/XYZ/CO/2, para. 31.\n\n"
+        "3 CEDAW/C/XYZ/CO/5, para. 46. 4 E/C.12/XYZ/CO/2, para. 29.\n"
+    )
+    d = parse(Source("compilation.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "1"), (2, "1"), (3, "2"), (4, "2")]

@@ -612,6 +612,7 @@ class _Words:
 # Footnotes.
 NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
+RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # The character before a glued marker ("Rights,2"), and before a spaced one
@@ -677,10 +678,15 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     inline = "\n" not in text[zone.start : zone.end].strip()
     pattern = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,3})\s+(?=\S)") if inline else FOOTNOTE_ITEM_RE
     skip = set(zone.furniture or ())
-    for m in pattern.finditer(text, zone.start, zone.end):
+    found = list(pattern.finditer(text, zone.start, zone.end))
+    if not inline:  # a note run into the line of the note before ("... para. 31. 4 E/C.12/SVN/CO/2, ...")
+        found = sorted([*found, *RUN_IN_NOTE_RE.finditer(text, zone.start, zone.end)], key=lambda m: m.start())
+    for m in found:
         if m.start() in skip or m.start() + 1 in skip:  # a page number on a line of its own
             continue
         n = int(m.group("num"))
+        if m.re is RUN_IN_NOTE_RE and not (items and n == items[-1][0] + 1):
+            continue
         if not items:
             if inline and m.start() - zone.start > 3:
                 break

@@ -227,6 +227,7 @@ POSITION_RE = re.compile(
     re.IGNORECASE,
 )
 PAGE_ID_RE = re.compile(r"^(?:page\d+(?:-div)?|pf[0-9a-f]+)$", re.IGNORECASE)
+RAISED_NUMBER_RE = re.compile(r"(\d{1,3})(?:\s|$)")
 FONT_SIZE_RE = re.compile(r"\.([\w-]+)\s*\{[^}]*?font-size\s*:\s*(\d+(?:\.\d+)?)px")
 
 
@@ -238,18 +239,23 @@ def _laid_out(raw: str) -> str:
     for piece in rest:
         place, _, text = piece.partition(PLACE_CLOSE)
         page, top, left, size = place.split(":")
-        text = text.replace("\n\n", "\n")
-        pages.setdefault(int(page), []).append((float(top), float(left), float(size), text))
+        pages.setdefault(int(page), []).append((float(top), float(left), float(size), text.replace("\n\n", "\n")))
     out: list[str] = []
     for page in sorted(pages):
-        items = sorted(pages[page])
+        # A block of several lines (joined by <br/>) is placed by its first line; the others follow a line
+        # height down (1.2 times its font size; 16 px when the class's size is not told).
+        items = sorted(
+            (top + k * 1.2 * (size or 16.0), left, size, line)
+            for top, left, size, text in pages[page]
+            for k, line in enumerate(text.split("\n"))
+        )
         lines: list[list[tuple[float, float, float, str]]] = []
         for item in items:
             if not item[3].strip():
                 continue
             line = lines[-1] if lines else None
             height = max([i[2] for i in line] + [item[2]]) if line else item[2]
-            if line and item[0] - line[0][0] <= max(3.0, 0.5 * height):
+            if line and item[0] - line[0][0] <= max(5.0, 0.5 * height):
                 line.append(item)
             else:
                 lines.append([item])
@@ -259,7 +265,16 @@ def _laid_out(raw: str) -> str:
         previous = None
         for line in lines:
             pieces = sorted(line, key=lambda i: i[1])
-            words = " ".join(p[3].strip() for p in pieces)
+            base = max(pieces, key=lambda i: len(i[3]))[0]  # the top of the line's text
+            words = ""
+            for top, _, _, piece in pieces:
+                piece = piece.strip()
+                raised = RAISED_NUMBER_RE.match(piece) if top < base - 1.5 and words else None
+                if raised:  # a note's marker, set higher than the words it follows
+                    piece = f"{MARK_OPEN}{raised.group(1)}{MARK_CLOSE}{piece[raised.end(1):]}"
+                    words += piece
+                else:
+                    words += (" " if words else "") + piece
             if previous is not None:
                 out.append("\n\n" if usual and line[0][0] - previous > 1.5 * usual else "\n")
             out.append(words)
