@@ -334,3 +334,28 @@ def test_a_note_run_into_the_line_of_the_note_before() -> None:
     )
     d = parse(Source("compilation.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "1"), (2, "1"), (3, "2"), (4, "2")]
+
+
+REPORT_SHAPE_ROWS = [
+    # a numbered section heading is no paragraph: its marker's note has no paragraph number
+    (
+        "A/HRC/WG.6/99/XYZ/2\n\n1.\tInternational human rights treaties2\n\n1.\tIn 2010, CERD recommended "
+        "ratification.3\n\n2.\tCRC recommended ratification.4\n\n__________\n2 The abbreviations.\n"
+        "3 CERD/C/XYZ/CO/6-7, para. 5.\n4 CRC/C/XYZ/CO/3-4, para. 7.\n",
+        [(2, "p2"), (3, "1"), (4, "2")],
+    ),
+    # a list after a colon goes on with the numbered paragraph that announces it
+    (
+        "A/HRC/WG.6/99/XYZ/1\n\n29.\tSince 2010, Utopia ratified the following treaties:\n\n"
+        "•\tthe Convention on one thing (2010);1\n\n•\tthe Convention on another thing (2012).2\n\n"
+        "30.\tUtopia reports.\n\n__________\n1 CETS No. 201.\n2 CETS No. 210.\n",
+        [(1, "29"), (2, "29")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "anchors"), REPORT_SHAPE_ROWS, ids=["heading", "bullets"])
+def test_report_headings_and_lists(text: str, anchors: list[tuple[int, str]]) -> None:
+    """A report's numbered headings and bulleted lists: each note is anchored where a reader would."""
+    d = parse(Source("report.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == anchors

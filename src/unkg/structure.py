@@ -603,6 +603,8 @@ class _Words:
         last = self.last(before.content, before.end)
         if last is None:
             return False
+        if text[first_word] in BULLETS and (text[last] == ":" or BULLET_LINE_RE.search(text, before.content, before.end)):
+            return True  # "... ratified the following treaties:" and its bulleted list
         while last > before.content and text[last] in "\u201d\u2019\")]":
             last -= 1
         return text[last] not in PARAGRAPH_END and bool(text[last + 1 : first_word].strip())
@@ -610,6 +612,11 @@ class _Words:
 
 # --------------------------------------------------------------------------
 # Footnotes.
+BULLETS = "•▪◦●■–-"
+BULLET_LINE_RE = re.compile(r"\n[ \t]*[•▪◦●■–-][ \t]")
+# A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
+# treaties2", a marker at most after it); its number is the section's, not a paragraph's.
+NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
 NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
@@ -909,6 +916,11 @@ def parse(source: Source) -> Document:
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
+        if number is not None and not resolution:
+            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
+            words_at = num_m.end() if num_m else pos
+            if NUMBERED_HEADING_RE.fullmatch(text[words_at:end].rstrip() + "\n"):
+                number = None  # a section's heading
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")
