@@ -359,3 +359,24 @@ def test_report_headings_and_lists(text: str, anchors: list[tuple[int, str]]) ->
     """A report's numbered headings and bulleted lists: each note is anchored where a reader would."""
     d = parse(Source("report.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == anchors
+
+
+def test_running_heads_drawn_as_table_rows() -> None:
+    """A Word rendering draws a page's foot and head as table rows ("24-23498 <tab> 3/7", "Measures ... |
+    A/RES/79/129"): they are furniture, the paragraph they cut goes on, and the title is not cited."""
+    from unkg import extract_text
+
+    text = (
+        "United Nations | A/RES/79/129\n\nThe General Assembly,\n\nRecalling its resolution 66/10,\n\n"
+        "Recalling its decision in resolutions 54/110 and 55/158 that the Committee should keep on its \n\n"
+        "24-23498 \t3/7\n\nMeasures to eliminate international terrorism under resolution 49/60 | A/RES/79/129\n\n"
+        "agenda the question of a conference,\n\nNoting the importance of resolution 60/288,\n\n"
+        "1. Decides to remain seized.\n"
+    )
+    d = parse(Source("resolution.docx", text, None))
+    assert [p.label for p in d.paragraphs if p.label.startswith("pp")] == ["pp1", "pp2", "pp3"]
+    result = extract_text(text)
+    assert result.symbol == "A/RES/79/129"
+    assert [(c.target, c.paragraph) for c in result.citations] == [
+        ("A/RES/66/10", "pp1"), ("A/RES/54/110", "pp2"), ("A/RES/55/158", "pp2"), ("A/RES/60/288", "pp3"),
+    ]  # fmt: skip

@@ -136,9 +136,8 @@ def _organ_key(name: str) -> str | None:
 # A line of page furniture next to a running head: a page number ("2/9", "14") or a job number
 # ("24-24343", "GE.19-14870(E)"), alone on its line.
 # (A table's empty cells may stand around it: a Word rendering of the page draws head and foot as tables.)
-PAGE_MARK_LINE_RE = re.compile(
-    r"[ \t\f|]*(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)[ \t|]*$"
-)
+_PAGE_MARK = r"(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)"
+PAGE_MARK_LINE_RE = re.compile(rf"[ \t\f|]*{_PAGE_MARK}(?:[ \t|]+{_PAGE_MARK})?[ \t|]*$")  # "24-23498 <tab> 3/7"
 CELL_END_RE = re.compile(r"[ \t]*(?:\||$)")
 # A running head is a few short lines: the symbol and the title (or a shortened one).
 HEAD_MAX_LINES = 6
@@ -163,7 +162,8 @@ def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
         # alone on its line, or in a table cell of its own ("A/RES/79/129 | Measures to eliminate ...")
-        if text[start : sm.start].strip(" \t\f|") or not CELL_END_RE.match(text, sm.end, end):
+        before = text[start : sm.start].rstrip(" \t")
+        if (before.strip(" \t\f|") and not before.endswith("|")) or not CELL_END_RE.match(text, sm.end, end):
             continue
         lines = 1
         while start > 0 and lines <= HEAD_MAX_LINES:  # up to the blank line above
