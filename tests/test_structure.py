@@ -380,3 +380,15 @@ def test_running_heads_drawn_as_table_rows() -> None:
     assert [(c.target, c.paragraph) for c in result.citations] == [
         ("A/RES/66/10", "pp1"), ("A/RES/54/110", "pp2"), ("A/RES/55/158", "pp2"), ("A/RES/60/288", "pp3"),
     ]  # fmt: skip
+
+
+def test_notes_on_each_page_anchor_in_the_body() -> None:
+    """Notes at the foot of each page, between the body's paragraphs: every note is anchored in the body
+    paragraph of its marker, never in an earlier note."""
+    text = "The General Assembly,\n\nRecalling its resolution 66/10,1\n\n"
+    text += "".join(f"{n}. Decides item {n};\n\n" for n in range(1, 4))
+    text += "__________\n1 Resolution 66/10.\n\f"
+    text += "".join(f"{n}. Decides item {n} and the report,{n - 2}\n\n" for n in range(4, 9))
+    text += "__________\n" + "".join(f"{n - 2} See A/79/{n}.\n" for n in range(4, 9))
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1")] + [(n - 2, f"op{n}") for n in range(4, 9)]

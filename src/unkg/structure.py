@@ -950,12 +950,12 @@ def parse(source: Source) -> Document:
     for mk in markers:
         first_marker.setdefault(mk.number, mk)
     footnotes = []
-    for n in sorted(notes):
+    for n in sorted(notes):  # every anchor found in the body's paragraphs before the notes join them
         s, e = notes[n]
         first = first_marker.get(n)
         anchor = paragraph_at(first.start) if first else None
         footnotes.append(Footnote(n, s, e, anchor.label if anchor else None))
-        paragraphs.append(Paragraph(f"fn{n}", s, e, s))
+    paragraphs.extend(Paragraph(f"fn{fn.number}", fn.start, fn.end, fn.start) for fn in footnotes)
     paragraphs.sort(key=lambda p: p.start)
 
     return Document(

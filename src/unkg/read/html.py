@@ -66,6 +66,7 @@ class _Reader(HTMLParser):
         self.in_cell = False
         self.page = 0  # pages of a positioned layout, counted by their elements
         self.placed: list[str] = []  # tags of the open positioned elements
+        self.page_mode = False  # a positioned element was seen: the page is drawn line by line
         self.sizes: dict[str, float] = {}  # font size of each class of a positioned layout
 
     # -- writing
@@ -108,6 +109,7 @@ class _Reader(HTMLParser):
             size = self.sizes.get(a.get("class", "").split()[0] if a.get("class") else "", 0)
             self.write(f"{PLACE_OPEN}{self.page}:{place.group('top')}:{place.group('left')}:{size}{PLACE_CLOSE}")
             self.placed.append(tag)
+            self.page_mode = True
             return
         if self.note_depth is None and tag in NOTE_AREA_TAGS and (
             NOTE_AREA_RE.match(a.get("id", "")) or any(NOTE_AREA_RE.match(c) for c in a.get("class", "").split())
@@ -214,6 +216,8 @@ class _Reader(HTMLParser):
         text = re.sub(r"\s+", " ", data)
         if not text:
             return
+        if self.page_mode and not self.placed:
+            return  # a positioned page's text is in its placed lines; what stands between them is navigation
         if self.sup and text.strip().isdigit() and self.note_depth is None and not force:
             self.marker(text.strip())
             return
