@@ -392,3 +392,13 @@ def test_notes_on_each_page_anchor_in_the_body() -> None:
     text += "__________\n" + "".join(f"{n - 2} See A/79/{n}.\n" for n in range(4, 9))
     d = parse(Source("resolution.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1")] + [(n - 2, f"op{n}") for n in range(4, 9)]
+
+
+def test_a_symbols_number_is_no_marker() -> None:
+    """"decision C-SS-4/DEC.3" ends a symbol: its 3 calls no note, even when a note 3 exists."""
+    text = (
+        "The General Assembly,\n\n1. Recalls the Convention;1\n\n2. Notes decision C-SS-4/DEC.3 of the Conference "
+        "and the report;2\n\n3. Welcomes the reports;3\n\n__________\n1 Treaty Series.\n2 See A/79/1.\n3 See A/79/2.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [(mk.number, text[mk.start - 4 : mk.end]) for mk in d.markers] == [(1, "ion;1"), (2, "ort;2"), (3, "rts;3")]

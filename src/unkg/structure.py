@@ -627,7 +627,7 @@ MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z]")
 NOT_MARKER_BEFORE_RE = re.compile(
-    r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/])\s?$"
+    r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
 )
 
 
