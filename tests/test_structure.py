@@ -402,3 +402,30 @@ def test_a_symbols_number_is_no_marker() -> None:
     )
     d = parse(Source("resolution.txt", text, None))
     assert [(mk.number, text[mk.start - 4 : mk.end]) for mk in d.markers] == [(1, "ion;1"), (2, "ort;2"), (3, "rts;3")]
+
+
+SC_SHAPE_ROWS = [
+    # an operative part of one unnumbered paragraph, its note closing the text on two lines
+    (
+        "88 (1950). Resolution of 8 November 1950\n\nThe Security Council\n\nDecides to invite, in accordance "
+        "with rule 39, a representative to be present during discussion\nof the special report. 14\n\n"
+        "Adopted at the 520th meeting.\n\n\n14 See Official Records, Fifth Year,\n518th meeting (document S/1884).\n",
+        [("S/1884", "op1", "decides")],
+    ),
+    # lettered items after "the following:" go on with their operative paragraph
+    (
+        "Resolution 180 (1963)\nof 31 July 1963\n\nThe Security Council,\n\nRecalling its resolution 163 (1961),\n\n"
+        "1. Deprecates the attitude of the Government;\n\n2. Urgently calls upon the Government to implement the "
+        "following:\n\n(a) The recognition of the right of the peoples;\n\n(b) Negotiations in accordance with "
+        "General Assembly resolution 1514 (XV);\n\n3. Requests all States to refrain;\n",
+        [("S/RES/163(1961)", "pp1", "recalls"), ("A/RES/1514(XV)", "op2", "calls upon")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cited"), SC_SHAPE_ROWS, ids=["unnumbered-operative", "lettered-items"])
+def test_security_council_shapes(text: str, cited: list[tuple[str, str, str]]) -> None:
+    from unkg import extract_text
+
+    result = extract_text(text)
+    assert [(c.target, c.paragraph, c.function) for c in result.citations] == cited

@@ -414,6 +414,17 @@ _VERB_FORMS = {
 }
 VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
 
+# The finite forms ("Decides", "Calls upon", "Strongly condemns"): an operative paragraph's, never a preamble's.
+_FINITE = sorted(
+    {
+        form
+        for function, forms in _VERB_FORMS.items()
+        for form in forms.split("|")
+        if form.split()[0] == function.split()[0] and not form.split()[0].endswith("ing")
+    },
+    key=len,
+    reverse=True,
+)
 ADVERBS = r"(?:(?:also|further|again|once\s+again|strongly|deeply|gravely|seriously|firmly|fully|urgently|moreover|furthermore|in\s+addition|with\s+(?:appreciation|satisfaction|concern|interest))\s+){0,3}"
 VERB_RE = re.compile(
     r"[ \t]*[“\"]?(?:\(?[a-z]\)[ \t]+)?(?:[Tt]he\s+(?:Special\s+Rapporteur|Secretary-General|Council|Assembly|Commission|Working\s+Group|Committee|Group|Expert)\s+)?"
@@ -422,6 +433,13 @@ VERB_RE = re.compile(
     + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VERBS, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
+)
+
+
+FINITE_OPENING_RE = re.compile(
+    r"[ \t]*(?:[A-Z][a-z]+ly\s+|Also\s+|Further\s+)?(?:"
+    + "|".join(re.escape(f[0].upper() + f[1:]).replace(r"\ ", r"\s+") for f in _FINITE)
+    + r")\b"
 )
 
 
@@ -603,8 +621,9 @@ class _Words:
         last = self.last(before.content, before.end)
         if last is None:
             return False
-        if text[first_word] in BULLETS and (text[last] == ":" or BULLET_LINE_RE.search(text, before.content, before.end)):
-            return True  # "... ratified the following treaties:" and its bulleted list
+        item = text[first_word] in BULLETS or ITEM_LETTER_RE.match(text, first_word) is not None
+        if item and (text[last] == ":" or BULLET_LINE_RE.search(text, before.content, before.end)):
+            return True  # "... calls upon Portugal to implement the following:" and its items, "(a) ...", "• ..."
         while last > before.content and text[last] in "\u201d\u2019\")]":
             last -= 1
         return text[last] not in PARAGRAPH_END and bool(text[last + 1 : first_word].strip())
@@ -613,7 +632,8 @@ class _Words:
 # --------------------------------------------------------------------------
 # Footnotes.
 BULLETS = "•▪◦●■–-"
-BULLET_LINE_RE = re.compile(r"\n[ \t]*[•▪◦●■–-][ \t]")
+BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■–-]|\([a-z]{1,4}\))[ \t]")
+ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
 # treaties2", a marker at most after it); its number is the section's, not a paragraph's.
 NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
@@ -744,9 +764,9 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
     for i, (n, s) in enumerate(best):
         if i + 1 < len(best):
             e = best[i + 1][1]
-        else:
-            line_end = text.find("\n", s)
-            e = len(text) if line_end < 0 else line_end
+        else:  # the last note runs on to the next blank line ("18 Ibid., Supplement ...,\ndocument S/26488.")
+            blank = BLANK_RE.search(text, s)
+            e = blank.start() if blank else len(text.rstrip())
         out.append((n, s, e))
     return out
 
@@ -895,8 +915,9 @@ def parse(source: Source) -> Document:
     positions = sorted(starts)
     region_ends = sorted(e for _, e in body_regions)
     paragraphs: list[Paragraph] = []
-    pp = unnumbered = 0
+    pp = unnumbered = unnumbered_ops = 0
     operative_seen = False
+    last_numbered = max((p for p in positions if starts[p] is not None), default=-1)
     opening_end = opening.end() if opening else -1
     words = _Words(text, furniture)
     for i, pos in enumerate(positions):
@@ -924,6 +945,12 @@ def parse(source: Source) -> Document:
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")
+        elif (
+            opening and opening_end <= pos and pos > last_numbered and FINITE_OPENING_RE.match(text, first_word)
+        ):  # an operative part of unnumbered paragraphs ("The Security Council / Decides to invite ...")
+            operative_seen = True
+            unnumbered_ops += 1
+            label = f"op{unnumbered_ops}"
         elif opening and opening_end <= pos and not operative_seen:
             pp += 1
             label = f"pp{pp}"
