@@ -351,10 +351,19 @@ REPORT_SHAPE_ROWS = [
         "30.\tUtopia reports.\n\n__________\n1 CETS No. 201.\n2 CETS No. 210.\n",
         [(1, "29"), (2, "29")],
     ),
+    # a heading drawn as a table row is a heading; a paragraph cut by a converter's break goes on
+    (
+        "A/HRC/WG.6/99/XYZ/2\n\n1.  | International human rights treaties2 |  | \n\n1. | In 2010, CERD "
+        "recommended that Utopia bring the Office into compliance \n\nwith the Paris Principles.3\n\n"
+        "2. CEDAW welcomed the National Programme (2010–\n\n2015) on Roma.4 The Committee on the Elimination "
+        "of Discrimination against Women\n\n(CEDAW) noted the group.5\n\n__________\n2 The abbreviations.\n"
+        "3 CERD/C/XYZ/CO/6-7, para. 5.\n4 CEDAW/C/XYZ/CO/5, para. 7.\n5 CEDAW/C/XYZ/CO/5, para. 8.\n",
+        [(2, "p2"), (3, "1"), (4, "2"), (5, "2")],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "anchors"), REPORT_SHAPE_ROWS, ids=["heading", "bullets"])
+@pytest.mark.parametrize(("text", "anchors"), REPORT_SHAPE_ROWS, ids=["heading", "bullets", "converted"])
 def test_report_headings_and_lists(text: str, anchors: list[tuple[int, str]]) -> None:
     """A report's numbered headings and bulleted lists: each note is anchored where a reader would."""
     d = parse(Source("report.txt", text, None))

@@ -626,7 +626,11 @@ class _Words:
             return True  # "... calls upon Portugal to implement the following:" and its items, "(a) ...", "• ..."
         while last > before.content and text[last] in "\u201d\u2019\")]":
             last -= 1
-        return text[last] not in PARAGRAPH_END and bool(text[last + 1 : first_word].strip())
+        if text[last] in PARAGRAPH_END:
+            return False
+        if text[first_word] in "(0123456789" and (text[last].isalnum() or text[last] in "–-,("):
+            return True  # a converter's break inside a sentence: "(2010–" / "2015) aimed", "Women" / "(CEDAW) noted"
+        return bool(text[last + 1 : first_word].strip())
 
 
 # --------------------------------------------------------------------------
@@ -940,7 +944,10 @@ def parse(source: Source) -> Document:
         if number is not None and not resolution:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
-            if NUMBERED_HEADING_RE.fullmatch(text[words_at:end].rstrip() + "\n"):
+            after = NONSPACE_RE.search(text, end, end + 200)
+            if NUMBERED_HEADING_RE.fullmatch(" ".join(text[words_at:end].replace("|", " ").split()) + "\n") and not (
+                after and text[after.start()].islower()  # the sentence goes on after a break: no heading
+            ):
                 number = None  # a section's heading
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
