@@ -438,3 +438,28 @@ def test_security_council_shapes(text: str, cited: list[tuple[str, str, str]]) -
 
     result = extract_text(text)
     assert [(c.target, c.paragraph, c.function) for c in result.citations] == cited
+
+
+LAYOUT_HEAD_ROWS = [
+    # pdftotext -layout: the symbol and the title on one line, a column gap between them
+    "A/RES/79/129                                   Measures to eliminate international terrorism under 49/60",
+    # a positioned page laid out as text: a tab between the columns
+    "Measures to eliminate international terrorism under 49/60\tA/RES/79/129",
+]
+
+
+@pytest.mark.parametrize("head", LAYOUT_HEAD_ROWS, ids=["column-gap", "tab"])
+def test_running_heads_across_a_column_gap(head: str) -> None:
+    """A running head whose symbol and title share a line across a column gap is furniture, and a
+    preamble whose paragraphs are told only by their first words ("Deeply disturbed") is counted whole."""
+    text = (
+        "United Nations   A/RES/79/129\n\nThe General Assembly,\n\n     Convinced of the importance of\n"
+        "the matter,\n     Deeply disturbed by the persistence of terrorist acts,\n\n 24-23498 (E)\n *2423498*\n"
+        f"\f{head}\n\n     Recalling its resolution 60/288,\n\n1. Decides to remain seized.\n"
+    )
+    from unkg import extract_text
+
+    d = parse(Source("resolution.txt", text, None))
+    preamble = [(p.label, d.text[p.content : p.content + 9]) for p in d.paragraphs if p.label.startswith("pp")]
+    assert preamble == [("pp1", "Convinced"), ("pp2", "Deeply di"), ("pp3", "Recalling")]
+    assert [(c.target, c.paragraph) for c in extract_text(text).citations] == [("A/RES/60/288", "pp3")]

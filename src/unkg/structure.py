@@ -138,7 +138,7 @@ def _organ_key(name: str) -> str | None:
 # (A table's empty cells may stand around it: a Word rendering of the page draws head and foot as tables.)
 _PAGE_MARK = r"(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)"
 PAGE_MARK_LINE_RE = re.compile(rf"[ \t\f|]*{_PAGE_MARK}(?:[ \t|]+{_PAGE_MARK})?[ \t|]*$")  # "24-23498 <tab> 3/7"
-CELL_END_RE = re.compile(r"[ \t]*(?:\||$)")
+CELL_END_RE = re.compile(r"[ \t]*(?:\||$)|[ \t]{3,}|[ ]?\t")  # a table cell's end, or a layout's column gap
 # A running head is a few short lines: the symbol and the title (or a shortened one).
 HEAD_MAX_LINES = 6
 HEAD_MAX_CHARS = 600
@@ -162,8 +162,9 @@ def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
         # alone on its line, or in a table cell of its own ("A/RES/79/129 | Measures to eliminate ...")
+        gap = text[start : sm.start].endswith(("   ", "\t"))
         before = text[start : sm.start].rstrip(" \t")
-        if (before.strip(" \t\f|") and not before.endswith("|")) or not CELL_END_RE.match(text, sm.end, end):
+        if (before.strip(" \t\f|") and not (before.endswith("|") or gap)) or not CELL_END_RE.match(text, sm.end, end):
             continue
         lines = 1
         while start > 0 and lines <= HEAD_MAX_LINES:  # up to the blank line above
@@ -479,8 +480,19 @@ NONSPACE_RE = re.compile(r"\S")
 NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
+# A preambular paragraph's first word on a line of its own: a participle or adjective of the verb table
+# ("Recalling", "Concerned", "Mindful"), or a word that opens a preamble's state of mind.
+_PREAMBLE_OPENERS = sorted(
+    {
+        word
+        for forms in _VERB_FORMS.values()
+        for form in forms.split("|")
+        if (word := form.split()[0]).endswith(("ing", "ed")) or word in ("mindful", "conscious")
+    }
+    | {"aware", "disturbed", "deeply", "gravely", "seriously", "profoundly", "cognizant", "desirous", "further", "also"}
+)  # fmt: skip
 CUE_LINE_RE = re.compile(
-    r"(?m)^[ \t\f]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
+    r"(?m)^[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _PREAMBLE_OPENERS) + r")\b)"
 )
 
 

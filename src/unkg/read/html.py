@@ -271,14 +271,17 @@ def _laid_out(raw: str) -> str:
             pieces = sorted(line, key=lambda i: i[1])
             base = max(pieces, key=lambda i: len(i[3]))[0]  # the top of the line's text
             words = ""
-            for top, _, _, piece in pieces:
+            reach = 0.0  # where the words so far end, roughly (half an em a character)
+            for top, left, size, piece in pieces:
                 piece = piece.strip()
                 raised = RAISED_NUMBER_RE.match(piece) if top < base - 1.5 and words else None
                 if raised:  # a note's marker, set higher than the words it follows
                     piece = f"{MARK_OPEN}{raised.group(1)}{MARK_CLOSE}{piece[raised.end(1):]}"
                     words += piece
-                else:
-                    words += (" " if words else "") + piece
+                else:  # a wide gap is a column's: a running head's symbol and title, a table's cells
+                    gap = "\t" if words and left - reach > 3 * (size or 16.0) else " "
+                    words += (gap if words else "") + piece
+                reach = max(reach, left + 0.5 * (size or 16.0) * len(piece))
             if previous is not None:
                 out.append("\n\n" if usual and line[0][0] - previous > 1.5 * usual else "\n")
             out.append(words)
