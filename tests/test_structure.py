@@ -188,8 +188,11 @@ def _wrapped(paragraph: str, width: int, indent: str = "") -> str:
 
 LAYOUT_ROWS = {
     # PyMuPDF's text of the ODS PDF: trailing spaces, blank lines holding a space, the number alone
-    "pymupdf": "The General Assembly, \n \n" + _wrapped(PP1, 80).replace("\n", " \n") + "  \n \n1. \n"
-    + _wrapped(OP1, 80).replace("\n", " \n") + "  \n",
+    "pymupdf": "The General Assembly, \n \n"
+    + _wrapped(PP1, 80).replace("\n", " \n")
+    + "  \n \n1. \n"
+    + _wrapped(OP1, 80).replace("\n", " \n")
+    + "  \n",
     # the same with a blank line between the number and its words
     "pymupdf-blank": "The General Assembly, \n \n" + _wrapped(PP1, 80) + "\n \n1.\n \n" + _wrapped(OP1, 80) + "\n",
     # pdftotext -layout: indented first lines, the number and the verb on one line, wide gaps
@@ -298,18 +301,18 @@ def test_endnotes_run_over_page_breaks() -> None:
     """Notes under a "Notes" heading are endnotes: numbered on lines of their own (pdftotext -layout), they
     run on over page numbers and running heads to the end of the text, and each takes its marker's
     paragraph."""
-    body = "".join(
-        f"      {n}.    The Committee was concerned about item {n}.{n + 40}\n" for n in range(1, 5)
-    )
+    body = "".join(f"      {n}.    The Committee was concerned about item {n}.{n + 40}\n" for n in range(1, 5))
     notes = "".join(f"        {40 + n}\n          CRC/C/XYZ/CO/{n}, para. {n}.\n" for n in range(1, 3))
     more = "".join(f"        {40 + n}\n          CRC/C/XYZ/CO/{n}, para. {n}.\n" for n in range(3, 5))
-    text = f"A/HRC/WG.6/99/XYZ/2\n\n{body}\n\nNotes\n\n{notes}\n\n\n                    7\nA/HRC/WG.6/99/XYZ/2\n\n{more}"
+    text = (
+        f"A/HRC/WG.6/99/XYZ/2\n\n{body}\n\nNotes\n\n{notes}\n\n\n                    7\nA/HRC/WG.6/99/XYZ/2\n\n{more}"
+    )
     d = parse(Source("compilation.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == [(41, "1"), (42, "2"), (43, "3"), (44, "4")]
 
 
 def test_a_doubtful_marker_between_two_markers_is_a_marker() -> None:
-    """"the review resolutions 3 and the debates" is doubtful alone (a number after "resolutions"); between
+    """ "the review resolutions 3 and the debates" is doubtful alone (a number after "resolutions"); between
     the markers of notes 2 and 4 it calls note 3, and note 4's spaced marker is then taken too."""
     text = (
         "The General Assembly,\n\n"
@@ -404,7 +407,7 @@ def test_notes_on_each_page_anchor_in_the_body() -> None:
 
 
 def test_a_symbols_number_is_no_marker() -> None:
-    """"decision C-SS-4/DEC.3" ends a symbol: its 3 calls no note, even when a note 3 exists."""
+    """ "decision C-SS-4/DEC.3" ends a symbol: its 3 calls no note, even when a note 3 exists."""
     text = (
         "The General Assembly,\n\n1. Recalls the Convention;1\n\n2. Notes decision C-SS-4/DEC.3 of the Conference "
         "and the report;2\n\n3. Welcomes the reports;3\n\n__________\n1 Treaty Series.\n2 See A/79/1.\n3 See A/79/2.\n"
@@ -463,3 +466,18 @@ def test_running_heads_across_a_column_gap(head: str) -> None:
     preamble = [(p.label, d.text[p.content : p.content + 9]) for p in d.paragraphs if p.label.startswith("pp")]
     assert preamble == [("pp1", "Convinced"), ("pp2", "Deeply di"), ("pp3", "Recalling")]
     assert [(c.target, c.paragraph) for c in extract_text(text).citations] == [("A/RES/60/288", "pp3")]
+
+
+def test_a_reports_note_cites_its_source() -> None:
+    """In a report a note gives the source of a statement ("The Committee welcomes the plan.4" / "4 CEDAW/C/XYZ/CO/5");
+    the paragraph's verb is the reporter's, not a characterisation of the source: the note cites it. In a
+    resolution the note names what the paragraph's verb is about (see the closing-note rows)."""
+    from unkg import extract_text
+
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n5. The Committee welcomes the national plan.4\n\n__________\n3 Ibid.\n"
+        "4 CEDAW/C/XYZ/CO/5, para. 22.\n"
+    )
+    assert [(c.target, c.paragraph, c.function) for c in extract_text(text).citations] == [
+        ("CEDAW/C/XYZ/CO/5", "5", "cites")
+    ]

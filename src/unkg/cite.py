@@ -934,8 +934,8 @@ def cite(
         para = ctx.paragraph_at(f.start)
         if fn:
             paragraph = fn.anchor or f"fn{fn.number}"
-            function = "cites"
-            if fn.anchor:
+            function = "cites"  # a report's note gives its source: the paragraph's verb is not about it
+            if fn.anchor and functions.resolution:  # an act's note names what its paragraph's verb is about
                 anchor_para = paragraph_by_label.get(fn.anchor)
                 marker_pos = first_marker.get(fn.number)
                 if anchor_para and marker_pos is not None:
