@@ -311,6 +311,19 @@ def test_endnotes_run_over_page_breaks() -> None:
     assert [(f.number, f.anchor) for f in d.footnotes] == [(41, "1"), (42, "2"), (43, "3"), (44, "4")]
 
 
+def test_a_glued_doubtful_marker_between_two_markers_is_a_marker() -> None:
+    """The same with the markers glued ("the Strategy,2 the relevant review resolutions3 and ... occasions,4")."""
+    text = (
+        "The General Assembly,\n\nReaffirming the Strategy, adopted in 2006,1 which enhances the framework, and "
+        "recalling the reviews of the Strategy,2 the relevant review resolutions3 and the debates held on those "
+        "occasions,4\n\n1. Decides to remain seized of the matter.\n\n__________\n1 Resolution 60/288.\n"
+        "2 The first to eighth reviews.\n3 Resolutions 62/272 and 64/297.\n4 See A/62/PV.117.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == [1, 2, 3, 4]
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp1"), (3, "pp1"), (4, "pp1")]
+
+
 def test_a_doubtful_marker_between_two_markers_is_a_marker() -> None:
     """ "the review resolutions 3 and the debates" is doubtful alone (a number after "resolutions"); between
     the markers of notes 2 and 4 it calls note 3, and note 4's spaced marker is then taken too."""

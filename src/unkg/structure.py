@@ -901,11 +901,12 @@ def parse(source: Source) -> Document:
                 continue
             if spaced and n in last_first:
                 continue
-            if n not in last_first and spaced:
+            if n not in last_first:
                 missing = [k for k in notes if k < n and k not in last_first and k >= min(notes)]
-                if missing and not _called_between(missing, n, doubtful, last_first, start):
+                called = bool(missing) and _called_between(missing, n, doubtful, last_first, start)
+                if spaced and missing and not called:
                     continue
-                for k in missing:
+                for k in missing if called else ():
                     last_first[k] = doubtful[k].start
                     markers.append(doubtful[k])
             last_first.setdefault(n, start)
