@@ -494,3 +494,19 @@ def test_a_reports_note_cites_its_source() -> None:
     assert [(c.target, c.paragraph, c.function) for c in extract_text(text).citations] == [
         ("CEDAW/C/XYZ/CO/5", "5", "cites")
     ]
+
+
+def test_markers_the_reader_missed_are_read_from_the_text() -> None:
+    """A reader that saw some markers in the layout (raised numbers) but not one a converter drew on the line
+    ("ratify ICRMW. 9 In 2011"): the text is read for the notes it saw no marker of, and only for those."""
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n1. In 2010, CERD encouraged Utopia to ratify ICRMW. 9 In 2011, CAT invited it to "
+        "ratify CPED.10\n\n2. CRC recommended ratification of the Protocol 9 times.11\n\n__________\n"
+        "9 CERD/C/XYZ/CO/6-7, para. 5.\n10 CAT/C/XYZ/CO/3, para. 7.\n11 CRC/C/XYZ/CO/3-4, para. 9.\n"
+    )
+    raised = tuple((text.index(f".{n}\n") + 1, text.index(f".{n}\n") + 1 + len(str(n))) for n in (10, 11))
+    d = parse(Source("report.txt", text, None, markers=raised))
+    assert [(mk.number, text[mk.start - 6 : mk.end]) for mk in d.markers] == [
+        (9, "CRMW. 9"), (10, "CPED.10"), (11, "times.11"),
+    ]  # fmt: skip
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(9, "1"), (10, "1"), (11, "2")]

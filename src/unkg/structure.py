@@ -867,14 +867,17 @@ def parse(source: Source) -> Document:
         if text[s:e].isdigit() and int(text[s:e]) in notes and not in_notes(s)
     ]
     if reader_markers:
-        # The reader saw the markers in the layout (superscripts, note references): trust it.
-        markers = reader_markers
+        # The reader saw the markers in the layout (superscripts, note references): trust it, and look in
+        # the text only for the notes it saw no marker of (a converter drew some markers on the line).
+        markers = list(reader_markers)
         furniture.extend((mk.start, mk.end) for mk in markers)
-    elif notes:
+        furniture_starts = sorted(furniture)
+    by_reader = {mk.number for mk in reader_markers}
+    if notes and not set(notes) <= by_reader:
         # Page numbers on lines of their own are not markers either.
         furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
         furniture_starts = sorted(furniture)
-        last_first: dict[int, int] = {}
+        last_first: dict[int, int] = {mk.number: mk.start for mk in sorted(reader_markers, key=lambda mk: -mk.start)}
         doubtful: dict[int, Marker] = {}
         for m in MARKER_RE.finditer(text):
             num = m.group(0)
@@ -891,7 +894,7 @@ def parse(source: Source) -> Document:
             else:
                 continue
             n = int(num)
-            if n not in notes or in_notes(start) or in_furniture(start):
+            if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
             if NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
                 # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
@@ -911,7 +914,8 @@ def parse(source: Source) -> Document:
                     markers.append(doubtful[k])
             last_first.setdefault(n, start)
             markers.append(Marker(n, start, start + len(num)))
-        furniture.extend((mk.start, mk.end) for mk in markers)
+        markers.sort(key=lambda mk: mk.start)
+        furniture.extend((mk.start, mk.end) for mk in markers if mk.number not in by_reader)
 
     # Paragraphs of the body (everything outside the footnote spans). A
     # resolution's numbered paragraphs are operative even in an excerpt that
