@@ -217,10 +217,7 @@ def align(
             matches.append(Match("new", u, None, 0.0))
             continue
         i, s = pairs[j]
-        if j not in in_place:
-            change = "moved"
-        else:
-            change = "unchanged" if earlier[i].key == u.key else "edited"
+        change = "moved" if j not in in_place else "unchanged" if earlier[i].key == u.key else "edited"
         matches.append(Match(change, u, earlier[i], 1.0 if change == "unchanged" else s))
     for i in dropped_before.get(len(later), ()):
         matches.append(Match("dropped", None, earlier[i], 0.0))
