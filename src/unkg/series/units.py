@@ -28,7 +28,7 @@ from unkg.structure import document_metadata, parse
 _PUA = re.compile(r"[\ue000-\uf8ff\u200b\u00ad\ufeff]")  # barcode glyphs, zero-width space, soft hyphen
 _WRAP_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n\s*(?=[A-Za-z])")  # "Non-\nSelf-Governing"
 _SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,;:.)])")
 _SPACE_AFTER_OPEN = re.compile(r"(?<=[(])\s+")
 # A footnote marker glued after a word or a closing punctuation mark that the structure did not
