@@ -13,38 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import time
 from pathlib import Path
 
 from unkg.series.align import SCORERS, THRESHOLD, align
-from unkg.series.evaluate import score
+from unkg.series.evaluate import gold_texts, score
 from unkg.series.units import text_units
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 GOLD = ROOT / "tests" / "gold" / "alignment.jsonl"
-
-
-def gold_texts(rows: list[dict], corpus: Path = CORPUS) -> dict[str, str]:
-    """The text of every source the gold names."""
-    names = {r[side] for r in rows for side in ("earlier", "later")}
-    texts: dict[str, str] = {}
-    ga = {n.split(":", 1)[1] for n in names if n.startswith("ga-78-80:")}
-    if ga:
-        with lzma.open(corpus / "ga-78-80" / "texts.jsonl.xz", "rt", encoding="utf-8") as lines:
-            for line in lines:
-                row = json.loads(line)
-                if row["symbol"] in ga:
-                    texts[f"ga-78-80:{row['symbol']}"] = row["text"]
-    for n in names:
-        folder, _, name = n.partition(":")
-        if folder in ("sc-1946-1994", "dev"):
-            texts[n] = (corpus / folder / name).read_text(encoding="utf-8")
-    missing = names - texts.keys()
-    if missing:
-        raise SystemExit(f"texts not found: {sorted(missing)}")
-    return texts
 
 
 def main() -> None:
@@ -54,7 +32,7 @@ def main() -> None:
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args()
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts = gold_texts(rows)
+    texts = gold_texts(rows, CORPUS)
     units = {name: text_units(text, name)[1] for name, text in texts.items()}
     print(f"{len(rows)} pairs, {sum(len(r['matches']) for r in rows)} gold lines")
     print(f"{'method':<15} {'threshold':>9} {'match acc':>9} {'change acc':>10} {'ms/pair':>8}")

@@ -12,8 +12,11 @@ dropped), and the change. Two figures:
 
 from __future__ import annotations
 
+import json
+import lzma
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from unkg.series.align import Alignment
@@ -85,3 +88,29 @@ def score(golds: Iterable[Mapping[str, Any]], alignments: Iterable[Alignment]) -
     for gold, alignment in zip(golds, alignments, strict=True):
         total.add(score_pair(gold, alignment))
     return total
+
+
+def gold_texts(rows: Iterable[Mapping[str, Any]], corpus: Path) -> dict[str, str]:
+    """The text of every source the gold names, from the shared corpus folder: ``ga-78-80:A/RES/78/100``
+    is a line of ``ga-78-80/texts.jsonl.xz``, ``sc-1946-1994:FILE`` and ``dev:FILE`` files of those folders.
+
+    Raises:
+        FileNotFoundError: a source the corpus does not hold.
+    """
+    names = {r[side] for r in rows for side in ("earlier", "later")}
+    texts: dict[str, str] = {}
+    ga = {n.split(":", 1)[1] for n in names if n.startswith("ga-78-80:")}
+    if ga:
+        with lzma.open(corpus / "ga-78-80" / "texts.jsonl.xz", "rt", encoding="utf-8") as lines:
+            for line in lines:
+                row = json.loads(line)
+                if row["symbol"] in ga:
+                    texts[f"ga-78-80:{row['symbol']}"] = row["text"]
+    for n in names:
+        folder, _, name = n.partition(":")
+        if folder in ("sc-1946-1994", "dev"):
+            texts[n] = (corpus / folder / name).read_text(encoding="utf-8")
+    missing = names - texts.keys()
+    if missing:
+        raise FileNotFoundError(f"texts not found in {corpus}: {sorted(missing)}")
+    return texts
