@@ -303,6 +303,31 @@ def test_series_history_and_diff_from_the_store(tmp_path: Path, ga_texts: dict[s
         ("A/RES/78/100", "earliest"),
     ]
     assert steps[-1]["missing"][-1] == "A/RES/77/148"
+    # unkg derive: paragraphs and revisions in the store, read by the stored queries, valid by the shapes
+    derived = runner.invoke(cli, ["derive", "--store", store, "--quiet"])
+    assert derived.exit_code == 0, derived.output
+    assert "3 document(s) of 1 series: 51 paragraphs, 2 pair(s) aligned" in derived.output
+    from unkg.queries import get_query, run
+    from unkg.store import KnowledgeGraph
+    from unkg.validate import rdflib_graph, validate
+
+    with KnowledgeGraph(store, read_only=True) as kg:
+        rows = list(run(kg.store, get_query("reports/paragraph-history"), {"document": "A/RES/80/104", "paragraph": "op8"}))
+        assert [(r["symbol"].value, r["change"].value) for r in rows] == [
+            ("A/RES/80/104", "edited"),
+            ("A/RES/79/113", "edited"),
+            ("A/RES/78/100", "earliest in the corpus"),
+        ]
+        chain = {r["symbol"].value: r for r in run(kg.store, get_query("reports/series-chain"), {"resolution": "A/RES/79/113"})}
+        assert chain["A/RES/80/104"]["predecessor"].value == "A/RES/79/113"
+        assert int(chain["A/RES/80/104"]["unchanged"].value) == 14
+        report = validate(rdflib_graph(kg.store.quads_for_pattern(None, None, None)))
+        assert report.conforms, report.text
+        quads = sum(1 for _ in kg.store.quads_for_pattern(None, None, None))
+    again = runner.invoke(cli, ["derive", "--store", store, "--quiet"])  # replaces, never duplicates
+    assert again.exit_code == 0
+    with KnowledgeGraph(store, read_only=True) as kg:
+        assert sum(1 for _ in kg.store.quads_for_pattern(None, None, None)) == quads
     # a file changed since its ingest is refused, not read as if it were the stored text
     (folder / "A_RES_79_113.txt").write_text("changed", encoding="utf-8")
     changed = runner.invoke(cli, ["diff", "A/RES/79/113", "A/RES/80/104", "--store", store])

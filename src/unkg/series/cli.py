@@ -187,4 +187,34 @@ def history_command(
         click.echo(f"first appears in {first.symbol} or earlier (as {first.label}); the corpus holds no earlier text")
 
 
-COMMANDS = (series_command, diff, history_command)
+@click.command()
+@click.argument("symbols", nargs=-1)
+@click.option("--quiet", is_flag=True, help="No line per document.")
+@store_option
+def derive(symbols: tuple[str, ...], quiet: bool, store_path: str | None) -> None:
+    """Store the paragraphs of every series member the store holds and how each derives from the
+    nearest earlier member it holds (unchanged, edited, moved, new; the earlier paragraphs
+    dropped), in each document's own graph; with SYMBOLS, only their series. Run it again after
+    ingesting new members; re-ingesting a changed file drops what was derived for it.
+
+    \b
+        unkg derive
+        unkg derive A/RES/80/104 "S/RES/1919 (2010)"
+    """
+    from unkg.registry import Registry
+    from unkg.series.derive import derive as run
+
+    wanted = [Registry.canonical(s) or s for s in symbols] or None
+    with _open(store_path) as kg:
+        result = run(kg.store, wanted, None if quiet else lambda s: click.echo(f"derived {s}", err=True))
+    for reason in result.failed:
+        click.echo(f"unkg: {reason}", err=True)
+    click.echo(
+        f"{result.documents} document(s) of {result.series} series: {result.paragraphs} paragraphs, "
+        f"{result.pairs} pair(s) aligned"
+    )
+    if result.failed:
+        raise SystemExit(1)
+
+
+COMMANDS = (series_command, diff, history_command, derive)
