@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from tests.conftest import CHROMIUM
 from tests.conftest import CHROMIUM_FLAGS as FLAGS
 
-from test_serve import Server
 from test_series import EARLIER, LATER
+from test_serve import Server
 from unkg.cli import cli
 
 
