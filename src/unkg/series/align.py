@@ -34,26 +34,28 @@ from unkg.series.units import Unit
 # README.md, "What changed").
 THRESHOLD = 0.55
 CHANGES = ("unchanged", "edited", "moved", "new", "dropped")
-Scorer = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
+# (later texts, earlier texts, cutoff) -> scores; a score below the cutoff may be given as 0.
+Scorer = Callable[[Sequence[str], Sequence[str], float], list[list[float]]]
 
 
-def _rapidfuzz(later: Sequence[str], earlier: Sequence[str]) -> list[list[float]]:
+def _rapidfuzz(later: Sequence[str], earlier: Sequence[str], cutoff: float = 0.0) -> list[list[float]]:
     from rapidfuzz import fuzz, process
 
-    matrix = process.cdist(later, earlier, scorer=fuzz.ratio, dtype=None, workers=1)
+    # the cutoff lets rapidfuzz skip a pair whose lengths alone keep it below (ratio <= 2 min / sum)
+    matrix = process.cdist(later, earlier, scorer=fuzz.ratio, dtype=None, workers=1, score_cutoff=cutoff * 100)
     return [[float(v) / 100 for v in row] for row in matrix.tolist()]
 
 
-def _rapidfuzz_words(later: Sequence[str], earlier: Sequence[str]) -> list[list[float]]:
+def _rapidfuzz_words(later: Sequence[str], earlier: Sequence[str], cutoff: float = 0.0) -> list[list[float]]:
     """Like ``_rapidfuzz`` but of the words each text shares, whatever their order, with the words of
     the shorter counted whole when it is inside the longer (``fuzz.token_set_ratio``)."""
     from rapidfuzz import fuzz, process
 
-    matrix = process.cdist(later, earlier, scorer=fuzz.token_set_ratio, dtype=None, workers=1)
+    matrix = process.cdist(later, earlier, scorer=fuzz.token_set_ratio, dtype=None, workers=1, score_cutoff=cutoff * 100)
     return [[float(v) / 100 for v in row] for row in matrix.tolist()]
 
 
-def _difflib(later: Sequence[str], earlier: Sequence[str]) -> list[list[float]]:
+def _difflib(later: Sequence[str], earlier: Sequence[str], cutoff: float = 0.0) -> list[list[float]]:
     rows = []
     for a in later:
         matcher = difflib.SequenceMatcher(None, autojunk=False)
@@ -71,7 +73,7 @@ def _shingles(text: str, k: int = 3) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + k]) for i in range(max(len(words) - k + 1, 1))}
 
 
-def _jaccard(later: Sequence[str], earlier: Sequence[str]) -> list[list[float]]:
+def _jaccard(later: Sequence[str], earlier: Sequence[str], cutoff: float = 0.0) -> list[list[float]]:
     right = [_shingles(b) for b in earlier]
     rows = []
     for a in later:
@@ -205,7 +207,9 @@ def align(
     rest_later = [j for j in range(len(later)) if j not in pairs]
     rest_earlier = [i for i in range(len(earlier)) if i not in used]
     if rest_later and rest_earlier:
-        scores = SCORERS[method]([later[j].text.lower() for j in rest_later], [earlier[i].text.lower() for i in rest_earlier])
+        scores = SCORERS[method](
+            [later[j].text.lower() for j in rest_later], [earlier[i].text.lower() for i in rest_earlier], threshold
+        )
         n, m = max(len(later), 1), max(len(earlier), 1)
         candidates = [
             (-round(s, 6), abs(j / n - i / m), j, i)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from unkg.models import Document, Source
 from unkg.structure import document_metadata, parse
@@ -66,18 +66,18 @@ class Unit:
     text: str
     start: int
     end: int
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The text as matched: lower case and without spaces. Capitals vary with a layout's headings,
+        # and spaces with its glyph placement ("internationa l", "COVID -19" in pdftotext's text of an
+        # ODS PDF); no edit of a resolution changes only those. Computed once: aligning reads it often.
+        object.__setattr__(self, "key", _SPACE.sub("", self.text.lower()))
 
     @property
     def digest(self) -> str:
         """The SHA-256 of the clean text (hex): equal texts, equal digests."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-    @property
-    def key(self) -> str:
-        """The text as matched: lower case and without spaces. Capitals vary with a layout's
-        headings, and spaces with its glyph placement ("internationa l", "COVID -19" in
-        pdftotext's text of an ODS PDF); no edit of a resolution changes only those."""
-        return _SPACE.sub("", self.text.lower())
 
     def __repr__(self) -> str:
         return f"Unit({self.label!r}, {self.text[:40]!r})"
