@@ -181,7 +181,12 @@ def history_command(
         else:
             click.echo(f"{s.symbol} {s.label}: {s.change} ({s.match.similarity:.2f}) from {source}{gap}")
             click.echo(f"    {inline(s.match.diff(), paint)}", color=paint)
-    if first.change == "new":
+    if first.change == "new" and first.missing:
+        click.echo(
+            f"first appears in {first.symbol} (as {first.label}) among the texts the corpus holds; it may be older: "
+            f"{', '.join(first.missing)} between it and {first.earlier} are not in the corpus"
+        )
+    elif first.change == "new":
         click.echo(f"first appears in {first.symbol} (as {first.label})")
     else:
         click.echo(f"first appears in {first.symbol} or earlier (as {first.label}); the corpus holds no earlier text")
