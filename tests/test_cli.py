@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -140,7 +141,7 @@ def table_commands(store: str) -> list[list[str]]:
     from unkg.queries import load_queries
 
     values = {"document": "A/RES/61/165", "cited": "ICRMW", "citing": "A/RES/61/165", "instrument": "ICRMW",
-              "resolution": "A/RES/61/165"}  # fmt: skip
+              "resolution": "A/RES/61/165", "paragraph": "op3"}  # fmt: skip
     commands = [["query"], ["analyse", "--no-write", "--lineage", "A/RES/61/165", "--work", "ICRMW"]]
     for name, stored in load_queries().items():
         args = ["query", name]
@@ -243,7 +244,7 @@ def test_ingest_off_a_terminal_prints_no_progress_label(tmp_path: Path) -> None:
     """stderr is no terminal: no bare 'ingesting' line."""
     result = unkg("ingest", str(SAMPLE / "A_RES_61_165.txt"), "--store", str(tmp_path / "s"), "-j", "1")
     assert result.exit_code == 0 and result.stderr == ""
-    assert result.stdout == "added 1, replaced 0, unchanged 0, failed 0; 483 quads written\n"
+    assert re.fullmatch(r"added 1, replaced 0, unchanged 0, failed 0; \d+ quads written\n", result.stdout)
 
 
 def test_serve_help_says_writes_are_refused() -> None:
