@@ -176,11 +176,11 @@ def rank(store: ox.Store, page_rank: str | None) -> dict[str, int] | None:
 
 # --------------------------------------------------------------------------
 # Names of works, as a page shows them.
-_NAMES = """SELECT ?w ?symbol ?key ?label ?title ?country ?date ?year ?path ?held WHERE {
+_NAMES = """SELECT ?w ?symbol ?key ?label ?title ?country ?date ?year ?issued ?path ?held WHERE {
   %s
   OPTIONAL { ?w unkg:symbol ?symbol } OPTIONAL { ?w skos:notation ?key } OPTIONAL { ?w skos:prefLabel ?label }
   OPTIONAL { ?w dcterms:title ?title } OPTIONAL { ?w unkg:country ?country }
-  OPTIONAL { ?w dcterms:date ?date } OPTIONAL { ?w unkg:year ?year }
+  OPTIONAL { ?w dcterms:date ?date } OPTIONAL { ?w unkg:year ?year } OPTIONAL { ?w dcterms:issued ?issued }
   OPTIONAL { ?w prov:wasDerivedFrom ?source . OPTIONAL { ?source unkg:path ?path } }
   BIND(BOUND(?source) AS ?held)
 }"""
@@ -224,7 +224,7 @@ def names(store: ox.Store, works: list[str]) -> dict[str, dict[str, Any]]:
         chunk = works[start : start + 500]
         for row in _select(store, _NAMES % _values("w", chunk)):
             w = out.setdefault(str(row["w"]), {"iri": row["w"], "held": False, "files": set()})
-            for field in ("symbol", "key", "label", "title", "country", "date", "year", "path"):
+            for field in ("symbol", "key", "label", "title", "country", "date", "year", "issued", "path"):
                 if row[field] and not w.get(field):
                     w[field] = row[field]
             if row["held"] == "true":
@@ -234,6 +234,7 @@ def names(store: ox.Store, works: list[str]) -> dict[str, dict[str, Any]]:
     for value, w in out.items():
         w["name"] = display_name(w)
         w["title"] = w.get("title") or w.get("label")
+        w["date"] = w.get("date") or w.get("issued")  # an instrument's: its adoption
         w["year"] = w.get("year") or (w.get("date") or "")[:4] or None
         w["files"] = sorted(w["files"])
         w["iri"] = value
