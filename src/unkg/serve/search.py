@@ -32,6 +32,12 @@ class Match:
     how: str  # "symbol", "instrument", "title"
 
 
+def warm() -> None:
+    """Read the catalogue and the registry and build the title index now (about 3 s), not at the first search."""
+    default_catalogue()
+    default_registry().search("warm", 1)
+
+
 def _symbol(text: str) -> str | None:
     return typed_symbol(text) or typed_symbol(_SLASH.sub("/", text))
 

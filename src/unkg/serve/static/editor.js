@@ -51,11 +51,15 @@
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
   tab.setQuery(query);
-  // IRIs of the graph's own resources shown elsewhere (the response view) open here too.
+  // The graph's own resources open in this tab (the table would open a new one), here on this server,
+  // whether the link names their w3id.org address (the response view) or their page here (the table).
+  var here = window.location.origin + root + "/";
   element.addEventListener("click", function (event) {
     var link = event.target.closest("a[href]");
-    if (!link || link.href.indexOf(base) !== 0) return;
-    var rest = link.href.slice(base.length);
+    if (!link) return;
+    var prefix = link.href.indexOf(base) === 0 ? base : link.href.indexOf(here) === 0 ? here : null;
+    if (!prefix) return;
+    var rest = link.href.slice(prefix.length);
     if (!/^(doc|instrument|citation)\//.test(rest)) return;
     event.preventDefault();
     window.location.href = root + "/" + rest.split("#")[0];
