@@ -256,14 +256,14 @@ _CITES = f"""SELECT ?c ?work ?text ?before ?after ?paragraph ?verb ?footnote ?pi
 }} ORDER BY ?start ?c"""
 # The citing documents by the direct edge (one per pair, written with each citation): far lighter than
 # grouping the citations (0.1 s against 0.7 s for the Charter's 8,000 documents).
-_CITED_BY_WORKS = """SELECT DISTINCT ?work ?date ?year ?symbol WHERE {
-  ?work cito:cites ?r .
-  OPTIONAL { ?work dcterms:date ?date } OPTIONAL { ?work unkg:year ?year } OPTIONAL { ?work unkg:symbol ?symbol }
+# Sorted here by year, then IRI (a document's IRI is its symbol's).
+_CITED_BY_WORKS = """SELECT DISTINCT ?work ?date ?year WHERE {
+  ?work cito:cites ?r . OPTIONAL { ?work dcterms:date ?date } OPTIONAL { ?work unkg:year ?year }
 }"""
 _CITED_BY_COUNT = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c cito:hasCitedEntity ?r }"
 _CITED_BY_PAGE = f"""SELECT ?c ?work ?text ?before ?after ?paragraph ?verb ?footnote ?pinpoint ?start WHERE {{
   %s
-  ?c cito:hasCitedEntity ?r ; cito:hasCitingEntity ?work .
+  ?c cito:hasCitingEntity ?work . ?c cito:hasCitedEntity ?r .
   {_FIELDS}
 }} ORDER BY ?work ?start ?c"""
 
@@ -306,7 +306,7 @@ def cited_by(store: ox.Store, r: str, page: int, size: int = CITED_BY_PAGE) -> d
     works = list({str(w["work"]): w for w in _select(store, with_resource(_CITED_BY_WORKS, r))}.values())
     for w in works:
         w["y"] = _year(w)
-    works.sort(key=lambda w: (w["y"] is None, -(w["y"] or 0), w["symbol"] or "\uffff", w["work"]))
+    works.sort(key=lambda w: (w["y"] is None, -(w["y"] or 0), str(w["work"])))
     total_citations = int(_select(store, with_resource(_CITED_BY_COUNT, r))[0]["n"] or 0)
     pages = max(1, -(-len(works) // size))
     page = min(max(page, 1), pages)
