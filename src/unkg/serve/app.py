@@ -532,7 +532,8 @@ async def resource(request: Request) -> Response:
                 "describe", {"iri": subject, "format": fmt.name, "max_rows": settings.max_rows}
             )
         else:
-            job = {"iri": subject, "max_rows": settings.max_rows, "page": _page_number(request)}
+            job = {"iri": subject, "max_rows": settings.max_rows, "page": _page_number(request),
+                   "cache": request.app.state.works_cache}  # fmt: skip
             answer = await request.app.state.pool.run("page", job)
     except PoolError as exc:
         return error(exc.code, str(exc), settings)
@@ -596,9 +597,11 @@ async def search_page(request: Request) -> Response:
     matches: list[dict[str, Any]] = []
     if text:
         try:
-            answer = await request.app.state.pool.run("search", {"text": text})
+            answer = await request.app.state.pool.run("search", {"text": text, "wait": settings.timeout / 2})
         except PoolError as exc:
             return error(exc.code, str(exc), settings)
+        if "error" in answer:
+            return error(answer["error"], answer["message"], settings)
         matches = answer["matches"]
         exact = [m for m in matches if m["how"] in ("symbol", "instrument") and (m["held"] or m["cited"])]
         if len(exact) == 1 and exact[0] is matches[0] and request.query_params.get("list") is None:
@@ -685,6 +688,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.templates = make_templates("")
     app.state.counts = None
+    app.state.works_cache = pages.WorksCache()
     endpoint = Endpoint(app)
     active = endpoint.active
     return endpoint

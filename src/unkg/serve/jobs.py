@@ -220,7 +220,7 @@ def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
             citation["citedWork"] = works.get(str(citation["cited"]))
         return {"found": bool(said["properties"] or said["incoming"]), "citation": citation, **said}
     about = pages.about(store, r)
-    cited_by = pages.cited_by(store, r, job.get("page", 1), min(pages.CITED_BY_PAGE, limit))
+    cited_by = pages.cited_by(store, r, job.get("page", 1), min(pages.CITED_BY_PAGE, limit), job.get("cache"))
     cites = pages.cites(store, r, limit)
     found = bool(said["properties"] or said["incoming"] or cited_by["total_works"])
     return {
@@ -314,8 +314,11 @@ def _cell(term: Any) -> dict[str, str] | None:
 def search(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """The works the search box's text may mean (``search.resolve``), each with what the store knows of it:
     ``held`` (a file of the corpus), ``cited`` (cited by one), else neither (no page)."""
-    from unkg.serve.search import resolve
+    from unkg.serve.search import ready, resolve
 
+    if not ready(job.get("wait", 0.0)):  # the server process started a moment ago: its tables are being read
+        return {"error": "overloaded", "message": "the search's tables are still being read (a few seconds after "
+                "the server starts); send the search again"}  # fmt: skip
     matches = resolve(job["text"], job.get("limit", 20))
     known = pages.names(store, [m.iri for m in matches]) if matches else {}
     cited = set()

@@ -22,6 +22,8 @@ documents of the one page shown.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import pyoxigraph as ox
@@ -299,14 +301,49 @@ def _year(row: dict[str, Any]) -> int | None:
     return None
 
 
-def cited_by(store: ox.Store, r: str, page: int, size: int = CITED_BY_PAGE) -> dict[str, Any]:
+class WorksCache:
+    """The citing documents of the works whose pages were asked for lately, sorted (``cited_by``), so that the
+    next page of a much-cited work costs only its own documents. The served store cannot change (it is open
+    read-only under a shared lock), so nothing goes stale; at most ``entries`` works, ``rows`` documents in all."""
+
+    def __init__(self, entries: int = 64, rows: int = 500_000) -> None:
+        self.entries, self.rows = entries, rows
+        self.items: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, r: str) -> list[dict[str, Any]] | None:
+        with self.lock:
+            works = self.items.get(r)
+            if works is not None:
+                self.items.move_to_end(r)
+            return works
+
+    def put(self, r: str, works: list[dict[str, Any]]) -> None:
+        with self.lock:
+            self.items[r] = works
+            while len(self.items) > self.entries or sum(map(len, self.items.values())) > self.rows:
+                if len(self.items) == 1:
+                    break
+                self.items.popitem(last=False)
+
+
+def _citing_works(store: ox.Store, r: str, cache: WorksCache | None) -> list[dict[str, Any]]:
+    works = cache.get(r) if cache is not None else None
+    if works is None:
+        works = list({str(w["work"]): w for w in _select(store, with_resource(_CITED_BY_WORKS, r))}.values())
+        for w in works:
+            w["y"] = _year(w)
+        works.sort(key=lambda w: (w["y"] is None, -(w["y"] or 0), str(w["work"])))
+        if cache is not None:
+            cache.put(r, works)
+    return works
+
+
+def cited_by(store: ox.Store, r: str, page: int, size: int = CITED_BY_PAGE, cache: WorksCache | None = None) -> dict[str, Any]:
     """What cites ``r``, by citing document, newest first (documents of no known year last), one page of
     ``size`` documents: {groups, total_citations, total_works, years: [{year, documents, page}],
     page, pages}."""
-    works = list({str(w["work"]): w for w in _select(store, with_resource(_CITED_BY_WORKS, r))}.values())
-    for w in works:
-        w["y"] = _year(w)
-    works.sort(key=lambda w: (w["y"] is None, -(w["y"] or 0), str(w["work"])))
+    works = _citing_works(store, r, cache)
     total_citations = int(_select(store, with_resource(_CITED_BY_COUNT, r))[0]["n"] or 0)
     pages = max(1, -(-len(works) // size))
     page = min(max(page, 1), pages)

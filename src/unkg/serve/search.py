@@ -12,6 +12,7 @@ for the command line) can replace it at merge: ``resolve`` is all the server cal
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from unkg import iri
@@ -32,10 +33,23 @@ class Match:
     how: str  # "symbol", "instrument", "title"
 
 
+_loading = threading.Lock()
+_ready = threading.Event()
+
+
 def warm() -> None:
-    """Read the catalogue and the registry and build the title index now (about 3 s), not at the first search."""
-    default_catalogue()
-    default_registry().search("warm", 1)
+    """Read the catalogue and the registry and build the title index (about 3 s), once: ``unkg serve`` calls
+    it in the background as a server process starts, so that searches do not wait for it."""
+    with _loading:  # a search that comes meanwhile waits for this one reading rather than reading again
+        if not _ready.is_set():
+            default_catalogue()
+            default_registry().search("warm", 1)
+            _ready.set()
+
+
+def ready(wait: float = 0.0) -> bool:
+    """True once ``warm`` has run (waiting up to ``wait`` seconds for it)."""
+    return _ready.wait(wait)
 
 
 def _symbol(text: str) -> str | None:
@@ -53,6 +67,7 @@ def resolve(text: str, limit: int = 20) -> list[Match]:
     text = " ".join(text.split())
     if not text:
         return []
+    warm()
     out: list[Match] = []
     catalogue = default_catalogue()
     registry = default_registry()
