@@ -17,6 +17,7 @@ from tests.conftest import CHROMIUM
 from tests.conftest import CHROMIUM_FLAGS as FLAGS
 
 from test_serve import RESOLUTION, facts, server  # noqa: F401 - the live server fixtures
+from test_serve_pages import get as get_page
 
 
 @pytest.fixture
@@ -96,6 +97,9 @@ def fits(page) -> bool:
 
 def test_search_box_then_the_pages_a_scholar_reads(server, browser_page, tmp_path):  # noqa: F811
     page, problems = browser_page
+    # A server process reads the search's tables at its first search, in the background, and answers 503
+    # meanwhile (test_serve_pages); here the tables are read before the browser comes.
+    assert get_page(server, "/search?q=icrmw")[0] == 303
     page.goto(server.url + "/")
     box = page.locator("header form.search input[name=q]")
     box.fill("Migrant Workers Convention")

@@ -24,7 +24,6 @@ import contextlib
 import gc
 import gzip
 import json
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,7 @@ from starlette.staticfiles import StaticFiles
 from unkg import iri
 from unkg.extract import __version__
 from unkg.rdf import PREFIXES
-from unkg.serve import pages, protocol, references, rescue, sandbox, search, supervisor
+from unkg.serve import pages, protocol, references, rescue, sandbox, supervisor
 from unkg.serve.jobs import serialize_graph
 from unkg.serve.pool import PoolError, QueryPool, StoreLock
 from unkg.serve.settings import Settings
@@ -651,8 +650,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             pool.start()
             app.state.pool = pool
-            # the search box's tables, read in the background so that the first search does not wait for them
-            threading.Thread(target=search.warm, name="unkg-search-warm", daemon=True).start()
             supervisor.start_adopting()  # under unkg serve: the connections its supervisor hands out
             # What is loaded by now lives as long as the process: the garbage collector need not look at it again.
             gc.freeze()

@@ -38,8 +38,7 @@ _ready = threading.Event()
 
 
 def warm() -> None:
-    """Read the catalogue and the registry and build the title index (about 3 s), once: ``unkg serve`` calls
-    it in the background as a server process starts, so that searches do not wait for it."""
+    """Read the catalogue and the registry and build the title index (about 3 s), once."""
     with _loading:  # a search that comes meanwhile waits for this one reading rather than reading again
         if not _ready.is_set():
             default_catalogue()
@@ -48,8 +47,24 @@ def warm() -> None:
 
 
 def ready(wait: float = 0.0) -> bool:
-    """True once ``warm`` has run (waiting up to ``wait`` seconds for it)."""
+    """True once ``warm`` has run; else start it in a thread of its own (once) and wait up to ``wait`` seconds.
+
+    The server's first search starts the reading in the background, not in the query thread: a query thread
+    past the timeout retires its process, and reading the tables is no runaway. Not at the server's start
+    either: the reading holds the interpreter for seconds, and a process that replaces a retired one must
+    serve at once."""
+    if _ready.is_set():
+        return True
+    with _starting:
+        global _warming
+        if _warming is None:
+            _warming = threading.Thread(target=warm, name="unkg-search-tables", daemon=True)
+            _warming.start()
     return _ready.wait(wait)
+
+
+_starting = threading.Lock()
+_warming: threading.Thread | None = None
 
 
 def _symbol(text: str) -> str | None:
