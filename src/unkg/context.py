@@ -8,7 +8,8 @@ both sides as the ``oa:prefix`` and ``oa:suffix`` of the quote's
 source file.
 
 The sentence is bounded by the span the quote stands in (its paragraph or footnote,
-from ``structure.parse``; the whole text when it stands in none) and, inside it, by a
+from ``structure.parse``; the whole text when it stands in none), by ``WINDOW`` times
+``CONTEXT_CHARS`` characters either side of the quote, and, inside that, by a
 sentence's end: ``.``, ``!``, ``?`` or ``;`` followed by a space and a capital letter
 or a digit, but not after the abbreviations UN texts write before a number ("vol.",
 "No.", "para."). Each side is cut to at most ``CONTEXT_CHARS`` characters at a word,
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from unkg.models import Citation, Document
 
 CONTEXT_CHARS = 200
+WINDOW = 4  # how far a sentence's start or end is looked for, in CONTEXT_CHARS
 ELLIPSIS = "…"
 
 # A sentence ends at . ! ? ; followed by white space and a capital or a digit; not after an abbreviation
@@ -66,6 +68,9 @@ def around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, 
     ('Ibid., vol. ', ', No. 27531.')
     """
     hi = len(text) if hi is None else hi
+    # Only so far around the quote as can be shown: a text of one long paragraph (or none) must not make
+    # each citation read it whole (5,000 notes in one span took 9 minutes so).
+    lo, hi = max(lo, start - WINDOW * limit), min(hi, end + WINDOW * limit)
     before = text[lo:start]
     ends = [m.end() for m in _SENTENCE_END.finditer(before)]
     first = ends[-1] if ends else 0
