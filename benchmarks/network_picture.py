@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -333,6 +334,7 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
         row["errors"] = len(errors)
         row["outside requests"] = len(outside)
         context.close()
+    shutil.rmtree(profile, ignore_errors=True)
     return row
 
 
