@@ -139,11 +139,22 @@ def vendor(root: Path = ROOT, log=print) -> list[str]:
                 f"{meta['name']} {meta['version']}, {meta.get('license', 'licence: see the package')} licence, "
                 f"from the npm registry (web/{project})"
             )
-        for where, lines in notices.items():
-            notice = where / "NOTICE"
-            old = set(notice.read_text(encoding="utf-8").splitlines()) if notice.is_file() else set()
-            kept = {line for line in old if not any(line.split(" ", 1)[0] == new.split(" ", 1)[0] for new in lines)}
-            notice.write_text("".join(f"{line}\n" for line in sorted(kept | lines)), encoding="utf-8")
+            for dependency in meta.get("dependencies", {}):  # a minified file may bundle its dependencies
+                dep_file = modules / dependency / "package.json"
+                if dep_file.is_file():
+                    dep = json.loads(dep_file.read_text(encoding="utf-8"))
+                    notices[target.parent].add(
+                        f"{dep['name']} {dep['version']}, {dep.get('license', 'licence: see the package')} licence, "
+                        f"from the npm registry (web/{project}), a dependency of {meta['name']} (its file may "
+                        "bundle it)"
+                    )
+        wanted = {root / dest for dest in listed.values()}
+        for where, lines in notices.items():  # a vendor folder holds what the list names, and its NOTICE
+            for stale in sorted(where.iterdir()):
+                if stale.is_file() and stale.name != "NOTICE" and stale not in wanted:
+                    log(f"unkg: {stale.relative_to(root)} is no longer listed: removed")
+                    stale.unlink()
+            (where / "NOTICE").write_text("".join(f"{line}\n" for line in sorted(lines)), encoding="utf-8")
     return written
 
 
