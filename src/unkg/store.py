@@ -512,6 +512,8 @@ class KnowledgeGraph:
         max_quads: int = DEFAULT_MAX_QUADS,
         max_memory: int | None = None,
         describe: Describer | None = None,
+        cluster: str | None = None,
+        send_bytes: bool = False,
     ) -> IngestReport:
         """Extract and store every file; unchanged files are skipped by hash.
 
@@ -531,6 +533,10 @@ class KnowledgeGraph:
         skipped only when its graph was built with the same sidecar and
         pattern; without ``describe``, an unchanged file keeps what it was
         stored with.
+
+        ``cluster`` (a Dask scheduler's address) extracts and builds the
+        N-Quads on its workers instead (see :mod:`unkg.cluster`); the
+        loading stays here, the same.
         """
         report = IngestReport()
         self.recover()
@@ -569,7 +575,14 @@ class KnowledgeGraph:
         sources = describe.sources if describe is not None else None
         transform = functools.partial(graph_payload, max_quads=max_quads, sources=sources)
         for payload in extract_many(
-            todo, jobs=jobs, max_bytes=max_bytes, transform=transform, max_memory=max_memory, describe=describe
+            todo,
+            jobs=jobs,
+            max_bytes=max_bytes,
+            transform=transform,
+            max_memory=max_memory,
+            describe=describe,
+            cluster=cluster,
+            send_bytes=send_bytes,
         ):
             path = payload.source
             if payload.errors or payload.sha256 is None:
