@@ -42,7 +42,7 @@ from typing import Any
 
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
 from unkg.errors import ClusterError, SourceError, failure
-from unkg.extract import Job, __version__, _alone, _finish, _guarded, extract, failed
+from unkg.extract import Job, __version__, _alone, _finish, _guarded, failed
 from unkg.read import read_bytes, read_file
 
 try:
@@ -138,18 +138,22 @@ class RunSettings(WorkerPlugin):
         _SETTINGS.pop(self.token, None)
 
 
-def read_on_worker(job: Job, token: str) -> Any:
+def read_on_worker(job: Job, where: str | None, token: str) -> Any:
     """On a Dask worker: one file's extraction, transformed as asked (a store's ``GraphPayload``).
 
     What a local worker process does with the same job (see
-    ``unkg.extract._work``); it never raises for its file.
+    ``unkg.extract._work``), reading the file at ``where`` (its absolute
+    path: a worker has a working folder of its own) when the job carries
+    no bytes; the file keeps the name it was given. It never raises for
+    its file.
     """
     catalogue_path, max_bytes, transform, max_memory = _SETTINGS[token]
     name, data = job
     with _LIMIT.held(max_memory):
         catalogue = _catalogue(catalogue_path)
         if data is None:
-            extraction = extract(name, catalogue, max_bytes)
+            source = where or name
+            extraction = _guarded(name, lambda: read_bytes(read_file(source, max_bytes), name, max_bytes), catalogue)
         else:
             extraction = _guarded(name, lambda: read_bytes(data, name, max_bytes), catalogue)
         return _finish(extraction, transform)
@@ -251,7 +255,8 @@ def in_cluster(names: Iterable[str], address: str, initargs: tuple, send_bytes: 
                 except SourceError as exc:
                     window.append(((name, None), _finish(failed(name, exc.reason), transform)))
                     continue
-                window.append((job, client.submit(read_on_worker, job, token, pure=False)))
+                where = None if job[1] is not None else os.path.abspath(name)
+                window.append((job, client.submit(read_on_worker, job, where, token, pure=False)))
             if not window:
                 break
             job, future = window.popleft()
