@@ -16,14 +16,17 @@ Workers read each file by its path (shared storage mounted at the same
 path on every machine), or, with ``send_bytes``, are sent its bytes, read
 here under ``--max-size`` (standard input always is).
 
-A worker process that dies while reading (killed for memory, aborted by
-PDFium past ``--max-memory``) is restarted by its nanny, and the scheduler
-gives its files to other workers. A file whose workers all died
-(``KilledWorker``, after ``distributed.scheduler.allowed-failures`` + 1
-deaths) is read once more alone, in a process of its own on this machine
-under the same limits, as a local batch does with the files in flight
-with a dead worker: the one that kills its process gets its reason, one
-that was only in the same worker is extracted.
+A Dask worker never reads a file itself: each of its threads hands its
+files, one at a time, to a reading process of its own (``serve_reader``),
+which runs under ``--max-memory`` as a local worker process does. A file
+that kills that process (PDFium aborting past the limit, the kernel's
+OOM killer) is named alone with the reason a local batch gives it; the
+Dask worker, its other files and its link to the scheduler are untouched.
+A Dask worker that dies itself (killed, its machine lost) is restarted by
+its nanny, and the scheduler gives its files to other workers; a file
+whose workers all died (``KilledWorker``, after
+``distributed.scheduler.allowed-failures`` + 1 deaths) is read once more
+alone, in a process of its own on this machine under the same limits.
 
 ``dask[distributed]`` is the optional extra ``cluster`` (``pip install
 'unkg[cluster]'``); this module imports it only when called.
@@ -34,16 +37,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
+import pickle
+import subprocess
+import sys
 import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
+from unkg.catalogue import default_catalogue, load_catalogue
 from unkg.errors import ClusterError, SourceError, failure
-from unkg.extract import Job, __version__, _alone, _finish, _guarded, failed
+from unkg.extract import Job, __version__, _alone, _finish, _guarded, died, failed
+from unkg.models import Source
 from unkg.read import read_bytes, read_file
+from unkg.watchdog import cap_data_memory
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -63,57 +72,92 @@ Settings = tuple[str | None, int, Callable[[Any], Any] | None, int | None]
 
 
 # --------------------------------------------------------------------------
-# On the workers.
-@functools.lru_cache(maxsize=4)
-def _catalogue(path: str | None) -> Catalogue:
-    return load_catalogue(path) if path else default_catalogue()
+# The reading process: one file at a time, under --max-memory, as a local worker process.
+def _source(name: str, data: bytes | None, where: str | None, max_bytes: int) -> Source:
+    """The Source of a job: its bytes when sent, else the file at ``where``; named ``name`` either way."""
+    if data is None:
+        data = read_file(where or name, max_bytes)
+    return read_bytes(data, name, max_bytes)
 
 
-class _DataLimit:
-    """``--max-memory`` as the worker process's soft ``RLIMIT_DATA`` while it reads, lifted between files.
+def serve_reader(jobs_fd: int, results_fd: int) -> None:
+    """Run as a process of its own by a Dask worker: read the jobs sent on ``jobs_fd``, answer on ``results_fd``.
 
-    A Dask worker is a long-lived process that also receives and sends
-    data for the scheduler: the cap holds while at least one of its
-    threads reads a file, as it holds over a whole local worker process,
-    and the soft limit goes back to what it was when none reads. Run the
-    workers with ``--nthreads 1`` (one file at a time per process, as
-    ``-j``) for the cap to bound one file.
+    First comes the run's settings (what a local worker process is
+    started with: catalogue, max bytes, transform, max memory), then one
+    ``(job, where)`` at a time, each answered by its result, pickled,
+    until the Dask worker closes the pipe (or dies).
+    """
+    with os.fdopen(jobs_fd, "rb") as jobs, os.fdopen(results_fd, "wb") as results:
+        catalogue_path, max_bytes, transform, max_memory = pickle.load(jobs)
+        if max_memory:  # where it cannot be set (no RLIMIT_DATA), the process runs without it, as locally
+            cap_data_memory(max_memory)
+        catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
+        while True:
+            try:
+                (name, data), where = pickle.load(jobs)
+            except EOFError:
+                return
+            extraction = _guarded(name, functools.partial(_source, name, data, where, max_bytes), catalogue)
+            pickle.dump(_finish(extraction, transform), results, protocol=pickle.HIGHEST_PROTOCOL)
+            results.flush()
+
+
+class _Reader:
+    """A reading process of a Dask worker's thread, for one run (see :func:`serve_reader`).
+
+    PDFium ends its process when an allocation fails, and ``--max-memory``
+    caps a whole process: the Dask worker, which also talks to the
+    scheduler on threads of its own, never reads a file itself. A file
+    that kills its reading process is named alone (it is the only one that
+    process had), with the reason a local batch gives; the next file gets
+    a new process.
     """
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._readers = 0
-        self._before: int | None = None
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        jobs_read, self._jobs = os.pipe()
+        self._results, results_write = os.pipe()
+        code = f"from unkg.cluster import serve_reader; serve_reader({jobs_read}, {results_write})"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code], pass_fds=(jobs_read, results_write), stdin=subprocess.DEVNULL
+        )
+        os.close(jobs_read)
+        os.close(results_write)
+        self._send = os.fdopen(self._jobs, "wb")
+        self._receive = os.fdopen(self._results, "rb")
+        pickle.dump(settings, self._send, protocol=pickle.HIGHEST_PROTOCOL)
+        self._send.flush()
 
-    @contextlib.contextmanager
-    def held(self, limit: int | None) -> Iterator[None]:
-        if not limit:
-            yield
-            return
-        import resource
-
-        with self._lock:
-            if self._readers == 0:
-                soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-                capped = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-                resource.setrlimit(resource.RLIMIT_DATA, (capped, hard))
-                self._before = soft
-            self._readers += 1
+    def read(self, job: Job, where: str | None) -> Any:
+        """The job's result; None when the process died reading it (see ``exitcode``)."""
         try:
-            yield
-        finally:
-            with self._lock:
-                self._readers -= 1
-                if self._readers == 0 and self._before is not None:
-                    hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
-                    resource.setrlimit(resource.RLIMIT_DATA, (self._before, hard))
+            pickle.dump((job, where), self._send, protocol=pickle.HIGHEST_PROTOCOL)
+            self._send.flush()
+            return pickle.load(self._receive)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self.process.wait()
+            return None
+
+    def close(self) -> None:
+        for stream in (self._send, self._receive):
+            with contextlib.suppress(OSError):
+                stream.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
-_LIMIT = _DataLimit()
+# --------------------------------------------------------------------------
+# On the workers.
 
-
-# The settings of each run, by its token, installed on every worker (restarted ones too) by its plugin.
+# The settings of each run, by its token, installed on every worker (restarted ones too) by its plugin,
+# and each run's reading processes, by token and thread.
 _SETTINGS: dict[str, Settings] = {}
+_READERS: dict[tuple[str, int], _Reader] = {}
+_READERS_LOCK = threading.Lock()
 
 
 class RunSettings(WorkerPlugin):
@@ -122,7 +166,8 @@ class RunSettings(WorkerPlugin):
     The scheduler keeps it and installs it on each worker that joins or
     is restarted during the run, so a task finds its settings on whichever
     worker runs it; they travel once per worker, not with every file (a
-    sidecar table can be large). Removed at the end of the run.
+    sidecar table can be large). Removed at the end of the run, which ends
+    the run's reading processes.
     """
 
     def __init__(self, token: str, settings: Settings) -> None:
@@ -132,31 +177,40 @@ class RunSettings(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         _SETTINGS[self.token] = self.settings
-        _catalogue(self.settings[0])  # read before the first file, as a local worker does
 
     def teardown(self, worker: Any) -> None:
         _SETTINGS.pop(self.token, None)
+        with _READERS_LOCK:
+            ended = [key for key in _READERS if key[0] == self.token]
+            readers = [_READERS.pop(key) for key in ended]
+        for reader in readers:
+            reader.close()
 
 
 def read_on_worker(job: Job, where: str | None, token: str) -> Any:
     """On a Dask worker: one file's extraction, transformed as asked (a store's ``GraphPayload``).
 
-    What a local worker process does with the same job (see
-    ``unkg.extract._work``), reading the file at ``where`` (its absolute
-    path: a worker has a working folder of its own) when the job carries
-    no bytes; the file keeps the name it was given. It never raises for
-    its file.
+    Read in the reading process of this worker thread (see ``_Reader``),
+    at ``where`` (its absolute path: a worker has a working folder of its
+    own) when the job carries no bytes; the file keeps the name it was
+    given. It never raises for its file: a file that kills its reading
+    process gets the reason a local batch gives it.
     """
-    catalogue_path, max_bytes, transform, max_memory = _SETTINGS[token]
-    name, data = job
-    with _LIMIT.held(max_memory):
-        catalogue = _catalogue(catalogue_path)
-        if data is None:
-            source = where or name
-            extraction = _guarded(name, lambda: read_bytes(read_file(source, max_bytes), name, max_bytes), catalogue)
-        else:
-            extraction = _guarded(name, lambda: read_bytes(data, name, max_bytes), catalogue)
-        return _finish(extraction, transform)
+    settings = _SETTINGS[token]
+    key = (token, threading.get_ident())
+    with _READERS_LOCK:
+        reader = _READERS.get(key)
+    if reader is None:
+        reader = _Reader(settings)
+        with _READERS_LOCK:
+            _READERS[key] = reader
+    result = reader.read(job, where)
+    if result is not None:
+        return result
+    with _READERS_LOCK:
+        _READERS.pop(key, None)
+    reader.close()
+    return _finish(failed(job[0], died(reader.process.returncode, settings[3])), settings[2])
 
 
 def worker_version() -> str:
@@ -229,7 +283,6 @@ def in_cluster(names: Iterable[str], address: str, initargs: tuple, send_bytes: 
             (the results already yielded stand).
     """
     import multiprocessing as mp
-    import os
 
     from distributed import KilledWorker
 
@@ -266,9 +319,9 @@ def in_cluster(names: Iterable[str], address: str, initargs: tuple, send_bytes: 
             try:
                 result = future.result()
             except KilledWorker:
-                # Every worker that took it died: read it alone here, where its death names it alone.
-                ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-                result = _alone(ctx, job, initargs)
+                # Every worker that took it died: read it alone here, where its death names it alone (a
+                # fresh process: this one runs the Dask client's threads).
+                result = _alone(mp.get_context("spawn"), job, initargs)
             except (Exception, asyncio.CancelledError) as exc:
                 raise ClusterError(
                     f"the Dask cluster at {address} failed while reading {job[0]} ({failure(exc)}); "
