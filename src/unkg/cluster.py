@@ -59,9 +59,13 @@ try:
 except ImportError:  # the 'cluster' extra is not installed: connect() says so
     WorkerPlugin = object  # type: ignore[assignment,misc]
 
-# Files in flight per worker thread: enough to keep every worker busy while results travel, few enough
+# Tasks in flight per worker thread: enough to keep every worker busy while results travel, few enough
 # that what waits in memory (results kept in order, bytes sent) stays small.
 IN_FLIGHT = 4
+# Files per task, at most: enough that the round trips of a task (client, scheduler, worker, and the
+# result fetched back) do not show beside the reading, few enough to share the files out evenly.
+CHUNK_FILES = 16
+CHUNK_BYTES = 1024 * 1024
 # Seconds to reach the scheduler, and to wait for its first worker.
 CONNECT_TIMEOUT = 30
 WORKER_TIMEOUT = 120
@@ -187,30 +191,34 @@ class RunSettings(WorkerPlugin):
             reader.close()
 
 
-def read_on_worker(job: Job, where: str | None, token: str) -> Any:
-    """On a Dask worker: one file's extraction, transformed as asked (a store's ``GraphPayload``).
+def read_on_worker(items: list[tuple[Job, str | None]], token: str) -> list[Any]:
+    """On a Dask worker: each file's extraction, transformed as asked (a store's ``GraphPayload``), in order.
 
-    Read in the reading process of this worker thread (see ``_Reader``),
-    at ``where`` (its absolute path: a worker has a working folder of its
-    own) when the job carries no bytes; the file keeps the name it was
-    given. It never raises for its file: a file that kills its reading
-    process gets the reason a local batch gives it.
+    Each ``(job, where)`` is read in the reading process of this worker
+    thread (see ``_Reader``), at ``where`` (its absolute path: a worker
+    has a working folder of its own) when the job carries no bytes; the
+    file keeps the name it was given. It never raises for a file: one that
+    kills its reading process gets the reason a local batch gives it, and
+    the next file a new process.
     """
     settings = _SETTINGS[token]
     key = (token, threading.get_ident())
-    with _READERS_LOCK:
-        reader = _READERS.get(key)
-    if reader is None:
-        reader = _Reader(settings)
+    results = []
+    for job, where in items:
         with _READERS_LOCK:
-            _READERS[key] = reader
-    result = reader.read(job, where)
-    if result is not None:
-        return result
-    with _READERS_LOCK:
-        _READERS.pop(key, None)
-    reader.close()
-    return _finish(failed(job[0], died(reader.process.returncode, settings[3])), settings[2])
+            reader = _READERS.get(key)
+        if reader is None:
+            reader = _Reader(settings)
+            with _READERS_LOCK:
+                _READERS[key] = reader
+        result = reader.read(job, where)
+        if result is None:
+            with _READERS_LOCK:
+                _READERS.pop(key, None)
+            reader.close()
+            result = _finish(failed(job[0], died(reader.process.returncode, settings[3])), settings[2])
+        results.append(result)
+    return results
 
 
 def worker_version() -> str:
@@ -272,11 +280,24 @@ def _job(name: str, max_bytes: int, send_bytes: bool) -> Job:
     return (name, read_file(name, max_bytes) if name == "-" or send_bytes else None)
 
 
+def _size(job: Job, where: str | None) -> int:
+    if job[1] is not None:
+        return len(job[1])
+    try:
+        return os.stat(where or job[0]).st_size
+    except OSError:  # the worker tells what is wrong with it
+        return 0
+
+
 def in_cluster(names: Iterable[str], address: str, initargs: tuple, send_bytes: bool = False) -> Iterator[Any]:
     """Each file's result, in order, read by the workers of the Dask scheduler at ``address``.
 
     ``initargs`` are a local worker's (see ``unkg.extract._init_worker``):
-    catalogue path, max bytes, transform, max memory.
+    catalogue path, max bytes, transform, max memory. Consecutive files
+    go to the workers in tasks of up to ``CHUNK_FILES`` files and
+    ``CHUNK_BYTES`` bytes; a task whose workers all died is split into
+    tasks of one file, and a file whose workers all died is read alone
+    here.
 
     Raises:
         ClusterError: the cluster cannot be reached or used, or went away before every file was read
@@ -288,48 +309,65 @@ def in_cluster(names: Iterable[str], address: str, initargs: tuple, send_bytes: 
 
     _, max_bytes, transform, _ = initargs
     client = connect(address)
-    window: deque[tuple[Job, Any]] = deque()
+    # Each task's files and its future, or (a file refused here) the file and its result already made.
+    window: deque[tuple[list[tuple[Job, str | None]], Any]] = deque()
     plugin: RunSettings | None = None
     try:
         token = uuid.uuid4().hex
         plugin = RunSettings(token, initargs)
         client.register_plugin(plugin)
         threads = max(sum(client.nthreads().values()), 1)
+
+        def submit(items: list[tuple[Job, str | None]]) -> Any:
+            return client.submit(read_on_worker, items, token, pure=False)
+
         todo = iter(names)
         exhausted = False
         while True:
             while not exhausted and len(window) < IN_FLIGHT * threads:
-                name = next(todo, None)
-                if name is None:
-                    exhausted = True
-                    break
-                try:
-                    job = _job(name, max_bytes, send_bytes)
-                except SourceError as exc:
-                    window.append(((name, None), _finish(failed(name, exc.reason), transform)))
-                    continue
-                where = None if job[1] is not None else os.path.abspath(name)
-                window.append((job, client.submit(read_on_worker, job, where, token, pure=False)))
+                chunk: list[tuple[Job, str | None]] = []
+                size = 0
+                while len(chunk) < CHUNK_FILES and size < CHUNK_BYTES:
+                    name = next(todo, None)
+                    if name is None:
+                        exhausted = True
+                        break
+                    try:
+                        job = _job(name, max_bytes, send_bytes)
+                    except SourceError as exc:  # standard input or a sent file past --max-size: refused here
+                        if chunk:
+                            window.append((chunk, submit(chunk)))
+                            chunk, size = [], 0
+                        window.append(([((name, None), None)], [_finish(failed(name, exc.reason), transform)]))
+                        continue
+                    where = None if job[1] is not None else os.path.abspath(name)
+                    chunk.append((job, where))
+                    size += _size(job, where)
+                if chunk:
+                    window.append((chunk, submit(chunk)))
             if not window:
                 break
-            job, future = window.popleft()
-            if not hasattr(future, "result"):  # refused here (standard input past --max-size): its result
-                yield future
+            items, future = window.popleft()
+            if isinstance(future, list):
+                yield from future
                 continue
             try:
-                result = future.result()
+                results = future.result()
             except KilledWorker:
+                future.release()
+                if len(items) > 1:  # one of them, or none, kills its workers: each file a task of its own
+                    window.extendleft(([item], submit([item])) for item in reversed(items))
+                    continue
                 # Every worker that took it died: read it alone here, where its death names it alone (a
                 # fresh process: this one runs the Dask client's threads).
-                result = _alone(mp.get_context("spawn"), job, initargs)
+                results = [_alone(mp.get_context("spawn"), items[0][0], initargs)]
             except (Exception, asyncio.CancelledError) as exc:
                 raise ClusterError(
-                    f"the Dask cluster at {address} failed while reading {job[0]} ({failure(exc)}); "
+                    f"the Dask cluster at {address} failed while reading {items[0][0][0]} ({failure(exc)}); "
                     "what was stored before stays whole: run the same command again"
                 ) from None
-            finally:
-                future.release()
-            yield result
+            future.release()
+            yield from results
     finally:
         for _, future in window:
             if hasattr(future, "cancel"):
