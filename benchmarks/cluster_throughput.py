@@ -157,6 +157,7 @@ def main() -> None:
         print(f"{'ingest':<22}{'best s':>9}{'files/s':>10}{'quads/s':>11}")
         for name in runs:
             print(f"{name:<22}{best[name]:9.1f}{added / best[name]:10.1f}{quads / best[name]:11,.0f}")
+        print(f"ratio in each round (-j 2 seconds / cluster seconds), sorted: {', '.join(f'{r:.3f}' for r in paired)}")
         print(
             f"\ncluster throughput / -j 2 throughput: {ratio:.3f} (floor {FLOOR}); stores equal: {equal}; "
             f"{added:,} files stored, {quads:,} quads"
@@ -172,6 +173,7 @@ def main() -> None:
                         "files": count,
                         "bytes": size,
                         "cluster_start_s": started,
+                        "paired": paired,
                     },
                     indent=1,
                 )
