@@ -84,10 +84,10 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """60 distinct texts, long enough to run while a worker is killed."""
+    """160 distinct texts (10 tasks of 16), long enough to run while a worker is killed."""
     folder = tmp_path_factory.mktemp("many")
     texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLE.glob("*.txt"))]
-    for i in range(60):
+    for i in range(160):
         (folder / f"doc{i:03d}.txt").write_text(f"See A/{i % 80 + 1}/{i}.\n" + texts[i % len(texts)], encoding="utf-8")
     return folder
 
@@ -149,12 +149,12 @@ def test_a_worker_killed_mid_ingest_loses_nothing(tmp_path: Path, cluster: str, 
 
     kg = KnowledgeGraph(tmp_path / "c")
     report = kg.ingest([str(many)], cluster=cluster, progress=progress, batch_quads=1)  # each file loaded as it comes
-    assert report.ok and len(report.added) == 60
+    assert report.ok and len(report.added) == 160
     assert unfinished_graphs(kg.store) == []
     kg.close()
     assert victim not in worker_pids(cluster)  # it was killed, and its nanny started another
     again = KnowledgeGraph(tmp_path / "c").ingest([str(many)], cluster=cluster)
-    assert len(again.skipped) == 60
+    assert len(again.skipped) == 160
     local = KnowledgeGraph(tmp_path / "local")
     local.ingest([str(many)], jobs=2)
     local.close()
@@ -261,3 +261,53 @@ def test_workers_running_another_unkg_are_refused(cluster: str, monkeypatch: pyt
     assert result.stderr.startswith(f"Error: the Dask workers of {cluster} run unkg ")
     assert "this command 0.0.0-other" in result.stderr
     assert result.stdout == ""
+
+
+class KillOnMarkedFiles(distributed.WorkerPlugin):
+    """On each worker (restarted ones too): a file whose name holds KILL-WORKER kills the Dask worker itself."""
+
+    name = "test-kill-on-marked-files"
+
+    def setup(self, worker: object) -> None:
+        from unkg import cluster as remote
+
+        read = self.read = remote._Reader.read
+
+        def deadly(reader: object, job: tuple, where: str | None) -> object:
+            if "KILL-WORKER" in job[0]:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return read(reader, job, where)
+
+        remote._Reader.read = deadly  # type: ignore[method-assign]
+
+    def teardown(self, worker: object) -> None:
+        from unkg import cluster as remote
+
+        remote._Reader.read = self.read  # type: ignore[method-assign]
+
+
+def test_a_file_that_kills_every_worker_is_read_here(tmp_path: Path, cluster: str) -> None:
+    """A file that kills each Dask worker it meets: its task is split, and it is read alone here; nothing is lost.
+
+    (Its bytes are a good resolution: only the workers die of it.) Its
+    task's other files are read by the workers, one task each, and the
+    store equals a local ingest's.
+    """
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        shutil.copy(SAMPLE / "A_RES_61_165.txt", folder / f"{i}-good.txt")
+    shutil.copy(SAMPLE / "A_RES_61_165.txt", folder / "3-KILL-WORKER.txt")
+    with distributed.Client(cluster, set_as_default=False) as client:
+        client.register_plugin(KillOnMarkedFiles())
+        try:
+            kg = KnowledgeGraph(tmp_path / "c")
+            report = kg.ingest([str(folder)], cluster=cluster)
+            kg.close()
+        finally:
+            client.unregister_worker_plugin(KillOnMarkedFiles.name)
+    assert report.ok and len(report.added) == 7
+    local = KnowledgeGraph(tmp_path / "local")
+    local.ingest([str(folder)], jobs=1)
+    local.close()
+    assert nquads(tmp_path / "c") == nquads(tmp_path / "local")
