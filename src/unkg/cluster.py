@@ -29,7 +29,8 @@ whose workers all died (``KilledWorker``, after
 alone, in a process of its own on this machine under the same limits.
 
 ``dask[distributed]`` is the optional extra ``cluster`` (``pip install
-'unkg[cluster]'``); this module imports it only when called.
+'unkg[cluster]'``); without it this module still loads (``unkg.extract``
+imports it only for ``--cluster``) and :func:`connect` says what to install.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ except ImportError:  # the 'cluster' extra is not installed: connect() says so
 # Tasks in flight per worker thread: enough to keep every worker busy while results travel, few enough
 # that what waits in memory (results kept in order, bytes sent) stays small.
 IN_FLIGHT = 4
-# Files per task, at most: enough that the round trips of a task (client, scheduler, worker, and the
-# result fetched back) do not show beside the reading, few enough to share the files out evenly.
+# Files per task, at most: one round trip of a task (client, scheduler, worker, the result fetched back)
+# for many small files, few enough to share the files out evenly. (Against one file a task, no difference
+# was measurable on the loaded 2-core VM: benchmarks/README.md.)
 CHUNK_FILES = 16
 CHUNK_BYTES = 1024 * 1024
 # Seconds to reach the scheduler, and to wait for its first worker.
