@@ -125,6 +125,50 @@ def materialise(manifest: list[dict[str, object]], corpus: Path, folder: Path) -
         (folder / f"{entry['id']}.txt").write_text(text, encoding="utf-8")
 
 
+# Other layouts of the same PDFs, as users bring them: (name, file suffix, how it is made). The gold of a
+# rendering is its PDF's gold (the same document, the same quotes, labels and functions).
+RENDERINGS = (
+    ("pdftotext-layout", "txt", "pdftotext -layout (Poppler)"),
+    ("pdftohtml", "html", "pdftohtml -s -i -noframes (Poppler)"),
+    ("pdf2docx", "docx", "pdf2docx (PyPI), the PDF converted to Word"),
+)
+
+
+def render(manifest: list[dict[str, object]], gold: list[dict[str, object]], folder: Path) -> tuple[list, list]:
+    """Write each PDF of the manifest (materialised in ``folder``) in every layout of ``RENDERINGS`` as
+    ``blind-NN-<layout>.<suffix>``; return the manifest entries and gold rows of the renderings."""
+    import subprocess
+
+    by_file = {str(row["file"]): row for row in gold}
+    entries: list[dict[str, object]] = []
+    rows: list[dict[str, object]] = []
+    for entry in manifest:
+        pdf = folder / f"{entry['id']}.pdf"
+        if not pdf.is_file() or f"{entry['id']}.pdf" not in by_file:
+            continue
+        for layout_name, suffix, _ in RENDERINGS:
+            out = folder / f"{entry['id']}-{layout_name}.{suffix}"
+            if layout_name == "pdftotext-layout":
+                subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), str(out)], check=True)
+            elif layout_name == "pdftohtml":
+                html = subprocess.run(
+                    ["pdftohtml", "-s", "-i", "-noframes", "-stdout", "-enc", "UTF-8", str(pdf)],
+                    check=True, capture_output=True,
+                ).stdout  # fmt: skip
+                out.write_bytes(html)
+            else:
+                from pdf2docx import Converter  # a benchmark's tool only: pip install pdf2docx
+
+                converter = Converter(str(pdf))
+                try:
+                    converter.convert(str(out))
+                finally:
+                    converter.close()
+            entries.append({**entry, "id": out.stem, "source": f"{entry['source']}:{layout_name}", "rendering": out.name})
+            rows.append({**by_file[f"{entry['id']}.pdf"], "file": out.name})
+    return entries, rows
+
+
 # DESIGN.md's fixed instrument keys. tests/gold/ANNOTATION.md: an instrument the catalogue keys outside this
 # list is optional; with --strict, every catalogued instrument a text names is required.
 FIXED_KEYS = frozenset(["UN-CHARTER", "UDHR", "ICCPR", "ICCPR-OP1", "ICCPR-OP2", "ICESCR", "ICESCR-OP", "ICERD", "CEDAW", "CEDAW-OP", "CAT", "OPCAT", "CRC", "CRC-OPAC", "CRC-OPSC", "CRC-OPIC", "ICRMW", "CRPD", "CRPD-OP", "CPED", "UNTOC", "SMUGGLING-PROTOCOL", "TRAFFICKING-PROTOCOL", "FIREARMS-PROTOCOL", "UNCAC", "REFUGEE-CONVENTION", "REFUGEE-PROTOCOL", "STATELESSNESS-1954", "STATELESSNESS-1961", "GENOCIDE-CONVENTION", "GENEVA-CONVENTIONS", "ROME-STATUTE", "VCLT", "VCCR", "VCDR", "ILO-C29", "ILO-C97", "ILO-C105", "ILO-C138", "ILO-C143", "ILO-C182", "ILO-C189", "ILO-R151", "DDPA", "VDPA", "BPFA", "DRTD", "UNDRIP", "MILLENNIUM-DECLARATION", "AGENDA-2030", "GCM", "GCR", "NEW-YORK-DECLARATION", "ARSIWA", "REMEDY-PRINCIPLES"])
@@ -223,7 +267,7 @@ def label_scores(
     misses: list[str] = []
     for row in gold_rows:
         name = str(row["file"])
-        entry = by_id[name.rsplit(".", 1)[0]]
+        entry = by_id[name.rsplit(".", 1)[0]]  # blind-25.pdf, blind-25-pdftohtml.html
         counts = table.setdefault(layout(entry), {"gold": 0, "matched": 0, "paragraph": 0, "function": 0})
         citations = list(by_name.get(name, {}).get("citations", []))  # type: ignore[union-attr]
         occurrences: list[dict[str, str]] = row["occurrences"]  # type: ignore[assignment]
@@ -278,15 +322,23 @@ def main() -> None:
     gd.add_argument("parts", type=Path, nargs="+")
     gd.add_argument("-o", "--output", type=Path, required=True)
     gd.add_argument("--strict", action="store_true", help="every catalogued instrument named is required")
+    rd = commands.add_parser("render", help="write the manifest's PDFs in other layouts, with their gold")
+    rd.add_argument("manifest", type=Path)
+    rd.add_argument("folder", type=Path, help="the folder the manifest was materialised into")
+    rd.add_argument("--gold", type=Path, required=True)
+    rd.add_argument("--out-manifest", type=Path, required=True)
+    rd.add_argument("--out-gold", type=Path, required=True)
     lb = commands.add_parser("labels", help="paragraph label and function accuracy per layout")
-    lb.add_argument("--gold", type=Path, required=True)
+    lb.add_argument("--gold", type=Path, required=True, action="append", help="(repeatable)")
     lb.add_argument("--pred", type=Path, required=True, help="JSON Lines of unkg extract")
-    lb.add_argument("--manifest", type=Path, required=True)
+    lb.add_argument("--manifest", type=Path, required=True, action="append", help="(repeatable)")
     lb.add_argument("--root", type=Path, required=True, help="the folder the manifest was materialised into")
     lb.add_argument("-v", "--verbose", action="store_true", help="list every occurrence unmatched or mislabelled")
     args = parser.parse_args()
     if args.command == "labels":
-        table, misses = label_scores(*(read_jsonl(p) for p in (args.gold, args.pred, args.manifest)), args.root)
+        gold = [row for path in args.gold for row in read_jsonl(path)]
+        manifest = [entry for path in args.manifest for entry in read_jsonl(path)]
+        table, misses = label_scores(gold, read_jsonl(args.pred), manifest, args.root)
         if args.verbose:
             print("\n".join(misses))
         print_label_scores(table)
@@ -295,6 +347,11 @@ def main() -> None:
         rows = one_rule(sorted(rows, key=lambda r: str(r["file"])), args.strict)
         args.output.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{len(rows)} documents, {sum(len(r['required']) for r in rows)} required targets -> {args.output}")
+    elif args.command == "render":
+        entries, rows = render(read_jsonl(args.manifest), read_jsonl(args.gold), args.folder)
+        for path, items in ((args.out_manifest, entries), (args.out_gold, rows)):
+            path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in items), encoding="utf-8")
+        print(f"{len(entries)} renderings written into {args.folder}; manifest {args.out_manifest}, gold {args.out_gold}")
     elif args.command == "draw":
         manifest = draw(args.corpus, args.seed)
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,7 @@ from pathlib import Path
 from unkg.catalogue import default_catalogue
 from unkg.cite import cite
 from unkg.models import Source
-from unkg.structure import VERB_RE, parse
+from unkg.structure import FINITE_OPENING_RE, parse
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 SC_NAME_RE = re.compile(r"S_RES_0*(?P<num>\d+)_(?P<year>\d{4})\.txt")
@@ -88,8 +88,7 @@ def ga_one(item: tuple[str, str]) -> dict[str, object]:
         p = by_label.get(c.paragraph or "")
         if c.footnote or not p or not p.label.startswith("pp"):
             continue
-        v = VERB_RE.match(text, p.content, min(p.end, p.content + 200))
-        if v and v.group("verb").split()[0].lower().endswith("s"):
+        if FINITE_OPENING_RE.match(text, p.content, min(p.end, p.content + 200)):  # "Requests", not "Conscious"
             finite_pp.append(f"{c.paragraph} {text[p.content : p.content + 40]!r} -> {c.target}")
     opening = OPENING_RE.search(text)
     first_op = FIRST_OPERATIVE_RE.search(text, opening.end()) if opening else None

@@ -254,12 +254,12 @@ def test_an_unreachable_scheduler_is_one_error_line(tmp_path: Path, monkeypatch:
 
 
 def test_workers_running_another_unkg_are_refused(cluster: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cluster whose workers run another unkg version is refused before any file is sent (the graph records it)."""
-    monkeypatch.setattr("unkg.cluster.__version__", "0.0.0-other")
+    """Workers that run another extractor (version, code, catalogue) are refused before any file is sent."""
+    monkeypatch.setattr("unkg.cluster.extractor_version", lambda: "0.0.0+other")
     result = CliRunner().invoke(cli, ["extract", "--cluster", cluster, str(SAMPLE)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: the Dask workers of {cluster} run unkg ")
-    assert "this command 0.0.0-other" in result.stderr
+    assert "this command 0.0.0+other" in result.stderr
     assert result.stdout == ""
 
 

@@ -396,6 +396,30 @@ def test_docx_endnotes_lettered_lists_and_tables(tmp_path: Path) -> None:
     assert "A/9/9" not in source.text  # deleted text (tracked changes) is not read
 
 
+def test_docx_raised_digits_are_markers(tmp_path: Path) -> None:
+    """A Word document converted from a PDF draws note markers as digits in a small font (or
+    superscript) glued to the word before: they are markers; digits in the text's own size are not."""
+
+    def run(text: str, size: int, superscript: bool = False) -> str:
+        align = '<w:vertAlign w:val="superscript"/>' if superscript else ""
+        return f'<w:r><w:rPr><w:sz w:val="{size}"/>{align}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    body = (
+        "<w:p>"
+        + run("Reaffirming the Strategy, adopted on 8 September 2006,", 20)
+        + run("1", 13)
+        + run(" the review resolutions", 20)
+        + run("2", 20, superscript=True)
+        + run(" and the 3 debates,", 20)
+        + "</w:p>"
+        + "<w:p>" + run("1 Resolution 60/288.", 16) + "</w:p><w:p>" + run("2 Resolutions 62/272 and 64/297.", 16)
+        + "</w:p>"
+    )  # fmt: skip
+    source = read(make_docx(tmp_path / "converted.docx", body))
+    assert [source.text[s:e] for s, e in source.markers] == ["1", "2"]
+    assert source.text.startswith("Reaffirming the Strategy, adopted on 8 September 2006,1 the review resolutions2 and")
+
+
 # --------------------------------------------------------------------------
 # HTML.
 def test_html_fixture_structure() -> None:

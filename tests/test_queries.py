@@ -20,6 +20,7 @@ VALUES = {
     "resolution": "A/RES/61/165",
     "instrument": "ICRMW",
     "citing": "A/RES/61/165",
+    "paragraph": "op3",
 }
 
 

@@ -159,6 +159,55 @@ def test_html_is_read_as_text(tmp_path: Path) -> None:
     assert [c.target for c in result.citations] == ["A/RES/60/169", "CRC"]
 
 
+def _line(top: int, left: int, text: str, cls: str = "ft1") -> str:
+    return f'<p style="position:absolute;top:{top}px;left:{left}px;white-space:nowrap" class="{cls}">{text}</p>\n'
+
+
+def test_a_page_drawn_line_by_line_is_read_as_the_eye_reads_it() -> None:
+    """pdftohtml's HTML (every line placed by top and left, in any order): lines in reading order, the
+    pieces of a line left to right, a number set higher than its line a marker, lines of a block a line
+    height apart, a blank line only at a wide gap, a form
+    feed between pages, so a resolution's paragraphs and footnotes are told as in its PDF."""
+    from unkg.models import Source
+    from unkg.read.html import read_html
+    from unkg.structure import parse
+
+    style = "<style>.ft1{font-size:15px;} .ft2{font-size:9px;}</style>"
+    page1 = (
+        _line(175, 185, "Recalling its resolution 66/10 of 18 November 2011, and the Strategy,")
+        + _line(100, 185, "The General Assembly,")
+        + _line(120, 200, "Guided by the purposes and principles of the Charter")
+        + _line(138, 185, "of the United Nations,<br/>Recalling its resolution 60/1,")
+        + _line(193, 185, "adopted on 8 September 2006,")
+        + _line(191, 372, "1", "ft2")
+        + _line(300, 150, "__________________")
+        + _line(318, 150, "1 Resolution 60/288.")
+    )
+    page2 = _line(100, 200, "1. Decides to remain seized of the matter.")
+    markup = (
+        f"<html><head>{style}</head><body>"
+        f'<div id="page1-div" style="position:relative;">{page1}</div>'
+        f'<div id="page2-div" style="position:relative;">{page2}</div></body></html>'
+    )
+    text, markers, _ = read_html(markup)
+    assert [text[a:b] for a, b in markers] == ["1"]  # set higher than its line: a note's marker
+    assert text.split("\f")[0].strip().splitlines() == [
+        "The General Assembly,",
+        "Guided by the purposes and principles of the Charter",
+        "of the United Nations,",
+        "Recalling its resolution 60/1,",
+        "Recalling its resolution 66/10 of 18 November 2011, and the Strategy,",
+        "adopted on 8 September 2006,1",
+        "",
+        "__________________",
+        "1 Resolution 60/288.",
+    ]
+    assert text.split("\f")[1].strip() == "1. Decides to remain seized of the matter."
+    d = parse(Source("page.html", text, None))
+    assert [p.label for p in d.paragraphs if p.label[:2] in ("pp", "op")] == ["pp1", "pp2", "pp3", "op1"]
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp3")]
+
+
 @pytest.mark.slow
 def test_hundred_megabyte_file_is_read_whole(tmp_path: Path) -> None:
     """A 100 MB text is extracted entirely (not refused, not truncated)."""

@@ -47,6 +47,26 @@ def test_reingest_is_byte_for_byte_equal(tmp_path: Path, corpus: Path) -> None:
     assert nquads(kg, without_log=False) == before
 
 
+def test_a_new_extractor_extracts_unchanged_files_again(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade (another extractor fingerprint) unchanged files are extracted again, not skipped:
+    a store never keeps what an old extractor found beside what the new one finds."""
+    import unkg.rdf
+    import unkg.store
+
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.ingest([str(corpus)])
+    old = kg.stored_extractor(str(corpus / "A_RES_61_165.txt"))
+    assert old is not None and old.count("+") == 1
+    for module in (unkg.rdf, unkg.store):
+        monkeypatch.setattr(module, "extractor_version", lambda: "9.9.9+newer")
+    again = kg.ingest([str(corpus)])
+    assert len(again.replaced) == 5 and not again.skipped
+    assert kg.stored_extractor(str(corpus / "A_RES_61_165.txt")) == "9.9.9+newer"
+    assert len(kg.ingest([str(corpus)]).skipped) == 5
+
+
 def test_independent_ingests_agree(tmp_path: Path, corpus: Path) -> None:
     """Two fresh stores built from the same files hold the same quads (IRIs are derived, not minted)."""
     a, b = KnowledgeGraph(tmp_path / "a"), KnowledgeGraph(tmp_path / "b")

@@ -64,7 +64,13 @@ VERB_ROWS = [
     ("Strongly condemns the manifestations", "condemns"),
     ("Further reaffirm the 2016 political declaration", "reaffirms"),
     ("Bearing in mind that policies", "bears in mind"),
-    ("Deeply concerned about", "expresses concern"),
+    ("Deeply concerned about", "is concerned"),
+    ("Expressing deep concern at", "expresses concern"),
+    ("Conscious of the need to", "is conscious of"),
+    ("Taking into account the report of the Secretary-General", "takes into account"),
+    ("Draws the attention of the Member States to resolution 253 (1968)", "draws the attention of"),
+    ("Looks forward to the fourth International Conference", "looks forward to"),
+    ("Strongly deprecates the policies", "deprecates"),
     ("The Special Rapporteur recommends increased international assistance", "recommends"),
     ("Having considered the report of the Secretary-General (S/10738)", "has considered"),  # third person
     ("Having examined the application of Zimbabwe for admission", "has examined"),
@@ -182,8 +188,11 @@ def _wrapped(paragraph: str, width: int, indent: str = "") -> str:
 
 LAYOUT_ROWS = {
     # PyMuPDF's text of the ODS PDF: trailing spaces, blank lines holding a space, the number alone
-    "pymupdf": "The General Assembly, \n \n" + _wrapped(PP1, 80).replace("\n", " \n") + "  \n \n1. \n"
-    + _wrapped(OP1, 80).replace("\n", " \n") + "  \n",
+    "pymupdf": "The General Assembly, \n \n"
+    + _wrapped(PP1, 80).replace("\n", " \n")
+    + "  \n \n1. \n"
+    + _wrapped(OP1, 80).replace("\n", " \n")
+    + "  \n",
     # the same with a blank line between the number and its words
     "pymupdf-blank": "The General Assembly, \n \n" + _wrapped(PP1, 80) + "\n \n1.\n \n" + _wrapped(OP1, 80) + "\n",
     # pdftotext -layout: indented first lines, the number and the verb on one line, wide gaps
@@ -243,3 +252,261 @@ def test_excerpt_of_a_resolution_keeps_operative_numbers() -> None:
     result = extract_text(text)
     assert result.symbol == "A/RES/80/151"
     assert [(c.target, c.paragraph, c.function) for c in result.citations] == [("UNFCCC", "op48", "notes")]
+
+
+# Security Council texts reprinted from a yearly volume number their notes through the volume: the notes
+# close the text and start at any number, called by a marker in the body (words in the form of
+# the Resolutions and Decisions volumes; the numbers and symbols are made up).
+CLOSING_NOTE_ROWS = [
+    (
+        "Resolution 400 (1976)\nof 1 March 1976\n\nThe Security Council,\n\nHaving considered the report "
+        "submitted by the Secretary-General 31\nin accordance with resolution 399 (1976),\n\n1. Decides to "
+        "remain seized of the matter.\n\nAdopted at the 1900th\nmeeting by 14 votes to\nnone. 32\n\n\n"
+        "31 Ibid., document S/12001.\n32 One member did not participate in the voting.\n",
+        [(31, "pp1"), (32, "p2")],
+        [("S/12001", "pp1", "has considered")],
+    ),
+    (
+        "Resolution 401 (1976)\nof 2 March 1976\n\nThe Security Council,\n\nHaving examined the application "
+        "of the Republic of Utopia 47 for admission,\n\nRecommends to the General Assembly that it admit the "
+        "Republic.\n\nAdopted unanimously at the\n1901st meeting.\n\n\n47 Ibid., document S/12002.",
+        [(47, "pp1")],
+        [("S/12002", "pp1", "has examined")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one"])
+def test_closing_notes_numbered_through_a_volume(
+    text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]
+) -> None:
+    """Notes that close the text from any number on are footnotes when the body calls the first; their
+    symbols take the paragraph of the marker and its verb."""
+    from unkg import extract_text
+
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == notes
+    result = extract_text(text)
+    found = [(c.target, c.paragraph, c.function) for c in result.citations if c.target.startswith("S/1")]
+    assert found == cited
+
+
+def test_a_closing_number_without_its_marker_is_no_note() -> None:
+    """A numbered closing line whose number the body never calls stays text."""
+    text = "The Security Council,\n\nNoting the letter of 3 May 1976,\n\n1. Decides to remain seized.\n\n\n31 Ibid., document S/12001.\n"
+    assert parse(Source("resolution.txt", text, None)).footnotes == ()
+
+
+def test_endnotes_run_over_page_breaks() -> None:
+    """Notes under a "Notes" heading are endnotes: numbered on lines of their own (pdftotext -layout), they
+    run on over page numbers and running heads to the end of the text, and each takes its marker's
+    paragraph."""
+    body = "".join(f"      {n}.    The Committee was concerned about item {n}.{n + 40}\n" for n in range(1, 5))
+    notes = "".join(f"        {40 + n}\n          CRC/C/XYZ/CO/{n}, para. {n}.\n" for n in range(1, 3))
+    more = "".join(f"        {40 + n}\n          CRC/C/XYZ/CO/{n}, para. {n}.\n" for n in range(3, 5))
+    text = (
+        f"A/HRC/WG.6/99/XYZ/2\n\n{body}\n\nNotes\n\n{notes}\n\n\n                    7\nA/HRC/WG.6/99/XYZ/2\n\n{more}"
+    )
+    d = parse(Source("compilation.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(41, "1"), (42, "2"), (43, "3"), (44, "4")]
+
+
+def test_a_glued_doubtful_marker_between_two_markers_is_a_marker() -> None:
+    """The same with the markers glued ("the Strategy,2 the relevant review resolutions3 and ... occasions,4")."""
+    text = (
+        "The General Assembly,\n\nReaffirming the Strategy, adopted in 2006,1 which enhances the framework, and "
+        "recalling the reviews of the Strategy,2 the relevant review resolutions3 and the debates held on those "
+        "occasions,4\n\n1. Decides to remain seized of the matter.\n\n__________\n1 Resolution 60/288.\n"
+        "2 The first to eighth reviews.\n3 Resolutions 62/272 and 64/297.\n4 See A/62/PV.117.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == [1, 2, 3, 4]
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp1"), (3, "pp1"), (4, "pp1")]
+
+
+def test_a_doubtful_marker_between_two_markers_is_a_marker() -> None:
+    """ "the review resolutions 3 and the debates" is doubtful alone (a number after "resolutions"); between
+    the markers of notes 2 and 4 it calls note 3, and note 4's spaced marker is then taken too."""
+    text = (
+        "The General Assembly,\n\n"
+        "Reaffirming the Strategy, adopted in 2006, 1 which enhances the framework, and recalling the reviews "
+        "of the Strategy, 2 the relevant review resolutions 3 and the debates held on those occasions, 4\n\n"
+        "1. Decides to remain seized of the matter.\n\n__________________\n"
+        "1 Resolution 60/288.\n2 The first to eighth reviews.\n3 Resolutions 62/272 and 64/297.\n"
+        "4 See A/62/PV.117.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp1"), (3, "pp1"), (4, "pp1")]
+    assert [mk.number for mk in d.markers] == [1, 2, 3, 4]
+
+
+def test_a_note_run_into_the_line_of_the_note_before() -> None:
+    """A converter may run a note into the line of the one before ("... para. 18. 4 E/C.12/..."): the next
+    number after a full stop is that note; any other number there is text."""
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n1. CERD was concerned.1 CESCR agreed.2\n\n2. CEDAW noted the law.3 It urged more.4\n\n"
+        "Notes\n\n1 CERD/C/XYZ/CO/8, para. 18. See 5 Rue des Nations.\n\n2 E/C.12/XYZ/CO/2, para. 31.\n\n"
+        "3 CEDAW/C/XYZ/CO/5, para. 46. 4 E/C.12/XYZ/CO/2, para. 29.\n"
+    )
+    d = parse(Source("compilation.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "1"), (2, "1"), (3, "2"), (4, "2")]
+
+
+REPORT_SHAPE_ROWS = [
+    # a numbered section heading is no paragraph: its marker's note has no paragraph number
+    (
+        "A/HRC/WG.6/99/XYZ/2\n\n1.\tInternational human rights treaties2\n\n1.\tIn 2010, CERD recommended "
+        "ratification.3\n\n2.\tCRC recommended ratification.4\n\n__________\n2 The abbreviations.\n"
+        "3 CERD/C/XYZ/CO/6-7, para. 5.\n4 CRC/C/XYZ/CO/3-4, para. 7.\n",
+        [(2, "p2"), (3, "1"), (4, "2")],
+    ),
+    # a list after a colon goes on with the numbered paragraph that announces it
+    (
+        "A/HRC/WG.6/99/XYZ/1\n\n29.\tSince 2010, Utopia ratified the following treaties:\n\n"
+        "•\tthe Convention on one thing (2010);1\n\n•\tthe Convention on another thing (2012).2\n\n"
+        "30.\tUtopia reports.\n\n__________\n1 CETS No. 201.\n2 CETS No. 210.\n",
+        [(1, "29"), (2, "29")],
+    ),
+    # a heading drawn as a table row is a heading; a paragraph cut by a converter's break goes on
+    (
+        "A/HRC/WG.6/99/XYZ/2\n\n1.  | International human rights treaties2 |  | \n\n1. | In 2010, CERD "
+        "recommended that Utopia bring the Office into compliance \n\nwith the Paris Principles.3\n\n"
+        "2. CEDAW welcomed the National Programme (2010–\n\n2015) on Roma.4 The Committee on the Elimination "
+        "of Discrimination against Women\n\n(CEDAW) noted the group.5\n\n__________\n2 The abbreviations.\n"
+        "3 CERD/C/XYZ/CO/6-7, para. 5.\n4 CEDAW/C/XYZ/CO/5, para. 7.\n5 CEDAW/C/XYZ/CO/5, para. 8.\n",
+        [(2, "p2"), (3, "1"), (4, "2"), (5, "2")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "anchors"), REPORT_SHAPE_ROWS, ids=["heading", "bullets", "converted"])
+def test_report_headings_and_lists(text: str, anchors: list[tuple[int, str]]) -> None:
+    """A report's numbered headings and bulleted lists: each note is anchored where a reader would."""
+    d = parse(Source("report.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == anchors
+
+
+def test_running_heads_drawn_as_table_rows() -> None:
+    """A Word rendering draws a page's foot and head as table rows ("24-23498 <tab> 3/7", "Measures ... |
+    A/RES/79/129"): they are furniture, the paragraph they cut goes on, and the title is not cited."""
+    from unkg import extract_text
+
+    text = (
+        "United Nations | A/RES/79/129\n\nThe General Assembly,\n\nRecalling its resolution 66/10,\n\n"
+        "Recalling its decision in resolutions 54/110 and 55/158 that the Committee should keep on its \n\n"
+        "24-23498 \t3/7\n\nMeasures to eliminate international terrorism under resolution 49/60 | A/RES/79/129\n\n"
+        "agenda the question of a conference,\n\nNoting the importance of resolution 60/288,\n\n"
+        "1. Decides to remain seized.\n"
+    )
+    d = parse(Source("resolution.docx", text, None))
+    assert [p.label for p in d.paragraphs if p.label.startswith("pp")] == ["pp1", "pp2", "pp3"]
+    result = extract_text(text)
+    assert result.symbol == "A/RES/79/129"
+    assert [(c.target, c.paragraph) for c in result.citations] == [
+        ("A/RES/66/10", "pp1"), ("A/RES/54/110", "pp2"), ("A/RES/55/158", "pp2"), ("A/RES/60/288", "pp3"),
+    ]  # fmt: skip
+
+
+def test_notes_on_each_page_anchor_in_the_body() -> None:
+    """Notes at the foot of each page, between the body's paragraphs: every note is anchored in the body
+    paragraph of its marker, never in an earlier note."""
+    text = "The General Assembly,\n\nRecalling its resolution 66/10,1\n\n"
+    text += "".join(f"{n}. Decides item {n};\n\n" for n in range(1, 4))
+    text += "__________\n1 Resolution 66/10.\n\f"
+    text += "".join(f"{n}. Decides item {n} and the report,{n - 2}\n\n" for n in range(4, 9))
+    text += "__________\n" + "".join(f"{n - 2} See A/79/{n}.\n" for n in range(4, 9))
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1")] + [(n - 2, f"op{n}") for n in range(4, 9)]
+
+
+def test_a_symbols_number_is_no_marker() -> None:
+    """ "decision C-SS-4/DEC.3" ends a symbol: its 3 calls no note, even when a note 3 exists."""
+    text = (
+        "The General Assembly,\n\n1. Recalls the Convention;1\n\n2. Notes decision C-SS-4/DEC.3 of the Conference "
+        "and the report;2\n\n3. Welcomes the reports;3\n\n__________\n1 Treaty Series.\n2 See A/79/1.\n3 See A/79/2.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [(mk.number, text[mk.start - 4 : mk.end]) for mk in d.markers] == [(1, "ion;1"), (2, "ort;2"), (3, "rts;3")]
+
+
+SC_SHAPE_ROWS = [
+    # an operative part of one unnumbered paragraph, its note closing the text on two lines
+    (
+        "88 (1950). Resolution of 8 November 1950\n\nThe Security Council\n\nDecides to invite, in accordance "
+        "with rule 39, a representative to be present during discussion\nof the special report. 14\n\n"
+        "Adopted at the 520th meeting.\n\n\n14 See Official Records, Fifth Year,\n518th meeting (document S/1884).\n",
+        [("S/1884", "op1", "decides")],
+    ),
+    # lettered items after "the following:" go on with their operative paragraph
+    (
+        "Resolution 180 (1963)\nof 31 July 1963\n\nThe Security Council,\n\nRecalling its resolution 163 (1961),\n\n"
+        "1. Deprecates the attitude of the Government;\n\n2. Urgently calls upon the Government to implement the "
+        "following:\n\n(a) The recognition of the right of the peoples;\n\n(b) Negotiations in accordance with "
+        "General Assembly resolution 1514 (XV);\n\n3. Requests all States to refrain;\n",
+        [("S/RES/163(1961)", "pp1", "recalls"), ("A/RES/1514(XV)", "op2", "calls upon")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "cited"), SC_SHAPE_ROWS, ids=["unnumbered-operative", "lettered-items"])
+def test_security_council_shapes(text: str, cited: list[tuple[str, str, str]]) -> None:
+    from unkg import extract_text
+
+    result = extract_text(text)
+    assert [(c.target, c.paragraph, c.function) for c in result.citations] == cited
+
+
+LAYOUT_HEAD_ROWS = [
+    # pdftotext -layout: the symbol and the title on one line, a column gap between them
+    "A/RES/79/129                                   Measures to eliminate international terrorism under 49/60",
+    # a positioned page laid out as text: a tab between the columns
+    "Measures to eliminate international terrorism under 49/60\tA/RES/79/129",
+]
+
+
+@pytest.mark.parametrize("head", LAYOUT_HEAD_ROWS, ids=["column-gap", "tab"])
+def test_running_heads_across_a_column_gap(head: str) -> None:
+    """A running head whose symbol and title share a line across a column gap is furniture, and a
+    preamble whose paragraphs are told only by their first words ("Deeply disturbed") is counted whole."""
+    text = (
+        "United Nations   A/RES/79/129\n\nThe General Assembly,\n\n     Convinced of the importance of\n"
+        "the matter,\n     Deeply disturbed by the persistence of terrorist acts,\n\n 24-23498 (E)\n *2423498*\n"
+        f"\f{head}\n\n     Recalling its resolution 60/288,\n\n1. Decides to remain seized.\n"
+    )
+    from unkg import extract_text
+
+    d = parse(Source("resolution.txt", text, None))
+    preamble = [(p.label, d.text[p.content : p.content + 9]) for p in d.paragraphs if p.label.startswith("pp")]
+    assert preamble == [("pp1", "Convinced"), ("pp2", "Deeply di"), ("pp3", "Recalling")]
+    assert [(c.target, c.paragraph) for c in extract_text(text).citations] == [("A/RES/60/288", "pp3")]
+
+
+def test_a_reports_note_cites_its_source() -> None:
+    """In a report a note gives the source of a statement ("The Committee welcomes the plan.4" / "4 CEDAW/C/XYZ/CO/5");
+    the paragraph's verb is the reporter's, not a characterisation of the source: the note cites it. In a
+    resolution the note names what the paragraph's verb is about (see the closing-note rows)."""
+    from unkg import extract_text
+
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n5. The Committee welcomes the national plan.4\n\n__________\n3 Ibid.\n"
+        "4 CEDAW/C/XYZ/CO/5, para. 22.\n"
+    )
+    assert [(c.target, c.paragraph, c.function) for c in extract_text(text).citations] == [
+        ("CEDAW/C/XYZ/CO/5", "5", "cites")
+    ]
+
+
+def test_markers_the_reader_missed_are_read_from_the_text() -> None:
+    """A reader that saw some markers in the layout (raised numbers) but not one a converter drew on the line
+    ("ratify ICRMW. 9 In 2011"): the text is read for the notes it saw no marker of, and only for those."""
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n1. In 2010, CERD encouraged Utopia to ratify ICRMW. 9 In 2011, CAT invited it to "
+        "ratify CPED.10\n\n2. CRC recommended ratification of the Protocol 9 times.11\n\n__________\n"
+        "9 CERD/C/XYZ/CO/6-7, para. 5.\n10 CAT/C/XYZ/CO/3, para. 7.\n11 CRC/C/XYZ/CO/3-4, para. 9.\n"
+    )
+    raised = tuple((text.index(f".{n}\n") + 1, text.index(f".{n}\n") + 1 + len(str(n))) for n in (10, 11))
+    d = parse(Source("report.txt", text, None, markers=raised))
+    assert [(mk.number, text[mk.start - 6 : mk.end]) for mk in d.markers] == [
+        (9, "CRMW. 9"), (10, "CPED.10"), (11, "times.11"),
+    ]  # fmt: skip
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(9, "1"), (10, "1"), (11, "2")]

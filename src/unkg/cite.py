@@ -753,9 +753,13 @@ SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-Z“\"(])|[.;]\s*\n")
 class FunctionFinder:
     """The characterisation of citations from the words before them.
 
-    The nearest cue verb before a citation in its sentence wins ("and
-    recalling also ... resolution 2005/47" recalls); else the paragraph's
-    opening verb; else "cites". A call to sign, ratify or accede turns
+    The verb that opens the citation's paragraph is its characterisation
+    (DESIGN.md) in a resolution's paragraph (pp, op): "Reaffirming ..., and
+    recalling ... resolution 2005/47" reaffirms it; "Decides, in accordance
+    with resolution 76/239, ..." decides. In a report's or a statement's
+    paragraph, which holds several sentences, the nearest cue before the
+    citation in its sentence speaks ("pursuant to resolution 60/251"), else
+    the paragraph's opening verb; else "cites". A call to sign, ratify or accede turns
     calls, urges and requests into "urges ratification of", for a
     citation of an instrument only: a report named in the same sentence
     ("Ratify the Convention ...; Source of Position: A/HRC/43/15") is not
@@ -766,8 +770,9 @@ class FunctionFinder:
     WINDOW = 600
     _ENDS = (". ", ".\n", "? ", "! ", ";\n", ".\t")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, resolution: bool = False) -> None:
         self.text = text
+        self.resolution = resolution  # an act's text: its unnumbered paragraphs (an excerpt's) are its own too
         self._verbs: dict[int, str | None] = {}
 
     def verb(self, para: Paragraph) -> str | None:
@@ -795,19 +800,24 @@ class FunctionFinder:
         text = self.text
         lo = max(para.start if para else 0, start - self.WINDOW)
         s0 = self.sentence_start(lo, start)
-        cue = None
-        for m in LOCAL_CUE_RE.finditer(text, s0, start):
-            if not (m.start() and text[m.start() - 1].isalpha()):
-                cue = m
-        if cue:
-            word = " ".join(cue.group("cue").lower().split())
-            function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
-            if word.startswith(("taking note", "takes note")):
-                function = "takes note of"
-        elif para and self.verb(para):
-            function = self.verb(para) or "cites"
-        else:
-            function = "cites"
+        # A resolution's paragraph is one sentence governed by its opening verb; a report's or a
+        # statement's holds several, and the words nearest the citation characterise it.
+        governs = para is not None and (
+            para.label.startswith(("pp", "op")) or (self.resolution and not para.label.startswith("fn"))
+        )
+        function = self.verb(para) if governs else None
+        if function is None:
+            cue = None
+            for m in LOCAL_CUE_RE.finditer(text, s0, start):
+                if not (m.start() and text[m.start() - 1].isalpha()):
+                    cue = m
+            if cue:
+                word = " ".join(cue.group("cue").lower().split())
+                function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
+                if word.startswith(("taking note", "takes note")):
+                    function = "takes note of"
+            else:
+                function = (self.verb(para) if para else None) or "cites"
         if ratifiable and function in RATIFYING:
             # a calling verb governs its whole sentence; without one, the words must stand by the work they are about
             lo = s0 if function != "cites" else max(s0, start - RATIFY_REACH)
@@ -818,6 +828,17 @@ class FunctionFinder:
 
 RATIFY_REACH = 120  # characters before a citation where a call to ratify stands, when no verb calls
 RATIFYING = frozenset({"calls upon", "urges", "encourages", "invites", "requests", "recommends", "appeals", "cites"})
+
+
+ACT_SYMBOL_RE = re.compile(r"/(?:RES|DEC|PRST)/")
+
+
+def is_act(doc: Document) -> bool:
+    """Whether ``doc`` is a resolution, decision or statement: its symbol says so, or its paragraphs are
+    preambular and operative."""
+    return bool(doc.symbol and ACT_SYMBOL_RE.search(doc.symbol)) or any(
+        p.label.startswith(("pp", "op")) for p in doc.paragraphs
+    )
 
 
 def function_at(text: str, para: Paragraph | None, start: int) -> str:
@@ -900,7 +921,7 @@ def cite(
                 )
                 via.setdefault(idx, f"footnote {fn.number}: {label}")
 
-    functions = FunctionFinder(text)
+    functions = FunctionFinder(text, resolution=is_act(doc))
     citations: dict[tuple[str, int, int], Citation] = {}
     first_marker: dict[int, int] = {}
     for mk in doc.markers:
@@ -913,8 +934,8 @@ def cite(
         para = ctx.paragraph_at(f.start)
         if fn:
             paragraph = fn.anchor or f"fn{fn.number}"
-            function = "cites"
-            if fn.anchor:
+            function = "cites"  # a report's note gives its source: the paragraph's verb is not about it
+            if fn.anchor and functions.resolution:  # an act's note names what its paragraph's verb is about
                 anchor_para = paragraph_by_label.get(fn.anchor)
                 marker_pos = first_marker.get(fn.number)
                 if anchor_para and marker_pos is not None:

@@ -1161,6 +1161,13 @@ def serve(store_path: str | None, host: str, port: int, workers: int, **limits: 
         held.release()
 
 
+# unkg series, diff, history, derive: series and text reuse (src/unkg/series/cli.py)
+from unkg.series.cli import COMMANDS as _SERIES_COMMANDS  # noqa: E402 -- they use the options above
+
+for _command in _SERIES_COMMANDS:
+    cli.add_command(_command)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()

@@ -50,7 +50,7 @@ from typing import Any
 
 from unkg.catalogue import default_catalogue, load_catalogue
 from unkg.errors import ClusterError, SourceError, failure
-from unkg.extract import Job, __version__, _alone, _finish, _guarded, died, failed
+from unkg.extract import Job, _alone, _finish, _guarded, died, extractor_version, failed
 from unkg.models import Source
 from unkg.read import read_bytes, read_file
 from unkg.watchdog import cap_data_memory
@@ -224,8 +224,9 @@ def read_on_worker(items: list[tuple[Job, str | None]], token: str) -> list[Any]
 
 
 def worker_version() -> str:
-    """The unkg version a worker runs (its extractions carry it as their provenance)."""
-    return __version__
+    """The extractor a worker runs (unkg's version and the fingerprint of its extraction code and data),
+    which each file graph it builds records."""
+    return extractor_version()
 
 
 # --------------------------------------------------------------------------
@@ -258,18 +259,20 @@ def connect(address: str) -> Any:
                 f"the Dask scheduler at {address} has no worker after {WORKER_TIMEOUT} s; "
                 f"start some: dask worker {address} --nthreads 1"
             ) from None
+        mine = extractor_version()
         try:
             versions = client.run(worker_version)
         except Exception as exc:  # a worker without unkg cannot even receive the function
             raise ClusterError(
                 f"the Dask workers of {address} cannot run unkg ({failure(exc)}); "
-                f"install unkg {__version__} with its 'cluster' extra on every worker"
+                f"install unkg {mine} with its 'cluster' extra on every worker"
             ) from None
-        other = sorted({v for v in versions.values() if v != __version__})
+        other = sorted({v for v in versions.values() if v != mine})
         if other:
             raise ClusterError(
-                f"the Dask workers of {address} run unkg {', '.join(other)}, this command {__version__}: "
-                "install the same unkg on every worker (the graph records the extractor's version)"
+                f"the Dask workers of {address} run unkg {', '.join(other)}, this command {mine}: "
+                "install the same unkg, catalogue and registry on every worker (each file graph records "
+                "the extractor that built it)"
             )
     except BaseException:
         client.close()

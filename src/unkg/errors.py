@@ -16,6 +16,7 @@
     ├── FetchError                   # unkg fetch cannot go on; the work list keeps the rest for the next run
     │   ├── BotCheck                 # a bot check or a refusal: the crawl stops, never tries to get past it
     │   └── CircuitOpen              # the service kept failing (or soft-blocking) past the breaker's last trip
+    ├── SeriesError                  # a series, text or paragraph that cannot be told (unkg series, diff, history)
     ├── ClusterError                 # the Dask cluster of --cluster cannot be reached or used, or went away
     └── UsageError                   # a wrong option or argument (exit status 2)
 
@@ -44,6 +45,11 @@ class SourceError(UnkgError):
         super().__init__(f"{printable(path)}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class SeriesError(UnkgError):
+    """A series, a text or a paragraph that cannot be told: not a resolution, no text in the corpus,
+    a file changed since its ingest, no such paragraph; the message says what to do."""
 
 
 class UsageError(UnkgError):

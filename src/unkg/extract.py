@@ -8,6 +8,7 @@ batch: its Extraction carries the error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -34,6 +35,35 @@ try:
     __version__ = _metadata.version("unkg")
 except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
+
+# The parts of the package whose code or data decide what is extracted from a text; the serving, export,
+# network and command-line layers do not.
+_NOT_EXTRACTION = ("serve", "export", "fetch", "cli.py", "network.py", "queries.py", "watchdog.py", "validate.py")
+
+
+@functools.cache
+def extractor_version() -> str:
+    """The package version with a fingerprint of the extraction code, the catalogue and the registry.
+
+    Each file graph records it (``unkg:extractorVersion``), and ``unkg ingest`` extracts an unchanged
+    file again when the graph was built by another extractor: a store never mixes what an old extractor
+    found with what the new one finds (``0.1.0+3f2a9c1b0d4e``).
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = [
+        p
+        for p in sorted(package.rglob("*.py"))
+        if p.relative_to(package).parts[0] not in _NOT_EXTRACTION
+    ]
+    from unkg.catalogue import default_catalogue_path
+    from unkg.registry import default_registry_path
+
+    for path in (*files, default_catalogue_path(), default_registry_path()):
+        digest.update(str(path.relative_to(package) if path.is_relative_to(package) else path.name).encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return f"{__version__}{'.' if '+' in __version__ else '+'}{digest.hexdigest()[:12]}"
 
 
 def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extraction:

@@ -47,7 +47,7 @@ from collections.abc import Iterator, Mapping
 from pyoxigraph import Literal, NamedNode, Quad
 
 from unkg import iri
-from unkg.extract import __version__
+from unkg.extract import extractor_version
 from unkg.grammar import symbol_kind
 from unkg.models import Extraction
 
@@ -95,6 +95,12 @@ CHARACTERISATION = {
     "urges ratification of": "citesAsRecommendedReading",
     "condemns": "disagreesWith",
     "expresses concern": "discusses",
+    "is concerned": "discusses",
+    "is alarmed": "discusses",
+    "confirms": "confirms",
+    "takes into account": "citesAsAuthority",
+    "deprecates": "disagreesWith",
+    "deplores": "disagreesWith",
 }
 
 # The functions that make one act the successor of another in a series:
@@ -200,7 +206,7 @@ def extraction_quads(extraction: Extraction, path: str, sources: Mapping[str, st
     source = NamedNode(iri.source(extraction.sha256))
     yield Quad(graph, TYPE, _n(UNKG, "SourceGraph"), graph)
     yield Quad(graph, _n(PROV, "wasDerivedFrom"), source, graph)
-    yield Quad(graph, _n(UNKG, "extractorVersion"), _lit(__version__), graph)
+    yield Quad(graph, _n(UNKG, "extractorVersion"), _lit(extractor_version()), graph)
     yield Quad(source, TYPE, _n(PROV, "Entity"), graph)
     yield Quad(source, TYPE, _n(UNKG, "SourceFile"), graph)
     yield Quad(source, _n(UNKG, "path"), _lit(iri.file_path(path)), graph)

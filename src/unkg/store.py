@@ -5,7 +5,9 @@ location (``$UNKG_STORE``, else ``$XDG_DATA_HOME/unkg/store``, else
 ``~/.local/share/unkg/store``). Nothing has to be started by hand.
 
 Ingest is idempotent and atomic per file: a file whose bytes have not
-changed is skipped by hash; a changed file's graph is replaced by one SPARQL
+changed is skipped by hash, unless its graph was built by another extractor
+(``unkg:extractorVersion``: the package version and a fingerprint of the
+extraction code and data), which is extracted again; a changed file's graph is replaced by one SPARQL
 update (drop and insert in one transaction), so a crash or Ctrl-C leaves
 every file either fully old or fully new; a file that cannot be read is
 reported and leaves its old graph untouched. ``remove`` deletes exactly a
@@ -38,7 +40,7 @@ from unkg import iri
 from unkg.catalogue import default_catalogue_path
 from unkg.describe import Describer
 from unkg.errors import DiskFull, SourceError, StoreCorrupt, StoreError, StoreUnavailable, StoreUnfinished, failure
-from unkg.extract import expand_paths, extract_many
+from unkg.extract import expand_paths, extract_many, extractor_version
 from unkg.models import Extraction
 from unkg.rdf import CITO, DCTERMS, PROV, UNKG, XSD, extraction_quads
 from unkg.read import DEFAULT_MAX_BYTES, file_sha256
@@ -72,6 +74,7 @@ class IngestReport:
 
 
 SHA256 = ox.NamedNode(UNKG + "sha256")
+EXTRACTOR_VERSION = ox.NamedNode(UNKG + "extractorVersion")
 PATH = ox.NamedNode(UNKG + "path")
 SOURCE = ox.NamedNode(DCTERMS + "source")
 
@@ -309,6 +312,13 @@ class KnowledgeGraph:
             return str(quad.object.value)
         return None
 
+    def stored_extractor(self, path: str) -> str | None:
+        """The ``unkg:extractorVersion`` the file's stored graph was built by, or None."""
+        graph = ox.NamedNode(iri.graph(path))
+        for quad in self.store.quads_for_pattern(graph, EXTRACTOR_VERSION, None, graph):
+            return str(quad.object.value)
+        return None
+
     def stored_description(self, path: str) -> set[str]:
         """The IRIs of the sidecar and name pattern a stored file's graph was built with (none: empty)."""
         graph = ox.NamedNode(iri.graph(path))
@@ -532,7 +542,8 @@ class KnowledgeGraph:
         :mod:`unkg.describe`). A file whose bytes are unchanged is then
         skipped only when its graph was built with the same sidecar and
         pattern; without ``describe``, an unchanged file keeps what it was
-        stored with.
+        stored with. A graph built by another extractor (an upgrade of unkg,
+        of its catalogue or registry) is always built again.
 
         ``cluster`` (a Dask scheduler's address) extracts and builds the
         N-Quads on its workers instead (see :mod:`unkg.cluster`); the
@@ -553,6 +564,7 @@ class KnowledgeGraph:
                 continue
             stored[path] = self.stored_sha256(path) if path != "-" else None
             same = describe is None or self.stored_description(path) == set(describe.sources.values())
+            same = same and (stored[path] is None or self.stored_extractor(path) == extractor_version())
             if digest is not None and digest == stored[path] and same:
                 report.skipped.append(path)
                 if progress:

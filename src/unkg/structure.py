@@ -10,6 +10,7 @@ footnote, a running head from a reference, and which verb opens a paragraph.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -134,7 +135,10 @@ def _organ_key(name: str) -> str | None:
 
 # A line of page furniture next to a running head: a page number ("2/9", "14") or a job number
 # ("24-24343", "GE.19-14870(E)"), alone on its line.
-PAGE_MARK_LINE_RE = re.compile(r"[ \t\f]*(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?)[ \t]*$")
+# (A table's empty cells may stand around it: a Word rendering of the page draws head and foot as tables.)
+_PAGE_MARK = r"(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)"
+PAGE_MARK_LINE_RE = re.compile(rf"[ \t\f|]*{_PAGE_MARK}(?:[ \t|]+{_PAGE_MARK})?[ \t|]*$")  # "24-23498 <tab> 3/7"
+CELL_END_RE = re.compile(r"[ \t]*(?:\||$)|[ \t]{3,}|[ ]?\t")  # a table cell's end, or a layout's column gap
 # A running head is a few short lines: the symbol and the title (or a shortened one).
 HEAD_MAX_LINES = 6
 HEAD_MAX_CHARS = 600
@@ -157,7 +161,10 @@ def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple
     heads: list[tuple[str, tuple[int, int]]] = []
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
-        if text[start : sm.start].strip() or text[sm.end : end].strip():
+        # alone on its line, or in a table cell of its own ("A/RES/79/129 | Measures to eliminate ...")
+        gap = text[start : sm.start].endswith(("   ", "\t"))
+        before = text[start : sm.start].rstrip(" \t")
+        if (before.strip(" \t\f|") and not (before.endswith("|") or gap)) or not CELL_END_RE.match(text, sm.end, end):
             continue
         lines = 1
         while start > 0 and lines <= HEAD_MAX_LINES:  # up to the blank line above
@@ -358,7 +365,15 @@ _VERB_FORMS = {
     "emphasizes": "emphasizing|emphasising|emphasizes|emphasises|emphasize|emphasise",
     "stresses": "stressing|stresses|stress",
     "underlines": "underlining|underlines|underline",
-    "expresses concern": "concerned|alarmed|expressing concern|expresses concern|express concern",
+    "expresses concern": "|".join(
+        f"{verb} {depth}concern"
+        for verb in ("expressing", "expresses", "express")
+        for depth in ("", "deep ", "grave ", "serious ", "its deep ", "its grave ", "its serious ", "its ")
+    ),
+    # Participles that say a state of mind read as "is ...", as "Convinced" and "Mindful" do.
+    "is concerned": "concerned",
+    "is alarmed": "alarmed",
+    "is conscious of": "conscious",
     "is convinced": "convinced",
     "considers": "considering|considers|consider",
     "affirms": "affirming|affirms|affirm",
@@ -384,6 +399,14 @@ _VERB_FORMS = {
     "recommends": "recommending|recommends|recommend",
     "expresses": "expressing|expresses|express",
     "acting under": "acting under",
+    "takes into account": "taking into account|takes into account|take into account",
+    "looks forward to": "looking forward|looks forward|look forward",
+    "draws the attention of": "drawing the attention|draws the attention|draw the attention",
+    "reminds": "reminding|reminds|remind",
+    "confirms": "confirming|confirms|confirm",
+    "deprecates": "deprecating|deprecates|deprecate",
+    "deplores": "deploring|deplores|deplore",
+    "establishes": "establishing|establishes|establish",
     # The perfect participle of a preamble, in the third person like the rest:
     # "Having considered the report" has considered it.
     "has considered": "having considered|having reviewed",
@@ -392,6 +415,17 @@ _VERB_FORMS = {
 }
 VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
 
+# The finite forms ("Decides", "Calls upon", "Strongly condemns"): an operative paragraph's, never a preamble's.
+_FINITE = sorted(
+    {
+        form
+        for function, forms in _VERB_FORMS.items()
+        for form in forms.split("|")
+        if form.split()[0] == function.split()[0] and not form.split()[0].endswith("ing")
+    },
+    key=len,
+    reverse=True,
+)
 ADVERBS = r"(?:(?:also|further|again|once\s+again|strongly|deeply|gravely|seriously|firmly|fully|urgently|moreover|furthermore|in\s+addition|with\s+(?:appreciation|satisfaction|concern|interest))\s+){0,3}"
 VERB_RE = re.compile(
     r"[ \t]*[“\"]?(?:\(?[a-z]\)[ \t]+)?(?:[Tt]he\s+(?:Special\s+Rapporteur|Secretary-General|Council|Assembly|Commission|Working\s+Group|Committee|Group|Expert)\s+)?"
@@ -400,6 +434,13 @@ VERB_RE = re.compile(
     + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VERBS, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
+)
+
+
+FINITE_OPENING_RE = re.compile(
+    r"[ \t]*(?:[A-Z][a-z]+ly\s+|Also\s+|Further\s+)?(?:"
+    + "|".join(re.escape(f[0].upper() + f[1:]).replace(r"\ ", r"\s+") for f in _FINITE)
+    + r")\b"
 )
 
 
@@ -439,8 +480,19 @@ NONSPACE_RE = re.compile(r"\S")
 NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
+# A preambular paragraph's first word on a line of its own: a participle or adjective of the verb table
+# ("Recalling", "Concerned", "Mindful"), or a word that opens a preamble's state of mind.
+_PREAMBLE_OPENERS = sorted(
+    {
+        word
+        for forms in _VERB_FORMS.values()
+        for form in forms.split("|")
+        if (word := form.split()[0]).endswith(("ing", "ed")) or word in ("mindful", "conscious")
+    }
+    | {"aware", "disturbed", "deeply", "gravely", "seriously", "profoundly", "cognizant", "desirous", "further", "also"}
+)  # fmt: skip
 CUE_LINE_RE = re.compile(
-    r"(?m)^[ \t\f]*[“\"]?(?=(?:Recalling|Reaffirming|Welcoming|Noting|Taking\s+note|Bearing\s+in\s+mind|Guided|Mindful|Recognizing|Recognising|Acknowledging|Emphasizing|Emphasising|Stressing|Underlining|Concerned|Deeply\s+concerned|Gravely\s+concerned|Alarmed|Convinced|Considering|Affirming|Reiterating|Expressing|Commending|Condemning|Determining|Acting|Having|Welcoming|Urging|Encouraging|Reaffirming|Further\s+recalling|Also\s+recalling)\b)"
+    r"(?m)^[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _PREAMBLE_OPENERS) + r")\b)"
 )
 
 
@@ -544,9 +596,9 @@ class _Words:
             if skip is not None:
                 pos = skip
                 continue
-            if text[pos] in "0123456789G":  # only these can open a page or job number
+            if text[pos] in "0123456789G*|(":  # a page or job number, its barcode, a table row, "(E)" after one
                 line_start, line_end = _line_bounds(text, pos)
-                if not text[line_start:pos].strip() and PAGE_MARK_LINE_RE.match(text, pos, line_end):
+                if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
                     pos = line_end
                     continue
             return pos
@@ -581,15 +633,29 @@ class _Words:
         last = self.last(before.content, before.end)
         if last is None:
             return False
+        item = text[first_word] in BULLETS or ITEM_LETTER_RE.match(text, first_word) is not None
+        if item and (text[last] == ":" or BULLET_LINE_RE.search(text, before.content, before.end)):
+            return True  # "... calls upon Portugal to implement the following:" and its items, "(a) ...", "• ..."
         while last > before.content and text[last] in "\u201d\u2019\")]":
             last -= 1
-        return text[last] not in PARAGRAPH_END and bool(text[last + 1 : first_word].strip())
+        if text[last] in PARAGRAPH_END:
+            return False
+        if text[first_word] in "(0123456789" and (text[last].isalnum() or text[last] in "–-,("):
+            return True  # a converter's break inside a sentence: "(2010–" / "2015) aimed", "Women" / "(CEDAW) noted"
+        return bool(text[last + 1 : first_word].strip())
 
 
 # --------------------------------------------------------------------------
 # Footnotes.
+BULLETS = "•▪◦●■–-"
+BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■–-]|\([a-z]{1,4}\))[ \t]")
+ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
+# A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
+# treaties2", a marker at most after it); its number is the section's, not a paragraph's.
+NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
 NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
+RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # The character before a glued marker ("Rights,2"), and before a spaced one
@@ -597,7 +663,7 @@ MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z]")
 NOT_MARKER_BEFORE_RE = re.compile(
-    r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/])\s?$"
+    r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
 )
 
 
@@ -605,6 +671,18 @@ NOT_MARKER_BEFORE_RE = re.compile(
 class _Zone:
     start: int
     end: int
+    furniture: list[int] | None = None  # starts of the furniture lines inside, whose numbers are no notes
+
+
+def _called_between(
+    missing: list[int], n: int, doubtful: dict[int, Marker], found: dict[int, int], start: int
+) -> bool:
+    """Whether the notes ``missing`` below ``n`` (at most two, right below it) each have a doubtful marker
+    in order between the marker of the note before them and ``start``."""
+    if len(missing) > 2 or missing != list(range(n - len(missing), n)) or any(k not in doubtful for k in missing):
+        return False
+    places = [found.get(missing[0] - 1, -1), *(doubtful[k].start for k in missing), start]
+    return all(a < b for a, b in itertools.pairwise(places))
 
 
 def _footnote_zones(
@@ -626,8 +704,9 @@ def _footnote_zones(
     for _, end in separators:
         zones.append(_Zone(end, zone_end(end)))
     if "Notes" in text or "NOTES" in text:
+        # Notes under a heading are endnotes: they run on over the page breaks to the end of the text.
         for m in NOTES_HEADING_RE.finditer(text):
-            zones.append(_Zone(m.end(), zone_end(m.end())))
+            zones.append(_Zone(m.end(), len(text), stops))
     for m in INLINE_SEPARATOR_RE.finditer(text) if "_____" in text else ():
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
@@ -641,8 +720,16 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     items: list[tuple[int, int]] = []
     inline = "\n" not in text[zone.start : zone.end].strip()
     pattern = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,3})\s+(?=\S)") if inline else FOOTNOTE_ITEM_RE
-    for m in pattern.finditer(text, zone.start, zone.end):
+    skip = set(zone.furniture or ())
+    found = list(pattern.finditer(text, zone.start, zone.end))
+    if not inline:  # a note run into the line of the note before ("... para. 31. 4 E/C.12/SVN/CO/2, ...")
+        found = sorted([*found, *RUN_IN_NOTE_RE.finditer(text, zone.start, zone.end)], key=lambda m: m.start())
+    for m in found:
+        if m.start() in skip or m.start() + 1 in skip:  # a page number on a line of its own
+            continue
         n = int(m.group("num"))
+        if m.re is RUN_IN_NOTE_RE and not (items and n == items[-1][0] + 1):
+            continue
         if not items:
             if inline and m.start() - zone.start > 3:
                 break
@@ -686,16 +773,41 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
         if len(run) > len(best):
             best = list(run)
     if len(best) < 2:
-        return []
+        best = _closing_notes(text, begin, lines)
+        if not best:
+            return []
     out = []
     for i, (n, s) in enumerate(best):
         if i + 1 < len(best):
             e = best[i + 1][1]
-        else:
-            line_end = text.find("\n", s)
-            e = len(text) if line_end < 0 else line_end
+        else:  # the last note runs on to the next blank line ("18 Ibid., Supplement ...,\ndocument S/26488.")
+            blank = BLANK_RE.search(text, s)
+            e = blank.start() if blank else len(text.rstrip())
         out.append((n, s, e))
     return out
+
+
+def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Notes that close a text and are numbered through a volume ("19 Ibid., document S/10738." under a
+    Security Council resolution reprinted from its yearbook): consecutive lines from any number on, at
+    the very end of the text, the first of them called by its marker in the body before ("the report
+    submitted by the Secretary-General 19"). Each note holds at most a few lines."""
+    if not lines:
+        return []
+    run = [lines[-1]]
+    for n, s in reversed(lines[:-1]):
+        if n != run[0][0] - 1:
+            break
+        run.insert(0, (n, s))
+    first, start = run[0]
+    if first == 1 or text.count("\n", run[-1][1], len(text.rstrip())) > 3:
+        return []
+    if any(text.count("\n", s, e) > 4 for (_, s), (_, e) in itertools.pairwise(run)):
+        return []
+    marker = re.compile(rf"(?<=[^\W\d_]|[,.;:)])[ \t]?{first}(?=[ \t]*\n|[ \t]+[a-z])")
+    if not marker.search(text, begin, start):
+        return []
+    return run
 
 
 def parse(source: Source) -> Document:
@@ -755,14 +867,18 @@ def parse(source: Source) -> Document:
         if text[s:e].isdigit() and int(text[s:e]) in notes and not in_notes(s)
     ]
     if reader_markers:
-        # The reader saw the markers in the layout (superscripts, note references): trust it.
-        markers = reader_markers
+        # The reader saw the markers in the layout (superscripts, note references): trust it, and look in
+        # the text only for the notes it saw no marker of (a converter drew some markers on the line).
+        markers = list(reader_markers)
         furniture.extend((mk.start, mk.end) for mk in markers)
-    elif notes:
+        furniture_starts = sorted(furniture)
+    by_reader = {mk.number for mk in reader_markers}
+    if notes and not set(notes) <= by_reader:
         # Page numbers on lines of their own are not markers either.
         furniture.extend((m.start(), m.end()) for m in PAGE_LINE_RE.finditer(text))
         furniture_starts = sorted(furniture)
-        last_first: dict[int, int] = {}
+        last_first: dict[int, int] = {mk.number: mk.start for mk in sorted(reader_markers, key=lambda mk: -mk.start)}
+        doubtful: dict[int, Marker] = {}
         for m in MARKER_RE.finditer(text):
             num = m.group(0)
             start = m.start()
@@ -778,17 +894,28 @@ def parse(source: Source) -> Document:
             else:
                 continue
             n = int(num)
-            if n not in notes or in_notes(start) or in_furniture(start):
+            if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
             if NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
+                # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
+                # notes before and after it are called on either side of it
+                if n not in last_first and n not in doubtful:
+                    doubtful[n] = Marker(n, start, start + len(num))
                 continue
             if spaced and n in last_first:
                 continue
-            if n not in last_first and any(k < n and k not in last_first for k in notes if k >= min(notes)) and spaced:
-                continue
+            if n not in last_first:
+                missing = [k for k in notes if k < n and k not in last_first and k >= min(notes)]
+                called = bool(missing) and _called_between(missing, n, doubtful, last_first, start)
+                if spaced and missing and not called:
+                    continue
+                for k in missing if called else ():
+                    last_first[k] = doubtful[k].start
+                    markers.append(doubtful[k])
             last_first.setdefault(n, start)
             markers.append(Marker(n, start, start + len(num)))
-        furniture.extend((mk.start, mk.end) for mk in markers)
+        markers.sort(key=lambda mk: mk.start)
+        furniture.extend((mk.start, mk.end) for mk in markers if mk.number not in by_reader)
 
     # Paragraphs of the body (everything outside the footnote spans). A
     # resolution's numbered paragraphs are operative even in an excerpt that
@@ -809,8 +936,9 @@ def parse(source: Source) -> Document:
     positions = sorted(starts)
     region_ends = sorted(e for _, e in body_regions)
     paragraphs: list[Paragraph] = []
-    pp = unnumbered = 0
+    pp = unnumbered = unnumbered_ops = 0
     operative_seen = False
+    last_numbered = max((p for p in positions if starts[p] is not None), default=-1)
     opening_end = opening.end() if opening else -1
     words = _Words(text, furniture)
     for i, pos in enumerate(positions):
@@ -830,9 +958,23 @@ def parse(source: Source) -> Document:
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
+        if number is not None and not resolution:
+            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
+            words_at = num_m.end() if num_m else pos
+            after = NONSPACE_RE.search(text, end, end + 200)
+            if NUMBERED_HEADING_RE.fullmatch(" ".join(text[words_at:end].replace("|", " ").split()) + "\n") and not (
+                after and text[after.start()].islower()  # the sentence goes on after a break: no heading
+            ):
+                number = None  # a section's heading
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")
+        elif (
+            opening and opening_end <= pos and pos > last_numbered and FINITE_OPENING_RE.match(text, first_word)
+        ):  # an operative part of unnumbered paragraphs ("The Security Council / Decides to invite ...")
+            operative_seen = True
+            unnumbered_ops += 1
+            label = f"op{unnumbered_ops}"
         elif opening and opening_end <= pos and not operative_seen:
             pp += 1
             label = f"pp{pp}"
@@ -859,12 +1001,12 @@ def parse(source: Source) -> Document:
     for mk in markers:
         first_marker.setdefault(mk.number, mk)
     footnotes = []
-    for n in sorted(notes):
+    for n in sorted(notes):  # every anchor found in the body's paragraphs before the notes join them
         s, e = notes[n]
         first = first_marker.get(n)
         anchor = paragraph_at(first.start) if first else None
         footnotes.append(Footnote(n, s, e, anchor.label if anchor else None))
-        paragraphs.append(Paragraph(f"fn{n}", s, e, s))
+    paragraphs.extend(Paragraph(f"fn{fn.number}", fn.start, fn.end, fn.start) for fn in footnotes)
     paragraphs.sort(key=lambda p: p.start)
 
     return Document(

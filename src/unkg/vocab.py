@@ -36,6 +36,7 @@ class UNKG(DefinedNamespace):
     Instrument: URIRef  # An international instrument in the unkg catalogue (a charter, treaty, covenant, protocol, declaration, statute, programme of action, set of principles, recommendation or agreement), identified by a stable key such as ICCPR or CRC-OPAC.
     MetadataSource: URIRef  # A sidecar table or a file-name pattern that a user gave unkg to fill what a document's text leaves unsaid (its symbol, year, date, session, title, country); a source graph names with dcterms:source those it was built with, and a document those that gave it facts.
     Organ: URIRef  # A principal or subsidiary organ of the United Nations, whose document series a UN document belongs to.
+    Paragraph: URIRef  # A paragraph of a resolution as unkg compares it with the paragraphs of the resolution's predecessor in its series: a preambular or operative paragraph with its sub-paragraphs, its text cleaned of page furniture and footnote markers; its IRI is its document's IRI, a hash sign and its label (op3, pp2).
     PresidentialStatement: URIRef  # A statement by the President of the Security Council made on behalf of the Council, such as S/PRST/2006/5.
     Resolution: URIRef  # A resolution adopted by an organ of the United Nations, such as General Assembly resolution A/RES/60/169 or Security Council resolution S/RES/1325(2000).
     RegistrySource: URIRef  # One source file of the unkg registry (a public dataset of facts about UN resolutions, decisions and drafts, such as the UN Digital Library's voting records), named by its file name; the registry graph names it with dcterms:source beside the facts taken from it.
@@ -89,4 +90,11 @@ class UNKG(DefinedNamespace):
     verb: URIRef  # The function of a citation as the citing text states it, normalised from the verb that opens its paragraph: recalls, reaffirms, welcomes, takes note of, urges ratification of.
     via: URIRef  # What identified the target of a citation when the quoted text alone did not, such as a footnote's Treaty Series entry or an anaphor resolved to an instrument named earlier.
     year: URIRef  # The year a resolution or decision was adopted, where its symbol tells it: the year in a Security Council resolution's symbol, the year of an Economic and Social Council or Commission act, 1945 plus the session of a General Assembly act from the 31st session on (such an act may also fall early in the following year). For a document whose symbol tells none, the year a sidecar or the file's name gives (unkg:MetadataSource).
+    position: URIRef  # The 1-based place of a paragraph among the paragraphs of its document, preambular and operative counted together.
+    textHash: URIRef  # The SHA-256 hash of a paragraph's cleaned text (UTF-8), as 64 lower-case hexadecimal digits: paragraphs with the same words have the same hash.
+    change: URIRef  # How a paragraph came from its predecessor's text: on a revision, unchanged (the same words), edited (the words changed) or moved (out of the order of the other paragraphs); on a paragraph, new (no paragraph of the predecessor derives into it).
+    similarity: URIRef  # How alike the cleaned texts of a paragraph and the paragraph it was revised from are, from 0 to 1 (1: the same words), as the alignment method measured it.
+    dropped: URIRef  # A paragraph of the earlier resolution that the alignment found no successor for in the later one.
+    succeeds: URIRef  # The resolution is the next member of a series after the other one among the texts the store holds (the registry's series, the same title, or its own text naming it as its predecessor); its paragraphs were aligned with the other's.
+    alignmentMethod: URIRef  # The scoring method and threshold with which an alignment paired the paragraphs of two texts, such as rapidfuzz >= 0.55.
     # fmt: on

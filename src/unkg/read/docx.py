@@ -160,11 +160,27 @@ class _Numbering:
 class _Writer:
     """The text being written, with the footnote markers placed in it."""
 
-    def __init__(self, notes: dict[tuple[str, str], int]) -> None:
+    def __init__(self, notes: dict[tuple[str, str], int], body_size: int = 0) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.markers: list[tuple[int, int]] = []
         self.notes = notes  # (kind, id) -> number shown
+        self.body_size = body_size  # the paragraph's usual font size (half-points), 0 if not told
+
+    def _raised(self, run: ET.Element) -> str | None:
+        """The number a run raises as a note's marker: superscript digits, or digits in a font much smaller
+        than the paragraph's glued to the word before (a PDF converted to Word draws superscripts so)."""
+        props = run.find(f"{W}rPr")
+        if props is None:
+            return None
+        text = "".join(t.text or "" for t in run.iter(f"{W}t")).strip()
+        if not (text.isdigit() and len(text) <= 3 and self.parts and self.parts[-1][-1:].strip()):
+            return None
+        align = props.find(f"{W}vertAlign")
+        if align is not None and align.get(f"{W}val") == "superscript":
+            return text
+        size = _size(props)
+        return text if size and self.body_size and size <= 0.75 * self.body_size else None
 
     def write(self, text: str) -> None:
         self.parts.append(text)
@@ -191,12 +207,33 @@ class _Writer:
                     self.write(text)
             elif tag in (f"{W}del", f"{W}instrText", f"{W}delText", f"{W}rPr", f"{W}pPr"):
                 continue
+            elif tag == f"{W}r" and (raised := self._raised(child)):
+                self.markers.append((self.length, self.length + len(raised)))
+                self.write(raised)
             else:
                 self.runs(child)  # runs, hyperlinks, insertions, smart tags, fields, content controls
 
 
+def _size(props: ET.Element) -> int:
+    """A run's font size in half-points (``w:sz``), 0 if not told."""
+    sz = props.find(f"{W}sz")
+    value = sz.get(f"{W}val", "") if sz is not None else ""
+    return int(value) if value.isdigit() else 0
+
+
+def _body_size(p: ET.Element) -> int:
+    """The font size most of a paragraph's characters are written in (0 if no run tells)."""
+    sizes: dict[int, int] = {}
+    for run in p.iter(f"{W}r"):
+        props = run.find(f"{W}rPr")
+        size = _size(props) if props is not None else 0
+        if size:
+            sizes[size] = sizes.get(size, 0) + sum(len(t.text or "") for t in run.iter(f"{W}t"))
+    return max(sizes, key=sizes.__getitem__) if sizes else 0
+
+
 def _paragraph_text(p: ET.Element, numbering: _Numbering, notes: dict[tuple[str, str], int]) -> tuple[str, list]:
-    w = _Writer(notes)
+    w = _Writer(notes, _body_size(p))
     w.write(numbering.label(p))
     w.runs(p)
     return "".join(w.parts), w.markers

@@ -11,6 +11,14 @@ class names footnotes or endnotes, or ``role="doc-endnotes"``) is written
 after a separator line, one note a line, each opening on its number; links
 back to the text ("↩") are dropped.
 
+Pages drawn line by line (the HTML of PDF converters such as Poppler's
+``pdftohtml``: every line an absolutely positioned ``<p>`` or ``<div>`` with
+its ``top`` and ``left``, in no particular order) are laid out as the eye
+reads them: per page (an element whose id names a page, ``page3-div``,
+``pf3``), lines top to bottom, the pieces of a line left to right; a blank
+line where the gap above a line is wider than the page's usual line gap, so
+that paragraphs are told apart as in a PDF's text; a form feed between pages.
+
 Markup that browsers repair (unclosed ``<p>``, stray end tags) is read as
 they would. A file that ends inside a tag or comment, or whose script or
 style never closes, is refused: its end cannot be told from markup.
@@ -18,6 +26,7 @@ style never closes, is refused: its end cannot be told from markup.
 
 from __future__ import annotations
 
+import itertools
 import re
 from html.parser import HTMLParser
 
@@ -55,6 +64,10 @@ class _Reader(HTMLParser):
         self.title: list[str] = []
         self.in_title = False
         self.in_cell = False
+        self.page = 0  # pages of a positioned layout, counted by their elements
+        self.placed: list[str] = []  # tags of the open positioned elements
+        self.page_mode = False  # a positioned element was seen: the page is drawn line by line
+        self.sizes: dict[str, float] = {}  # font size of each class of a positioned layout
 
     # -- writing
     def write(self, text: str) -> None:
@@ -89,6 +102,15 @@ class _Reader(HTMLParser):
             return
         if tag not in VOID:
             self.stack.append(tag)
+        if PAGE_ID_RE.match(a.get("id", "")):
+            self.page += 1
+        place = POSITION_RE.search(a.get("style", "")) if tag in ("p", "div", "span") else None
+        if place and self.note_depth is None:
+            size = self.sizes.get(a.get("class", "").split()[0] if a.get("class") else "", 0)
+            self.write(f"{PLACE_OPEN}{self.page}:{place.group('top')}:{place.group('left')}:{size}{PLACE_CLOSE}")
+            self.placed.append(tag)
+            self.page_mode = True
+            return
         if self.note_depth is None and tag in NOTE_AREA_TAGS and (
             NOTE_AREA_RE.match(a.get("id", "")) or any(NOTE_AREA_RE.match(c) for c in a.get("class", "").split())
             or a.get("role") in ("doc-endnotes", "doc-footnotes")
@@ -159,6 +181,12 @@ class _Reader(HTMLParser):
             return
         if tag == "sup":
             self.sup = max(0, self.sup - 1)
+        if self.placed and tag == self.placed[-1]:
+            self.placed.pop()
+            while self.stack:
+                if self.stack.pop() == tag:
+                    break
+            return
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         if tag in BLOCKS and tag not in ("td", "th") and self.note_depth is None:
@@ -188,6 +216,8 @@ class _Reader(HTMLParser):
         text = re.sub(r"\s+", " ", data)
         if not text:
             return
+        if self.page_mode and not self.placed:
+            return  # a positioned page's text is in its placed lines; what stands between them is navigation
         if self.sup and text.strip().isdigit() and self.note_depth is None and not force:
             self.marker(text.strip())
             return
@@ -195,6 +225,69 @@ class _Reader(HTMLParser):
 
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use sentinels around a marker while the text is tidied
+PLACE_OPEN, PLACE_CLOSE = "\ue002", "\ue003"  # around "page:top:left:size" of a positioned element
+POSITION_RE = re.compile(
+    r"position\s*:\s*absolute\b(?=.*?\btop\s*:\s*(?P<top>-?\d+(?:\.\d+)?)px)(?=.*?\bleft\s*:\s*(?P<left>-?\d+(?:\.\d+)?)px)",
+    re.IGNORECASE,
+)
+PAGE_ID_RE = re.compile(r"^(?:page\d+(?:-div)?|pf[0-9a-f]+)$", re.IGNORECASE)
+RAISED_NUMBER_RE = re.compile(r"(\d{1,3})(?:\s|$)")
+FONT_SIZE_RE = re.compile(r"\.([\w-]+)\s*\{[^}]*?font-size\s*:\s*(\d+(?:\.\d+)?)px")
+
+
+def _laid_out(raw: str) -> str:
+    """The text of a positioned layout: the pieces between place sentinels read line by line, per page."""
+    head, *rest = raw.split(PLACE_OPEN)
+    pages: dict[int, list[tuple[float, float, float, str]]] = {}
+    tail: list[str] = [head]
+    for piece in rest:
+        place, _, text = piece.partition(PLACE_CLOSE)
+        page, top, left, size = place.split(":")
+        pages.setdefault(int(page), []).append((float(top), float(left), float(size), text.replace("\n\n", "\n")))
+    out: list[str] = []
+    for page in sorted(pages):
+        # A block of several lines (joined by <br/>) is placed by its first line; the others follow a line
+        # height down (1.2 times its font size; 16 px when the class's size is not told).
+        items = sorted(
+            (top + k * 1.2 * (size or 16.0), left, size, line)
+            for top, left, size, text in pages[page]
+            for k, line in enumerate(text.split("\n"))
+        )
+        lines: list[list[tuple[float, float, float, str]]] = []
+        for item in items:
+            if not item[3].strip():
+                continue
+            line = lines[-1] if lines else None
+            height = max([i[2] for i in line] + [item[2]]) if line else item[2]
+            if line and item[0] - line[0][0] <= max(5.0, 0.5 * height):
+                line.append(item)
+            else:
+                lines.append([item])
+        tops = [line[0][0] for line in lines]
+        gaps = sorted(b - a for a, b in itertools.pairwise(tops) if b > a)
+        usual = gaps[len(gaps) // 2] if gaps else 0.0
+        previous = None
+        for line in lines:
+            pieces = sorted(line, key=lambda i: i[1])
+            base = max(pieces, key=lambda i: len(i[3]))[0]  # the top of the line's text
+            words = ""
+            reach = 0.0  # where the words so far end, roughly (half an em a character)
+            for top, left, size, piece in pieces:
+                piece = piece.strip()
+                raised = RAISED_NUMBER_RE.match(piece) if top < base - 1.5 and words else None
+                if raised:  # a note's marker, set higher than the words it follows
+                    piece = f"{MARK_OPEN}{raised.group(1)}{MARK_CLOSE}{piece[raised.end(1):]}"
+                    words += piece
+                else:  # a wide gap is a column's: a running head's symbol and title, a table's cells
+                    gap = "\t" if words and left - reach > 3 * (size or 16.0) else " "
+                    words += (gap if words else "") + piece
+                reach = max(reach, left + 0.5 * (size or 16.0) * len(piece))
+            if previous is not None:
+                out.append("\n\n" if usual and line[0][0] - previous > 1.5 * usual else "\n")
+            out.append(words)
+            previous = line[0][0]
+        out.append("\n\f")
+    return "".join(tail) + "\n\n" + "".join(out)
 
 
 def _tidy(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -218,6 +311,7 @@ def _tidy(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 def read_html(markup: str, path: str = "<html>") -> tuple[str, tuple[tuple[int, int], ...], dict[str, str]]:
     """(text, footnote markers, metadata) of an HTML page. Raises SourceError on broken markup."""
     reader = _Reader()
+    reader.sizes = {m.group(1): float(m.group(2)) for m in FONT_SIZE_RE.finditer(markup)} if "font-size" in markup else {}
     reader.feed(markup)
     rest = reader.rawdata  # what the parser could not finish: the file ends inside markup
     if rest.lstrip().startswith("<"):
@@ -227,7 +321,10 @@ def read_html(markup: str, path: str = "<html>") -> tuple[str, tuple[tuple[int, 
     if reader.skip:
         raise SourceError(path, f"broken HTML: <{reader.skip_tag}> is never closed")
     reader.close()
-    text, markers = _tidy("".join(reader.parts).replace(MARK_OPEN + MARK_CLOSE, ""))
+    raw = "".join(reader.parts).replace(MARK_OPEN + MARK_CLOSE, "")
+    if PLACE_OPEN in raw:
+        raw = _laid_out(raw)
+    text, markers = _tidy(raw)
     if not text.strip():
         raise SourceError(path, "HTML page has no text")
     metadata: dict[str, str] = {}

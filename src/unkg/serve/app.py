@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote, urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -210,6 +211,14 @@ def label(row: dict[str, Any], prefix: str = "work") -> str:
     return str(row.get(prefix) or "")
 
 
+def word_diff_html(before: str | None, after: str | None) -> Markup:
+    """The word-level difference of two paragraph texts as HTML, ``<del>``/``<ins>`` around what changed."""
+    from unkg.series.align import word_diff
+    from unkg.series.render import html
+
+    return html(word_diff(before or "", after or ""))
+
+
 def make_templates(root: str) -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     env.globals.update(
@@ -224,6 +233,7 @@ def make_templates(root: str) -> Environment:
         symbol_of=iri.symbol_of,
         editor_available=editor_available,
         urlencode=urlencode,
+        word_diff=word_diff_html,  # the "Changes from its predecessor" view (templates/_changes.html)
     )
     return env
 

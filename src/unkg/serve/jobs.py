@@ -263,6 +263,22 @@ _ABOUT = f"""SELECT ?title ?date ?year (EXISTS {{ ?r prov:wasDerivedFrom ?source
 }} ORDER BY ?title ?date"""
 
 
+# A series member's paragraphs as `unkg derive` stored them, each with how it came from its predecessor's
+# paragraph (unkg.series.rdf), and the predecessor's paragraphs it dropped; the page shows the difference.
+_CHANGES = """SELECT ?label ?position ?text ?change ?similarity ?earlierLabel ?earlierText ?predecessor ?dropped WHERE {
+  ?r unkg:succeeds ?before . ?before unkg:symbol ?predecessor .
+  { ?p dcterms:isPartOf ?r ; rdfs:label ?label ; unkg:position ?position ; rdf:value ?text .
+    OPTIONAL { ?p prov:qualifiedRevision ?rev . ?rev unkg:change ?revised ; unkg:similarity ?similarity ; prov:entity ?e .
+               ?e rdfs:label ?earlierLabel ; rdf:value ?earlierText }
+    OPTIONAL { ?p unkg:change ?own }
+    BIND(COALESCE(?revised, ?own) AS ?change) }
+  UNION
+  { ?a unkg:dropped ?d . FILTER(?a = IRI(CONCAT(STR(?r), "#alignment")))
+    ?d rdfs:label ?earlierLabel ; unkg:position ?dpos ; rdf:value ?earlierText .
+    BIND("dropped" AS ?change) BIND(true AS ?dropped) BIND(?dpos - 0.5 AS ?position) }
+} ORDER BY ?position"""
+
+
 def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """What the HTML page of one resource shows; ``found`` is False when nothing is said of it."""
     r = job["iri"]
@@ -274,6 +290,7 @@ def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     citation = _rows(store, _CITATION, r, 1) if r.startswith(iri.CITATION) else []
     found = bool(props or cited_by or incoming)
     about = _rows(store, _ABOUT, r, 1) if r.startswith(iri.DOC) else []
+    changes = _rows(store, _CHANGES, r, limit) if r.startswith(iri.DOC) else []
     return {
         "found": found,
         "about": about[0] if about else None,
@@ -282,6 +299,7 @@ def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
         "cites": cites,
         "cited_by": cited_by,
         "citation": citation,
+        "changes": changes,
     }
 
 
