@@ -17,13 +17,15 @@ $(BIN)/unkg: pyproject.toml
 	touch $(BIN)/unkg
 
 # Front-end libraries from npm (versions pinned by each package-lock.json), copied into the package
-# so that nothing loads from the internet: the graph library inlined into the HTML export, and the
-# SPARQL editor of `unkg serve`.
-GRAPHLIB = src/unkg/export/vendor/cytoscape.min.js
+# so that nothing loads from the internet: the graph libraries inlined into the HTML export (graphology,
+# the graph model, and sigma, its WebGL renderer), and the SPARQL editor of `unkg serve`.
+GRAPHV   = src/unkg/export/vendor
+GRAPHLIB = $(GRAPHV)/sigma.min.js
 $(GRAPHLIB): web/graph/package-lock.json
 	cd web/graph && npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(dir $(GRAPHLIB))
-	cp web/graph/node_modules/cytoscape/dist/cytoscape.min.js $(GRAPHLIB)
+	rm -rf $(GRAPHV) && mkdir -p $(GRAPHV)
+	cp web/graph/node_modules/graphology/dist/graphology.umd.min.js web/graph/node_modules/sigma/dist/sigma.min.js $(GRAPHV)/
+	cd web/graph && node -p '["graphology", "sigma", "graphology-utils", "events"].map(p => { const j = require("./node_modules/" + p + "/package.json"); return p + " " + j.version + ", " + j.license + " licence, from the npm registry (web/graph)" + (p === "graphology-utils" || p === "events" ? ", bundled in sigma.min.js" : ""); }).join("\n")' > ../../$(GRAPHV)/NOTICE
 
 EDITOR  = web/serve/node_modules/@zazuko/yasgui/build
 EDITORV = src/unkg/serve/static/vendor

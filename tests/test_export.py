@@ -243,15 +243,88 @@ def test_exports_are_deterministic(sample: tuple[nx.DiGraph, net.Analysis]) -> N
 
 
 def test_html_is_self_contained(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
-    """The page inlines Cytoscape.js and the data, and references nothing outside itself."""
+    """The page inlines graphology, sigma.js and the data, laid out, and references nothing outside itself."""
     g, result = sample
     page = ex.html(g, result)
-    assert "cytoscape" in page and page.count("<script") == 3
+    assert "graphology" in page and "sigma" in page and page.count("<script") == 4
+    assert "cytoscape" not in page.lower()
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
     data = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', page, re.S)
     assert data is not None
-    doc = json.loads(data.group(1).replace("<\\/", "</"))
-    assert validate_cytoscape(doc) == [] and len(doc["elements"]["nodes"]) == g.number_of_nodes()
+    doc = json.loads(data.group(1))
+    assert (doc["format"], doc["version"]) == ("unkg-network", 2)
+    assert [n["id"] for n in doc["nodes"]] == sorted(g.nodes)
+    assert all(isinstance(n[k], float) for n in doc["nodes"] for k in ("x", "y", "r"))
+    ids = [n["id"] for n in doc["nodes"]]
+    assert {(ids[e["source"]], ids[e["target"]]) for e in doc["edges"]} == set(g.edges)
+    edge = next(e for e in doc["edges"] if (ids[e["source"]], ids[e["target"]]) == ("A/RES/61/165", "A/RES/60/169"))
+    assert edge["citations"] == [["pp1", "recalls", "resolution 60/169"]]
+    assert edge["functions"] == ["recalls"] and edge["weight"] == 1
+
+
+def circles(pos: dict[str, tuple[float, float, float]]) -> list[tuple[str, str, float]]:
+    """Pairs of circles that overlap: (a, b, distance / sum of radii)."""
+    items = sorted(pos.items())
+    out = []
+    for i, (a, (xa, ya, ra)) in enumerate(items):
+        for b, (xb, yb, rb) in items[i + 1 :]:
+            d = ((xa - xb) ** 2 + (ya - yb) ** 2) ** 0.5
+            if d < ra + rb:
+                out.append((a, b, d / (ra + rb)))
+    return out
+
+
+def test_layout_keeps_works_apart_and_sizes_them_by_pagerank(sample: tuple[nx.DiGraph, net.Analysis]) -> None:
+    """No two works of the sample overlap (instruments drawn as squares included); the most important is the largest."""
+    from unkg.export import graph_layout
+
+    g, result = sample
+    pos = graph_layout.layout(g, result.pagerank)
+    assert set(pos) == set(g) and circles(pos) == []
+    # A square's corner stands at 0.8 * sqrt(2) = 1.13 radii: the room kept (GAP) covers it.
+    assert graph_layout.GAP >= 0.8 * 2**0.5
+    top = max(result.pagerank, key=lambda n: (result.pagerank[n], n))
+    low = min(result.pagerank, key=lambda n: (result.pagerank[n], n))
+    assert pos[top][2] == graph_layout.RADIUS_MAX and pos[low][2] == graph_layout.RADIUS_MIN
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    assert max(xs) - min(xs) <= graph_layout.VIEW * 1.2 and max(ys) - min(ys) <= graph_layout.VIEW * 1.2
+    assert graph_layout.layout(g, result.pagerank) == pos  # seeded
+
+
+def test_layout_of_a_big_graph_is_no_random_square() -> None:
+    """Past 3,000 works (where the old page drew a random square) linked works stand closer than unlinked ones.
+
+    Two components stay apart (packed side by side, not laid over each other).
+    """
+    import random
+
+    from unkg.export import graph_layout
+
+    rng = random.Random(7)
+    g = nx.DiGraph()
+    for part in ("a", "b"):
+        for i in range(1, 2000):
+            for _ in range(2):
+                g.add_edge(f"{part}{i}", f"{part}{rng.randrange(i)}")
+    pos = graph_layout.layout(g, {n: 1.0 for n in g})
+    assert len(pos) == g.number_of_nodes() == 4000
+
+    def dist(u: str, v: str) -> float:
+        return ((pos[u][0] - pos[v][0]) ** 2 + (pos[u][1] - pos[v][1]) ** 2) ** 0.5
+
+    linked = sorted(dist(u, v) for u, v in g.edges())[len(g.edges()) // 2]
+    nodes = sorted(g)
+    unlinked = sorted(dist(rng.choice(nodes), rng.choice(nodes)) for _ in range(5000))[2500]
+    assert linked < unlinked / 3, (linked, unlinked)
+
+    def box(part: str) -> tuple[float, float, float, float]:
+        xs = [p[0] for n, p in pos.items() if n.startswith(part)]
+        ys = [p[1] for n, p in pos.items() if n.startswith(part)]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    a, b = box("a"), box("b")
+    assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
 
 
 COMMITTED = {

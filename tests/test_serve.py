@@ -668,8 +668,13 @@ def test_resolution_page_html(server, facts):
     cited = request(server, "GET", "/doc/A/RES/60/169", {"Accept": "text/html"})[2].decode()
     assert "Cited by" in cited and f'href="/doc/{RESOLUTION}"' in cited  # and back
     # where the corpus stops: the page of a document no file holds says so, with the command that fetches it
-    assert "Not in the corpus: <code>unkg fetch A/RES/60/169</code>" in cited and "(2005)" in cited
-    assert "Not in the corpus" not in page and "Protection of migrants (2006-12-19)" in page
+    assert (
+        "Not in the corpus: no file of this store holds A/RES/60/169. To add it: "
+        "<code>unkg fetch A/RES/60/169 --ingest</code>"
+    ) in cited
+    assert "<dt>Date</dt><dd>2005</dd>" in cited
+    assert "Not in the corpus" not in page and '<p class="subtitle" id="subtitle">Protection of migrants</p>' in page
+    assert "<dt>Date</dt><dd>2006-12-19</dd>" in page
 
 
 def test_citation_page_html_and_rdf(server, facts):

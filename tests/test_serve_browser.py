@@ -17,6 +17,7 @@ from tests.conftest import CHROMIUM
 from tests.conftest import CHROMIUM_FLAGS as FLAGS
 
 from test_serve import RESOLUTION, facts, server  # noqa: F401 - the live server fixtures
+from test_serve_pages import get as get_page
 
 
 @pytest.fixture
@@ -74,12 +75,53 @@ def test_editor_runs_an_example_query_and_shows_rows(server, browser_page, tmp_p
     table = page.locator(".yasr table").inner_text()
     assert "ICRMW" in table and "A/RES/60/169" in table
     shot(page, "editor", tmp_path)
+    # Counts show as numbers, not as typed literals; the graph's own IRIs link to this server's pages.
+    first = page.locator(".yasr table tbody tr").first.locator("td")
+    assert [first.nth(i).inner_text().strip() for i in (3, 4)] == ["4", "7"]  # ICRMW: 4 documents, 7 citations
+    assert "^^" not in table and "XMLSchema" not in table
+    hrefs = page.locator(".yasr table tbody a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "/instrument/ICRMW" in hrefs and not any(h.startswith("https://w3id.org/") for h in hrefs), hrefs
     # An IRI of the graph in the results opens its page on this server.
     page.locator(".yasr table tbody a", has_text="instrument/ICRMW").first.click()
     page.wait_for_url("**/instrument/ICRMW")
     assert page.locator("h1").inner_text().startswith("International Convention on the Protection of the Rights")
     assert RESOLUTION in page.locator("#cited-by").inner_text()
     shot(page, "instrument", tmp_path)
+    assert problems == []
+
+
+def fits(page) -> bool:
+    """True when nothing makes the page scroll sideways."""
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_search_box_then_the_pages_a_scholar_reads(server, browser_page, tmp_path):  # noqa: F811
+    page, problems = browser_page
+    # A server process reads the search's tables at its first search, in the background, and answers 503
+    # meanwhile (test_serve_pages); here the tables are read before the browser comes.
+    assert get_page(server, "/search?q=icrmw")[0] == 303
+    page.goto(server.url + "/")
+    box = page.locator("header form.search input[name=q]")
+    box.fill("Migrant Workers Convention")
+    box.press("Enter")
+    page.wait_for_url("**/instrument/ICRMW")
+    panel = page.locator("#about").inner_text()
+    assert "Entry into force" in panel and "2003-07-01" in panel and "vol. 2220, No. 39481" in panel
+    assert fits(page)
+    shot(page, "instrument-panel", tmp_path)
+    page.locator("header form.search input[name=q]").fill("migrant workers")
+    page.locator("header form.search button").click()
+    page.wait_for_selector("#search-results")
+    assert page.locator("#search-results a", has_text="ICRMW").count() == 1
+    shot(page, "search", tmp_path)
+    page.goto(server.url + f"/doc/{RESOLUTION}")
+    assert "Third Committee" in page.locator("#about").inner_text()
+    statements = page.locator("#statements")
+    assert not statements.locator("table.properties").first.is_visible()  # folded
+    statements.locator("summary").click()
+    assert statements.locator("table.properties").first.is_visible()
+    assert fits(page)
+    shot(page, "resolution-panel", tmp_path)
     assert problems == []
 
 

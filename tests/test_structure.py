@@ -507,6 +507,18 @@ def test_markers_the_reader_missed_are_read_from_the_text() -> None:
     raised = tuple((text.index(f".{n}\n") + 1, text.index(f".{n}\n") + 1 + len(str(n))) for n in (10, 11))
     d = parse(Source("report.txt", text, None, markers=raised))
     assert [(mk.number, text[mk.start - 6 : mk.end]) for mk in d.markers] == [
-        (9, "CRMW. 9"), (10, "CPED.10"), (11, "times.11"),
+        (9, "CRMW. 9"), (10, " CPED.10"), (11, "times.11"),
     ]  # fmt: skip
     assert [(f.number, f.anchor) for f in d.footnotes] == [(9, "1"), (10, "1"), (11, "2")]
+
+
+def test_a_marker_after_a_year() -> None:
+    """"released on 27 January 2023 6 and the fourth report": after a year, the next note's number is its
+    marker (pdftotext -layout puts a space before a raised number); another number there is text."""
+    text = (
+        "The General Assembly,\n\n1. Takes note of the first report, released on 8 April 2020, 1 the second, released "
+        "on 27 January 2023 2 and the third, released on 22 February 2024, 3 and of the 2024 5 reports;\n\n"
+        "__________\n1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n4 See S/2024/201.\n5 See S/2024/202.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == [1, 2, 3]

@@ -23,6 +23,7 @@ from typing import Any
 from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
 from unkg.check import check, own_symbol
 from unkg.cite import cite
+from unkg.context import contexts
 from unkg.errors import SourceError, failure
 from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read, read_bytes, read_file
@@ -86,7 +87,9 @@ def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extrac
     if symbol != document.symbol:
         metadata["symbol_as_written"] = document.symbol or ""  # the heading the registry corrected
     citations, dropped = check(citations, source.text, symbol, metadata, registry)
-    return Extraction(source.path, source.sha256, symbol, citations, (), metadata, dropped)
+    return Extraction(
+        source.path, source.sha256, symbol, citations, (), metadata, dropped, contexts(document, citations)
+    )
 
 
 def extract_text(text: str, source: str = "<text>", catalogue: Catalogue | None = None) -> Extraction:

@@ -176,6 +176,9 @@ class Extraction:
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     #: citations the checks against what is known refused (``unkg.check.Dropped``: the citation and why)
     dropped: tuple[Any, ...] = field(default=(), compare=False)
+    #: the words around each citation's quote, in the order of ``citations``: (before, after), each within the
+    #: quote's sentence and at most ``context.CONTEXT_CHARS`` characters (``oa:prefix``, ``oa:suffix`` in the graph)
+    contexts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def ok(self) -> bool:

@@ -25,7 +25,8 @@ comes from where):
   where one fits), ``unkg:verb`` (the function as found), ``unkg:paragraph``,
   ``unkg:footnote``, ``unkg:pinpoint``, ``unkg:via``, ``unkg:page``, and a
   Web Annotation target: ``oa:hasSelector`` a ``oa:TextQuoteSelector``
-  (``oa:exact``) and a ``oa:TextPositionSelector`` (``oa:start``,
+  (``oa:exact``; ``oa:prefix`` and ``oa:suffix``, the words of its sentence
+  around it: ``unkg.context``) and a ``oa:TextPositionSelector`` (``oa:start``,
   ``oa:end``), both IRIs derived from the citation's, indexing the text of
   ``oa:hasSource`` the source file;
   ``prov:wasDerivedFrom`` the source;
@@ -256,7 +257,8 @@ def extraction_quads(extraction: Extraction, path: str, sources: Mapping[str, st
         yield from description_quads(extraction, graph, citing, sources)
 
     cited_documents: set[str] = set()
-    for c in extraction.citations:
+    contexts = extraction.contexts if len(extraction.contexts) == len(extraction.citations) else ()
+    for i, c in enumerate(extraction.citations):
         node = NamedNode(iri.citation(extraction.sha256, c.start, c.end, c.target))
         cited = NamedNode(iri.target(c.target))
         yield Quad(node, TYPE, _n(CITO, "Citation"), graph)
@@ -282,6 +284,12 @@ def extraction_quads(extraction: Extraction, path: str, sources: Mapping[str, st
         yield Quad(node, _n(OA, "hasSelector"), quote, graph)
         yield Quad(quote, TYPE, _n(OA, "TextQuoteSelector"), graph)
         yield Quad(quote, _n(OA, "exact"), _lit(c.text), graph)
+        if contexts:  # the words of the sentence around the quote (unkg.context)
+            before, after = contexts[i]
+            if before:
+                yield Quad(quote, _n(OA, "prefix"), _lit(before), graph)
+            if after:
+                yield Quad(quote, _n(OA, "suffix"), _lit(after), graph)
         yield Quad(node, _n(OA, "hasSelector"), position, graph)
         yield Quad(position, TYPE, _n(OA, "TextPositionSelector"), graph)
         yield Quad(position, _n(OA, "start"), _lit(c.start), graph)

@@ -657,6 +657,7 @@ NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
+YEAR_BEFORE_RE = re.compile(r"(?<!\d)[ \t\n]?(?:19|20)\d\d $")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # The character before a glued marker ("Rights,2"), and before a spaced one
 # ("Development, 1 including", "in 2005. 20 In his view").
@@ -885,18 +886,23 @@ def parse(source: Source) -> Document:
             if not start or num.startswith("0") or text[start - 1].isdigit():
                 continue
             before = text[start - 1]
+            after_year = False
             if before.isalpha() or before in _GLUED_BEFORE:
                 spaced = False
             elif before == " " and start > 1 and (text[start - 2].isalpha() or text[start - 2] in _GLUED_BEFORE):
                 if not SPACED_AFTER_RE.match(text, m.end()):
                     continue
                 spaced = True
+            elif before == " " and YEAR_BEFORE_RE.match(text, max(0, start - 6), start) and SPACED_AFTER_RE.match(text, m.end()):
+                spaced = after_year = True  # "released on 27 January 2023 6 and the fourth": the next note only
             else:
                 continue
             n = int(num)
+            if after_year and n != max(last_first, default=min(notes) - 1) + 1:
+                continue
             if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
-            if NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
+            if not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
                 # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
                 # notes before and after it are called on either side of it
                 if n not in last_first and n not in doubtful:

@@ -14,7 +14,9 @@ places, so that the files of ``exports/`` can be checked byte for byte.
   desktop.
 - ``csv_tables(g, result)``: a node list and an edge list.
 - ``html(g, result)``: one self-contained page (jinja2 template, the
-  vendored Cytoscape.js inlined): nothing is fetched when it is opened.
+  vendored graphology and sigma.js inlined): nothing is fetched when it is
+  opened. The page draws with WebGL and lays out nothing itself: positions
+  and sizes come from ``unkg.export.graph_layout`` (``page_data``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from unkg.export.graph_layout import layout as place
 from unkg.network import Analysis
 
 FORMATS = ("graphml", "gexf", "cytoscape", "csv", "html")
@@ -121,23 +124,18 @@ def gexf(g: nx.DiGraph, result: Analysis) -> bytes:
     return _LAST_MODIFIED.sub(b"", buf.getvalue())  # no timestamp: the same graph gives the same bytes
 
 
-def layout(g: nx.DiGraph, seed: int = 42) -> dict[str, tuple[float, float]]:
-    """Seeded positions in pixels: a spring layout (a seeded random one past 3,000 nodes)."""
-    if g.number_of_nodes() == 0:
-        return {}
-    und = nx.Graph()
-    und.add_nodes_from(sorted(g))
-    und.add_edges_from(sorted(g.edges()))
-    if und.number_of_nodes() > 3000:
-        pos = nx.random_layout(und, seed=seed)
-    else:
-        pos = nx.spring_layout(und, seed=seed, k=1.5 / max(1, und.number_of_nodes()) ** 0.5, iterations=200)
-    return {n: (round(float(x) * 600, 2), round(float(y) * 600, 2)) for n, (x, y) in pos.items()}
+def layout(g: nx.DiGraph, result: Analysis | None = None) -> dict[str, tuple[float, float]]:
+    """Seeded positions (``unkg.export.graph_layout``: igraph's Fruchterman-Reingold, components packed, no overlap).
+
+    Units are pixels of the default view; y points down, as in Cytoscape.
+    """
+    pos = place(g, result.pagerank if result is not None else None)
+    return {n: (x, round(-y, 2) + 0.0) for n, (x, y, _r) in pos.items()}
 
 
-def cytoscape(g: nx.DiGraph, result: Analysis, seed: int = 42) -> dict[str, Any]:
+def cytoscape(g: nx.DiGraph, result: Analysis) -> dict[str, Any]:
     """The graph in Cytoscape.js's element format, with seeded positions."""
-    pos = layout(g, seed)
+    pos = layout(g, result)
     nodes = [
         {"data": rec, "position": {"x": pos[rec["id"]][0], "y": pos[rec["id"]][1]}} for rec in node_records(g, result)
     ]
@@ -179,19 +177,66 @@ def csv_tables(g: nx.DiGraph, result: Analysis) -> tuple[str, str]:
     return nbuf.getvalue(), ebuf.getvalue()
 
 
-def vendor_script() -> str:
-    """The vendored Cytoscape.js (copied from web/graph by ``make setup``)."""
-    path = resources.files("unkg.export") / "vendor" / "cytoscape.min.js"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise VendorMissing(
-            f"{path}: the graph library is missing; run `make setup` (npm ci in web/graph, then a copy)"
-        ) from None
+VENDOR = ("graphology.umd.min.js", "sigma.min.js")  # copied from web/graph by `make setup`, in load order
+
+
+def vendor_scripts() -> list[str]:
+    """The vendored graphology and sigma.js (copied from web/graph by ``make setup``)."""
+    out = []
+    for name in VENDOR:
+        path = resources.files("unkg.export") / "vendor" / name
+        try:
+            out.append(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise VendorMissing(
+                f"{path}: the graph library is missing; run `make setup` (npm ci in web/graph, then a copy)"
+            ) from None
+    return out
+
+
+PAGE_FORMAT = "unkg-network"
+PAGE_VERSION = 2
+
+
+def page_data(g: nx.DiGraph, result: Analysis) -> dict[str, Any]:
+    """What the HTML page reads: works with their place, size and measures; citing pairs with their quotes.
+
+    ``{"format": "unkg-network", "version": 2, "nodes": [...], "edges": [...]}``.
+    A node is ``node_records``' record (sorted by id) plus ``x``, ``y``
+    (y up) and ``r``, its radius, in pixels of the default view. An edge
+    names its ends by their place in ``nodes`` (``source``, ``target``)
+    and carries ``weight``, ``functions`` and ``citations`` (each a
+    ``[paragraph, function, quoted text]`` triple: a large network has
+    hundreds of thousands). Measures keep six significant digits. Further views add keys of their own beside
+    ``nodes`` and ``edges`` (the page ignores keys it does not know), and
+    raise ``version`` only when a key changes meaning.
+    """
+    pos = place(g, result.pagerank)
+    nodes = node_records(g, result)
+    index = {rec["id"]: i for i, rec in enumerate(nodes)}
+    for rec in nodes:
+        rec["x"], rec["y"], rec["r"] = pos[rec["id"]]
+        for m in MEASURE_FIELDS:  # six significant digits are more than the page shows, and half the bytes
+            if isinstance(rec[m], float):
+                rec[m] = float(f"{rec[m]:.6g}")
+    edges = [
+        {
+            "source": index[u],
+            "target": index[v],
+            "weight": g.edges[u, v].get("weight", 1),
+            "functions": list(g.edges[u, v].get("functions", [])),
+            "citations": [
+                [c.get("paragraph", ""), c.get("function", ""), c.get("text", "")]
+                for c in g.edges[u, v].get("citations", [])
+            ],
+        }
+        for u, v in sorted(g.edges())
+    ]
+    return {"format": PAGE_FORMAT, "version": PAGE_VERSION, "nodes": nodes, "edges": edges}
 
 
 def html(g: nx.DiGraph, result: Analysis, title: str = "unkg citation network") -> str:
-    """One self-contained interactive page: the graph data and Cytoscape.js inlined, nothing fetched."""
+    """One self-contained interactive page: the graph data, its layout and the graph libraries inlined, nothing fetched."""
     import jinja2
 
     from unkg import inline
@@ -202,19 +247,14 @@ def html(g: nx.DiGraph, result: Analysis, title: str = "unkg citation network") 
         keep_trailing_newline=True,
     )
     inline.register(env)
-    data = cytoscape(g, result)
-    organs = sorted(
-        {
-            n["data"]["organ"] or ("instrument" if n["data"]["kind"] == "instrument" else "other")
-            for n in data["elements"]["nodes"]
-        }
-    )
-    functions = sorted({f for e in data["elements"]["edges"] for f in e["data"]["functions"]} | {"(none)"})
-    years = [n["data"]["year"] for n in data["elements"]["nodes"] if n["data"]["year"] is not None]
+    data = page_data(g, result)
+    organs = sorted({n["organ"] or ("instrument" if n["kind"] == "instrument" else "other") for n in data["nodes"]})
+    functions = sorted({f for e in data["edges"] for f in e["functions"]} | {"(none)"})
+    years = [n["year"] for n in data["nodes"] if n["year"] is not None]
     return env.get_template("network.html.j2").render(
         title=title,
         data=data,
-        cytoscape_js=inline.code_in_script(vendor_script()),
+        libraries=[inline.code_in_script(code) for code in vendor_scripts()],
         organs=organs,
         functions=functions,
         year_min=min(years) if years else 0,

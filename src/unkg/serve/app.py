@@ -44,7 +44,7 @@ from starlette.staticfiles import StaticFiles
 from unkg import iri
 from unkg.extract import __version__
 from unkg.rdf import PREFIXES
-from unkg.serve import protocol, rescue, sandbox, supervisor
+from unkg.serve import pages, protocol, references, rescue, sandbox, supervisor
 from unkg.serve.jobs import serialize_graph
 from unkg.serve.pool import PoolError, QueryPool, StoreLock
 from unkg.serve.settings import Settings
@@ -473,7 +473,12 @@ async def home(request: Request) -> Response:
         counts = await _counts(request)
     except PoolError as exc:
         return error(exc.code, str(exc), settings)
-    return _html(request, "home.html", counts=counts, queries=load_queries(), settings=settings)
+    queries = load_queries()
+    reports = {name: q for name, q in queries.items() if not name.startswith("checks/")}
+    checks = {name: q for name, q in queries.items() if name.startswith("checks/")}
+    endpoint_url = str(request.url.replace(path=request.scope.get("root_path", "") + "/sparql", query="", fragment=""))
+    return _html(request, "home.html", counts=counts, queries=reports, checks=checks, settings=settings,
+                 endpoint_url=endpoint_url)  # fmt: skip
 
 
 async def editor(request: Request) -> Response:
@@ -517,6 +522,9 @@ async def resource(request: Request) -> Response:
         return error("not-found", f"{request.url.path} names no resource")
     accept = request.headers.get("accept")
     asked = request.query_params.get("format")
+    direction = request.query_params.get("export")
+    if direction is not None:
+        return await export_citations(request, subject, direction, asked or "csv")
     if asked:
         fmt = (protocol.format_param(asked) or (None, None))[1]
         if fmt is None:
@@ -533,7 +541,9 @@ async def resource(request: Request) -> Response:
                 "describe", {"iri": subject, "format": fmt.name, "max_rows": settings.max_rows}
             )
         else:
-            answer = await request.app.state.pool.run("page", {"iri": subject, "max_rows": settings.max_rows})
+            job = {"iri": subject, "max_rows": settings.max_rows, "page": _page_number(request),
+                   "cache": request.app.state.works_cache}  # fmt: skip
+            answer = await request.app.state.pool.run("page", job)
     except PoolError as exc:
         return error(exc.code, str(exc), settings)
     if "error" in answer:
@@ -543,11 +553,71 @@ async def resource(request: Request) -> Response:
         return error("not-found", f"nothing is known of <{subject}>", headers=headers)
     if fmt is not None:
         return Response(answer["body"], media_type=fmt.content_type, headers=headers)
-    names = [row["o"] for row in answer["properties"] if row["p"] == PREFIXES["skos"] + "prefLabel"]
-    title = names[0] if names else short(subject)
-    response = _html(request, "resource.html", subject=subject, kind=kind, page=answer, title=title)
+    response = _html(request, "resource.html", subject=subject, kind=kind, page=answer, title=_title(subject, answer))
     response.headers.update(headers)
     return response
+
+
+def _page_number(request: Request) -> int:
+    """The ``page`` parameter (of the citing documents), 1 when absent or not a number."""
+    value = request.query_params.get("page", "1")
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
+def _title(subject: str, answer: dict[str, Any]) -> str:
+    """The heading of a work's page: an instrument's name, a document's symbol, else how pages name it."""
+    about = answer.get("about") or {}
+    if about.get("name"):
+        return str(about["name"])
+    if about.get("symbol"):
+        return str(about["symbol"])
+    if subject.startswith(iri.DOC + "_/"):
+        return pages.display_name({"iri": subject, **about, "path": (about.get("files") or [None])[0]})
+    return short(subject)
+
+
+async def export_citations(request: Request, subject: str, direction: str, fmt: str) -> Response:
+    """A work's citations as a file: ``export`` says which side (``cites``, ``cited-by``), ``format`` the format
+    (``csv``, ``ris``, ``csl-json``)."""
+    settings: Settings = request.app.state.settings
+    if direction not in ("cites", "cited-by"):
+        return error("bad-request", f"export is cites or cited-by, not {direction!r}")
+    if fmt not in references.FORMATTERS:
+        return error("not-acceptable", f"citations are exported as {', '.join(references.FORMATTERS)}, not {fmt!r}")
+    try:
+        answer = await request.app.state.pool.run("export", {"iri": subject, "direction": direction})
+    except PoolError as exc:
+        return error(exc.code, str(exc), settings)
+    if "error" in answer:
+        return error(answer["error"], answer["message"], settings)
+    body = references.FORMATTERS[fmt](answer, direction)
+    name = references.file_name(answer["subject"]["name"], direction, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if answer["cut"]:
+        headers["X-Unkg-Cut"] = f"the first {pages.EXPORT_LIMIT} citations"
+    return Response(body, media_type=references.MEDIA[fmt], headers=headers)
+
+
+async def search_page(request: Request) -> Response:
+    """The search box: ``q`` resolved to works (``search.resolve``); straight to the page of the one work the
+    store knows when the text names it exactly (a symbol, an instrument's key, name or alias)."""
+    settings: Settings = request.app.state.settings
+    text = request.query_params.get("q", "").strip()[:500]
+    matches: list[dict[str, Any]] = []
+    if text:
+        try:
+            answer = await request.app.state.pool.run("search", {"text": text, "wait": settings.timeout / 2})
+        except PoolError as exc:
+            return error(exc.code, str(exc), settings)
+        if "error" in answer:
+            return error(answer["error"], answer["message"], settings)
+        matches = answer["matches"]
+        exact = [m for m in matches if m["how"] in ("symbol", "instrument") and (m["held"] or m["cited"])]
+        if len(exact) == 1 and exact[0] is matches[0] and request.query_params.get("list") is None:
+            target = local_path(exact[0]["iri"], request.scope.get("root_path", ""))
+            if target:
+                return RedirectResponse(quote(target, safe="/()-.,_~"), status_code=303)
+    return _html(request, "search.html", q=text, matches=matches, status=200)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -604,6 +674,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/", home, name="home"),
         Route("/editor", editor, name="editor"),
+        Route("/search", search_page, name="search"),
         Route("/queries/{name:path}", stored_query, name="query"),
         Route("/doc/{rest:path}", resource, name="doc"),
         Route("/instrument/{rest:path}", resource, name="instrument"),
@@ -624,6 +695,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.templates = make_templates("")
     app.state.counts = None
+    app.state.works_cache = pages.WorksCache()
     endpoint = Endpoint(app)
     active = endpoint.active
     return endpoint

@@ -21,7 +21,6 @@ therefore also bounds the memory one answer takes.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,8 @@ import pyoxigraph as ox
 
 from unkg import iri
 from unkg.rdf import CITO, OA, PREFIXES, UNKG
+from unkg.serve import pages
+from unkg.serve.pages import _value, with_resource
 from unkg.serve.protocol import SERVICE_REFUSED, service_refusal
 
 RESULT_FORMATS = {
@@ -191,76 +192,18 @@ def serialize_graph(triples: Any, fmt: str, prefixes: dict[str, str] | None = No
 
 
 # --------------------------------------------------------------------------
-# Linked-data pages.
-def _value(term: Any) -> str | None:
-    return None if term is None else term.value
-
-
-_R = re.compile(r"\?r\b")
-
-
-def with_resource(query: str, r: str) -> str:
-    """The query with ``?r`` replaced by the resource's IRI, checked (and escaped) by pyoxigraph.
-
-    Substitutions would be the better tool, but pyoxigraph applies them only to projected variables.
-
-    >>> with_resource("SELECT ?p WHERE { ?r ?p ?rest }", "https://w3id.org/unkg/doc/A/RES/1/1")
-    'SELECT ?p WHERE { <https://w3id.org/unkg/doc/A/RES/1/1> ?p ?rest }'
-    """
-    term = str(ox.NamedNode(r))
-    return _R.sub(lambda _m: term, query)
-
-
-def _rows(store: ox.Store, query: str, r: str, limit: int) -> list[dict[str, str | None]]:
-    solutions = store.query(f"{_PROLOGUE}\n{with_resource(query, r)}\nLIMIT {limit}", use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    return [{n: _value(row[n]) for n in names} for row in solutions]
-
-
-_PROLOGUE = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
-_CITATION_FIELDS = """
-  OPTIONAL { ?c unkg:paragraph ?paragraph } OPTIONAL { ?c unkg:verb ?verb } OPTIONAL { ?c unkg:footnote ?footnote }
-  OPTIONAL { ?c cito:hasCitationCharacterization ?characterisation }
-  OPTIONAL { ?c oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?text }
-  OPTIONAL { ?c oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start }
-"""
-
-
-def _citations_of(side: str, other: str, order: str) -> str:
-    """The citations whose ``side`` (cito:hasCitingEntity or cito:hasCitedEntity) is ``?r``, each with the work
-    on the ``other`` side, its names, and where the citation stands."""
-    return f"""SELECT DISTINCT ?c ?work ?workSymbol ?workKey ?workLabel ?text ?paragraph ?verb ?footnote
-  ?characterisation ?start
-WHERE {{
-  ?c cito:{side} ?r ; cito:{other} ?work .
-  OPTIONAL {{ ?work unkg:symbol ?workSymbol }} OPTIONAL {{ ?work skos:notation ?workKey }}
-  OPTIONAL {{ ?work skos:prefLabel ?workLabel }}
-  {_CITATION_FIELDS}
-}} ORDER BY {order}"""
-
-
-_CITES = _citations_of("hasCitingEntity", "hasCitedEntity", "?start ?c")
-_CITED_BY = _citations_of("hasCitedEntity", "hasCitingEntity", "?workSymbol ?work ?start ?c")
-_PROPERTIES = "SELECT DISTINCT ?p ?o (isIRI(?o) AS ?iri) WHERE { ?r ?p ?o } ORDER BY ?p ?o"
-_INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?r FILTER(?p NOT IN (cito:hasCitedEntity, cito:hasCitingEntity)) } ORDER BY ?p ?s"
-_CITATION = f"""SELECT DISTINCT ?citing ?citingSymbol ?cited ?citedSymbol ?citedKey ?citedLabel ?text ?paragraph ?verb
-  ?footnote ?characterisation ?start ?end ?source ?path WHERE {{
+# Linked-data pages (what they show: ``pages``).
+_CITATION = """SELECT DISTINCT ?citing ?cited ?text ?before ?after ?paragraph ?verb ?footnote ?pinpoint ?via ?page
+  ?characterisation ?start ?end ?source ?path WHERE {
   ?r cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
-  OPTIONAL {{ ?citing unkg:symbol ?citingSymbol }} OPTIONAL {{ ?cited unkg:symbol ?citedSymbol }}
-  OPTIONAL {{ ?cited skos:notation ?citedKey }} OPTIONAL {{ ?cited skos:prefLabel ?citedLabel }}
-  OPTIONAL {{ ?r oa:hasSelector ?endpos . ?endpos a oa:TextPositionSelector ; oa:end ?end }}
-  OPTIONAL {{ ?r oa:hasSource ?source . OPTIONAL {{ ?source unkg:path ?path }} }}
-  {_CITATION_FIELDS.replace("?c ", "?r ")}
-}}"""
-
-
-# A document's title and date (its file's, else the registry's) and where they come from: held by a file of the
-# corpus, or not (the page then says how to fetch it).
-_ABOUT = f"""SELECT ?title ?date ?year (EXISTS {{ ?r prov:wasDerivedFrom ?source }} AS ?held)
-  (EXISTS {{ GRAPH <{iri.REGISTRY_GRAPH}> {{ ?r dcterms:source ?registry }} }} AS ?fromRegistry) WHERE {{
-  ?r unkg:symbol ?symbol .
-  OPTIONAL {{ ?r dcterms:title ?title }} OPTIONAL {{ ?r dcterms:date ?date }} OPTIONAL {{ ?r unkg:year ?year }}
-}} ORDER BY ?title ?date"""
+  OPTIONAL { ?r unkg:paragraph ?paragraph } OPTIONAL { ?r unkg:verb ?verb } OPTIONAL { ?r unkg:footnote ?footnote }
+  OPTIONAL { ?r unkg:pinpoint ?pinpoint } OPTIONAL { ?r unkg:via ?via } OPTIONAL { ?r unkg:page ?page }
+  OPTIONAL { ?r cito:hasCitationCharacterization ?characterisation }
+  OPTIONAL { ?r oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?text
+             OPTIONAL { ?q oa:prefix ?before } OPTIONAL { ?q oa:suffix ?after } }
+  OPTIONAL { ?r oa:hasSelector ?pos . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?r oa:hasSource ?source . OPTIONAL { ?source unkg:path ?path } }
+}"""
 
 
 # A series member's paragraphs as `unkg derive` stored them, each with how it came from its predecessor's
@@ -280,26 +223,32 @@ _CHANGES = """SELECT ?label ?position ?text ?change ?similarity ?earlierLabel ?e
 
 
 def page(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
-    """What the HTML page of one resource shows; ``found`` is False when nothing is said of it."""
+    """What the HTML page of one resource shows (``pages``); ``found`` is False when nothing is said of it."""
     r = job["iri"]
     limit = job["max_rows"]
-    props = _rows(store, _PROPERTIES, r, limit)
-    cites = _rows(store, _CITES, r, limit)
-    cited_by = _rows(store, _CITED_BY, r, limit)
-    incoming = _rows(store, _INCOMING, r, limit)
-    citation = _rows(store, _CITATION, r, 1) if r.startswith(iri.CITATION) else []
-    found = bool(props or cited_by or incoming)
-    about = _rows(store, _ABOUT, r, 1) if r.startswith(iri.DOC) else []
-    changes = _rows(store, _CHANGES, r, limit) if r.startswith(iri.DOC) else []
+    said = pages.statements(store, r, limit)
+    if r.startswith(iri.CITATION):
+        rows = pages._select(store, with_resource(_CITATION, r), 1)
+        citation = rows[0] if rows else None
+        if citation:
+            works = pages.names(store, [str(citation["citing"]), str(citation["cited"])])
+            citation["citingWork"] = works.get(str(citation["citing"]))
+            citation["citedWork"] = works.get(str(citation["cited"]))
+        return {"found": bool(said["properties"] or said["incoming"]), "citation": citation, **said}
+    about = pages.about(store, r)
+    cited_by = pages.cited_by(store, r, job.get("page", 1), min(pages.CITED_BY_PAGE, limit), job.get("cache"))
+    cites = pages.cites(store, r, limit)
+    changes = pages._select(store, with_resource(_CHANGES, r), limit)  # a series member's (unkg derive)
+    found = bool(said["properties"] or said["incoming"] or cited_by["total_works"])
     return {
         "found": found,
-        "about": about[0] if about else None,
-        "properties": props,
-        "incoming": incoming,
+        "about": about,
+        "rank": pages.rank(store, about.get("pageRank")),
         "cites": cites,
         "cited_by": cited_by,
-        "citation": citation,
+        "citation": None,
         "changes": changes,
+        **said,
     }
 
 
@@ -322,9 +271,11 @@ def counts(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
     """What the home page shows: counts, and the documents of the corpus."""
     out = {}
     for name, pattern in (
-        ("documents", f"?x a <{UNKG}Document>"),
+        ("documents in the corpus", f"?x a <{UNKG}Document> ; <{PREFIXES['prov']}wasDerivedFrom> ?source"),
+        ("documents, cited or in the corpus", f"?x a <{UNKG}Document>"),
         ("resolutions", f"?x a <{UNKG}Resolution>"),
-        ("instruments", f"?x a <{UNKG}Instrument>"),
+        # what the corpus cites, not the catalogue's every instrument
+        ("instruments cited", f"?c <{CITO}hasCitedEntity> ?x . ?x a <{UNKG}Instrument>"),
         ("citations", f"?x a <{CITO}Citation>"),
         ("source files", f"?x a <{UNKG}SourceFile>"),
     ):
@@ -378,7 +329,33 @@ def _cell(term: Any) -> dict[str, str] | None:
     return {"value": term.value, "iri": isinstance(term, ox.NamedNode)}  # type: ignore[dict-item]
 
 
+def search(store: ox.Store, job: dict[str, Any]) -> dict[str, Any]:
+    """The works the search box's text may mean (``search.resolve``), each with what the store knows of it:
+    ``held`` (a file of the corpus), ``cited`` (cited by one), else neither (no page)."""
+    from unkg.serve.search import ready, resolve
+
+    if not ready(job.get("wait", 0.0)):  # the server process started a moment ago: its tables are being read
+        return {"error": "overloaded", "message": "the search's tables are still being read (a few seconds after "
+                "the server starts); send the search again"}  # fmt: skip
+    matches = resolve(job["text"], job.get("limit", 20))
+    known = pages.names(store, [m.iri for m in matches]) if matches else {}
+    cited = set()
+    if matches:
+        rows = pages._select(
+            store, f"SELECT DISTINCT ?w WHERE {{ {pages._values('w', [m.iri for m in matches])} ?c cito:hasCitedEntity ?w }}"
+        )
+        cited = {str(row["w"]) for row in rows}
+    out = []
+    for m in matches:
+        info = known.get(m.iri, {})
+        out.append({"iri": m.iri, "name": m.name, "title": m.title or info.get("title"), "how": m.how,
+                    "held": bool(info.get("held")), "cited": m.iri in cited})  # fmt: skip
+    return {"matches": out}
+
+
 HANDLERS: dict[str, Callable[[ox.Store, dict[str, Any]], Any]] = {
+    "search": search,
+    "export": pages.export,
     "sparql": run_sparql,
     "page": page,
     "describe": describe,

@@ -220,7 +220,7 @@ class Lanes:
 
 
 # The server's own look-ups for its pages: they run in threads of their own, which SPARQL queries cannot take.
-PAGE_KINDS = frozenset({"page", "describe", "counts"})
+PAGE_KINDS = frozenset({"page", "describe", "counts", "export", "search"})
 WATCH_PERIOD = 0.05  # seconds between two looks of the watchdog (the clock of a query on the loop, the memory)
 Job = tuple[asyncio.Future[Any], str, dict[str, Any], Hashable | None, Any]  # future, kind, job, shape, client
 
