@@ -13,7 +13,7 @@ NET     = exports/network
 $(BIN)/unkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . pytest hypothesis ruff SPARQLWrapper playwright rustworkx
+	$(BIN)/python -m pip install --quiet -e ".[cluster]" pytest hypothesis ruff SPARQLWrapper playwright rustworkx
 	touch $(BIN)/unkg
 
 # Front-end libraries from npm (versions pinned by each package-lock.json), copied into the package

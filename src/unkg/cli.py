@@ -117,6 +117,24 @@ def description_options(f):
     )(f)
 
 
+def cluster_options(f):
+    """--cluster ADDRESS and --send-files, shared by extract and ingest (see ``unkg.cluster``)."""
+    f = click.option(
+        "--send-files",
+        is_flag=True,
+        help="With --cluster: send each file's bytes to the workers instead of its path "
+        "(for workers that do not see the files at the same path).",
+    )(f)
+    return click.option(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        envvar="UNKG_CLUSTER",
+        help="Read and extract on the workers of this Dask scheduler (tcp://host:8786) instead of -j "
+        "local processes; the files must be at the same path on the workers, or use --send-files.",
+    )(f)
+
+
 def _describer(metadata_file: str | None, name_pattern: str | None):
     """The Describer of the two options, or None (a pattern or sidecar that cannot be used is a usage error)."""
     from unkg.describe import Describer
@@ -178,6 +196,7 @@ def _memory_bytes(max_memory: int | None) -> int | None:
 @max_size_option
 @max_memory_option
 @description_options
+@cluster_options
 def extract(
     paths: tuple[str, ...],
     fmt: str,
@@ -189,6 +208,8 @@ def extract(
     max_memory: int | None,
     metadata_file: str | None,
     name_pattern: str | None,
+    cluster: str | None,
+    send_files: bool,
 ) -> None:
     """Find every reference in UN documents: files, folders, or - for stdin.
 
@@ -211,7 +232,14 @@ def extract(
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
         extractions = extract_many(
-            paths, catalogue, jobs, max_size * 1024 * 1024, max_memory=_memory_bytes(max_memory), describe=describer
+            paths,
+            catalogue,
+            jobs,
+            max_size * 1024 * 1024,
+            max_memory=_memory_bytes(max_memory),
+            describe=describer,
+            cluster=cluster,
+            send_bytes=send_files,
         )
         for extraction in extractions:
             out.write(render(extraction) + ("\n" if fmt == "jsonl" else ""))
@@ -302,6 +330,7 @@ def _bounded(timeout: float, max_memory: int):
 )
 @max_memory_option
 @description_options
+@cluster_options
 def ingest(
     paths: tuple[str, ...],
     store_path: str | None,
@@ -312,6 +341,8 @@ def ingest(
     max_memory: int | None,
     metadata_file: str | None,
     name_pattern: str | None,
+    cluster: str | None,
+    send_files: bool,
 ) -> None:
     """Extract files and load them into the store, one named graph per file.
 
@@ -345,6 +376,8 @@ def ingest(
             max_quads=max_quads,
             max_memory=_memory_bytes(max_memory),
             describe=describer,
+            cluster=cluster,
+            send_bytes=send_files,
         )
     for path, reason in report.failed:
         click.echo(f"unkg: {printable(path)}: {reason}", err=True)
