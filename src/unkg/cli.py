@@ -937,14 +937,14 @@ def analyse(
     from datetime import UTC, datetime
 
     from unkg.network import analyse as run_analysis
-    from unkg.network import load_graph, search_path_count, write_metrics
+    from unkg.network import load_arrays, search_path_count, write_metrics
 
     def now() -> str:
         return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     with _open(store_path) as kg:
         started = now()
-        g = load_graph(kg.store, details=False)  # the measures need no quoted text
+        g = load_arrays(kg.store)  # the measures need no quoted text; a work and its adopting resolution are one
         result = run_analysis(g, seed=seed, betweenness_k=betweenness_k)
         written = 0 if no_write else write_metrics(kg.store, g, result, started, now())
     communities = max(result.community.values(), default=-1) + 1
@@ -954,48 +954,63 @@ def analyse(
         f"components, {communities} communities"
     )
 
-    def name(node: str) -> str:
-        return g.nodes[node].get("name") or ""
+    def label(node: str) -> str:
+        """A work as a reader knows it: its symbol or key; a document without one, by its file's name."""
+        file = g.attribute("file", node, "")
+        aliases = g.attribute("aliases", node, [])  # the resolution that adopted it, counted with it
+        shown = Path(file).name if node.startswith("_/") and file else node
+        return f"{shown} ({', '.join(aliases)})" if aliases else shown
 
-    for measure, title in (
-        ("in_degree", "Most cited (in-degree: citing works)"),
-        ("pagerank", "PageRank"),
-        ("authorities", "HITS authorities"),
-        ("hubs", "HITS hubs"),
-        ("betweenness", "Betweenness" + ("" if result.parameters["betweenness"]["k"] == "exact" else " (sampled)")),
-        ("out_degree", "Citing most (out-degree)"),
+    def name(node: str) -> str:
+        return g.attribute("name", node, "") or ""
+
+    for measure, title, scale, unit in (
+        ("in_degree", "Most cited (in-degree: citing works)", 1, ""),
+        ("pagerank", "PageRank", 1000, "pagerank x 1000"),
+        ("authorities", "HITS authorities", 1000, "authority x 1000"),
+        ("hubs", "HITS hubs", 1000, "hub x 1000"),
+        (
+            "betweenness",
+            "Betweenness" + ("" if result.parameters["betweenness"]["k"] == "exact" else " (sampled)"),
+            1_000_000,
+            "betweenness x 10^6",
+        ),
+        ("out_degree", "Citing most (out-degree)", 1, ""),
     ):
         rows = [
-            (node, f"{value:.4f}" if isinstance(value, float) else value, name(node))
-            for node, value in result.top(measure, top_n)
+            (i, label(node), f"{value * scale:.3g}" if isinstance(value, float) else value, name(node))
+            for i, (node, value) in enumerate(result.top(measure, top_n), start=1)
         ]
-        _table(title, ("work", measure, "name"), rows)
+        _table(title, ("rank", "work", unit or measure, "name"), rows)
     sizes = Counter(result.community.values())
     rows = []
     for c, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]:
         members = sorted((n for n, k in result.community.items() if k == c), key=lambda n: -result.pagerank[n])
-        rows.append((c, size, ", ".join(members[:5]) + (" ..." if size > 5 else "")))
+        rows.append((c, size, ", ".join(map(label, members[:5])) + (" ..." if size > 5 else "")))
     _table("Communities (Louvain)", ("community", "works", "highest PageRank"), rows)
     for title, pairs in (
         ("Co-citation (cited together)", result.co_citation),
         ("Bibliographic coupling (citing the same)", result.coupling),
     ):
         _table(
-            title, ("work", "work", "count", "cosine"), [(p.a, p.b, p.count, f"{p.cosine:.3f}") for p in pairs[:top_n]]
+            title,
+            ("work", "work", "count", "cosine"),
+            [(label(p.a), label(p.b), p.count, f"{p.cosine:.3f}") for p in pairs[:top_n]],
         )
-    steps = [" + ".join(step) for step in result.main_path.path]
+    steps = [" + ".join(map(label, step)) for step in result.main_path.path]
     click.echo(f"\nMain path (search path count, oldest first; {result.main_path.total_paths} source-sink paths):")
     click.echo("  " + (" -> ".join(steps) if steps else "(no citations)"))
     if result.main_path.cycles:
         click.echo(f"  citation cycles collapsed: {'; '.join(' + '.join(c) for c in result.main_path.cycles)}")
     if lineage_of:
         try:
-            through = search_path_count(g, through=lineage_of)
+            through = search_path_count(g, through=g.aliases.get(lineage_of, lineage_of))
         except KeyError as exc:
             raise click.UsageError(f"--lineage: {exc}") from None
         click.echo(f"Main path through {lineage_of}:")
-        click.echo("  " + " -> ".join(" + ".join(step) for step in through.path))
+        click.echo("  " + " -> ".join(" + ".join(map(label, step)) for step in through.path))
     for work in works:
+        work = g.aliases.get(work, work)  # a resolution counted as the instrument it adopted
         years = result.by_year.get(work)
         if work not in g:
             raise click.UsageError(f"--work {work}: not in the graph")

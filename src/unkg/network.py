@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -152,6 +152,11 @@ _EDGE_QUERY = """SELECT DISTINCT ?c ?citing ?cited WHERE {
   ?c a cito:Citation ; cito:hasCitingEntity ?citing ; cito:hasCitedEntity ?cited .
 }"""
 _CITES_QUERY = "SELECT DISTINCT ?citing ?cited WHERE { ?citing cito:cites ?cited }"
+# The source files of the documents whose own symbol is not known (their node is named by a hash).
+_UNNAMED_FILES_QUERY = f"""SELECT DISTINCT ?n ?v WHERE {{
+  ?n a unkg:Document ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?s . ?s unkg:path ?v .
+  FILTER(STRSTARTS(STR(?n), "{iri.DOC}_/"))
+}}"""
 # What each citation says, one simple query per property (joined in Python:
 # far faster on a large store than one query with a chain of OPTIONALs).
 _CITATION_QUERIES = {
@@ -198,15 +203,8 @@ def _node_id(node_iri: str, symbols: Mapping[str, str], keys: Mapping[str, str])
     return node_iri
 
 
-def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
-    """The citation network of a pyoxigraph store (documents, instruments, citations).
-
-    ``details=False`` leaves out what each citation says (functions,
-    characterisations, paragraphs, quoted text): the measures do not need
-    them, and on a large store they are most of the reading
-    (benchmarks/README.md). The edges are then read from the direct
-    ``cito:cites`` statements and carry year and organ only (no weight).
-    """
+def _read_nodes(store: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
+    """The described works of a store with their attributes, by node id; and the symbols and keys by IRI."""
     symbols: dict[str, str] = {}
     docs: set[str] = set()
     for n, v in _rows(store, _NODE_QUERIES["document"]):
@@ -230,7 +228,6 @@ def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
         first("issued"),
         first("source"),
     )
-    g = nx.DiGraph()
     nodes: dict[str, dict[str, Any]] = {}
     for n in sorted(docs | set(keys)):
         node = _node_id(n, symbols, keys)
@@ -248,6 +245,20 @@ def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
             "iri": n,
         }
         nodes[node] = attrs
+    return nodes, symbols, keys
+
+
+def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
+    """The citation network of a pyoxigraph store (documents, instruments, citations).
+
+    ``details=False`` leaves out what each citation says (functions,
+    characterisations, paragraphs, quoted text): the measures do not need
+    them, and on a large store they are most of the reading
+    (benchmarks/README.md). The edges are then read from the direct
+    ``cito:cites`` statements and carry year and organ only (no weight).
+    """
+    nodes, symbols, keys = _read_nodes(store)
+    g = nx.DiGraph()
     for node in sorted(nodes):
         g.add_node(node, **nodes[node])
 
@@ -307,72 +318,25 @@ def load_graph(store: Any, details: bool = True) -> nx.DiGraph:
     return g
 
 
-def _pattern(store: Any, predicate: str, obj: str | None = None) -> Iterator[tuple[str, str]]:
-    """(subject, object) of every quad with this predicate (and object), in any graph: an index scan, no SPARQL."""
-    from pyoxigraph import NamedNode
-
-    for q in store.quads_for_pattern(None, NamedNode(predicate), NamedNode(obj) if obj else None, None):
-        yield q.subject.value, q.object.value
-
-
-def _least(pairs: Iterable[tuple[str, str]], among: set[str] | None = None) -> dict[str, str]:
-    """The least value of each subject (the graphs' union may state several), optionally of some subjects only."""
-    out: dict[str, str] = {}
-    get = out.get
-    for n, v in pairs:
-        if among is not None and n not in among:
-            continue
-        old = get(n)
-        if old is None or v < old:
-            out[n] = v
-    return out
-
-
 def load_arrays(store: Any, merge: bool = True) -> NetworkArrays:
     """The citation network of a store as arrays: what ``load_graph(store, details=False)`` reads, faster.
 
     The same nodes, attributes and citing pairs (the direct ``cito:cites``
-    statements), read by index scans of the store (``quads_for_pattern``)
-    instead of SPARQL, into arrays and an igraph graph instead of networkx.
+    statements, by the same queries), into arrays and an igraph graph
+    instead of a networkx graph.
     With ``merge`` (the default), a resolution that adopted exactly one
     instrument of the catalogue is counted as that instrument
     (``A/RES/70/1`` as ``AGENDA-2030``): see ``merge_adopted``.
     """
-    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    docs = {n for n, _ in _pattern(store, rdf_type, UNKG + "Document")}
-    instruments = {n for n, _ in _pattern(store, rdf_type, UNKG + "Instrument")}
-    symbols = _least(_pattern(store, UNKG + "symbol"), docs)
-    edges = {(a, b) for a, b in _pattern(store, CITO + "cites")}
-    cited = {b for _, b in edges}
-    keys = _least(_pattern(store, PREFIXES["skos"] + "notation"), instruments & cited)
-    title = _least(_pattern(store, DCTERMS + "title"))
-    label = _least(_pattern(store, PREFIXES["skos"] + "prefLabel"), instruments)
-    organ = _least(_pattern(store, UNKG + "organ"))
-    dtype = _least(_pattern(store, DCTERMS + "type"))
-    itype = _least(_pattern(store, UNKG + "instrumentType"))
-    year = _least(_pattern(store, UNKG + "year"))
-    date = _least(_pattern(store, DCTERMS + "date"))
-    issued = _least(_pattern(store, DCTERMS + "issued"), instruments)
-    source = {n for n, _ in _pattern(store, "http://www.w3.org/ns/prov#wasDerivedFrom") if n in docs}
-    nodes: dict[str, dict[str, Any]] = {}
-    for n in sorted(docs | set(keys)):
-        node = _node_id(n, symbols, keys)
-        is_doc = n in docs
-        when = year.get(n) or date.get(n) or issued.get(n)
-        nodes[node] = {
-            "label": node,
-            "name": title.get(n) or label.get(n) or "",
-            "kind": "document" if is_doc else "instrument",
-            "type": (dtype[n].rsplit("#", 1)[-1] if n in dtype else itype.get(n, "")) or "",
-            "organ": ORGAN_CODES.get(organ.get(n, ""), "") or (symbol_organ(node) or "" if is_doc else ""),
-            "year": int(when[:4]) if when and when[:4].isdigit() else (symbol_year(node) if is_doc else None),
-            "in_corpus": n in source,
-            "url": iri.undocs(node) if n in symbols else "",
-            "iri": n,
-        }
+    nodes, symbols, keys = _read_nodes(store)
+    for n, path in _rows(store, _UNNAMED_FILES_QUERY):  # what tells a document without a symbol apart
+        node = nodes.get(_node_id(n, symbols, keys))
+        if node is not None and path and (not node.get("file") or path < node["file"]):
+            node["file"] = path
+    edges = set(_rows(store, _CITES_QUERY))
     pairs = []
     for a, b in edges:
-        citing, target = _node_id(a, symbols, keys), _node_id(b, symbols, keys)
+        citing, target = _node_id(a, symbols, keys), _node_id(b or "", symbols, keys)
         for end in (citing, target):
             if end not in nodes:  # cited but not described (no type): still a node
                 nodes[end] = _undescribed(end)
@@ -388,7 +352,7 @@ def _arrays(nodes: dict[str, dict[str, Any]], pairs: list[tuple[str, str]], merg
     index = {v: i for i, v in enumerate(names)}
     src = np.fromiter((index[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
     dst = np.fromiter((index[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
-    fields = ("label", "name", "kind", "type", "organ", "year", "in_corpus", "url", "iri", "aliases")
+    fields = ("label", "name", "kind", "type", "organ", "year", "in_corpus", "url", "iri", "aliases", "file")
     columns = {f: [nodes[v].get(f) for v in names] for f in fields}
     columns["aliases"] = [a or [] for a in columns["aliases"]]
     return NetworkArrays(names, src, dst, columns, aliases)
