@@ -64,16 +64,58 @@ from unkg.network_measures import (
     hits,
     pagerank,
     pair_scope,
-    sample_size,
     salton,
+    sample_size,
     search_path_count,
 )
 from unkg.rdf import CITO, DCTERMS, OA, ORGANS, PREFIXES, RDFS, UNKG
 from unkg.rdf import symbol_year as rdf_symbol_year
 
+__all__ = [
+    "BETWEENNESS_SAMPLES",
+    "EXACT_BETWEENNESS_NODES",
+    "LOUVAIN_NETWORKX_EDGES",
+    "METRICS_GRAPH",
+    "NET",
+    "NODE_PROPERTIES",
+    "ORGAN_CODES",
+    "PAIR_CORE",
+    "PAIR_INCIDENCES",
+    "SEED",
+    "Analysis",
+    "EdgeValues",
+    "MainPath",
+    "NetworkArrays",
+    "NodeValues",
+    "Pair",
+    "adopted_works",
+    "analyse",
+    "as_arrays",
+    "betweenness",
+    "bibliographic_coupling",
+    "citations_by_year",
+    "co_citation",
+    "communities",
+    "components",
+    "degrees",
+    "hits",
+    "load_arrays",
+    "load_graph",
+    "merge_adopted",
+    "metrics_quads",
+    "pagerank",
+    "pair_scope",
+    "read_metrics",
+    "salton",
+    "sample_size",
+    "search_path_count",
+    "symbol_organ",
+    "symbol_year",
+    "write_metrics",
+]
+
 # The short organ codes, from the IRIs rdf.py writes.
 ORGAN_CODES = {UNKG + local: code for code, local in ORGANS.items()}
-
 
 
 # --------------------------------------------------------------------------
@@ -399,10 +441,9 @@ def merge_adopted(
     out = []
     for a, b in pairs:
         pair = (merged.get(a, a), merged.get(b, b))
-        if pair[0] != pair[1] or a == b:
-            if pair not in seen:
-                seen.add(pair)
-                out.append(pair)
+        if (pair[0] != pair[1] or a == b) and pair not in seen:
+            seen.add(pair)
+            out.append(pair)
     pairs[:] = out
     return merged
 
@@ -540,15 +581,18 @@ def write_metrics(store: Any, g: nx.DiGraph | NetworkArrays, result: Analysis, s
     The old graph's quads are deleted by the same transaction, but RocksDB
     only marks them deleted: its files kept them until a compaction, so
     each run of ``unkg analyse`` left the last run's measures behind (a
-    store of 615 MB grew to 1.1 GB, then 1.4 GB). ``Store.optimize()``
-    compacts the store after the write, and the space is given back.
+    store of 615 MB grew to 1.1 GB, then 1.4 GB), and the write-ahead log
+    of the transaction stayed beside them. The store is flushed and
+    compacted (``Store.optimize()``) after the write: the space is given back.
     """
     from unkg.extract import __version__
 
     quads = metrics_quads(g, result, started, ended, __version__)
     body = "\n".join(sorted({f"{q.subject} {q.predicate} {q.object} ." for q in quads}))
     store.update(f"DROP SILENT GRAPH <{METRICS_GRAPH}> ;\nINSERT DATA {{ GRAPH <{METRICS_GRAPH}> {{\n{body}\n}} }}")
+    store.flush()  # the write-ahead log of that transaction (as large as the graph) goes once it is in table files
     store.optimize()
+    store.flush()
     return len(quads)
 
 

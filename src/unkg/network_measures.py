@@ -58,6 +58,7 @@ __all__ = [
     "hits",
     "pagerank",
     "pair_scope",
+    "salton",
     "sample_size",
     "search_path_count",
 ]
@@ -446,7 +447,9 @@ def search_path_count(g: Network, through: str | None = None) -> MainPath:
         lo, hi = succ_off[c], succ_off[c + 1]
         if hi > lo:
             backward[c] = sum(map(get_b, succs[lo:hi]))
-    cond_spc = dict(zip(keys.tolist(), map(operator.mul, map(get_f, ca.tolist()), map(get_b, cb.tolist())), strict=True))
+    cond_spc = dict(
+        zip(keys.tolist(), map(operator.mul, map(get_f, ca.tolist()), map(get_b, cb.tolist())), strict=True)
+    )
     edge_keys = (csrc[between] * width + cdst[between]).tolist()
     spc = EdgeValues(nodes, dst[between], src[between], [cond_spc[k] for k in edge_keys])  # by citation: citing, cited
     has_pred = np.diff(np.asarray(pred_off)) > 0
