@@ -486,6 +486,12 @@ def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memo
 @click.option("--direction", type=click.Choice(["back", "forward"]), default="back", show_default=True)
 @click.option("--depth", type=click.IntRange(1, 50), default=5, show_default=True)
 @click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Show every work each step recalls; by default a step of a series (same title) shows the series only.",
+)
+@click.option(
     "--fetch",
     "fetch_missing",
     is_flag=True,
@@ -494,20 +500,29 @@ def sparql(text: str, store_path: str | None, fmt: str, timeout: float, max_memo
 @store_option
 @query_limits
 def lineage(
-    symbol: str, direction: str, depth: int, fetch_missing: bool, store_path: str | None, timeout: float,
-    max_memory: int,
+    symbol: str, direction: str, depth: int, show_all: bool, fetch_missing: bool, store_path: str | None,
+    timeout: float, max_memory: int,
 ) -> None:  # fmt: skip
     """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
 
     Each step shows its title and date (from its file, else from the registry,
     marked "registry"); a step no file of the corpus is the source of says so,
     with the command that would bring it ("not in the corpus: unkg fetch ...").
+    Each work is drawn once: where it comes again it is marked "(see above)",
+    and a work whose own steps lie past --depth says how many it has.
+
+    A General Assembly series (the resolution of the same title each
+    session) is shown first: where some of what a step recalls has its
+    title, those are shown and the rest counted ("... 9 other works it
+    recalls: --all shows them"); --all shows them after the series.
+
     With --fetch, those steps are then fetched from the Official Document
     System and stored (as `unkg fetch STEP... --ingest`; its settings come from
     the UNKG_FETCH_* variables), and the tree is shown again, one level further.
 
     \b
         unkg lineage A/RES/61/165 --direction back --depth 3
+        unkg lineage A/RES/80/137 --all
         unkg lineage A/RES/61/165 --fetch
     """
     from unkg.queries import get_query
@@ -515,9 +530,10 @@ def lineage(
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
     about = get_query("reports/document")
     missing: list[str] = []
+    verb = "recalls" if direction == "back" else "recall it"
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        click.echo(f"{symbol}{_about(kg.store, about, symbol, missing)}")
-        _walk(kg.store, step, about, symbol, 1, depth, "", {symbol}, missing)
+        tree = _Lineage(kg.store, step, about, depth, show_all, verb, missing)
+        tree.show(symbol)
     if not (fetch_missing and missing):
         return
     wanted = list(dict.fromkeys(missing))
@@ -531,17 +547,17 @@ def lineage(
     except FetchError as exc:  # the crawl stopped (a bot check, the breaker): what arrived is stored, shown below
         click.echo(f"unkg: the fetch stopped: {exc}", err=True)
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        click.echo(f"\n{symbol}{_about(kg.store, about, symbol)}")
-        _walk(kg.store, step, about, symbol, 1, depth, "", {symbol})
+        click.echo("")
+        _Lineage(kg.store, step, about, depth, show_all, verb, None).show(symbol)
 
 
-def _about(store, about, symbol: str, missing: list[str] | None = None) -> str:
-    """'  Title (2005-12-16)' for a lineage step, with where it stops: registry facts, or not in the corpus."""
+def _about(store, about, symbol: str, missing: list[str] | None = None) -> tuple[str, str]:
+    """('  Title (2005-12-16)', title) for a lineage step, with where it stops: registry facts, or not in the corpus."""
     from unkg.queries import run
 
     row = next(iter(run(store, about, {"document": symbol})), None)
     if row is None:
-        return ""
+        return "", ""
     title, date, year = (row[k].value if row[k] is not None else "" for k in ("title", "date", "year"))
     held = row["inCorpus"] is not None and row["inCorpus"].value == "true"
     when = date or year
@@ -551,26 +567,68 @@ def _about(store, about, symbol: str, missing: list[str] | None = None) -> str:
         parts.append(f"-- not in the corpus: `unkg fetch {symbol}`")
         if missing is not None:
             missing.append(symbol)
-    return "".join(f"  {p.strip()}" for p in parts if p.strip())
+    return "".join(f"  {p.strip()}" for p in parts if p.strip()), title
 
 
-def _walk(
-    store, step, about, current: str, level: int, depth: int, prefix: str, seen: set[str],
-    missing: list[str] | None = None,
-) -> None:  # fmt: skip
-    """Print one level of a lineage tree, then the levels below it."""
-    from unkg.queries import run
+def _same_title(a: str, b: str) -> bool:
+    """Whether two titles name one series (case and spacing aside); an unknown title names none."""
+    return bool(a) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
-    rows = [(r["symbol"].value, r["verb"].value, r["text"].value) for r in run(store, step, {"document": current})]
-    children = list(dict.fromkeys(rows))
-    for i, (child, verb, text) in enumerate(children):
-        last = i == len(children) - 1
-        again = " (above)" if child in seen else ""
-        facts = "" if again else _about(store, about, child, missing)
-        click.echo(f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{" ".join(text.split())}"]{again}{facts}')
-        if not again and level < depth:
-            seen.add(child)
-            _walk(store, step, about, child, level + 1, depth, prefix + ("    " if last else "│   "), seen, missing)
+
+class _Lineage:
+    """Draws a lineage tree: each work once, the series first, the cut at --depth marked."""
+
+    def __init__(self, store, step, about, depth: int, show_all: bool, verb: str, missing: list[str] | None) -> None:
+        self.store, self.step, self.about, self.depth = store, step, about, depth
+        self.show_all, self.verb, self.missing = show_all, verb, missing
+        self.seen: set[str] = set()
+
+    def steps(self, document: str) -> list[tuple[str, str, str]]:
+        """(symbol, verb, quoted text) of each work one step from ``document``, each work once, by symbol."""
+        from unkg.queries import run
+
+        found: dict[str, tuple[str, str, str]] = {}
+        for r in run(self.store, self.step, {"document": document}):
+            child = (r["symbol"].value, r["verb"].value, " ".join(r["text"].value.split()))
+            found.setdefault(child[0], child)
+        return list(found.values())
+
+    def show(self, symbol: str) -> None:
+        facts, title = _about(self.store, self.about, symbol, self.missing)
+        click.echo(f"{symbol}{facts}")
+        self.seen.add(symbol)
+        self.walk(symbol, title, 1, "")
+
+    def walk(self, current: str, title: str, level: int, prefix: str) -> None:
+        children = []
+        for child, verb, text in self.steps(current):
+            again = child in self.seen
+            facts, child_title = ("", "") if again else _about(self.store, self.about, child, self.missing)
+            children.append((child, verb, text, again, facts, child_title))
+        series = [c for c in children if _same_title(c[5], title)]
+        rest = [c for c in children if c not in series]
+        shown = series + rest if self.show_all or not series else series
+        hidden = len(children) - len(shown)
+        for i, (child, verb, text, again, facts, child_title) in enumerate(shown):
+            last = i == len(shown) - 1 and not hidden
+            line = f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{text}"]'
+            if again or child in self.seen:  # drawn already (in this level too: a work cited twice)
+                click.echo(f"{line} (see above)")
+                continue
+            self.seen.add(child)
+            if level >= self.depth:
+                beyond = len(self.steps(child))
+                cut = (
+                    f"  [{beyond} further step{'s' if beyond != 1 else ''} past --depth {self.depth}]" if beyond else ""
+                )
+                click.echo(f"{line}{facts}{cut}")
+                continue
+            click.echo(f"{line}{facts}")
+            self.walk(child, child_title, level + 1, prefix + ("    " if last else "│   "))
+        if hidden:
+            click.echo(
+                f"{prefix}└── ... {hidden} other work{'s' if hidden != 1 else ''} it {self.verb}: --all shows them"
+            )
 
 
 @cli.command(name="registry")
