@@ -603,7 +603,7 @@ class _Lineage:
         children = []
         for child, verb, text in self.steps(current):
             again = child in self.seen
-            facts, child_title = ("", "") if again else _about(self.store, self.about, child, self.missing)
+            facts, child_title = ("", "") if again else _about(self.store, self.about, child)
             children.append((child, verb, text, again, facts, child_title))
         series = [c for c in children if _same_title(c[5], title)]
         rest = [c for c in children if c not in series]
@@ -616,6 +616,8 @@ class _Lineage:
                 click.echo(f"{line} (see above)")
                 continue
             self.seen.add(child)
+            if self.missing is not None and "-- not in the corpus" in facts:  # what --fetch brings: what is shown
+                self.missing.append(child)
             if level >= self.depth:
                 beyond = len(self.steps(child))
                 cut = (
