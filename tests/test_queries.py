@@ -384,3 +384,34 @@ def test_lineage_all_draws_each_work_once(series_store: str) -> None:
     again = [line for line in out.stdout.splitlines() if "(see above)" in line]
     assert sorted(line.split("── ")[1].split()[0] for line in again) == ["A/RES/68/10", "A/RES/69/20"]
     assert out.stdout.splitlines()[1].startswith("├── A/RES/69/10")  # the series first
+
+
+def test_cli_validate_names_the_instrument_keys_the_catalogue_lacks(tmp_path: Path) -> None:
+    """A key the extractor mints and the catalogue lacks (ILO-C177) is named, with its citations and words."""
+    folder = tmp_path / "ilo"
+    folder.mkdir()
+    (folder / "A_RES_68_5.txt").write_text(
+        "United Nations A/RES/68/5\nGeneral Assembly\n\n68/5. Work\n\nThe General Assembly,\n\n"
+        "Recalling the Home Work Convention, 1996 (No. 177) of the International Labour Organization, and the "
+        "Work in Fishing Convention, 2007 (No. 188) of the International Labour Organization,\n\n"
+        "1. Decides to remain seized of the matter.\n",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(folder), "--store", store, "--quiet", "-j", "1"]).exit_code == 0
+    out = runner.invoke(cli, ["validate", "--no-shacl", "--store", store])
+    assert out.exit_code == 1
+    assert "FAIL checks/cited-instrument-unknown-violation: 1 rows" in out.stdout
+    assert "key='ILO-C177'  citations='1'  example='Convention, 1996 (No. 177)'" in out.stdout
+    assert "ILO-C188" not in out.stdout  # in the catalogue
+
+
+def test_catalogue_holds_the_ilo_keys_the_ga_corpus_cites() -> None:
+    """The ILO conventions and recommendations that GA resolutions of 2023-2025 cite are catalogued."""
+    from unkg.catalogue import default_catalogue
+
+    catalogue = default_catalogue()
+    for key in ("ILO-C81", "ILO-C181", "ILO-C188", "ILO-R201", "ILO-R202", "ILO-R203", "ILO-R204"):
+        assert key in catalogue, key
+    assert catalogue.get("ILO-C188").issued == "2007-06-14"
