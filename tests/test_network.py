@@ -523,3 +523,13 @@ def test_cli_analyse_prints_ranks_figures_and_file_names(tmp_path: Path) -> None
         assert float(table[0].split()[2]) > 0
     assert "QAT_68_2013.txt" in out.output.split("HITS hubs")[1].split("\n\n")[0]
     assert "_/" not in out.output
+
+
+def test_main_path_counts_past_int64_are_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 2^62 paths the counts go to Python's integers: the same answers as numpy's int64 below it."""
+    g = nx.gnp_random_graph(60, 0.08, seed=11, directed=True)
+    fast = net.search_path_count(g)
+    monkeypatch.setattr(network_measures, "_INT64_SAFE", 0.0)
+    exact = net.search_path_count(g)
+    assert dict(exact.spc) == dict(fast.spc) and exact.path == fast.path and exact.total_paths == fast.total_paths
+    assert all(type(v) is int for v in exact.spc.values())

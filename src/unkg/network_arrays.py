@@ -93,9 +93,14 @@ class NetworkArrays:
             keys = np.unique(src * max(n, 1) + dst)
             src, dst = keys // max(n, 1), keys % max(n, 1)
         self.src, self.dst = src, dst
+        self._in_degree = np.bincount(dst, minlength=n)
+        self._out_degree = np.bincount(src, minlength=n)
+        self._in_degree.flags.writeable = self._out_degree.flags.writeable = False
         self.attributes: dict[str, list[Any]] = dict(attributes or {})
         self.aliases: dict[str, str] = dict(aliases or {})
-        self.igraph = igraph.Graph(n=n, edges=np.column_stack([src, dst]) if len(src) else [], directed=True)
+        # igraph reads int32 pairs about twice as fast as int64 ones (both through its sequence protocol)
+        pairs = np.column_stack([src, dst]).astype(np.int32 if n < 2**31 else np.int64)
+        self.igraph = igraph.Graph(n=n, edges=pairs if len(src) else [], directed=True)
 
     @classmethod
     def from_networkx(cls, g: nx.DiGraph) -> NetworkArrays:
@@ -145,12 +150,12 @@ class NetworkArrays:
         return u
 
     def in_degree(self) -> np.ndarray:
-        """Citing works of each work."""
-        return np.bincount(self.dst, minlength=self.n)
+        """Citing works of each work (counted once, with the arrays, as igraph keeps its own index)."""
+        return self._in_degree
 
     def out_degree(self) -> np.ndarray:
         """Works each work cites."""
-        return np.bincount(self.src, minlength=self.n)
+        return self._out_degree
 
     def values(self, array: np.ndarray) -> NodeValues:
         """A node measure over this network's works."""

@@ -27,7 +27,7 @@ import math
 import operator
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -296,7 +296,7 @@ def bibliographic_coupling(g: Network, min_count: int = 1, limit: int | None = N
 class EdgeValues(Mapping[tuple[str, str], int]):
     """Search path counts by edge, ``{(citing, cited): count}``, over arrays (a dict is built when read)."""
 
-    def __init__(self, nodes: list[str], citing: np.ndarray, cited: np.ndarray, counts: list[int]) -> None:
+    def __init__(self, nodes: list[str], citing: np.ndarray, cited: np.ndarray, counts: np.ndarray) -> None:
         self._nodes, self._citing, self._cited, self._counts = nodes, citing, cited, counts
         self._dict: dict[tuple[str, str], int] | None = None
 
@@ -305,7 +305,7 @@ class EdgeValues(Mapping[tuple[str, str], int]):
             nodes = self._nodes
             self._dict = {
                 (nodes[a], nodes[b]): c
-                for a, b, c in zip(self._citing.tolist(), self._cited.tolist(), self._counts, strict=True)
+                for a, b, c in zip(self._citing.tolist(), self._cited.tolist(), self._counts.tolist(), strict=True)
             }
         return self._dict
 
@@ -344,28 +344,6 @@ def _csr_lists(keys: np.ndarray, values: np.ndarray, size: int) -> tuple[list[in
     offsets = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=size), out=offsets[1:])
     return offsets.tolist(), values[order].tolist()
-
-
-def _topological_order(size: int, tail: np.ndarray, head: np.ndarray) -> np.ndarray:
-    """An order of the DAG's nodes with every tail before its head (Kahn's algorithm, a whole frontier at once)."""
-    indeg = np.bincount(head, minlength=size)
-    out_offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=size), out=out_offsets[1:])
-    out_heads = head[np.argsort(tail, kind="stable")]
-    order = []
-    frontier = np.flatnonzero(indeg == 0)
-    while len(frontier):
-        order.append(frontier)
-        starts, ends = out_offsets[frontier], out_offsets[frontier + 1]
-        lengths = ends - starts
-        if not lengths.sum():
-            break
-        positions = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(int(lengths.sum()))
-        targets = out_heads[positions]
-        np.subtract.at(indeg, targets, 1)
-        candidates = np.unique(targets)
-        frontier = candidates[indeg[candidates] == 0]
-    return np.concatenate(order) if order else np.zeros(0, dtype=np.int64)
 
 
 def search_path_count(g: Network, through: str | None = None) -> MainPath:
@@ -429,10 +407,136 @@ def search_path_count(g: Network, through: str | None = None) -> MainPath:
     csrc, cdst = label[src], label[dst]
     between = csrc != cdst
     width = max(size, 1)
-    keys = np.unique(csrc[between] * width + cdst[between])  # distinct condensed edges, sorted
+    edge_keys = csrc[between] * width + cdst[between]
+    keys = np.unique(edge_keys)  # distinct condensed edges, sorted: by tail, then head
     ca, cb = keys // width, keys % width
-    # Path counts, exact: N- in a topological order, N+ in the reverse one.
-    order = _topological_order(size, ca, cb).tolist()
+    levels = _levels(size, ca, cb)
+    counted = _path_counts(size, ca, cb, levels)
+    if counted is None:  # past 2^62 paths: Python's integers, exact at any size
+        counted = _path_counts_exact(size, ca, cb, levels)
+    forward, _backward, cond_spc = counted
+    at = np.searchsorted(keys, edge_keys)
+    spc = EdgeValues(nodes, dst[between], src[between], cond_spc[at])  # by citation: citing, cited
+    succ_off = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ca, minlength=size), out=succ_off[1:])
+    has_pred = np.bincount(cb, minlength=size) > 0
+    has_succ = np.diff(succ_off) > 0
+    total = sum(int(forward[c]) for c in np.flatnonzero(has_pred & ~has_succ).tolist())
+
+    def best(edges: np.ndarray, ties: str) -> int | None:
+        """The edge (its position in keys) of the largest SPC; ties go to the smallest names (tail, head or both)."""
+        if not len(edges):
+            return None
+        values = cond_spc[edges]
+        top = edges[values == values.max()]
+        if ties == "both":
+            order = np.lexsort((first[cb[top]], first[ca[top]]))
+        else:
+            order = np.argsort(first[(ca if ties == "tail" else cb)[top]], kind="stable")
+        return int(top[order[0]])
+
+    def outgoing(c: int) -> np.ndarray:
+        return np.arange(succ_off[c], succ_off[c + 1])
+
+    path: list[int] = []
+    if through is not None:
+        # Backward from the node along the largest SPC, then forward from it.
+        pred_edges = np.argsort(cb, kind="stable")
+        pred_off = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cb, minlength=size), out=pred_off[1:])
+        back = [int(label[arr.index[through]])]
+        while True:
+            e = best(pred_edges[pred_off[back[-1]] : pred_off[back[-1] + 1]], "tail")
+            if e is None:
+                break
+            back.append(int(ca[e]))
+        path = list(reversed(back))
+    else:
+        starts = np.flatnonzero(~has_pred[ca])  # edges out of a source
+        e = best(starts, "both")
+        if e is not None:
+            path = [int(ca[e])]
+    while path:
+        e = best(outgoing(path[-1]), "head")
+        if e is None:
+            break
+        path.append(int(cb[e]))
+    return MainPath(spc=spc, path=[members(c) for c in path], cycles=cycles, total_paths=total)
+
+
+def _segments(offsets: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, lengths): the positions of the CSR segments of ``nodes``, concatenated, and each one's length."""
+    starts, ends = offsets[nodes], offsets[nodes + 1]
+    lengths = ends - starts
+    positions = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(int(lengths.sum()))
+    return positions, lengths
+
+
+def _levels(size: int, tail: np.ndarray, head: np.ndarray) -> list[np.ndarray]:
+    """The DAG's nodes by level (Kahn's algorithm a frontier at a time): every tail in a level before its head's."""
+    indeg = np.bincount(head, minlength=size)
+    out_offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail, minlength=size), out=out_offsets[1:])
+    out_heads = head  # tails are sorted (keys are), so heads are grouped by tail already
+    levels = []
+    frontier = np.flatnonzero(indeg == 0)
+    while len(frontier):
+        levels.append(frontier)
+        positions, _lengths = _segments(out_offsets, frontier)
+        if not len(positions):
+            break
+        targets = np.sort(out_heads[positions])
+        np.subtract.at(indeg, targets, 1)
+        candidates = targets[np.r_[True, targets[1:] != targets[:-1]]]
+        frontier = candidates[indeg[candidates] == 0]
+    return levels
+
+
+# Path counts past this are counted with Python's integers (numpy's int64 would overflow).
+_INT64_SAFE = float(2**62)
+
+
+def _path_counts(
+    size: int, ca: np.ndarray, cb: np.ndarray, levels: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(N-, N+, SPC of each condensed edge) in int64, a level at a time; None when a count would pass 2^62."""
+    by_head = np.argsort(cb, kind="stable")
+    pred_tail = ca[by_head]
+    pred_off = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cb, minlength=size), out=pred_off[1:])
+    succ_off = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ca, minlength=size), out=succ_off[1:])
+    forward = np.ones(size, dtype=np.int64)
+    shadow = np.ones(size)  # the same sums in floating point, to see an overflow coming
+    for level in levels[1:]:  # the first level has no predecessors: 1 path each
+        positions, lengths = _segments(pred_off, level)
+        cuts = np.r_[0, np.cumsum(lengths)[:-1]]
+        forward[level] = np.add.reduceat(forward[pred_tail[positions]], cuts)
+        shadow[level] = np.add.reduceat(shadow[pred_tail[positions]], cuts)
+        if shadow[level].max() > _INT64_SAFE:
+            return None
+    backward = np.ones(size, dtype=np.int64)
+    back_shadow = np.ones(size)
+    for level in reversed(levels):
+        level = level[succ_off[level + 1] > succ_off[level]]  # sinks keep 1
+        if not len(level):
+            continue
+        positions, lengths = _segments(succ_off, level)
+        cuts = np.r_[0, np.cumsum(lengths)[:-1]]
+        backward[level] = np.add.reduceat(backward[cb[positions]], cuts)
+        back_shadow[level] = np.add.reduceat(back_shadow[cb[positions]], cuts)
+        if back_shadow[level].max() > _INT64_SAFE:
+            return None
+    if len(ca) and (shadow[ca] * back_shadow[cb]).max() > _INT64_SAFE:
+        return None
+    return forward, backward, forward[ca] * backward[cb]
+
+
+def _path_counts_exact(
+    size: int, ca: np.ndarray, cb: np.ndarray, levels: list[np.ndarray]
+) -> tuple[list[int], list[int], np.ndarray]:
+    """(N-, N+, SPC of each condensed edge) with Python's integers (an object array for the SPC)."""
+    order = np.concatenate(levels).tolist() if levels else []
     pred_off, preds = _csr_lists(cb, ca, size)
     succ_off, succs = _csr_lists(ca, cb, size)
     forward = [1] * size
@@ -447,50 +551,9 @@ def search_path_count(g: Network, through: str | None = None) -> MainPath:
         lo, hi = succ_off[c], succ_off[c + 1]
         if hi > lo:
             backward[c] = sum(map(get_b, succs[lo:hi]))
-    cond_spc = dict(
-        zip(keys.tolist(), map(operator.mul, map(get_f, ca.tolist()), map(get_b, cb.tolist())), strict=True)
-    )
-    edge_keys = (csrc[between] * width + cdst[between]).tolist()
-    spc = EdgeValues(nodes, dst[between], src[between], [cond_spc[k] for k in edge_keys])  # by citation: citing, cited
-    has_pred = np.diff(np.asarray(pred_off)) > 0
-    has_succ = np.diff(np.asarray(succ_off)) > 0
-    total = sum(forward[c] for c in np.flatnonzero(has_pred & ~has_succ).tolist())
-
-    def best(edges: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
-        found: tuple[int, int] | None = None
-        top = -1
-        for a, b in edges:
-            value = cond_spc[a * width + b]
-            if value > top or (
-                value == top and found is not None and (members(a), members(b)) < (members(found[0]), members(found[1]))
-            ):
-                found, top = (a, b), value
-        return found
-
-    def successors(c: int) -> Iterator[tuple[int, int]]:
-        return ((c, t) for t in succs[succ_off[c] : succ_off[c + 1]])
-
-    path: list[int] = []
-    if through is not None:
-        # Backward from the node along the largest SPC, then forward from it.
-        back = [int(label[arr.index[through]])]
-        while True:
-            e = best((p, back[-1]) for p in preds[pred_off[back[-1]] : pred_off[back[-1] + 1]])
-            if e is None:
-                break
-            back.append(e[0])
-        path = list(reversed(back))
-    else:
-        sources = np.flatnonzero(~has_pred & has_succ).tolist()
-        e = best(edge for c in sources for edge in successors(c))
-        if e is not None:
-            path = [e[0]]
-    while path:
-        e = best(successors(path[-1]))
-        if e is None:
-            break
-        path.append(e[1])
-    return MainPath(spc=spc, path=[members(c) for c in path], cycles=cycles, total_paths=total)
+    spc = np.empty(len(ca), dtype=object)
+    spc[:] = list(map(operator.mul, map(get_f, ca.tolist()), map(get_b, cb.tolist())))
+    return forward, backward, spc
 
 
 # --------------------------------------------------------------------------
