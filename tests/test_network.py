@@ -432,7 +432,10 @@ def test_measures_on_arrays_equal_networkx(seed: int) -> None:
     g = nx.relabel_nodes(g, {v: f"w{v:02d}" for v in g})
     for v in rng.sample(sorted(g), 4):
         g.add_edge(v, v)
+    for v in rng.sample(sorted(g), 60):  # some works have a year, some none
+        g.nodes[v]["year"] = rng.randrange(1946, 2026)
     arrays = NetworkArrays.from_networkx(g)
+    assert net.citations_by_year(arrays) == net.citations_by_year(g)
     ins, outs = net.degrees(arrays)
     assert ins == dict(g.in_degree()) and outs == dict(g.out_degree())
     reference = nx.pagerank(g, alpha=0.85, weight=None, tol=1e-15, max_iter=10_000)

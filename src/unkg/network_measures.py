@@ -34,7 +34,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from unkg.network_arrays import NetworkArrays, NodeValues, as_arrays
+from unkg.network_arrays import NetworkArrays, NodeValues, as_arrays, distinct
 
 __all__ = [
     "BETWEENNESS_SAMPLES",
@@ -206,11 +206,17 @@ def communities(g: Network, seed: int = SEED, resolution: float = 1.0, backend: 
 
 def _number(labels: np.ndarray) -> np.ndarray:
     """Groups renumbered 0.. by size, largest first, ties by their smallest node (index order is name order)."""
-    _values, first, inverse, sizes = np.unique(labels, return_index=True, return_inverse=True, return_counts=True)
-    order = np.lexsort((first, -sizes))
-    rank = np.empty(len(order), dtype=np.int64)
+    if not len(labels):
+        return labels
+    size = int(labels.max()) + 1
+    sizes = np.bincount(labels, minlength=size)
+    first = np.full(size, len(labels), dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(len(labels)))
+    used = np.flatnonzero(sizes)
+    order = used[np.lexsort((first[used], -sizes[used]))]
+    rank = np.empty(size, dtype=np.int64)
     rank[order] = np.arange(len(order))
-    return rank[inverse.ravel()]
+    return rank[labels]
 
 
 def components(g: Network) -> NodeValues:
@@ -408,7 +414,7 @@ def search_path_count(g: Network, through: str | None = None) -> MainPath:
     between = csrc != cdst
     width = max(size, 1)
     edge_keys = csrc[between] * width + cdst[between]
-    keys = np.unique(edge_keys)  # distinct condensed edges, sorted: by tail, then head
+    keys = distinct(edge_keys)  # distinct condensed edges, sorted: by tail, then head
     ca, cb = keys // width, keys % width
     levels = _levels(size, ca, cb)
     counted = _path_counts(size, ca, cb, levels)
@@ -573,11 +579,17 @@ def citations_by_year(g: Network) -> dict[str, dict[int, int]]:
     years = np.array([-1 if y is None else int(y) for y in column], dtype=np.int64)
     citing_year = years[g.src]
     dated = citing_year >= 0
-    pairs, counts = np.unique(np.column_stack([g.dst[dated], citing_year[dated]]), axis=0, return_counts=True)
+    if not dated.any():
+        return {}
+    low = int(citing_year[dated].min())
+    span = int(citing_year[dated].max()) - low + 1
+    keys = np.sort(g.dst[dated] * span + (citing_year[dated] - low))
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
+    counts = np.diff(np.r_[starts, len(keys)])
     result: dict[str, dict[int, int]] = {}
     nodes = g.nodes
-    for (v, year), count in zip(pairs.tolist(), counts.tolist(), strict=True):
-        result.setdefault(nodes[v], {})[year] = count
+    for key, count in zip(keys[starts].tolist(), counts.tolist(), strict=True):
+        result.setdefault(nodes[key // span], {})[key % span + low] = count
     return result
 
 
