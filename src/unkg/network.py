@@ -576,21 +576,30 @@ def metrics_quads(g: nx.DiGraph | NetworkArrays, result: Analysis, started: str,
 
 
 def write_metrics(store: Any, g: nx.DiGraph | NetworkArrays, result: Analysis, started: str, ended: str) -> int:
-    """Replace the metrics graph with these measures in one transaction, then compact; returns the quad count.
+    """Replace the metrics graph with these measures, then compact the store; returns the quad count.
 
-    The old graph's quads are deleted by the same transaction, but RocksDB
-    only marks them deleted: its files kept them until a compaction, so
-    each run of ``unkg analyse`` left the last run's measures behind (a
-    store of 615 MB grew to 1.1 GB, then 1.4 GB), and the write-ahead log
-    of the transaction stayed beside them. The store is flushed and
-    compacted (``Store.optimize()``) after the write: the space is given back.
+    The old graph is dropped (``Store.remove_graph``), then the new one is
+    added in one transaction (``Store.extend``): a crash between the two
+    leaves no metrics graph, never half of one, and the next run writes it.
+    One SPARQL update (``DROP`` and ``INSERT DATA``) did both in one
+    transaction but took 356 s for the 237,180 quads of a store of 1,787
+    files, against 83 s and 70 s on the same busy machine.
+
+    RocksDB only marks deleted quads: its files kept them until a
+    compaction, so each run of ``unkg analyse`` left the last run's measures
+    behind (a store of 615 MB grew to 1.1 GB, then 1.4 GB). The store is
+    flushed and compacted (``Store.optimize()``) after the write: the space
+    is given back.
     """
+    from pyoxigraph import NamedNode
+
     from unkg.extract import __version__
 
     quads = metrics_quads(g, result, started, ended, __version__)
-    body = "\n".join(sorted({f"{q.subject} {q.predicate} {q.object} ." for q in quads}))
-    store.update(f"DROP SILENT GRAPH <{METRICS_GRAPH}> ;\nINSERT DATA {{ GRAPH <{METRICS_GRAPH}> {{\n{body}\n}} }}")
-    store.flush()  # the write-ahead log of that transaction (as large as the graph) goes once it is in table files
+    if store.contains_named_graph(NamedNode(METRICS_GRAPH)):
+        store.remove_graph(NamedNode(METRICS_GRAPH))
+    store.extend(quads)
+    store.flush()  # the write-ahead log of the writes goes once they are in table files
     store.optimize()
     store.flush()
     return len(quads)
