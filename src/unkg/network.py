@@ -14,21 +14,22 @@ the named graphs, ``DISTINCT``) into a ``networkx.DiGraph``:
   ``functions`` (the verbs as found, sorted), ``characterisations`` (CiTO)
   and ``citations`` (paragraph, verb, quoted text of each).
 
-Every analytic below is a pure function of such a graph (any DiGraph does),
-so each is tested on small hand-drawn graphs without a store. ``analyse``
-runs them all; ``write_metrics`` stores the results as RDF in their own
-named graph with PROV-O provenance, replaced in one transaction.
+``load_arrays(store)`` reads the same network (without what each
+citation says) into a ``NetworkArrays`` (``unkg.network_arrays``), the
+form the measures compute on; by default a resolution that adopted exactly
+one instrument of the catalogue is counted as that instrument
+(``merge_adopted``). This is what ``unkg analyse`` reads.
 
-Scale: the analytics run on networkx except where networkx is too slow at
-the scale of a real citation graph (benchmarks/network_analysis.py
-measures each on 100,000 nodes and 1,000,000 edges, next to igraph and
-rustworkx): betweenness past 5,000 nodes is sampled from 500 seeded
-sources and counted by igraph (the same estimator as networkx's ``k``,
-about 100 times faster); Louvain past 50,000 edges is igraph's
-``community_multilevel`` (networkx's took minutes); HITS is a scipy power
-iteration; co-citation and coupling are sparse matrix products (scipy),
-restricted to a core of the 2,000 most cited (citing) works when the full
-product would explode.
+The measures (``unkg.network_measures``, re-exported here) are pure
+functions of such a network or of any networkx DiGraph, each tested on
+small hand-drawn graphs and against networkx on random ones. ``analyse``
+runs them all; ``write_metrics`` stores the results as RDF in their own
+named graph with PROV-O provenance, then compacts the store.
+
+Scale: every measure runs in igraph or scipy on the arrays;
+benchmarks/network_analysis.py measures each on 100,000 works and
+1,000,000 citations next to igraph and rustworkx on the same graph, and
+the reading of the store next to ``Store.dump`` of the same store.
 """
 
 from __future__ import annotations
