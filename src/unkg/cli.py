@@ -1107,13 +1107,11 @@ def validate_command(store_path: str | None, no_shacl: bool, batch_quads: int) -
         for name, stored in load_queries().items():
             if not name.startswith("checks/"):
                 continue
-            solutions = run(kg.store, stored)
-            names = [v.value for v in solutions.variables]
-            found = list(solutions)
+            found = _plain_rows(run(kg.store, stored))  # plain values: no pyoxigraph object outlives the loop
             problems += len(found)
             click.echo(f"{'ok  ' if not found else 'FAIL'} {name}: {len(found)} rows  ({stored.summary})")
             for row in found[:20]:
-                cells = (f"{n}={' '.join(row[n].value.split())!r}" for n in names if row[n] is not None)
+                cells = (f"{n}={' '.join(v.split())!r}" for n, v in row if v is not None)
                 click.echo(f"     {'  '.join(cells)}")
             if len(found) > 20:
                 click.echo(f"     ... {len(found) - 20} more: unkg query {name}")
@@ -1126,6 +1124,12 @@ def validate_command(store_path: str | None, no_shacl: bool, batch_quads: int) -
                 click.echo(f"     {result.focus_node} {result.path}: {result.message}")
             problems += 0 if report.conforms else max(1, len(report.results))
     sys.exit(1 if problems else 0)
+
+
+def _plain_rows(solutions) -> list[list[tuple[str, str | None]]]:
+    """Each row of a query's answer as (variable, value) pairs of plain strings."""
+    names = [v.value for v in solutions.variables]
+    return [[(n, None if row[n] is None else row[n].value) for n in names] for row in solutions]
 
 
 def serve_options(f):
