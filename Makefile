@@ -19,10 +19,11 @@ $(BIN)/unkg: pyproject.toml hatch_build.py web/vendor.py $(wildcard web/*/packag
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(BIN)/unkg
 
-# The test and lint tools (pyproject's optional dependencies `test`), for `make test` and `make lint` only.
+# The test and lint tools (pyproject's optional dependencies `test`), and Dask for the cluster's tests
+# (`cluster`), for `make test` and `make lint` only.
 TESTTOOLS = $(VENV)/.test-tools
 $(TESTTOOLS): $(BIN)/unkg
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	touch $(TESTTOOLS)
 
 # A vendored file deleted by hand, or a package-lock.json changed: fetched again (a no-op otherwise).

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from network_synthetic import citation_edges
 
 from unkg import iri
 from unkg import network as net
+from unkg.network_arrays import NetworkArrays
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -62,7 +63,9 @@ def _child(fn: Callable[[], Any], conn: Any) -> None:
 
 
 def summarise(out: Any) -> str:
-    if isinstance(out, dict):
+    if isinstance(out, NetworkArrays):
+        return f"{out.n:,} works, {out.m:,} citing pairs"
+    if isinstance(out, Mapping):
         return f"{len(out)} values"
     if isinstance(out, list | tuple):
         return f"{len(out)} items"
@@ -129,11 +132,15 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, default=100_000)
     ap.add_argument("--edges", type=int, default=1_000_000)
     ap.add_argument("--store-nodes", type=int, default=100_000, help="Works in the store part (0: skip it).")
-    ap.add_argument("--no-networkx-louvain", action="store_true", help="Skip networkx Louvain (3 minutes at 1M).")
-    ap.add_argument("--store-only", action="store_true", help="Only the time to build the graph from a store.")
     ap.add_argument(
-        "--details", choices=["both", "lean", "full"], default="both", help="Which load_graph to time (details=...)."
+        "--store", default=None, help="A store written by an earlier run (--keep-store): skip the bulk load."
     )
+    ap.add_argument("--keep-store", default=None, help="Build the store part's store here and keep it.")
+    ap.add_argument(
+        "--networkx", action="store_true", help="Also networkx's Louvain and sampled betweenness (minutes)."
+    )
+    ap.add_argument("--store-only", action="store_true", help="Only the time to build the network from a store.")
+    ap.add_argument("--old-load", action="store_true", help="Also load_graph(details=False), the networkx read.")
     args = ap.parse_args()
     # igraph warns that many hub/authority scores are zero: true of any citation graph (works citing nothing).
     warnings.filterwarnings("ignore", message="More than 30% of hub or authority scores", category=RuntimeWarning)
@@ -148,157 +155,195 @@ def main() -> None:
         f"{indeg.max():,}, 99th percentile {np.percentile(indeg, 99):.0f}, median {np.median(indeg):.0f}, "
         f"uncited {np.mean(indeg == 0):.0%}; out-degree mean {outdeg.mean():.1f}, max {outdeg.max()}"
     )
-    names = [f"w{i:06d}" for i in range(args.nodes)]
+    rows: list[tuple[str, Callable[[], Any], list[tuple[str, Callable[[], Any], float]]]] = []
+    if not args.store_only:
+        rows = build_rows(args, citing, cited, years)
+    print()
+    print("| measure | unkg s | unkg peak MiB | reference | reference s | reference peak MiB | unkg / best reference |")
+    print("| --- | ---: | ---: | --- | ---: | ---: | ---: |")
+    for name, ours, others in rows:
+        s_, m, _ = measure(ours)
+        if not others:
+            print(f"| {name} | {s_:.3f} | {m:.0f} | – | | | |", flush=True)
+            continue
+        timed = []
+        for other_name, other, scale in others:
+            os_, om, _ = measure(other)
+            timed.append((other_name, os_ * scale, om))
+        best = min(t for _, t, _ in timed)
+        for i, (other_name, os_, om) in enumerate(timed):
+            ratio = f"**{s_ / best:.2f}**" if i == 0 else ""
+            first = f"{name} | {s_:.3f} | {m:.0f}" if i == 0 else " | |"
+            print(f"| {first} | {other_name} | {os_:.3f} | {om:.0f} | {ratio} |", flush=True)
+
+    if args.store_nodes:
+        store_part(args, citing, cited, years)
+
+
+def build_rows(args: Any, citing: np.ndarray, cited: np.ndarray, years: np.ndarray) -> list[Any]:
+    """The measures: unkg's on its NetworkArrays, igraph's and rustworkx's on their own graphs, all built first."""
+    n = args.nodes
+    names = [f"w{i:06d}" for i in range(n)]  # sorted: index order is name order, as in NetworkArrays
     t = time.perf_counter()
-    g = nx.DiGraph()
-    g.add_nodes_from((names[i], {"year": int(years[i])}) for i in range(args.nodes))
-    g.add_edges_from(zip([names[i] for i in citing.tolist()], [names[i] for i in cited.tolist()], strict=True))
-    build_nx = time.perf_counter() - t
+    arr = NetworkArrays(names, citing, cited, {"year": years.tolist()})
+    build_arr = time.perf_counter() - t
     pairs = np.column_stack([citing, cited]).tolist()
     t = time.perf_counter()
-    ig = igraph.Graph(n=args.nodes, edges=pairs, directed=True)
+    ig = igraph.Graph(n=n, edges=pairs, directed=True)
     build_ig = time.perf_counter() - t
     t = time.perf_counter()
     rg = rx.PyDiGraph()
-    rg.add_nodes_from(range(args.nodes))
+    rg.add_nodes_from(range(n))
     rg.add_edges_from_no_data([tuple(p) for p in pairs])
     build_rx = time.perf_counter() - t
-    print(f"in memory: networkx {build_nx:.1f} s, igraph {build_ig:.1f} s, rustworkx {build_rx:.1f} s")
-
+    print(
+        f"in memory: unkg NetworkArrays (with its igraph graph) {build_arr:.1f} s, igraph {build_ig:.1f} s, "
+        f"rustworkx {build_rx:.1f} s"
+    )
+    if args.networkx:
+        t = time.perf_counter()
+        g = nx.DiGraph()
+        g.add_nodes_from(names)
+        g.add_edges_from(zip([names[i] for i in citing.tolist()], [names[i] for i in cited.tolist()], strict=True))
+        print(f"networkx {time.perf_counter() - t:.1f} s")
     k = net.BETWEENNESS_SAMPLES
-    nx_k = 10  # networkx's sampled betweenness at k=500 would take far too long: 10 sources, scaled up
-    sources = random.Random(net.SEED).sample(range(args.nodes), k)
-    top = np.argsort(-indeg, kind="stable")[:200].tolist()
-    topout = np.argsort(-outdeg, kind="stable")[:200].tolist()
+    sources = random.Random(net.SEED).sample(range(n), k)
+    top = np.argsort(-np.bincount(cited, minlength=n), kind="stable")[:200].tolist()
+    topout = np.argsort(-np.bincount(citing, minlength=n), kind="stable")[:200].tolist()
+    u = ig.as_undirected(mode="collapse")
+    u.simplify()
 
     def ig_louvain() -> Any:
-        u = ig.as_undirected()
-        u.simplify()
         igraph.set_random_number_generator(random.Random(net.SEED))
         return u.community_multilevel().membership
 
-    rows: list[tuple[str, Callable[[], Any], str, Callable[[], Any], float]] = [
+    def in_year(i: int) -> Any:  # citations by year of the citing work, as igraph would count them: per vertex
+        return np.unique(np.column_stack([cited, years[citing]]), axis=0, return_counts=True)
+
+    rows: list[Any] = [
         (
             "in/out degree",
-            lambda: net.degrees(g),
-            "igraph indegree+outdegree",
-            lambda: (ig.indegree(), ig.outdegree()),
-            1,
+            lambda: net.degrees(arr),
+            [
+                ("igraph indegree+outdegree", lambda: (ig.indegree(), ig.outdegree()), 1),
+                (
+                    "rustworkx in_degree+out_degree per node",
+                    lambda: [(rg.in_degree(i), rg.out_degree(i)) for i in range(n)],
+                    1,
+                ),
+            ],
         ),
-        ("PageRank", lambda: net.pagerank(g), "igraph pagerank (PRPACK)", lambda: ig.pagerank(directed=True), 1),
-        ("PageRank", lambda: net.pagerank(g), "rustworkx pagerank", lambda: rx.pagerank(rg), 1),
+        (
+            "PageRank",
+            lambda: net.pagerank(arr),
+            [
+                ("igraph pagerank (PRPACK)", lambda: ig.pagerank(directed=True), 1),
+                ("rustworkx pagerank", lambda: rx.pagerank(rg), 1),
+            ],
+        ),
         (
             "HITS",
-            lambda: net.hits(g),
-            "igraph hub_score+authority_score",
-            lambda: (ig.hub_score(), ig.authority_score()),
-            1,
-        ),
-        ("HITS", lambda: net.hits(g), "rustworkx hits", lambda: rx.hits(rg), 1),
-        (
-            f"betweenness, k={k} (unkg: igraph backend)",
-            lambda: net.betweenness(g, k=k),
-            f"networkx, k={nx_k}, x{k // nx_k}",
-            lambda: net.betweenness(g, k=nx_k, backend="networkx"),
-            k / nx_k,
+            lambda: net.hits(arr),
+            [
+                ("igraph hub_score+authority_score", lambda: (ig.hub_score(), ig.authority_score()), 1),
+                ("rustworkx hits", lambda: rx.hits(rg), 1),
+            ],
         ),
         (
-            f"betweenness, k={k} (unkg: igraph backend)",
-            lambda: net.betweenness(g, k=k),
-            f"igraph betweenness, {k} sources",
-            lambda: ig.betweenness(directed=True, sources=sources),
-            1,
+            f"betweenness, {k} sampled sources",
+            lambda: net.betweenness(arr, k=k),
+            [(f"igraph betweenness, {k} sources", lambda: ig.betweenness(directed=True, sources=sources), 1)]
+            + (
+                [
+                    (
+                        f"networkx, {10} sources, x{k // 10}",
+                        lambda: net.betweenness(arr, k=10, backend="networkx"),
+                        k / 10,
+                    )
+                ]
+                if args.networkx
+                else []
+            ),
         ),
-        ("Louvain (unkg: igraph backend)", lambda: net.communities(g), "igraph community_multilevel", ig_louvain, 1),
+        (
+            "Louvain (igraph multilevel)",
+            lambda: net.communities(arr),
+            [("igraph community_multilevel", ig_louvain, 1)]
+            + (
+                [("networkx louvain_communities", lambda: net.communities(arr, backend="networkx"), 1)]
+                if args.networkx
+                else []
+            ),
+        ),
         (
             "weak components",
-            lambda: net.components(g),
-            "igraph connected_components(weak)",
-            lambda: ig.connected_components(mode="weak").membership,
-            1,
-        ),
-        (
-            "weak components",
-            lambda: net.components(g),
-            "rustworkx weakly_connected_components",
-            lambda: rx.weakly_connected_components(rg),
-            1,
+            lambda: net.components(arr),
+            [
+                ("igraph connected_components(weak)", lambda: ig.connected_components(mode="weak").membership, 1),
+                ("rustworkx weakly_connected_components", lambda: rx.weakly_connected_components(rg), 1),
+            ],
         ),
         (
             "co-citation (all pairs)",
-            lambda: net.co_citation(g, limit=1000),
-            "igraph cocitation, 200 most cited, x n/200",
-            lambda: ig.cocitation(top),
-            args.nodes / 200,
+            lambda: net.co_citation(arr, limit=1000),
+            [("igraph cocitation, 200 most cited, x n/200", lambda: ig.cocitation(top), n / 200)],
         ),
         (
-            "bibliographic coupling",
-            lambda: net.bibliographic_coupling(g, limit=1000),
-            "igraph bibcoupling, 200 most citing, x n/200",
-            lambda: ig.bibcoupling(topout),
-            args.nodes / 200,
+            "bibliographic coupling (core of the 2,000 most citing)",
+            lambda: net.bibliographic_coupling(arr, limit=1000),
+            [("igraph bibcoupling, 200 most citing, x n/200", lambda: ig.bibcoupling(topout), n / 200)],
         ),
         (
-            "main path (SPC)",
-            lambda: net.search_path_count(g),
-            "rustworkx topological_sort only (no SPC)",
-            lambda: rx.topological_sort(rg),
-            1,
+            "main path (SPC, exact integers)",
+            lambda: net.search_path_count(arr),
+            [
+                ("igraph topological_sorting only (no SPC)", lambda: ig.topological_sorting(mode="in"), 1),
+                ("rustworkx topological_sort only (no SPC)", lambda: rx.topological_sort(rg), 1),
+            ],
         ),
-        ("citations by year", lambda: net.citations_by_year(g), "-", None, 1),
-        ("whole analyse()", lambda: net.analyse(g), "-", None, 1),
+        ("citations by year", lambda: net.citations_by_year(arr), []),
+        ("whole analyse()", lambda: net.analyse(arr), []),
     ]
-    if not args.no_networkx_louvain:
-        rows.insert(
-            8,
-            (
-                "Louvain (unkg: igraph backend)",
-                lambda: net.communities(g),
-                "networkx louvain_communities",
-                lambda: net.communities(g, backend="networkx"),
-                1,
-            ),
-        )
+    del in_year
+    return rows
 
-    if args.store_only:
-        rows = []
-    print()
-    print("| measure | unkg s | unkg peak MiB | other | other s | other peak MiB | ratio unkg/other |")
-    print("| --- | ---: | ---: | --- | ---: | ---: | ---: |")
-    cache: dict[str, tuple[float, float, str]] = {}
-    for name, ours, other_name, other, scale in rows:
-        if name not in cache:
-            cache[name] = measure(ours)
-        s, m, _ = cache[name]
-        if other is None:
-            print(f"| {name} | {s:.2f} | {m:.0f} | {other_name} | | | |", flush=True)
-            continue
-        os_, om, _ = measure(other)
-        os_ *= scale
-        print(f"| {name} | {s:.2f} | {m:.0f} | {other_name} | {os_:.2f} | {om:.0f} | {s / os_:.2f} |", flush=True)
 
-    if args.store_nodes:
-        import pyoxigraph as ox
+def store_part(args: Any, citing: np.ndarray, cited: np.ndarray, years: np.ndarray) -> None:
+    """The network read from a store (load_arrays, what unkg analyse runs) next to Store.dump of the same store."""
+    import pyoxigraph as ox
 
-        sub = citing < args.store_nodes
-        sc, sd = citing[sub], cited[sub]
-        with tempfile.TemporaryDirectory() as tmp:
+    sub = citing < args.store_nodes
+    sc, sd = citing[sub], cited[sub]
+    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
+        path = args.store or args.keep_store or str(Path(tmp) / "store")
+        if not args.store:
             t = time.perf_counter()
             quads = write_nquads(Path(tmp) / "bench.nq", sc, sd, years, args.store_nodes)
             make = time.perf_counter() - t
-            store = ox.Store(str(Path(tmp) / "store"))
+            store = ox.Store(path)
             t = time.perf_counter()
             store.bulk_load(path=str(Path(tmp) / "bench.nq"), format=ox.RdfFormat.N_QUADS)
             store.flush()
             load = time.perf_counter() - t
-            print(
-                f"\nstore: {args.store_nodes:,} works, {len(sc):,} citations, {quads:,} quads "
-                f"(written in {make:.0f} s, bulk-loaded in {load:.0f} s)"
-            )
-            for details in {"both": (False, True), "lean": (False,), "full": (True,)}[args.details]:
-                seconds, peak, what = measure(lambda d=details: net.load_graph(store, details=d))
-                print(f"load_graph(details={details}): {seconds:.1f} s, peak +{peak:.0f} MiB ({what})", flush=True)
+            print(f"\nstore: {quads:,} quads (written in {make:.0f} s, bulk-loaded in {load:.0f} s)")
             del store
+        store = ox.Store.read_only(path)
+        print(f"\nstore: {args.store_nodes:,} works, {len(sc):,} citations, at {path}")
+        print("\n| read | seconds | peak MiB above start | result |")
+        print("| --- | ---: | ---: | --- |")
+        dump = str(Path(tmp) / "dump.nq")
+        seconds, peak, _ = measure(lambda: store.dump(output=dump, format=ox.RdfFormat.N_QUADS))
+        size = os.path.getsize(dump)
+        os.remove(dump)
+        print(
+            f"| pyoxigraph `Store.dump` (N-Quads, {size / 2**20:,.0f} MiB) | {seconds:.1f} | {peak:.0f} | |", flush=True
+        )
+        s_, p_, what = measure(lambda: net.load_arrays(store))
+        print(f"| `load_arrays(store)` (unkg analyse) | {s_:.1f} | {p_:.0f} | {what} |", flush=True)
+        print(f"\nload_arrays / Store.dump: {s_ / seconds:.2f}", flush=True)
+        if args.old_load:
+            s2, p2, what = measure(lambda: net.load_graph(store, details=False))
+            print(f"| `load_graph(store, details=False)` (networkx) | {s2:.1f} | {p2:.0f} | {what} |", flush=True)
 
 
 if __name__ == "__main__":

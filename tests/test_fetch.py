@@ -413,7 +413,8 @@ def test_lineage_fetch_brings_the_steps_not_in_the_corpus(ods: FakeODS, tmp_path
                 "WAIT_LIMIT": "0", "SOFT_BLOCK_RUN": "100"}  # fmt: skip
     for name, value in settings.items():
         monkeypatch.setenv(f"UNKG_FETCH_{name}", value)
-    result = CliRunner().invoke(cli, ["lineage", "A/RES/80/137", "--depth", "1", "--fetch", "--store", str(store)])
+    args = ["lineage", "A/RES/80/137", "--depth", "1", "--all", "--fetch", "--store", str(store)]  # all it recalls
+    result = CliRunner().invoke(cli, args)
     before, _, after = result.stdout.partition("\n\nA/RES/80/137")
     assert "not in the corpus: `unkg fetch A/RES/78/1`" in before
     assert "A/RES/78/1" in after and "not in the corpus: `unkg fetch A/RES/78/1`" not in after

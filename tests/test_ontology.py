@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from unkg import extract, vocab
 from unkg.rdf import extraction_quads
 from unkg.store import KnowledgeGraph
-from unkg.validate import rdflib_graph, validate
+from unkg.validate import rdflib_graph, validate, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
@@ -265,3 +265,34 @@ def test_every_network_term_the_metrics_graph_holds_is_declared() -> None:
         term = URIRef(NET + name)
         assert vocabulary.value(term, RDFS.label) and vocabulary.value(term, SKOS.definition), name
         assert vocabulary.value(term, RDFS.isDefinedBy) == ontology, name
+
+
+def _scattered_store(graph: Graph) -> ox.Store:
+    """The triples of ``graph`` in a pyoxigraph store, spread over three named graphs (a subject's triples too)."""
+    store = ox.Store()
+    data = ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+    for i, t in enumerate(sorted(data, key=str)):
+        store.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"https://example.org/g{i % 3}")))
+    return store
+
+
+@pytest.mark.parametrize("path", [*VALID, *INVALID], ids=_ids)
+@pytest.mark.parametrize("batch", [40])
+def test_validate_store_in_batches_finds_what_validate_finds(path: Path, batch: int) -> None:
+    """Validating a store a few quads at a time gives the results of validating the union at once."""
+    whole = validate(_load(path))
+    batched = validate_store(_scattered_store(_load(path)), batch_quads=batch)
+    assert batched.conforms == whole.conforms
+    assert {(str(r.focus_node), str(r.shape), str(r.path), _same_value(r.value)) for r in batched.results} == {
+        (str(r.focus_node), str(r.shape), str(r.path), _same_value(r.value)) for r in whole.results
+    }
+
+
+def _same_value(term: object) -> str:
+    """A result's value as a value: the store writes a decimal in its canonical form ("96.70" is "96.7")."""
+    from decimal import Decimal
+
+    from rdflib import Literal
+
+    value = term.toPython() if isinstance(term, Literal) else term
+    return str(value.normalize()) if isinstance(value, Decimal) else str(value)

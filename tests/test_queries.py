@@ -322,3 +322,101 @@ def test_lineage_and_series_known_answers(chain: KnowledgeGraph) -> None:
     assert step == {("A/RES/53/1", "recalls"), ("A/RES/53/2", "recalls")}
     ahead = {r["symbol"] for r in rows(chain, "lineage-step-forward", document="A/RES/54/1")}
     assert ahead == {"A/RES/55/1"}
+
+
+def _titled(symbol: str, title: str, recalls: list[str]) -> str:
+    """A General Assembly resolution with its number and title line, recalling ``recalls`` (session/number)."""
+    session, number = symbol.split("/")[2:]
+    lines = [
+        f"United Nations {symbol}",
+        "General Assembly",
+        "",
+        f"Resolution adopted by the General Assembly on 1 December {1945 + int(session)}",
+        "",
+        f"{session}/{number}. {title}",
+        "",
+        "The General Assembly,",
+        "",
+    ]
+    lines += [f"Recalling its resolution {r} of 1 December {1945 + int(r.split('/')[0])}," for r in recalls]
+    lines += ["", "1. Decides to continue its consideration of the question."]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def series_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A series, "Disaster risk reduction" 67/10 <- 68/10 <- 69/10 <- 70/10, and what its members also recall.
+
+    70/10 also recalls 69/20 and 69/21; 69/10 also recalls 69/20; 69/20 ("Other matter") recalls 68/10.
+    """
+    folder = tmp_path_factory.mktemp("series")
+    docs = {
+        "A/RES/70/10": ("Disaster risk reduction", ["69/10", "69/20", "69/21"]),
+        "A/RES/69/10": ("Disaster risk reduction", ["68/10", "69/20"]),
+        "A/RES/68/10": ("Disaster risk reduction", ["67/10"]),
+        "A/RES/67/10": ("Disaster risk reduction", []),
+        "A/RES/69/20": ("Other matter", ["68/10"]),
+    }
+    for symbol, (title, recalls) in docs.items():
+        (folder / (symbol.replace("/", "_") + ".txt")).write_text(_titled(symbol, title, recalls), encoding="utf-8")
+    store = str(folder / "store")
+    out = CliRunner().invoke(cli, ["ingest", str(folder), "--store", store, "--quiet", "-j", "1"])
+    assert out.exit_code == 0, out.output
+    return store
+
+
+def test_lineage_shows_the_series_and_counts_the_rest(series_store: str) -> None:
+    """By default a series member shows its series; the rest is counted, and the cut at --depth is marked."""
+    out = CliRunner().invoke(cli, ["lineage", "A/RES/70/10", "--depth", "2", "--store", series_store])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[1].startswith("├── A/RES/69/10") and "Disaster risk reduction" in lines[1]
+    assert lines[2].startswith("│   ├── A/RES/68/10") and lines[2].endswith("[1 further step past --depth 2]")
+    assert lines[3] == "│   └── ... 1 other work it recalls: --all shows them"
+    assert lines[4] == "└── ... 2 other works it recalls: --all shows them"
+    assert len(lines) == 5
+
+
+def test_lineage_all_draws_each_work_once(series_store: str) -> None:
+    """With --all the series comes first, then the rest; a work met again is marked "(see above)", never redrawn."""
+    out = CliRunner().invoke(cli, ["lineage", "A/RES/70/10", "--all", "--store", series_store])
+    assert out.exit_code == 0, out.output
+    drawn = [line for line in out.stdout.splitlines()[1:] if "(see above)" not in line]
+    symbols = [line.split("── ")[1].split()[0] for line in drawn]
+    assert sorted(symbols) == ["A/RES/67/10", "A/RES/68/10", "A/RES/69/10", "A/RES/69/20", "A/RES/69/21"]
+    again = [line for line in out.stdout.splitlines() if "(see above)" in line]
+    assert sorted(line.split("── ")[1].split()[0] for line in again) == ["A/RES/68/10", "A/RES/69/20"]
+    assert out.stdout.splitlines()[1].startswith("├── A/RES/69/10")  # the series first
+
+
+def test_cli_validate_names_the_instrument_keys_the_catalogue_lacks(tmp_path: Path) -> None:
+    """A key the extractor mints and the catalogue lacks (ILO-C177) is named, with its citations and words."""
+    folder = tmp_path / "ilo"
+    folder.mkdir()
+    (folder / "A_RES_68_5.txt").write_text(
+        "United Nations A/RES/68/5\nGeneral Assembly\n\n68/5. Work\n\nThe General Assembly,\n\n"
+        "Recalling the Home Work Convention, 1996 (No. 177) of the International Labour Organization, and the "
+        "Work in Fishing Convention, 2007 (No. 188) of the International Labour Organization,\n\n"
+        "1. Decides to remain seized of the matter.\n",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(folder), "--store", store, "--quiet", "-j", "1"]).exit_code == 0
+    out = runner.invoke(cli, ["validate", "--no-shacl", "--store", store])
+    assert out.exit_code == 1
+    table_row = next(line for line in out.stdout.splitlines() if "cited-instrument-unknown-violation" in line)
+    assert table_row.split()[:3] == ["FAIL", "checks/cited-instrument-unknown-violation", "1"]
+    assert "\nchecks/cited-instrument-unknown-violation: 1 row\n" in out.stdout  # what it found, below the table
+    assert "key='ILO-C177'  citations='1'  example='Convention, 1996 (No. 177)'" in out.stdout
+    assert "ILO-C188" not in out.stdout  # in the catalogue
+
+
+def test_catalogue_holds_the_ilo_keys_the_ga_corpus_cites() -> None:
+    """The ILO conventions and recommendations that GA resolutions of 2023-2025 cite are catalogued."""
+    from unkg.catalogue import default_catalogue
+
+    catalogue = default_catalogue()
+    for key in ("ILO-C81", "ILO-C181", "ILO-C188", "ILO-R201", "ILO-R202", "ILO-R203", "ILO-R204"):
+        assert key in catalogue, key
+    assert catalogue.get("ILO-C188").issued == "2007-06-14"

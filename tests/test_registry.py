@@ -441,9 +441,9 @@ def test_lineage_of_a_ga_series_shows_titles_and_dates_and_where_it_stops(ga_fil
     store = str(tmp_path / "store")
     runner = CliRunner()
     runner.invoke(cli, ["ingest", str(ga_files), "--store", store, "--quiet"])
-    result = runner.invoke(cli, ["lineage", "A/RES/80/104", "--store", store])
+    result = runner.invoke(cli, ["lineage", "A/RES/80/104", "--all", "--store", store])  # the series and the rest
     assert result.exit_code == 0
-    lines = [line for line in result.stdout.splitlines() if "(above)" not in line]
+    lines = [line for line in result.stdout.splitlines() if "(see above)" not in line]
     assert len(lines) == 5
     for line in lines:
         assert "Dissemination of information on decolonization (20" in line or "Declaration on the granting" in line

@@ -522,3 +522,14 @@ def test_a_marker_after_a_year() -> None:
     )
     d = parse(Source("resolution.txt", text, None))
     assert [mk.number for mk in d.markers] == [1, 2, 3]
+
+
+def test_notes_heading_run_into_the_line() -> None:
+    """A PDF reader may run "Notes" into the line of the last paragraph and the first note ("... programmes.121
+    Notes 78 CRC/C/SVN/CO/3-4, para. 71."): the notes are read as notes all the same."""
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n1. CRC recommended that Utopia reconsider the decision.1\n\n"
+        "2. CAT urged Utopia to investigate.2 Notes 1 CRC/C/XYZ/CO/3-4, para. 71.\n\n2 CAT/C/XYZ/CO/3, para. 16.\n"
+    )
+    d = parse(Source("compilation.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "1"), (2, "2")]

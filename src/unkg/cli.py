@@ -119,6 +119,24 @@ def description_options(f):
     )(f)
 
 
+def cluster_options(f):
+    """--cluster ADDRESS and --send-files, shared by extract and ingest (see ``unkg.cluster``)."""
+    f = click.option(
+        "--send-files",
+        is_flag=True,
+        help="With --cluster: send each file's bytes to the workers instead of its path "
+        "(for workers that do not see the files at the same path).",
+    )(f)
+    return click.option(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        envvar="UNKG_CLUSTER",
+        help="Read and extract on the workers of this Dask scheduler (tcp://host:8786) instead of -j "
+        "local processes; the files must be at the same path on the workers, or use --send-files.",
+    )(f)
+
+
 def _describer(metadata_file: str | None, name_pattern: str | None):
     """The Describer of the two options, or None (a pattern or sidecar that cannot be used is a usage error)."""
     from unkg.describe import Describer
@@ -180,6 +198,7 @@ def _memory_bytes(max_memory: int | None) -> int | None:
 @max_size_option
 @max_memory_option
 @description_options
+@cluster_options
 def extract(
     paths: tuple[str, ...],
     fmt: str,
@@ -191,6 +210,8 @@ def extract(
     max_memory: int | None,
     metadata_file: str | None,
     name_pattern: str | None,
+    cluster: str | None,
+    send_files: bool,
 ) -> None:
     """Find every reference in UN documents: files, folders, or - for stdin.
 
@@ -213,7 +234,14 @@ def extract(
     out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115 - closed below
     try:
         extractions = extract_many(
-            paths, catalogue, jobs, max_size * 1024 * 1024, max_memory=_memory_bytes(max_memory), describe=describer
+            paths,
+            catalogue,
+            jobs,
+            max_size * 1024 * 1024,
+            max_memory=_memory_bytes(max_memory),
+            describe=describer,
+            cluster=cluster,
+            send_bytes=send_files,
         )
         for extraction in extractions:
             out.write(render(extraction) + ("\n" if fmt == "jsonl" else ""))
@@ -314,6 +342,7 @@ def _bounded(timeout: float, max_memory: int):
 )
 @max_memory_option
 @description_options
+@cluster_options
 def ingest(
     paths: tuple[str, ...],
     store_path: str | None,
@@ -324,6 +353,8 @@ def ingest(
     max_memory: int | None,
     metadata_file: str | None,
     name_pattern: str | None,
+    cluster: str | None,
+    send_files: bool,
 ) -> None:
     """Extract files and load them into the store, one named graph per file.
 
@@ -357,6 +388,8 @@ def ingest(
             max_quads=max_quads,
             max_memory=_memory_bytes(max_memory),
             describe=describer,
+            cluster=cluster,
+            send_bytes=send_files,
         )
     for path, reason in report.failed:
         click.echo(f"unkg: {printable(path)}: {reason}", err=True)
@@ -530,6 +563,12 @@ def sparql(text: str, store_path: str | None, fmt: str, iris: bool, timeout: flo
 @click.option("--direction", type=click.Choice(["back", "forward"]), default="back", show_default=True)
 @click.option("--depth", type=click.IntRange(1, 50), default=5, show_default=True)
 @click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Show every work each step recalls; by default a step of a series (same title) shows the series only.",
+)
+@click.option(
     "--fetch",
     "fetch_missing",
     is_flag=True,
@@ -538,8 +577,8 @@ def sparql(text: str, store_path: str | None, fmt: str, iris: bool, timeout: flo
 @store_option
 @query_limits
 def lineage(
-    symbol: str, direction: str, depth: int, fetch_missing: bool, store_path: str | None, timeout: float,
-    max_memory: int,
+    symbol: str, direction: str, depth: int, show_all: bool, fetch_missing: bool, store_path: str | None,
+    timeout: float, max_memory: int,
 ) -> None:  # fmt: skip
     """The lineage of a resolution as a tree: what it recalls (back) or what recalls it (forward).
 
@@ -550,12 +589,21 @@ def lineage(
     Each step shows its title and date (from its file, else from the registry,
     marked "registry"); a step no file of the corpus is the source of says so,
     with the command that would bring it ("not in the corpus: unkg fetch ...").
+    Each work is drawn once: where it comes again it is marked "(see above)",
+    and a work whose own steps lie past --depth says how many it has.
+
+    A General Assembly series (the resolution of the same title each
+    session) is shown first: where some of what a step recalls has its
+    title, those are shown and the rest counted ("... 9 other works it
+    recalls: --all shows them"); --all shows them after the series.
+
     With --fetch, those steps are then fetched from the Official Document
     System and stored (as `unkg fetch STEP... --ingest`; its settings come from
     the UNKG_FETCH_* variables), and the tree is shown again, one level further.
 
     \b
         unkg lineage A/RES/61/165 --direction back --depth 3
+        unkg lineage A/RES/80/137 --all
         unkg lineage A/RES/61/165 --fetch
     """
     from unkg.queries import get_query
@@ -563,11 +611,11 @@ def lineage(
     step = get_query("reports/lineage-step" if direction == "back" else "reports/lineage-step-forward")
     about = get_query("reports/document")
     missing: list[str] = []
+    verb = "recalls" if direction == "back" else "recall it"
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        symbol = _work(kg.store, symbol).target
-        head = f"{symbol}{_about(kg.store, about, symbol, missing)}"  # nothing is printed before an error
-        click.echo(head)
-        _walk(kg.store, step, about, symbol, 1, depth, "", {symbol}, missing)
+        symbol = _work(kg.store, symbol).target  # what a person typed, resolved before anything is printed
+        tree = _Lineage(kg.store, step, about, depth, show_all, verb, missing)
+        tree.show(symbol)
     if not (fetch_missing and missing):
         return
     wanted = list(dict.fromkeys(missing))
@@ -581,17 +629,17 @@ def lineage(
     except FetchError as exc:  # the crawl stopped (a bot check, the breaker): what arrived is stored, shown below
         click.echo(f"unkg: the fetch stopped: {exc}", err=True)
     with _open(store_path, read_only=True) as kg, _bounded(timeout, max_memory):
-        click.echo(f"\n{symbol}{_about(kg.store, about, symbol)}")
-        _walk(kg.store, step, about, symbol, 1, depth, "", {symbol})
+        click.echo("")
+        _Lineage(kg.store, step, about, depth, show_all, verb, None).show(symbol)
 
 
-def _about(store, about, symbol: str, missing: list[str] | None = None) -> str:
-    """'  Title (2005-12-16)' for a lineage step, with where it stops: registry facts, or not in the corpus."""
+def _about(store, about, symbol: str, missing: list[str] | None = None) -> tuple[str, str]:
+    """('  Title (2005-12-16)', title) for a lineage step, with where it stops: registry facts, or not in the corpus."""
     from unkg.queries import run
 
     row = next(iter(run(store, about, {"document": symbol})), None)
     if row is None:
-        return ""
+        return "", ""
     title, date, year = (row[k].value if row[k] is not None else "" for k in ("title", "date", "year"))
     held = row["inCorpus"] is not None and row["inCorpus"].value == "true"
     when = date or year
@@ -601,26 +649,70 @@ def _about(store, about, symbol: str, missing: list[str] | None = None) -> str:
         parts.append(f"-- not in the corpus: `unkg fetch {symbol}`")
         if missing is not None:
             missing.append(symbol)
-    return "".join(f"  {p.strip()}" for p in parts if p.strip())
+    return "".join(f"  {p.strip()}" for p in parts if p.strip()), title
 
 
-def _walk(
-    store, step, about, current: str, level: int, depth: int, prefix: str, seen: set[str],
-    missing: list[str] | None = None,
-) -> None:  # fmt: skip
-    """Print one level of a lineage tree, then the levels below it."""
-    from unkg.queries import run
+def _same_title(a: str, b: str) -> bool:
+    """Whether two titles name one series (case and spacing aside); an unknown title names none."""
+    return bool(a) and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
-    rows = [(r["symbol"].value, r["verb"].value, r["text"].value) for r in run(store, step, {"document": current})]
-    children = list(dict.fromkeys(rows))
-    for i, (child, verb, text) in enumerate(children):
-        last = i == len(children) - 1
-        again = " (above)" if child in seen else ""
-        facts = "" if again else _about(store, about, child, missing)
-        click.echo(f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{" ".join(text.split())}"]{again}{facts}')
-        if not again and level < depth:
-            seen.add(child)
-            _walk(store, step, about, child, level + 1, depth, prefix + ("    " if last else "│   "), seen, missing)
+
+class _Lineage:
+    """Draws a lineage tree: each work once, the series first, the cut at --depth marked."""
+
+    def __init__(self, store, step, about, depth: int, show_all: bool, verb: str, missing: list[str] | None) -> None:
+        self.store, self.step, self.about, self.depth = store, step, about, depth
+        self.show_all, self.verb, self.missing = show_all, verb, missing
+        self.seen: set[str] = set()
+
+    def steps(self, document: str) -> list[tuple[str, str, str]]:
+        """(symbol, verb, quoted text) of each work one step from ``document``, each work once, by symbol."""
+        from unkg.queries import run
+
+        found: dict[str, tuple[str, str, str]] = {}
+        for r in run(self.store, self.step, {"document": document}):
+            child = (r["symbol"].value, r["verb"].value, " ".join(r["text"].value.split()))
+            found.setdefault(child[0], child)
+        return list(found.values())
+
+    def show(self, symbol: str) -> None:
+        facts, title = _about(self.store, self.about, symbol, self.missing)
+        click.echo(f"{symbol}{facts}")
+        self.seen.add(symbol)
+        self.walk(symbol, title, 1, "")
+
+    def walk(self, current: str, title: str, level: int, prefix: str) -> None:
+        children = []
+        for child, verb, text in self.steps(current):
+            again = child in self.seen
+            facts, child_title = ("", "") if again else _about(self.store, self.about, child)
+            children.append((child, verb, text, again, facts, child_title))
+        series = [c for c in children if _same_title(c[5], title)]
+        rest = [c for c in children if c not in series]
+        shown = series + rest if self.show_all or not series else series
+        hidden = len(children) - len(shown)
+        for i, (child, verb, text, again, facts, child_title) in enumerate(shown):
+            last = i == len(shown) - 1 and not hidden
+            line = f'{prefix}{"└── " if last else "├── "}{child}  [{verb}: "{text}"]'
+            if again or child in self.seen:  # drawn already (in this level too: a work cited twice)
+                click.echo(f"{line} (see above)")
+                continue
+            self.seen.add(child)
+            if self.missing is not None and "-- not in the corpus" in facts:  # what --fetch brings: what is shown
+                self.missing.append(child)
+            if level >= self.depth:
+                beyond = len(self.steps(child))
+                cut = (
+                    f"  [{beyond} further step{'s' if beyond != 1 else ''} past --depth {self.depth}]" if beyond else ""
+                )
+                click.echo(f"{line}{facts}{cut}")
+                continue
+            click.echo(f"{line}{facts}")
+            self.walk(child, child_title, level + 1, prefix + ("    " if last else "│   "))
+        if hidden:
+            click.echo(
+                f"{prefix}└── ... {hidden} other work{'s' if hidden != 1 else ''} it {self.verb}: --all shows them"
+            )
 
 
 @cli.command(name="registry")
@@ -997,7 +1089,7 @@ def analyse(
 
     from unkg.lookup import WorkNotFound
     from unkg.network import analyse as run_analysis
-    from unkg.network import load_graph, search_path_count, write_metrics
+    from unkg.network import load_arrays, search_path_count, write_metrics
 
     def now() -> str:
         return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -1008,9 +1100,9 @@ def analyse(
             known = _works(kg.store)
             lineage_of = _work(kg.store, lineage_of, "--lineage", known).target if lineage_of else None
             works = tuple(_work(kg.store, w, "--work", known).target for w in works)
-        g = load_graph(kg.store, details=False)  # the measures need no quoted text
+        g = load_arrays(kg.store)  # the measures need no quoted text; a work and its adopting resolution are one
         for option, work in [("--lineage", lineage_of)] * bool(lineage_of) + [("--work", w) for w in works]:
-            if work not in g:
+            if g.aliases.get(work, work) not in g:
                 raise WorkNotFound(
                     f"{option}: {work} is in the store but not in the citation network (nothing cites it)", work
                 )
@@ -1023,45 +1115,63 @@ def analyse(
         f"{plural(components, 'weakly connected component')}, {plural(communities, 'community', 'communities')}"
     )
 
-    def name(node: str) -> str:
-        return g.nodes[node].get("name") or ""
+    def label(node: str) -> str:
+        """A work as a reader knows it: its symbol or key; a document without one, by its file's name."""
+        file = g.attribute("file", node, "")
+        aliases = g.attribute("aliases", node, [])  # the resolution that adopted it, counted with it
+        shown = Path(file).name if node.startswith("_/") and file else node
+        return f"{shown} ({', '.join(aliases)})" if aliases else shown
 
-    for measure, title in (
-        ("in_degree", "Most cited (in-degree: citing works)"),
-        ("pagerank", "PageRank"),
-        ("authorities", "HITS authorities"),
-        ("hubs", "HITS hubs"),
-        ("betweenness", "Betweenness" + ("" if result.parameters["betweenness"]["k"] == "exact" else " (sampled)")),
-        ("out_degree", "Citing most (out-degree)"),
+    def name(node: str) -> str:
+        return g.attribute("name", node, "") or ""
+
+    for measure, title, scale, unit in (
+        ("in_degree", "Most cited (in-degree: citing works)", 1, ""),
+        ("pagerank", "PageRank", 1000, "pagerank x 1000"),
+        ("authorities", "HITS authorities", 1000, "authority x 1000"),
+        ("hubs", "HITS hubs", 1000, "hub x 1000"),
+        (
+            "betweenness",
+            "Betweenness" + ("" if result.parameters["betweenness"]["k"] == "exact" else " (sampled)"),
+            1_000_000,
+            "betweenness x 10^6",
+        ),
+        ("out_degree", "Citing most (out-degree)", 1, ""),
     ):
         rows = [
-            (node, f"{value:.4f}" if isinstance(value, float) else value, name(node))
-            for node, value in result.top(measure, top_n)
+            (i, label(node), f"{value * scale:.3g}" if isinstance(value, float) else value, name(node))
+            for i, (node, value) in enumerate(result.top(measure, top_n), start=1)
         ]
-        _table(title, ("work", measure, "name"), rows)
+        _table(title, ("rank", "work", unit or measure, "name"), rows)
     sizes = Counter(result.community.values())
     rows = []
     for c, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]:
         members = sorted((n for n, k in result.community.items() if k == c), key=lambda n: -result.pagerank[n])
-        rows.append((c, size, ", ".join(members[:5]) + (" ..." if size > 5 else "")))
+        rows.append((c, size, ", ".join(map(label, members[:5])) + (" ..." if size > 5 else "")))
     _table("Communities (Louvain)", ("community", "works", "highest PageRank"), rows)
     for title, pairs in (
         ("Co-citation (cited together)", result.co_citation),
         ("Bibliographic coupling (citing the same)", result.coupling),
     ):
         _table(
-            title, ("work", "work", "count", "cosine"), [(p.a, p.b, p.count, f"{p.cosine:.3f}") for p in pairs[:top_n]]
+            title,
+            ("work", "work", "count", "cosine"),
+            [(label(p.a), label(p.b), p.count, f"{p.cosine:.3f}") for p in pairs[:top_n]],
         )
-    steps = [" + ".join(step) for step in result.main_path.path]
+    steps = [" + ".join(map(label, step)) for step in result.main_path.path]
     click.echo(f"\nMain path (search path count, oldest first; {result.main_path.total_paths} source-sink paths):")
     click.echo("  " + (" -> ".join(steps) if steps else "(no citations)"))
     if result.main_path.cycles:
         click.echo(f"  citation cycles collapsed: {'; '.join(' + '.join(c) for c in result.main_path.cycles)}")
     if lineage_of:
-        through = search_path_count(g, through=lineage_of)
+        try:
+            through = search_path_count(g, through=g.aliases.get(lineage_of, lineage_of))
+        except KeyError as exc:
+            raise click.UsageError(f"--lineage: {exc}") from None
         click.echo(f"Main path through {lineage_of}:")
-        click.echo("  " + " -> ".join(" + ".join(step) for step in through.path))
+        click.echo("  " + " -> ".join(" + ".join(map(label, step)) for step in through.path))
     for work in works:
+        work = g.aliases.get(work, work)  # a resolution counted as the instrument it adopted
         years = result.by_year.get(work)
         _table(f"Citing documents of {work} by year", ("year", "documents"), sorted((years or {}).items()))
     if not no_write:
@@ -1074,10 +1184,20 @@ def analyse(
 @cli.command(name="validate")
 @store_option
 @click.option("--no-shacl", is_flag=True, help="Run only the violation queries (fast on large stores).")
-def validate_command(store_path: str | None, no_shacl: bool) -> None:
-    """Check the store: SHACL shapes (pySHACL) and queries/checks/*-violation.rq.
+@click.option(
+    "--batch-quads",
+    type=click.IntRange(1000),
+    default=50_000,
+    show_default=True,
+    help="SHACL validates the store's graphs this many quads at a time (memory grows with it).",
+)
+def validate_command(store_path: str | None, no_shacl: bool, batch_quads: int) -> None:
+    """Check the store: queries/checks/*-violation.rq, then the SHACL shapes (pySHACL, a batch of graphs at a time).
 
-    Exit status 1 when anything is violated.
+    A failing check prints what it found (the first 20 rows): the
+    instrument keys citations name that the catalogue lacks, with how many
+    citations name each and one quoted text. Exit status 1 when anything
+    is violated.
     """
     from unkg.queries import load_queries, run
     from unkg.tables import render, short
@@ -1085,25 +1205,40 @@ def validate_command(store_path: str | None, no_shacl: bool) -> None:
     problems = 0
     checks: list[tuple[str, str, int, str]] = []
     details: list[tuple[str, str, str]] = []
+    failing: list[tuple[str, list[list[tuple[str, str | None]]]]] = []
     with _open(store_path, read_only=True) as kg:
         for name, stored in load_queries().items():
             if not name.startswith("checks/"):
                 continue
-            found = list(run(kg.store, stored))
+            found = _plain_rows(run(kg.store, stored))  # plain values: no pyoxigraph object outlives the loop
             problems += len(found)
             checks.append(("ok" if not found else "FAIL", name, len(found), stored.summary))
+            if found:
+                failing.append((name, found))
         if not no_shacl:
-            from unkg.validate import rdflib_graph, validate
+            from unkg.validate import validate_store
 
-            report = validate(rdflib_graph(kg.store))
+            report = validate_store(kg.store, batch_quads=batch_quads)
             checks.append(("ok" if report.conforms else "FAIL", "SHACL shapes", len(report.results), "ontology/shapes"))
             details = [(short(str(r.focus_node)), short(str(r.path)), str(r.message)) for r in report.results[:50]]
             problems += 0 if report.conforms else max(1, len(report.results))
     click.echo(render(("result", "check", "violations", "what it checks"), checks), nl=False)
+    for name, found in failing:  # what each failing check found: the first 20 rows
+        click.echo(f"\n{name}: {plural(len(found), 'row')}")
+        for row in found[:20]:
+            click.echo("  " + "  ".join(f"{n}={' '.join(v.split())!r}" for n, v in row if v is not None))
+        if len(found) > 20:
+            click.echo(f"  ... {len(found) - 20} more: unkg query {name}")
     if details:
         click.echo(f"\nSHACL results (the first {len(details)}):")
         click.echo(render(("focus", "path", "message"), details), nl=False)
     sys.exit(1 if problems else 0)
+
+
+def _plain_rows(solutions) -> list[list[tuple[str, str | None]]]:
+    """Each row of a query's answer as (variable, value) pairs of plain strings."""
+    names = [v.value for v in solutions.variables]
+    return [[(n, None if row[n] is None else row[n].value) for n in names] for row in solutions]
 
 
 def serve_options(f):

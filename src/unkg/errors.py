@@ -17,6 +17,7 @@
     │   ├── BotCheck                 # a bot check or a refusal: the crawl stops, never tries to get past it
     │   └── CircuitOpen              # the service kept failing (or soft-blocking) past the breaker's last trip
     ├── SeriesError                  # a series, text or paragraph that cannot be told (unkg series, diff, history)
+    ├── ClusterError                 # the Dask cluster of --cluster cannot be reached or used, or went away
     └── UsageError                   # a wrong option or argument (exit status 2)
 
 The command line turns each into one ``Error:`` line (exit status 1,
@@ -104,6 +105,11 @@ class BotCheck(FetchError):
 class CircuitOpen(FetchError):
     """The document system kept failing or soft-blocking after the circuit breaker's last cooldown: the crawl
     stops, its pending documents kept for a later run."""
+
+
+class ClusterError(UnkgError):
+    """The Dask cluster of ``--cluster`` cannot be reached or used (no workers, another unkg on them), or went
+    away during the run; the message names the scheduler and what to do. What was stored before stays whole."""
 
 
 def out_of_memory() -> str:

@@ -319,6 +319,8 @@ def extract_many(
     transform: Callable[[Extraction], Any] | None = None,
     max_memory: int | None = None,
     describe: Callable[[Extraction], Extraction] | None = None,
+    cluster: str | None = None,
+    send_bytes: bool = False,
 ) -> Iterator[Any]:
     """Extract every input, in order, streaming, in ``jobs`` worker processes (one for ``jobs`` <= 1).
 
@@ -341,6 +343,10 @@ def extract_many(
     One file never stops the batch, whatever it raises or however its
     worker process dies: it gets its reason (see :func:`extract`,
     :func:`_in_processes`) and the others are extracted.
+
+    ``cluster``, a Dask scheduler's address, reads the inputs on its
+    workers instead of ``jobs`` local processes, by path, or sent their
+    bytes with ``send_bytes`` (see :mod:`unkg.cluster`).
     """
     files = expand_paths(paths)
     # Loaded here: a catalogue that cannot be loaded stops the command before any worker starts,
@@ -349,4 +355,10 @@ def extract_many(
     limit = default_max_memory(max_bytes) if max_memory is None else max_memory
     if describe is not None:
         transform = functools.partial(_described, describe, transform)
-    yield from _in_processes(files, max(jobs, 1), (catalogue_path, max_bytes, transform, limit or None))
+    initargs = (catalogue_path, max_bytes, transform, limit or None)
+    if cluster:
+        from unkg.cluster import in_cluster
+
+        yield from in_cluster(files, cluster, initargs, send_bytes)
+    else:
+        yield from _in_processes(files, max(jobs, 1), initargs)

@@ -616,6 +616,8 @@ class KnowledgeGraph:
         max_quads: int = DEFAULT_MAX_QUADS,
         max_memory: int | None = None,
         describe: Describer | None = None,
+        cluster: str | None = None,
+        send_bytes: bool = False,
     ) -> IngestReport:
         """Extract and store every file; unchanged files are skipped by hash.
 
@@ -636,6 +638,10 @@ class KnowledgeGraph:
         pattern; without ``describe``, an unchanged file keeps what it was
         stored with. A graph built by another extractor (an upgrade of unkg,
         of its catalogue or registry) is always built again.
+
+        ``cluster`` (a Dask scheduler's address) extracts and builds the
+        N-Quads on its workers instead (see :mod:`unkg.cluster`); the
+        loading stays here, the same.
         """
         report = IngestReport()
         self.recover()
@@ -675,7 +681,14 @@ class KnowledgeGraph:
         sources = describe.sources if describe is not None else None
         transform = functools.partial(graph_payload, max_quads=max_quads, sources=sources)
         for payload in extract_many(
-            todo, jobs=jobs, max_bytes=max_bytes, transform=transform, max_memory=max_memory, describe=describe
+            todo,
+            jobs=jobs,
+            max_bytes=max_bytes,
+            transform=transform,
+            max_memory=max_memory,
+            describe=describe,
+            cluster=cluster,
+            send_bytes=send_bytes,
         ):
             path = payload.source
             if payload.errors or payload.sha256 is None:

@@ -653,8 +653,12 @@ ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
 # treaties2", a marker at most after it); its number is the section's, not a paragraph's.
 NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
-NOTES_HEADING_RE = re.compile(r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$")
+# "Notes" on a line of its own, or run into the line before and the first note ("programmes.121 Notes 78 CRC/")
+NOTES_HEADING_RE = re.compile(
+    r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$|(?<=[.;\d] )(?:Notes|Endnotes)(?= \d{1,3} [A-Z(])"
+)
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
+FIRST_NOTE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]+(?=\S)")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 YEAR_BEFORE_RE = re.compile(r"(?<!\d)[ \t\n]?(?:19|20)\d\d $")
@@ -725,6 +729,9 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     found = list(pattern.finditer(text, zone.start, zone.end))
     if not inline:  # a note run into the line of the note before ("... para. 31. 4 E/C.12/SVN/CO/2, ...")
         found = sorted([*found, *RUN_IN_NOTE_RE.finditer(text, zone.start, zone.end)], key=lambda m: m.start())
+        first = FIRST_NOTE_RE.match(text, zone.start, zone.end) if zone.start and text[zone.start - 1] != "\n" else None
+        if first and (not found or found[0].start() > first.start()):
+            found.insert(0, first)  # the first note on the line of its heading ("Notes 78 CRC/C/SVN/CO/3-4")
     for m in found:
         if m.start() in skip or m.start() + 1 in skip:  # a page number on a line of its own
             continue
