@@ -66,6 +66,9 @@ VERB_ROWS = [
     ("Bearing in mind that policies", "bears in mind"),
     ("Deeply concerned about", "is concerned"),
     ("Expressing deep concern at", "expresses concern"),
+    ("Expressing continued concern at", "expresses concern"),
+    ("Having studied the report of the Secretary-General (S/24833)", "has studied"),
+    ("Resolves that the Security Council shall", "resolves"),
     ("Conscious of the need to", "is conscious of"),
     ("Taking into account the report of the Secretary-General", "takes into account"),
     ("Draws the attention of the Member States to resolution 253 (1968)", "draws the attention of"),
@@ -533,3 +536,31 @@ def test_notes_heading_run_into_the_line() -> None:
     )
     d = parse(Source("compilation.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "1"), (2, "2")]
+
+
+def test_page_heads_where_the_reader_told_the_pages() -> None:
+    """A PDF reader's text keeps no page numbers, but it tells where each page starts: a running head on a
+    page's first line is furniture, and so is one the reader ran into the last line of the page before
+    ("... Illicit Maritime Questions in Central Africa A/RES/79/68"); the paragraph it cut goes on."""
+    page1 = "United Nations A/RES/79/68\n\nThe General Assembly,\n\nRecalling its resolution 69/314 and the Code of Illicit Maritime "
+    page2 = "Questions in Central Africa A/RES/79/68\n\nActivity in West Africa,\n\nNoting resolution 77/325,\n\n"
+    page3 = "A/RES/79/68  Questions in Central Africa\n\nNoting also resolution 78/1,\n\n1. Decides to remain seized.\n"
+    text = page1 + page2 + page3
+    source = Source("resolution.pdf", text, None, pages=(0, len(page1), len(page1) + len(page2)))
+    d = parse(source)
+    preamble = [(p.label, text[p.content : p.content + 9]) for p in d.paragraphs if p.label.startswith("pp")]
+    assert preamble == [("pp1", "Recalling"), ("pp2", "Noting re"), ("pp3", "Noting al")]
+
+
+def test_a_run_of_notes_ends_with_its_page() -> None:
+    """Notes told as a run of lines ("6  Resolution 60/1.") end where their page does (the next page's
+    running head), not at the next note, pages later: the body between them is no note."""
+    text = (
+        "United Nations A/RES/79/155\n\nThe General Assembly,\n\nRecalling the World Summit,1\n\n"
+        "__________________\n\n1  Resolution 60/1.\n\nA/RES/79/155\nIntensification of efforts\n\n24-24147\n2/9\n\n"
+        "Reaffirming the Universal Declaration of Human Rights,2\n\nNoting resolution 78/1,\n\n"
+        "__________________\n\n2  Resolution 217 A (III).\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp2")]
+    assert [p.label for p in d.paragraphs if p.label.startswith("pp")] == ["pp1", "pp2", "pp3"]

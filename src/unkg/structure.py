@@ -138,10 +138,11 @@ def _organ_key(name: str) -> str | None:
 # (A table's empty cells may stand around it: a Word rendering of the page draws head and foot as tables.)
 _PAGE_MARK = r"(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)"
 PAGE_MARK_LINE_RE = re.compile(rf"[ \t\f|]*{_PAGE_MARK}(?:[ \t|]+{_PAGE_MARK})?[ \t|]*$")  # "24-23498 <tab> 3/7"
-CELL_END_RE = re.compile(r"[ \t]*(?:\||$)|[ \t]{3,}|[ ]?\t")  # a table cell's end, or a layout's column gap
+CELL_END_RE = re.compile(r"[ \t]*(?:\||$)|[ \t]{2,}|[ ]?\t")  # a table cell's end, or a layout's column gap
 # A running head is a few short lines: the symbol and the title (or a shortened one).
 HEAD_MAX_LINES = 6
 HEAD_MAX_CHARS = 600
+HEAD_TITLE_CHARS = 120  # a running title beside the symbol on the same line
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -149,7 +150,9 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
 
 
-def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple[int, int]]]:
+def page_heads(
+    text: str, symbols: list[g.SymbolMatch], page_starts: tuple[int, ...] = ()
+) -> list[tuple[str, tuple[int, int]]]:
     """Running heads: (symbol, span) of each block of lines that holds a symbol alone on its line
     next to a page or job number (the line after the block, or before it, blank lines skipped).
 
@@ -161,8 +164,15 @@ def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple
     heads: list[tuple[str, tuple[int, int]]] = []
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
+        if page_starts and CELL_END_RE.match(text, sm.end, end):
+            # a PDF reader may run a page's head into the last line of the page before ("... Illicit Maritime
+            # Questions in Central Africa A/RES/79/68"): from the page's start to the symbol, a short title
+            page = page_starts[max(0, bisect.bisect_right(page_starts, sm.start) - 1)]
+            if start < page < sm.start and sm.start - page <= HEAD_TITLE_CHARS and "\n" not in text[page : sm.start]:
+                heads.append((sm.targets[0], (page, end)))
+                continue
         # alone on its line, or in a table cell of its own ("A/RES/79/129 | Measures to eliminate ...")
-        gap = text[start : sm.start].endswith(("   ", "\t"))
+        gap = text[start : sm.start].endswith(("  ", "\t"))
         before = text[start : sm.start].rstrip(" \t")
         if (before.strip(" \t\f|") and not (before.endswith("|") or gap)) or not CELL_END_RE.match(text, sm.end, end):
             continue
@@ -179,7 +189,11 @@ def page_heads(text: str, symbols: list[g.SymbolMatch]) -> list[tuple[str, tuple
             end, lines = below, lines + 1
         if lines > HEAD_MAX_LINES or end - start > HEAD_MAX_CHARS:
             start, end = _line_bounds(text, sm.start)
-        if _page_mark_near(text, start, end):
+        # a page's first lines, where the reader told the pages (a PDF's text keeps no page number to look for)
+        first_lines = (
+            bool(page_starts) and 0 <= start - page_starts[max(0, bisect.bisect_right(page_starts, start) - 1)] <= 3
+        )
+        if first_lines or _page_mark_near(text, start, end):
             heads.append((sm.targets[0], (start, end)))
     return heads
 
@@ -368,7 +382,18 @@ _VERB_FORMS = {
     "expresses concern": "|".join(
         f"{verb} {depth}concern"
         for verb in ("expressing", "expresses", "express")
-        for depth in ("", "deep ", "grave ", "serious ", "its deep ", "its grave ", "its serious ", "its ")
+        for depth in (
+            "",
+            "deep ",
+            "grave ",
+            "serious ",
+            "continued ",
+            "its deep ",
+            "its grave ",
+            "its serious ",
+            "its continued ",
+            "its ",
+        )
     ),
     # Participles that say a state of mind read as "is ...", as "Convinced" and "Mindful" do.
     "is concerned": "concerned",
@@ -412,6 +437,9 @@ _VERB_FORMS = {
     "has considered": "having considered|having reviewed",
     "has examined": "having examined",
     "has received": "having received",
+    "has studied": "having studied",
+    "has heard": "having heard",
+    "resolves": "resolving|resolves|resolve",
 }
 VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
 
@@ -468,9 +496,7 @@ def opening_verb(text: str, pos: int, end: int) -> str | None:
 # at most two blank lines): PyMuPDF's text of ODS PDFs writes "1. \nWelcomes
 # the holding ..." and "1.\n \nRequests ..."; such words open with a capital.
 NUMBER_ALONE = r"\.[ \t]*\n(?:[ \t\f]*\n){0,2}[ \t\f]*(?=[A-Z“\"(])"
-NUMBERED_LINE_RE = re.compile(
-    rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
-)
+NUMBERED_LINE_RE = re.compile(rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})")
 NUMBERED_FIRST_LINE_RE = re.compile(
     rf"[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
 )
@@ -491,9 +517,7 @@ _PREAMBLE_OPENERS = sorted(
     }
     | {"aware", "disturbed", "deeply", "gravely", "seriously", "profoundly", "cognizant", "desirous", "further", "also"}
 )  # fmt: skip
-CUE_LINE_RE = re.compile(
-    r"(?m)^[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _PREAMBLE_OPENERS) + r")\b)"
-)
+CUE_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _PREAMBLE_OPENERS) + r")\b)")
 
 
 def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict[int, int | None]:
@@ -515,7 +539,7 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
             continue
         # At the number, not at the line's indentation: a blank line before it
         # starts a paragraph there too (pdftotext -layout indents "1.").
-        pos = m.start("num") - (text[m.start("num") - 1] in "“\"" if m.start("num") else 0)
+        pos = m.start("num") - (text[m.start("num") - 1] in '“"' if m.start("num") else 0)
         starts[pos] = n
         expected = n + 1
     first_break = text.find("\n", begin, min(end, begin + 2001))
@@ -636,7 +660,7 @@ class _Words:
         item = text[first_word] in BULLETS or ITEM_LETTER_RE.match(text, first_word) is not None
         if item and (text[last] == ":" or BULLET_LINE_RE.search(text, before.content, before.end)):
             return True  # "... calls upon Portugal to implement the following:" and its items, "(a) ...", "• ..."
-        while last > before.content and text[last] in "\u201d\u2019\")]":
+        while last > before.content and text[last] in '\u201d\u2019")]':
             last -= 1
         if text[last] in PARAGRAPH_END:
             return False
@@ -679,9 +703,7 @@ class _Zone:
     furniture: list[int] | None = None  # starts of the furniture lines inside, whose numbers are no notes
 
 
-def _called_between(
-    missing: list[int], n: int, doubtful: dict[int, Marker], found: dict[int, int], start: int
-) -> bool:
+def _called_between(missing: list[int], n: int, doubtful: dict[int, Marker], found: dict[int, int], start: int) -> bool:
     """Whether the notes ``missing`` below ``n`` (at most two, right below it) each have a doubtful marker
     in order between the marker of the note before them and ``start``."""
     if len(missing) > 2 or missing != list(range(n - len(missing), n)) or any(k not in doubtful for k in missing):
@@ -822,7 +844,7 @@ def parse(source: Source) -> Document:
     """The structure of one text."""
     text = source.text
     symbols = g.parse_symbols(text)
-    heads = page_heads(text, symbols)
+    heads = page_heads(text, symbols, tuple(p for p in source.pages if p))
     symbol, self_spans = _own_symbol(text, symbols, heads)
     head_spans = [span for target, span in heads if target == symbol]
     furniture: list[tuple[int, int]] = [*self_spans, *head_spans]
@@ -855,7 +877,15 @@ def parse(source: Source) -> Document:
             notes.setdefault(n, (s, e))
     run = _trailing_run(text, opening.end() if opening else 0)
     if len(run) > len(notes):
-        notes = {n: (s, e) for n, s, e in run}
+        # a note of the run ends where the page does (a running head, a job or page number, a form feed):
+        # the notes of each page of a PDF's text stand between its body and the next page's
+        stops = sorted(
+            {a for a, _ in zone_stops} | ({m.start() for m in re.finditer("\f", text)} if "\f" in text else set())
+        )
+        notes = {}
+        for n, s, e in run:
+            i = bisect.bisect_right(stops, s)
+            notes[n] = (s, min(e, stops[i]) if i < len(stops) else e)
     note_spans = sorted(notes.values())
 
     def in_notes(pos: int) -> bool:
@@ -900,7 +930,11 @@ def parse(source: Source) -> Document:
                 if not SPACED_AFTER_RE.match(text, m.end()):
                     continue
                 spaced = True
-            elif before == " " and YEAR_BEFORE_RE.match(text, max(0, start - 6), start) and SPACED_AFTER_RE.match(text, m.end()):
+            elif (
+                before == " "
+                and YEAR_BEFORE_RE.match(text, max(0, start - 6), start)
+                and SPACED_AFTER_RE.match(text, m.end())
+            ):
                 spaced = after_year = True  # "released on 27 January 2023 6 and the fourth": the next note only
             else:
                 continue
@@ -1039,7 +1073,21 @@ def parse(source: Source) -> Document:
 MONTHS = {
     m: i
     for i, m in enumerate(
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"], start=1
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
     )
 }
 ADOPTION_DATE_RE = re.compile(
@@ -1051,7 +1099,28 @@ MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:ple
 # the next line ("Political declaration of the high-level meeting of the" / "General Assembly on the
 # fight against tuberculosis"; "... commercial and financial" / "embargo imposed by ...").
 _TITLE_GOES_ON = frozenset(
-    ["a", "an", "and", "the", "of", "on", "in", "for", "to", "by", "with", "against", "from", "its", "their", "at", "or", "between", "concerning", "regarding"]
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "to",
+        "by",
+        "with",
+        "against",
+        "from",
+        "its",
+        "their",
+        "at",
+        "or",
+        "between",
+        "concerning",
+        "regarding",
+    ]
 )
 
 
@@ -1101,7 +1170,11 @@ _STOPWORDS = {
     "fr": (" le ", " la ", " les ", " des ", " et ", " du "),
     "es": (" el ", " los ", " las ", " del ", " y ", " que "),
 }
-_SCRIPTS = {"ru": re.compile("[\u0400-\u04ff]"), "ar": re.compile("[\u0600-\u06ff]"), "zh": re.compile("[\u4e00-\u9fff]")}
+_SCRIPTS = {
+    "ru": re.compile("[\u0400-\u04ff]"),
+    "ar": re.compile("[\u0600-\u06ff]"),
+    "zh": re.compile("[\u4e00-\u9fff]"),
+}
 
 
 def text_language(text: str) -> str | None:
