@@ -8,16 +8,12 @@ console error and no request leaving 127.0.0.1.
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 from click.testing import CliRunner
-from tests.conftest import CHROMIUM
-from tests.conftest import CHROMIUM_FLAGS as FLAGS
 
 from test_series import EARLIER, LATER
 from test_serve import Server
+from test_serve_browser import browser_page  # noqa: F401 - the browser fixture
 from unkg.cli import cli
 
 
@@ -36,50 +32,28 @@ def derived_server(tmp_path_factory: pytest.TempPathFactory):
     server.stop()
 
 
-def test_changes_view_highlights_what_changed(derived_server, tmp_path: Path) -> None:
+def test_changes_view_highlights_what_changed(derived_server, browser_page) -> None:  # noqa: F811
     """The changes table: del/ins in the edited paragraph, the new one inserted whole, the moved one marked."""
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Debian chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    problems: list[str] = []
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-
-        def guard(route):
-            host = urlsplit(route.request.url).hostname
-            if host not in ("127.0.0.1", "localhost") and not route.request.url.startswith(("data:", "blob:")):
-                problems.append(f"request left localhost: {route.request.url}")
-                route.abort()
-            else:
-                route.continue_()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.goto(derived_server.url + "/doc/A/RES/79/113")
-        changes = page.locator("#changes")
-        assert "Changes from its predecessor" in changes.locator("h2").inner_text()
-        assert "A/RES/78/100" in changes.locator("h2").inner_text()
-        edited = changes.locator("tr.change-edited")
-        assert edited.count() == 1 and "pp1" in edited.inner_text()
-        assert edited.locator("del").all_inner_texts() == ["77/148", "12", "2022,"]
-        assert edited.locator("ins").all_inner_texts() == ["78/100", "7", "2023,"]
-        moved = changes.locator("tr.change-moved")  # op2 <- op3, edited on the way
-        assert moved.count() == 1 and "from op3" in moved.inner_text()
-        assert moved.locator("del").inner_text() == "seventy-ninth"
-        assert moved.locator("ins").inner_text() == "eightieth"
-        # the highlighting shows: struck through and underlined by the page's own style sheet
-        assert moved.locator("del").evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
-        assert moved.locator("ins").evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
-        new = changes.locator("tr.change-new")
-        assert new.count() == 1 and "Welcoming the webcast" in new.locator("ins").inner_text()
-        assert changes.locator("tr.change-unchanged").count() == 4
-        # the predecessor's link leads to its page
-        changes.locator("h2 a").click()
-        page.wait_for_url("**/doc/A/RES/78/100")
-        context.close()
+    page, problems = browser_page  # test_serve_browser's page: outside requests and console errors recorded
+    page.goto(derived_server.url + "/doc/A/RES/79/113")
+    changes = page.locator("#changes")
+    assert "Changes from its predecessor" in changes.locator("h2").inner_text()
+    assert "A/RES/78/100" in changes.locator("h2").inner_text()
+    edited = changes.locator("tr.change-edited")
+    assert edited.count() == 1 and "pp1" in edited.inner_text()
+    assert edited.locator("del").all_inner_texts() == ["77/148", "12", "2022,"]
+    assert edited.locator("ins").all_inner_texts() == ["78/100", "7", "2023,"]
+    moved = changes.locator("tr.change-moved")  # op2 <- op3, edited on the way
+    assert moved.count() == 1 and "from op3" in moved.inner_text()
+    assert moved.locator("del").inner_text() == "seventy-ninth"
+    assert moved.locator("ins").inner_text() == "eightieth"
+    # the highlighting shows: struck through and underlined by the page's own style sheet
+    assert moved.locator("del").evaluate("e => getComputedStyle(e).textDecorationLine") == "line-through"
+    assert moved.locator("ins").evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
+    new = changes.locator("tr.change-new")
+    assert new.count() == 1 and "Welcoming the webcast" in new.locator("ins").inner_text()
+    assert changes.locator("tr.change-unchanged").count() == 4
+    # the predecessor's link leads to its page
+    changes.locator("h2 a").click()
+    page.wait_for_url("**/doc/A/RES/78/100")
     assert problems == []
