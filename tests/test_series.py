@@ -332,3 +332,14 @@ def test_series_history_and_diff_from_the_store(tmp_path: Path, ga_texts: dict[s
     (folder / "A_RES_79_113.txt").write_text("changed", encoding="utf-8")
     changed = runner.invoke(cli, ["diff", "A/RES/79/113", "A/RES/80/104", "--store", store])
     assert changed.exit_code == 1 and "changed since it was ingested" in changed.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "symbol"),
+    [("resolution 61/165", "A/RES/61/165"), ("a/res/61/ 165", "A/RES/61/165"), ("s/res/1919 (2010)", "S/RES/1919(2010)")],
+)
+def test_series_commands_read_a_resolution_as_typed(typed: str, symbol: str) -> None:
+    """unkg series, diff and history read a resolution through the one look-up, as the other commands do."""
+    from unkg.series.cli import _typed
+
+    assert _typed(typed) == symbol

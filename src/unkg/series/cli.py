@@ -61,6 +61,7 @@ def series_command(symbol: str, show_all: bool, as_json: bool, store_path: str |
         unkg series "S/RES/1919 (2010)" --json
     """
     corpus = _store_corpus(store_path, timeout, max_memory)
+    symbol = _typed(symbol)
     found = members(symbol, corpus)
     if as_json:
         click.echo(json.dumps({"symbol": symbol, "members": [m.to_json() for m in found]}, ensure_ascii=False, indent=1))
@@ -77,13 +78,21 @@ def series_command(symbol: str, show_all: bool, as_json: bool, store_path: str |
     click.echo(f"{len(found)} member(s), {len(held)} in the corpus")
 
 
+def _typed(name: str) -> str:
+    """A resolution as a person types it ("resolution 61/165", "a/res/61/ 165", "S/RES/1919 (2010)"), read by
+    the one look-up (``unkg.lookup.parse``); else the registry's spelling; else as given."""
+    from unkg.lookup import parse
+    from unkg.registry import Registry
+
+    found = parse(name)
+    return found.target if found else (Registry.canonical(name) or name)
+
+
 def _text(name: str, corpus: Corpus | None) -> Text:
     """A text named by a file path, else by a symbol the store holds."""
     if os.path.isfile(name):
         return next(iter(file_corpus([name]).texts.values()))
-    from unkg.registry import Registry
-
-    canonical = Registry.canonical(name) or name
+    canonical = _typed(name)
     text = corpus.get(canonical) if corpus else None
     if text is None:
         raise SeriesError(f"{name}: neither a file nor a document whose text the store holds (unkg ingest FILE, or unkg fetch {canonical} --ingest)")
@@ -139,12 +148,10 @@ def history_command(
     \b
         unkg history A/RES/80/104 op6
     """
-    from unkg.registry import Registry
-
     corpus = _store_corpus(store_path, timeout, max_memory)
     if corpus is None:
         raise SeriesError("history needs the texts of the series: ingest them into a store first (unkg ingest FILES)")
-    canonical = Registry.canonical(symbol) or symbol
+    canonical = _typed(symbol)
     steps = history(canonical, paragraph, corpus)
     if as_json:
         rows = [
