@@ -285,3 +285,25 @@ def test_a_write_while_the_server_reads_names_the_server(store: str, tmp_path: P
         server.wait(timeout=30)
         if server.stderr is not None:
             server.stderr.close()
+
+
+
+def test_lineage_quotes_the_fetch_command_for_the_shell(tmp_path) -> None:
+    """A step not in the corpus is given with a fetch command a shell can run as printed."""
+    from click.testing import CliRunner
+
+    from unkg.cli import cli
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "S_RES_2242_2015.txt").write_text(
+        "Resolution 2242 (2015)\n\nAdopted by the Security Council at its 7533rd meeting, on 13 October 2015\n\n"
+        "The Security Council,\n\nRecalling its resolution 1325 (2000),\n\n1. Decides to remain seized.\n",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["ingest", str(folder), "--store", store, "--quiet", "-j", "1"]).exit_code == 0
+    out = runner.invoke(cli, ["lineage", "S/RES/2242(2015)", "--store", store])
+    assert out.exit_code == 0, out.output
+    assert "not in the corpus: `unkg fetch 'S/RES/1325(2000)'`" in out.output

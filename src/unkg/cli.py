@@ -646,7 +646,7 @@ def _about(store, about, symbol: str, missing: list[str] | None = None) -> tuple
     parts = [f"{title} ({when})" if title and when else title or (f"({when})" if when else "")]
     if not held:
         parts[0] += " [registry]" if row["registry"] is not None and (title or date) else ""
-        parts.append(f"-- not in the corpus: `unkg fetch {symbol}`")
+        parts.append(f"-- not in the corpus: `{shlex.join(['unkg', 'fetch', symbol])}`")
         if missing is not None:
             missing.append(symbol)
     return "".join(f"  {p.strip()}" for p in parts if p.strip()), title
