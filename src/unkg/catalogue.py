@@ -140,6 +140,7 @@ class Catalogue:
     _by_abbreviation: dict[str, str] = field(default_factory=dict, repr=False)
     _by_unts: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict, repr=False)
     _by_adoption: dict[str, tuple[tuple[str | None, str], ...]] = field(default_factory=dict, repr=False)
+    _protocols: dict[str, tuple[Instrument, ...]] = field(default_factory=dict, repr=False)
     name_res: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
     heads: frozenset[str] = frozenset()
     _lower_needles: tuple[str, ...] = field(default=(), repr=False)
@@ -152,7 +153,10 @@ class Catalogue:
         by_abbr: dict[str, str] = {}
         by_unts: dict[tuple[int, int], list[str]] = {}
         by_adoption: dict[str, list[tuple[str | None, str]]] = {}
+        protocols: dict[str, list[Instrument]] = {}
         for inst in table.values():
+            if inst.parent:
+                protocols.setdefault(inst.parent, []).append(inst)
             for label in inst.labels:
                 by_label.setdefault(normalise_label(label), inst.key)
             for abbr in inst.abbreviations:
@@ -194,6 +198,7 @@ class Catalogue:
             _by_abbreviation=by_abbr,
             _by_unts={k: tuple(v) for k, v in by_unts.items()},
             _by_adoption={k: tuple(v) for k, v in by_adoption.items()},
+            _protocols={k: tuple(v) for k, v in protocols.items()},
             name_res=name_res,
             heads=frozenset(heads),
             _lower_needles=lower_needles,
@@ -271,7 +276,7 @@ class Catalogue:
 
     def protocols_of(self, parent: str) -> tuple[Instrument, ...]:
         """The catalogued protocols whose parent is ``parent``."""
-        return tuple(i for i in self.instruments.values() if i.parent == parent)
+        return self._protocols.get(parent, ())
 
 
 def _annex(pinpoint: str) -> str | None:

@@ -475,7 +475,9 @@ BODY_BEFORE_RE = re.compile(
 )
 BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
 DRAFT_YEARS = 5
-YEAR_RE = re.compile(r"(?:19[4-9]|20\d)\d(?!\d)")  # the digit before is checked in Python
+# Years 1940-2099, the digit before checked in Python. Two patterns, each opening with a literal ("19", "20"),
+# which the regex engine finds by a fast substring search: one pattern opening on a choice tries every position.
+YEAR_RES = (re.compile(r"19[4-9]\d(?!\d)"), re.compile(r"20\d\d(?!\d)"))
 
 
 def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
@@ -490,7 +492,12 @@ def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) ->
         return False  # no UN text predates the first session
     if "max" not in cache:
         text = ctx.text
-        years = [int(m.group(0)) for m in YEAR_RE.finditer(text) if not (m.start() and text[m.start() - 1].isdigit())]
+        years = [
+            int(m.group(0))
+            for pattern in YEAR_RES
+            for m in pattern.finditer(text)
+            if not (m.start() and text[m.start() - 1].isdigit())
+        ]
         cache["max"] = max(years) if len(years) >= 3 else 9999
     # A margin of a few years keeps drafts: a 2004 report naming the Basic
     # Principles on the right to a remedy (adopted 2005) cites that work.

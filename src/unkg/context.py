@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from unkg.models import Citation, Document
 
@@ -40,17 +40,25 @@ _ABBREVIATIONS = frozenset(
 )  # fmt: skip
 
 
-def _ends(text: str) -> list[int]:
-    """Where the sentences of ``text`` end (the offset after each one's closing mark)."""
-    out = []
-    for m in _SENTENCE_END.finditer(text):
+def _ends(text: str, pos: int = 0) -> Iterator[int]:
+    """Where the sentences of ``text`` end (the offset after each one's closing mark), from ``pos`` on.
+
+    The pattern looks at no character before ``pos``, so the ends from ``pos`` on are those of the whole text.
+    """
+    for m in _SENTENCE_END.finditer(text, pos):
         i = m.start()
         if text[i] == ".":
             word = _WORD_BEFORE.search(text, max(0, i - 6), i)
             if word and word[0] in _ABBREVIATIONS:
                 continue
-        out.append(m.end())
-    return out
+        yield m.end()
+
+
+def _last_end(text: str, reach: int) -> int:
+    """The end of the last sentence of ``text`` (0 if none), looked for in its last ``reach`` characters first."""
+    near = max(0, len(text) - reach)
+    ends = list(_ends(text, near)) or (list(_ends(text)) if near else [])
+    return ends[-1] if ends else 0
 
 
 _SPACE = re.compile(r"\s+")
@@ -91,11 +99,9 @@ def around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, 
     # each citation read it whole (5,000 notes in one span took 9 minutes so).
     lo, hi = max(lo, start - WINDOW * limit), min(hi, end + WINDOW * limit)
     before = text[lo:start]
-    ends = _ends(before)
-    first = ends[-1] if ends else 0
+    first = _last_end(before, 2 * limit)
     after = text[end:hi]
-    later = _ends(after)
-    last = later[0] if later else len(after)
+    last = next(_ends(after), len(after))
     left = _squeeze(before[first:]).lstrip()
     right = _squeeze(after[:last]).rstrip()
     return _cut_left(left, limit), _cut_right(right, limit)

@@ -677,6 +677,18 @@ ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
 # treaties2", a marker at most after it); its number is the section's, not a paragraph's.
 NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
+_HEADING_WORDS = 48  # words enough to pass the 95 characters a heading can have (48 words and 47 spaces)
+
+
+def _numbered_heading(words: str) -> bool:
+    """Whether the words of a numbered paragraph are a section's heading (NUMBERED_HEADING_RE).
+
+    A long paragraph is told at once: it has more words than a heading has room for.
+    """
+    parts = words.replace("|", " ").split(None, _HEADING_WORDS)
+    return len(parts) <= _HEADING_WORDS and NUMBERED_HEADING_RE.fullmatch(" ".join(parts) + "\n") is not None
+
+
 # "Notes" on a line of its own, or run into the line before and the first note ("programmes.121 Notes 78 CRC/")
 NOTES_HEADING_RE = re.compile(
     r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$|(?<=[.;\d] )(?:Notes|Endnotes)(?= \d{1,3} [A-Z(])"
@@ -1009,7 +1021,7 @@ def parse(source: Source) -> Document:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
             after = NONSPACE_RE.search(text, end, end + 200)
-            if NUMBERED_HEADING_RE.fullmatch(" ".join(text[words_at:end].replace("|", " ").split()) + "\n") and not (
+            if _numbered_heading(text[words_at:end]) and not (
                 after and text[after.start()].islower()  # the sentence goes on after a break: no heading
             ):
                 number = None  # a section's heading
@@ -1095,6 +1107,7 @@ ADOPTION_DATE_RE = re.compile(
     r"|adopted\s+by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+on)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
 )
 MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)[ \t]*$")
+MEETING_END_RE = re.compile(r"(?m)meeting[ \t]*$")  # a fast test: its literal opens the pattern
 # A title line that ends on one of these words, or is followed by a line in lower case, goes on at
 # the next line ("Political declaration of the high-level meeting of the" / "General Assembly on the
 # fight against tuberculosis"; "... commercial and financial" / "embargo imposed by ...").
@@ -1187,7 +1200,7 @@ def text_language(text: str) -> str | None:
     'en'
     """
     sample = text[:1000]
-    if not sample.isascii():
+    if sample and max(sample) >= "\u0400":  # a script of its own (curly quotes and accents are no sign)
         for script, pattern in _SCRIPTS.items():
             if len(pattern.findall(sample)) > len(sample) * 0.3:
                 return script
@@ -1209,10 +1222,10 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     m = ADOPTION_DATE_RE.search(head) if "dopted" in head else None
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
-    t = TITLE_LINE_RE.search(head)
+    t = TITLE_LINE_RE.search(head) if "/" in head else None
     if t:
         out["title"] = _whole_title(t.group("title"), head, t.end())
-    meeting = MEETING_RE.search(text) if "meeting" in text else None
+    meeting = MEETING_RE.search(text) if MEETING_END_RE.search(text) else None
     if meeting:
         out["meeting"] = " ".join(meeting.group("meeting").split())
     s = SESSION_RE.match(symbol or "")
