@@ -260,7 +260,7 @@ def _own_symbol(
         if symbol:
             spans.append((m.start(), m.end()))
             return symbol, spans
-    m = SC_HEADING_RE.search(head) if "esolution" in head or "ESOLUTION" in head else None
+    m = SC_HEADING_RE.search(head) if "Resolution" in head or "RESOLUTION" in head else None
     symbol = _sc_heading_symbol(text, m) if m else None
     if m and symbol:
         spans.append((m.start(), m.end()))
@@ -680,13 +680,17 @@ NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?
 _HEADING_WORDS = 48  # words enough to pass the 95 characters a heading can have (48 words and 47 spaces)
 
 
-def _numbered_heading(words: str) -> bool:
-    """Whether the words of a numbered paragraph are a section's heading (NUMBERED_HEADING_RE).
+def _numbered_heading(text: str, start: int, end: int) -> bool:
+    """Whether the words of a numbered paragraph, ``text[start:end]``, are a section's heading
+    (NUMBERED_HEADING_RE).
 
-    A long paragraph is told at once: it has more words than a heading has room for.
+    A long paragraph is told at once: its first lines hold more words than a heading has room for.
     """
-    parts = words.replace("|", " ").split(None, _HEADING_WORDS)
-    return len(parts) <= _HEADING_WORDS and NUMBERED_HEADING_RE.fullmatch(" ".join(parts) + "\n") is not None
+    for stop in (min(end, start + 800), end):  # a word the first cut halves counts once: no more words than in all
+        parts = text[start:stop].replace("|", " ").split(None, _HEADING_WORDS)
+        if len(parts) > _HEADING_WORDS:
+            return False
+    return NUMBERED_HEADING_RE.fullmatch(" ".join(parts) + "\n") is not None
 
 
 # "Notes" on a line of its own, or run into the line before and the first note ("programmes.121 Notes 78 CRC/")
@@ -1021,7 +1025,7 @@ def parse(source: Source) -> Document:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
             after = NONSPACE_RE.search(text, end, end + 200)
-            if _numbered_heading(text[words_at:end]) and not (
+            if _numbered_heading(text, words_at, end) and not (
                 after and text[after.start()].islower()  # the sentence goes on after a break: no heading
             ):
                 number = None  # a section's heading
@@ -1108,6 +1112,15 @@ ADOPTION_DATE_RE = re.compile(
 )
 MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)[ \t]*$")
 MEETING_END_RE = re.compile(r"(?m)meeting[ \t]*$")  # a fast test: its literal opens the pattern
+# Fast tests before the patterns that open on a choice or a line start: a literal opens each, which the
+# regex engine looks for by substring search.
+ADOPTED_BY_THE_RE = re.compile(r"dopted\s+(?:unanimously\s+)?by\s+the\s")
+_AGENDA_WORDS = (re.compile(r"genda\s+items?\s+\d"), re.compile(r"Item\s+\d{1,3}(?:\s?\([a-z]\))?\s+of\s+the\s"))
+
+
+def _agenda_words(text: str) -> bool:
+    """Whether ``text`` has the words AGENDA_RE needs ("agenda item 5", "Item 5 of the ...")."""
+    return any(p.search(text) for p in _AGENDA_WORDS)
 # A title line that ends on one of these words, or is followed by a line in lower case, goes on at
 # the next line ("Political declaration of the high-level meeting of the" / "General Assembly on the
 # fight against tuberculosis"; "... commercial and financial" / "embargo imposed by ...").
@@ -1219,7 +1232,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     """
     head = text[:6000]
     out: dict[str, str] = {}
-    m = ADOPTION_DATE_RE.search(head) if "dopted" in head else None
+    m = ADOPTION_DATE_RE.search(head) if ADOPTED_BY_THE_RE.search(head) else None
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
     t = TITLE_LINE_RE.search(head) if "/" in head else None
@@ -1232,7 +1245,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     if s:
         out["session"] = s.group("session")
     # The masthead opens the text, or closes it in ODS text exports.
-    a = next((m for part in (head, text[-3000:]) if "genda" in part for m in [AGENDA_RE.search(part)] if m), None)
+    a = next((m for part in (head, text[-3000:]) if _agenda_words(part) for m in [AGENDA_RE.search(part)] if m), None)
     if a:
         out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
     d = DISTRIBUTED_RE.search(head) if "Distr" in head else None
