@@ -102,9 +102,29 @@ def around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, 
     first = _last_end(before, 2 * limit)
     after = text[end:hi]
     last = next(_ends(after), len(after))
-    left = _squeeze(before[first:]).lstrip()
-    right = _squeeze(after[:last]).rstrip()
-    return _cut_left(left, limit), _cut_right(right, limit)
+    return _cut_left(_left_words(before[first:], limit), limit), _cut_right(_right_words(after[:last], limit), limit)
+
+
+def _left_words(text: str, limit: int) -> str:
+    """``_squeeze(text).lstrip()``, or its end only when that is longer than ``_cut_left`` keeps.
+
+    The end of the squeezed last ``2 * limit`` characters is the end of the whole squeezed (a run of white
+    space across the cut is one space either way), so a long text is not squeezed whole.
+    """
+    if len(text) > 2 * limit:
+        end = _squeeze(text[-2 * limit :])
+        if len(end) > limit + 1:
+            return end
+    return _squeeze(text).lstrip()
+
+
+def _right_words(text: str, limit: int) -> str:
+    """``_squeeze(text).rstrip()``, or its start only (as ``_left_words``)."""
+    if len(text) > 2 * limit:
+        start = _squeeze(text[: 2 * limit])
+        if len(start) > limit + 1:
+            return start
+    return _squeeze(text).rstrip()
 
 
 def contexts(document: Document, citations: Iterable[Citation], limit: int = CONTEXT_CHARS) -> tuple[tuple[str, str], ...]:

@@ -1196,6 +1196,7 @@ _STOPWORDS = {
     "fr": (" le ", " la ", " les ", " des ", " et ", " du "),
     "es": (" el ", " los ", " las ", " del ", " y ", " que "),
 }
+_OTHER_SCRIPT_RE = re.compile("[\u0400-\u9fff]")  # holds every range of _SCRIPTS
 _SCRIPTS = {
     "ru": re.compile("[\u0400-\u04ff]"),
     "ar": re.compile("[\u0600-\u06ff]"),
@@ -1213,7 +1214,7 @@ def text_language(text: str) -> str | None:
     'en'
     """
     sample = text[:1000]
-    if sample and max(sample) >= "\u0400":  # a script of its own (curly quotes and accents are no sign)
+    if not sample.isascii() and _OTHER_SCRIPT_RE.search(sample):  # curly quotes and accents are no sign
         for script, pattern in _SCRIPTS.items():
             if len(pattern.findall(sample)) > len(sample) * 0.3:
                 return script
