@@ -368,3 +368,41 @@ def test_real_ga_78_80_sidecar(tmp_path: Path, ga_metadata: Path) -> None:
     # the sidecar, matched by the symbol the name gives, comes first: the symbol is credited to it
     assert meta["metadata_source"] == "sidecar metadata.csv"
     assert meta["metadata_fields"].startswith("symbol, title, date, basis, draft_or_report, meeting")
+
+
+# --------------------------------------------------------------------------
+# What the description tells the checks: a year or a symbol the text did not give.
+@pytest.mark.parametrize(
+    ("name", "kept", "dropped"),
+    [
+        # a statement of 1960 cannot cite a resolution of 1967: the file's year tells what the text could not
+        ("Session 15 - 1960/ISR_15_1960.txt", ["A/RES/194(III)"], ["S/RES/242(1967)"]),
+        ("Session 22 - 1967/ISR_22_1967.txt", ["A/RES/194(III)", "S/RES/242(1967)"], []),
+        ("Session 63 - 2008/QAT_63_2008.txt", ["A/RES/194(III)", "S/RES/242(1967)"], []),
+    ],
+)
+def test_a_described_year_drops_citations_of_later_works(name: str, kept: list[str], dropped: list[str]) -> None:
+    plain = extract_text(STATEMENT, name)
+    assert sorted(c.target for c in plain.citations) == ["A/RES/194(III)", "S/RES/242(1967)"]
+    described = describe(plain, Describer(name_pattern=NamePattern(GD_PATTERN)))
+    assert sorted(c.target for c in described.citations) == kept
+    assert [d.citation.target for d in described.dropped] == dropped
+    for d in described.dropped:
+        assert d.reason == f"{d.citation.target} is of 1967, after the citing document (1960)"
+    # each kept citation keeps its own words around it
+    assert len(described.contexts) == len(described.citations)
+    assert [ctx for c, ctx in zip(plain.citations, plain.contexts, strict=True) if c.target in kept] == list(
+        described.contexts
+    )
+
+
+def test_a_described_symbol_is_not_a_citation_of_itself(tmp_path: Path) -> None:
+    text = "Draft resolution\n\nRecalling its resolution 60/169 and resolution 61/165,\n"
+    plain = extract_text(text, "drafts/protection.txt")
+    assert plain.symbol is None
+    assert "A/RES/61/165" in [c.target for c in plain.citations]
+    sidecar = _write(tmp_path, "meta.csv", "file,symbol,date\nprotection.txt,A/RES/61/165,2006-12-19\n")
+    described = describe(plain, Describer(sidecar=Sidecar.load(str(sidecar))))
+    assert described.symbol == "A/RES/61/165"
+    assert [c.target for c in described.citations] == ["A/RES/60/169"]
+    assert [(d.citation.target, d.reason) for d in described.dropped] == [("A/RES/61/165", "the document's own symbol")]

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from unkg.models import Citation
+from unkg.models import Citation, Extraction
 from unkg.registry import Registry
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -80,10 +80,13 @@ def own_symbol(symbol: str | None, text: str, metadata: dict[str, str], registry
 
 
 def own_year(symbol: str | None, metadata: dict[str, str], registry: Registry) -> int | None:
-    """The citing document's year: its adoption date as the text states it, else the registry's."""
+    """The citing document's year: its adoption date as the text states it (or a sidecar or file name gives
+    it), else the year a sidecar or file name gives, else the registry's year of its symbol."""
     date = metadata.get("date") or ""
     if re.match(r"\d{4}-", date):
         return int(date[:4])
+    if re.fullmatch(r"\d{4}", metadata.get("year") or ""):
+        return int(metadata["year"])
     return registry.year_of(symbol) if symbol else None
 
 
@@ -117,3 +120,29 @@ def check(
             continue
         kept.append(c)
     return tuple(kept), tuple(dropped)
+
+
+def recheck(extraction: Extraction, registry: Registry) -> Extraction:
+    """``extraction`` checked again once described: a symbol or a year a sidecar or file name gave (see
+    ``unkg.describe``) tells what the text alone could not, that a citation is the document's own symbol or of
+    a later year. Those citations move to ``dropped`` with their reason; their contexts go with them."""
+    keep: list[int] = []
+    dropped = list(extraction.dropped)
+    year = own_year(extraction.symbol, extraction.metadata, registry)
+    for i, c in enumerate(extraction.citations):
+        cited_year = registry.year_of(c.target) if c.kind in ("resolution", "decision") else None
+        if extraction.symbol and c.target == extraction.symbol and c.kind in ("resolution", "decision"):
+            dropped.append(Dropped(c, "the document's own symbol"))
+        elif year and cited_year and cited_year > year:
+            dropped.append(Dropped(c, f"{c.target} is of {cited_year}, after the citing document ({year})"))
+        else:
+            keep.append(i)
+    if len(keep) == len(extraction.citations):
+        return extraction
+    contexts = tuple(extraction.contexts[i] for i in keep) if extraction.contexts else ()
+    return replace(
+        extraction,
+        citations=tuple(extraction.citations[i] for i in keep),
+        dropped=tuple(dropped),
+        contexts=contexts,
+    )

@@ -48,8 +48,10 @@ import parse as _parse
 
 from unkg import grammar as g
 from unkg import iri
+from unkg.check import recheck
 from unkg.errors import UsageError
 from unkg.models import Extraction
+from unkg.registry import default_registry
 from unkg.structure import MONTHS
 
 # Column or field name -> the metadata key it fills.
@@ -426,4 +428,7 @@ def describe(extraction: Extraction, describer: Describer) -> Extraction:
             metadata["metadata_source"] = "; ".join(f"{label} ({', '.join(keys)})" for label, keys in taken.items())
     if notes:
         metadata["metadata_note"] = "; ".join(notes)
-    return replace(extraction, symbol=symbol, metadata=metadata)
+    described = replace(extraction, symbol=symbol, metadata=metadata)
+    if taken:  # what the text alone could not tell: the document's own symbol, its year
+        described = recheck(described, default_registry())
+    return described
