@@ -7,7 +7,7 @@ from tests.conftest import SAMPLE
 
 from unkg.models import Source
 from unkg.read import read
-from unkg.structure import opening_verb, parse
+from unkg.structure import document_metadata, opening_verb, parse
 
 
 def doc(text: str):
@@ -564,3 +564,26 @@ def test_a_run_of_notes_ends_with_its_page() -> None:
     d = parse(Source("resolution.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp1"), (2, "pp2")]
     assert [p.label for p in d.paragraphs if p.label.startswith("pp")] == ["pp1", "pp2", "pp3"]
+
+
+# --------------------------------------------------------------------------
+# The document's date: from a heading that says when it was adopted, never from the prose.
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Resolution adopted by the General Assembly on 19 December 2006\n\n61/165. Protection of migrants\n", "2006-12-19"),
+        ("Resolution adopted by the General Assembly \non 29 September 2023 \n\n[without reference to a Main Committee]\n", "2023-09-29"),
+        ("Resolution 1373 (2001)\n\nAdopted by the Security Council at its 4385th meeting, on 28 September 2001\n", "2001-09-28"),
+        ("[Adopted by the Security Council on 5 May 1990.]\n", "1990-05-05"),
+        ("Resolution adopted by the Human Rights Council on 27 March 2008    A/HRC/RES/7/14\n", "2008-03-27"),
+        # the prose tells of other adoptions: a speech, a resolution's own paragraphs
+        ("we find that the Palestine partition plan adopted by the Assembly on 29 November 1947 [resolution 181 (II)]"
+         " was rejected\n", None),
+        ("The Security Council,\n\nNoting that the Commission, established by a resolution\nadopted by the Council on"
+         " 19 December 1946, is not\nempowered to deal with it,\n", None),
+        ("1. Reaffirms resolution 316 (1972) adopted by the\nSecurity Council on 26 June 1972;\n", None),
+        ("unanimous decision adopted by the Council on 27 April\n1968.\n", None),
+    ],
+)  # fmt: skip
+def test_the_date_of_adoption_comes_from_a_heading(text: str, date: str | None) -> None:
+    assert document_metadata(text, None).get("date") == date

@@ -1224,6 +1224,25 @@ def text_language(text: str) -> str | None:
     return lang if best >= 3 else None
 
 
+# What may stand on the line of an adoption heading before "adopted" ("Resolution adopted by ...", "[Adopted
+# by ...") and after its date (a closing bracket or full stop, a marker, another column of a laid-out page).
+_HEADING_BEFORE_ADOPTED_RE = re.compile(r"[ \t]*[\[(]?[ \t]*(?:(?:Resolution|Decision|RESOLUTION|DECISION)[ \t]+)?")
+_HEADING_AFTER_DATE_RE = re.compile(r"\.?[\])]?\.?[ \t]*\d{0,3}[ \t]*(?:(?:[ \t]{2,}|\t)\S[^\n]*)?(?:\n|$)")
+
+
+def _adoption_heading(head: str) -> re.Match[str] | None:
+    """The first adoption date that heads the text ("Resolution adopted by the General Assembly on 19 December
+    2006", "Adopted by the Security Council at its 4385th meeting, on 28 September 2001"), not one the prose
+    tells ("the partition plan adopted by the Assembly on 29 November 1947 [resolution 181 (II)]")."""
+    for m in ADOPTION_DATE_RE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        if _HEADING_BEFORE_ADOPTED_RE.fullmatch(head, line_start, m.start()) and _HEADING_AFTER_DATE_RE.match(
+            head, m.end()
+        ):
+            return m
+    return None
+
+
 def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     """Title, date of adoption, session and meeting, where the text states them.
 
@@ -1233,7 +1252,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     """
     head = text[:6000]
     out: dict[str, str] = {}
-    m = ADOPTION_DATE_RE.search(head) if ADOPTED_BY_THE_RE.search(head) else None
+    m = _adoption_heading(head) if ADOPTED_BY_THE_RE.search(head) else None
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
     t = TITLE_LINE_RE.search(head) if "/" in head else None
