@@ -612,10 +612,11 @@ class _Words:
         """The first character of [pos, end) that is a word of the text, or None."""
         text = self.text
         while pos < end:
-            m = NONSPACE_RE.search(text, pos, end)
-            if not m:
-                return None
-            pos = m.start()
+            if text[pos].isspace():
+                m = NONSPACE_RE.search(text, pos, end)
+                if not m:
+                    return None
+                pos = m.start()
             skip = self._furniture_end(pos)
             if skip is not None:
                 pos = skip
