@@ -515,6 +515,32 @@ def test_markers_the_reader_missed_are_read_from_the_text() -> None:
     assert [(f.number, f.anchor) for f in d.footnotes] == [(9, "1"), (10, "1"), (11, "2")]
 
 
+SPACED_MARKER_ROWS = [
+    # markers drawn on the line, neither raised nor glued, before an acronym too ("compensation. 138 UNHCR,")
+    (
+        "1. HRC recommended restitution and compensation. 1 UNHCR, 2 the Committee on the Elimination of "
+        "Discrimination against Women, 3 the Committee on Economic, Social and Cultural Rights,4 made similar "
+        "recommendations.\n\n__________\n1 CCPR/C/XYZ/CO/3, para. 22.\n2 UNHCR submission, p. 3.\n"
+        "3 CEDAW/C/XYZ/CO/5-6, para. 26.\n4 E/C.12/XYZ/CO/2, para. 13.\n",
+        [1, 2, 3, 4],
+    ),
+    # a number after a word that counts it is no marker, whatever follows it
+    (
+        "1. HRC cited the Covenant.1 See vol. 2 ICCPR and article 3 CEDAW.\n\n__________\n1 CCPR/C/XYZ/CO/3.\n"
+        "2 UNHCR submission.\n3 CEDAW/C/XYZ/CO/5-6.\n",
+        [1],
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "numbers"), SPACED_MARKER_ROWS, ids=["acronym-after", "counted"])
+def test_markers_drawn_on_the_line(body: str, numbers: list[int]) -> None:
+    """A converter may draw a marker on the line, spaced from the words around it: the next note's number
+    after a word or a sentence's end, before a word in lower case, a capitalised word or an acronym."""
+    d = parse(Source("report.txt", f"A/HRC/WG.6/99/XYZ/2\n\n{body}", None))
+    assert [mk.number for mk in d.markers] == numbers
+
+
 def test_a_marker_after_a_year() -> None:
     """"released on 27 January 2023 6 and the fourth report": after a year, the next note's number is its
     marker (pdftotext -layout puts a space before a raised number); another number there is text."""
