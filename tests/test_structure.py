@@ -530,13 +530,21 @@ SPACED_MARKER_ROWS = [
         "2 UNHCR submission.\n3 CEDAW/C/XYZ/CO/5-6.\n",
         [1],
     ),
+    # glued to a sentence's full stop after a whole word that may count ("principle.117", "decision.118") a
+    # marker; after an abbreviation's dot ("para. 4") or the counting word itself ("principle 3") none
+    (
+        "1. CAT reported a non-refoulement principle.1 CRC asked it to reconsider this decision.2 See "
+        "principle 3 and para. 4 there.\n\n__________\n1 CAT/C/XYZ/CO/3/Add.1.\n2 Ibid., para. 64.\n3 Ibid.\n4 Ibid.\n",
+        [1, 2],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("body", "numbers"), SPACED_MARKER_ROWS, ids=["acronym-after", "counted"])
+@pytest.mark.parametrize(("body", "numbers"), SPACED_MARKER_ROWS, ids=["acronym-after", "counted", "full-stop"])
 def test_markers_drawn_on_the_line(body: str, numbers: list[int]) -> None:
-    """A converter may draw a marker on the line, spaced from the words around it: the next note's number
-    after a word or a sentence's end, before a word in lower case, a capitalised word or an acronym."""
+    """A converter may draw a marker on the line, unraised: spaced from the words around it, the next
+    note's number after a word or a sentence's end, before a word in lower case, a capitalised word or an
+    acronym; glued, after a sentence's full stop even when the word before it may count."""
     d = parse(Source("report.txt", f"A/HRC/WG.6/99/XYZ/2\n\n{body}", None))
     assert [mk.number for mk in d.markers] == numbers
 
