@@ -625,6 +625,24 @@ CONVERTER_CUT_ROWS = [
         "of Former Yugoslavia Living in Utopia (Legal Status Act).30\n\n16.\tIn 2013, CAT was concerned.31\n\n",
         [(30, "15"), (31, "16")],
     ),
+    # ... or on a comma ("In the framework of follow-up," / "Utopia reported ...")
+    (
+        "52.\tCAT urged Utopia to ensure safeguards.30 In the framework of follow-up,\n\nUtopia reported to CAT "
+        "that the new Act included the principle.31\n\n53.\tCRC expressed concern.32\n\n",
+        [(30, "52"), (31, "52"), (32, "53")],
+    ),
+    # ... or, cut by a page break after a sentence, in sentences the next paragraph's number follows
+    (
+        "59.\tCERD recommended access to education at all levels.30\n\n8\n\fA/HRC/WG.6/99/XYZ/2\n\nThe Committee "
+        "on Economic, Social and Cultural Rights made similar recommendations.31\n\n60.\tHRC was concerned.32\n\n",
+        [(30, "59"), (31, "59"), (32, "60")],
+    ),
+    # ... not sentences a section's heading follows: they are no paragraph of the report's numbers
+    (
+        "59.\tCERD recommended access to education at all levels.30\n\n8\n\fA/HRC/WG.6/99/XYZ/2\n\nThe Committee "
+        "made similar recommendations.31\n\nC.\tAdministration of justice\n\n1.\tHRC was concerned.32\n\n",
+        [(30, "59"), (31, "p1"), (32, "1")],
+    ),
     # ... not when the block opens a sentence of its own ("These aims ..."): a list of short items before it
     (
         "3.\tDeveloping productive capacities\n\n4.\tAccelerating social reforms\n\nThese aims are designed to "
@@ -657,8 +675,8 @@ CONVERTER_CUT_ROWS = [
 @pytest.mark.parametrize(
     ("body", "anchors"),
     CONVERTER_CUT_ROWS,
-    ids=["heading-commas", "goes-on-word", "clause-and", "sentence-cut", "sentence-opener", "heading-goes-on",
-         "heading-and", "heading-marker", "glued-bullets"],
+    ids=["heading-commas", "goes-on-word", "clause-and", "sentence-cut", "comma-cut", "page-cut", "page-heading",
+         "sentence-opener", "heading-goes-on", "heading-and", "heading-marker", "glued-bullets"],
 )  # fmt: skip
 def test_paragraphs_a_converter_cut(body: str, anchors: list[tuple[int, str]]) -> None:
     """Converters (pdf2docx, pdftohtml) cut paragraphs at a line, in the middle of a sentence, at a capital:

@@ -688,13 +688,22 @@ class _Words:
             return pos
         return None
 
-    def continues(self, before: Paragraph, first_word: int, end: int | None = None) -> bool:
-        """True when the text at ``first_word`` (up to ``end``) goes on with the paragraph ``before``: it
-        opens in lower case ("based on its non-legislative nature ..."), or ``before`` stops short of its
-        closing punctuation and a page break (furniture, footnotes) stands between them, or ``before``
-        stops on a word no phrase ends on ("residents of" / "Slovenia originating ..."), or ``before`` is
-        a report's numbered paragraph that stops inside a sentence and the block ends one (a converter
-        cut the paragraph at a line: "... the Act Regulating the Legal" / "Status of Citizens ... Act).")."""
+    def continues(
+        self, before: Paragraph, first_word: int, end: int | None = None, following: int | None = None
+    ) -> bool:
+        """True when the block at ``first_word`` (up to ``end``; ``following`` is the number of the next
+        numbered paragraph after it) goes on with the paragraph ``before``:
+
+        - it opens in lower case ("based on its non-legislative nature ...");
+        - ``before`` stops short of its closing punctuation and a page break (furniture, footnotes)
+          stands between them;
+        - ``before`` stops on a word no phrase ends on ("residents of" / "Slovenia originating ...");
+        - ``before`` is a report's numbered paragraph that stops inside a sentence (on a word or a comma)
+          and the block ends one, not opening a sentence of its own (a converter cut the paragraph at a
+          line: "... the Act Regulating the Legal" / "Status of Citizens ... (Legal Status Act).");
+        - ``before`` is a report's numbered paragraph that a page break cuts after a sentence, and the block
+          is sentences that the next paragraph's number follows ("... at all levels.104" / page 8 / "The
+          Committee ... made similar recommendations.105" / "60. ...")."""
         text = self.text
         if text[first_word].islower():
             return True
@@ -706,22 +715,33 @@ class _Words:
             return True  # "... calls upon Portugal to implement the following:" and its items, "(a) ...", "• ..."
         while last > before.content and text[last] in '\u201d\u2019")]':
             last -= 1
+        between = last + 1
+        while between < first_word and text[between].isdigit():
+            between += 1  # a marker glued to the last word ("treaties2") is no page break
+        page_break = bool(text[between:first_word].strip())
+        report = before.label.isdigit() and end is not None
         if text[last] in PARAGRAPH_END:
+            if report and text[last] == "," and not _opens_sentence(text, first_word):
+                return self._ends_sentence(first_word, end)
+            if report and page_break and text[last] in ".!?" and following == int(before.label) + 1:
+                return self._ends_sentence(first_word, end)
             return False
         if text[first_word] in "(0123456789" and (text[last].isalnum() or text[last] in "–-,("):
             return True  # a converter's break inside a sentence: "(2010–" / "2015) aimed", "Women" / "(CEDAW) noted"
         if text[last].isalpha() and _ends_mid_phrase(text, before.content, last):
             return True
-        if end is not None and before.label.isdigit() and text[last].isalnum() and not _opens_sentence(text, first_word):
-            tail = self.last(first_word, end)
-            while tail is not None and tail > first_word and text[tail] in '\u201d\u2019")]':
-                tail -= 1
-            if tail is not None and text[tail] in SENTENCE_END:
-                return True
-        between = last + 1
-        while between < first_word and text[between].isdigit():
-            between += 1  # a marker glued to the last word ("treaties2") is no page break
-        return bool(text[between:first_word].strip())
+        if report and text[last].isalnum() and not _opens_sentence(text, first_word) and self._ends_sentence(
+            first_word, end
+        ):
+            return True
+        return page_break
+
+    def _ends_sentence(self, first_word: int, end: int | None) -> bool:
+        """Whether the block [first_word, end) ends on a sentence's punctuation (a closing quote after it)."""
+        tail = self.last(first_word, end) if end is not None else None
+        while tail is not None and tail > first_word and self.text[tail] in '\u201d\u2019")]':
+            tail -= 1
+        return tail is not None and self.text[tail] in SENTENCE_END
 
 
 # --------------------------------------------------------------------------
@@ -1078,6 +1098,13 @@ def parse(source: Source) -> Document:
     last_numbered = max((p for p in positions if starts[p] is not None), default=-1)
     opening_end = opening.end() if opening else -1
     words = _Words(text, furniture)
+    numbered_at = [p for p in positions if starts[p] is not None]
+
+    def next_number(pos: int) -> int | None:
+        """The number of the first numbered paragraph after ``pos``."""
+        j = bisect.bisect_right(numbered_at, pos)
+        return starts[numbered_at[j]] if j < len(numbered_at) else None
+
     for i, pos in enumerate(positions):
         number = starts[pos]
         end = positions[i + 1] if i + 1 < len(positions) else len(text)
@@ -1091,7 +1118,7 @@ def parse(source: Source) -> Document:
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
-        if number is None and paragraphs and words.continues(paragraphs[-1], first_word, end):
+        if number is None and paragraphs and words.continues(paragraphs[-1], first_word, end, next_number(pos)):
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
@@ -1116,7 +1143,7 @@ def parse(source: Source) -> Document:
                         following_end = min(following_end, region_ends[r2])
                     following_word = words.first(following, following_end)
                     goes_on = following_word is not None and words.continues(
-                        Paragraph(str(number), pos, end, words_at), following_word, following_end
+                        Paragraph(str(number), pos, end, words_at), following_word, following_end, next_number(following)
                     )
                 if not goes_on:
                     number = None  # a section's heading
