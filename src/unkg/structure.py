@@ -1126,11 +1126,10 @@ def parse(source: Source) -> Document:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
             after = NONSPACE_RE.search(text, end, end + 200)
-            last_word = words.last(words_at, end)
             if (
                 _numbered_heading(text, words_at, end)
                 and not (after and text[after.start()].islower())  # the sentence goes on after a break: no heading
-                and not (last_word is not None and _ends_mid_phrase(text, words_at, last_word, clause=False))
+                and not _ends_mid_phrase(text, words_at, words.last(words_at, end) or words_at, clause=False)
             ):
                 # nor when the block after it goes on with it ("7. In 2011, the Committee on the
                 # Elimination of Discrimination against Women" / "(CEDAW) noted ... discrimination.")
