@@ -420,6 +420,29 @@ def test_docx_raised_digits_are_markers(tmp_path: Path) -> None:
     assert source.text.startswith("Reaffirming the Strategy, adopted on 8 September 2006,1 the review resolutions2 and")
 
 
+def _row(*cells: str) -> str:
+    return "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>" for c in cells) + "</w:tr>"
+
+
+@pytest.mark.parametrize(
+    ("rows", "line"),
+    [
+        # a paragraph's hanging number drawn in a cell of its own, the cell to the left of it empty
+        ([("", "98.", "The Government is examining the Convention.")], "98. | The Government is examining the Convention."),
+        # a heading's letter likewise, and two empty cells before it
+        ([("", "", "G.", "Rights of aliens")], "G. | Rights of aliens"),
+        # empty cells after the text and between cells are cells still
+        ([("Ratification", "", "ICERD (1992)", "")], "Ratification |  | ICERD (1992) |"),
+    ],
+)  # fmt: skip
+def test_docx_row_opens_on_its_first_cell_with_text(tmp_path: Path, rows: list[tuple[str, ...]], line: str) -> None:
+    """A table row is written from its first cell that holds text: a PDF converted to Word (pdf2docx)
+    draws a numbered paragraph as a row of cells ("" | "98." | "The Government ..."), and the paragraph's
+    number opens its line as it does in the PDF."""
+    body = "<w:tbl>" + "".join(_row(*cells) for cells in rows) + "</w:tbl>"
+    assert read(make_docx(tmp_path / "rows.docx", body)).text.splitlines()[0] == line
+
+
 # --------------------------------------------------------------------------
 # HTML.
 def test_html_fixture_structure() -> None:

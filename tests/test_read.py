@@ -208,6 +208,66 @@ def test_a_page_drawn_line_by_line_is_read_as_the_eye_reads_it() -> None:
     assert [(f.number, f.anchor) for f in d.footnotes] == [(1, "pp3")]
 
 
+def _page(n: int, lines: str, style: str = "") -> str:
+    return f'<style type="text/css">{style}</style><div id="page{n}-div" style="position:relative;">{lines}</div>'
+
+
+@pytest.mark.parametrize(
+    ("pages", "marked", "lines"),
+    [
+        # pdftohtml -s names a font's class after the page using it ("ft2" + "1" on page 2) and defines it
+        # only where the font was first used (".ft11" on page 1): the marker's type is font 1's, 9 px, and
+        # its foot stands above the line's though its top is the line's
+        (
+            _page(1, _line(100, 85, "Page one.", "ft10") + _line(100, 300, "x", "ft11"),
+                  ".ft10{font-size:15px;} .ft11{font-size:9px;}")
+            + _page(2, _line(100, 85, "the Committee", "ft20") + _line(100, 190, "4", "ft21")),
+            ["4"],
+            ["the Committee4"],
+        ),
+        # the marker and the words after it drawn as one piece, longer than the words before it
+        (
+            _page(1, _line(575, 170, "to ratify ICRMW.", "ft10")
+                  + _line(573, 280, "9 In 2011, the Committee against Torture (CAT)", "ft11"),
+                  ".ft10{font-size:15px;} .ft11{font-size:9px;}"),
+            ["9"],
+            ["to ratify ICRMW.9 In 2011, the Committee against Torture (CAT)"],
+        ),
+        # a block of lines joined by <br/> a line height apart (the class's, not 1.2 times the type's), a
+        # marker by its last line
+        (
+            _page(1, _line(217, 284, "<br/>".join(["Conventions on refugees", "and stateless persons", "except the",
+                                                   "1961 Convention", "on the", "Reduction", "of", "Statelessness"]),
+                           "ft10")
+                  + _line(327, 400, "5", "ft11"),
+                  ".ft10{font-size:15px;line-height:16px;} .ft11{font-size:9px;}"),
+            ["5"],
+            ["Conventions on refugees", "and stateless persons", "except the", "1961 Convention", "on the",
+             "Reduction", "of", "Statelessness5"],
+        ),
+        # a heading over a table in smaller type, no wider apart than the table's rows: its own paragraph
+        (
+            _page(1, _line(247, 138, "1. International human rights treaties", "ft10")
+                  + _line(280, 285, "Status during previous cycle", "ft11")
+                  + _line(305, 285, "ICERD (1992)", "ft10") + _line(330, 285, "ICESCR (1992)", "ft10")
+                  + _line(355, 285, "CAT (1993)", "ft10"),
+                  ".ft10{font-size:15px;} .ft11{font-size:12px;}"),
+            [],
+            ["1. International human rights treaties", "", "Status during previous cycle", "",
+             "ICERD (1992)", "ICESCR (1992)", "CAT (1993)"],
+        ),
+    ],
+)  # fmt: skip
+def test_pdftohtml_type_sizes_tell_markers_and_paragraphs(pages: str, marked: list[str], lines: list[str]) -> None:
+    """pdftohtml's lines are measured by their type: a number whose foot stands above its line's is a
+    marker (whatever piece it is drawn in), a change of type size ends a paragraph."""
+    from unkg.read.html import read_html
+
+    text, markers, _ = read_html(f"<html><head></head><body>{pages}</body></html>")
+    assert [text[a:b] for a, b in markers] == marked
+    assert text.split("\f")[-1].strip().splitlines() == lines  # the last page's
+
+
 @pytest.mark.slow
 def test_hundred_megabyte_file_is_read_whole(tmp_path: Path) -> None:
     """A 100 MB text is extracted entirely (not refused, not truncated)."""

@@ -515,6 +515,40 @@ def test_markers_the_reader_missed_are_read_from_the_text() -> None:
     assert [(f.number, f.anchor) for f in d.footnotes] == [(9, "1"), (10, "1"), (11, "2")]
 
 
+SPACED_MARKER_ROWS = [
+    # markers drawn on the line, neither raised nor glued, before an acronym too ("compensation. 138 UNHCR,")
+    (
+        "1. HRC recommended restitution and compensation. 1 UNHCR, 2 the Committee on the Elimination of "
+        "Discrimination against Women, 3 the Committee on Economic, Social and Cultural Rights,4 made similar "
+        "recommendations.\n\n__________\n1 CCPR/C/XYZ/CO/3, para. 22.\n2 UNHCR submission, p. 3.\n"
+        "3 CEDAW/C/XYZ/CO/5-6, para. 26.\n4 E/C.12/XYZ/CO/2, para. 13.\n",
+        [1, 2, 3, 4],
+    ),
+    # a number after a word that counts it is no marker, whatever follows it
+    (
+        "1. HRC cited the Covenant.1 See vol. 2 ICCPR and article 3 CEDAW.\n\n__________\n1 CCPR/C/XYZ/CO/3.\n"
+        "2 UNHCR submission.\n3 CEDAW/C/XYZ/CO/5-6.\n",
+        [1],
+    ),
+    # glued to a sentence's full stop after a whole word that may count ("principle.117", "decision.118") a
+    # marker; after an abbreviation's dot ("para. 4") or the counting word itself ("principle 3") none
+    (
+        "1. CAT reported a non-refoulement principle.1 CRC asked it to reconsider this decision.2 See "
+        "principle 3 and para. 4 there.\n\n__________\n1 CAT/C/XYZ/CO/3/Add.1.\n2 Ibid., para. 64.\n3 Ibid.\n4 Ibid.\n",
+        [1, 2],
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "numbers"), SPACED_MARKER_ROWS, ids=["acronym-after", "counted", "full-stop"])
+def test_markers_drawn_on_the_line(body: str, numbers: list[int]) -> None:
+    """A converter may draw a marker on the line, unraised: spaced from the words around it, the next
+    note's number after a word or a sentence's end, before a word in lower case, a capitalised word or an
+    acronym; glued, after a sentence's full stop even when the word before it may count."""
+    d = parse(Source("report.txt", f"A/HRC/WG.6/99/XYZ/2\n\n{body}", None))
+    assert [mk.number for mk in d.markers] == numbers
+
+
 def test_a_marker_after_a_year() -> None:
     """"released on 27 January 2023 6 and the fourth report": after a year, the next note's number is its
     marker (pdftotext -layout puts a space before a raised number); another number there is text."""
@@ -587,3 +621,102 @@ def test_a_run_of_notes_ends_with_its_page() -> None:
 )  # fmt: skip
 def test_the_date_of_adoption_comes_from_a_heading(text: str, date: str | None) -> None:
     assert document_metadata(text, None).get("date") == date
+
+
+CONVERTER_CUT_ROWS = [
+    # a numbered heading may list with commas: its marker's note has no paragraph number
+    (
+        "1.\tRight to life, liberty and security of person30\n\n17.\tCRC was concerned at the use of force.31\n\n",
+        [(30, "p2"), (31, "17")],
+    ),
+    # a block that stops on a word no phrase ends on ("of", "that") goes on in the next, whatever its capital
+    (
+        "14.\tCRC was seriously concerned that the rights of former permanent residents of\n\nUtopia originating "
+        "from former republics had not been guaranteed.30 CERD recommended that\n\nUtopia ensure their rights.31\n\n"
+        "15.\tCAT agreed.32\n\n",
+        [(30, "14"), (31, "14"), (32, "15")],
+    ),
+    # ... but "and" after a comma or semicolon may close a clause of a list ("Whereas ...; and" / "Whereas")
+    (
+        "The Security Council,\n\nWhereas the Council appointed a Sub-Committee on Utopia30, and\n\n"
+        "Whereas the Sub-Committee has confirmed the facts31,\n\n1.\tDecides to act.\n\n",
+        [(30, "pp1"), (31, "pp2")],
+    ),
+    # a report's numbered paragraph that stops inside a sentence goes on in a block that ends one
+    (
+        "15.\tConcerning the erased, CRC noted with appreciation the Act Regulating the Legal\n\nStatus of Citizens "
+        "of Former Yugoslavia Living in Utopia (Legal Status Act).30\n\n16.\tIn 2013, CAT was concerned.31\n\n",
+        [(30, "15"), (31, "16")],
+    ),
+    # ... or on a comma ("In the framework of follow-up," / "Utopia reported ...")
+    (
+        "52.\tCAT urged Utopia to ensure safeguards.30 In the framework of follow-up,\n\nUtopia reported to CAT "
+        "that the new Act included the principle.31\n\n53.\tCRC expressed concern.32\n\n",
+        [(30, "52"), (31, "52"), (32, "53")],
+    ),
+    # ... or, cut by a page break after a sentence, in sentences the next paragraph's number follows
+    (
+        "59.\tCERD recommended access to education at all levels.30\n\n8\n\fA/HRC/WG.6/99/XYZ/2\n\nThe Committee "
+        "on Economic, Social and Cultural Rights made similar recommendations.31\n\n60.\tHRC was concerned.32\n\n",
+        [(30, "59"), (31, "59"), (32, "60")],
+    ),
+    # ... not sentences a section's heading follows: they are no paragraph of the report's numbers
+    (
+        "59.\tCERD recommended access to education at all levels.30\n\n8\n\fA/HRC/WG.6/99/XYZ/2\n\nThe Committee "
+        "made similar recommendations.31\n\nC.\tAdministration of justice\n\n1.\tHRC was concerned.32\n\n",
+        [(30, "59"), (31, "p1"), (32, "1")],
+    ),
+    # ... not when the block opens a sentence of its own ("These aims ..."): a list of short items before it
+    (
+        "3.\tDeveloping productive capacities\n\n4.\tAccelerating social reforms\n\nThese aims are designed to "
+        "ensure the security of the people.30\n\n",
+        [(30, "p4")],
+    ),
+    # a short numbered line with commas is no heading when the block after it goes on with its sentence
+    (
+        "7.\tIn 2011, the Committee on the Elimination of Discrimination against Women\n\n(CEDAW) noted the "
+        "establishment of a working group.30\n\n8.\tCERD welcomed the programme.31\n\n",
+        [(30, "7"), (31, "8")],
+    ),
+    # nor one that stops on a word no phrase ends on ("2. Diplomacy, and" / "3. Development")
+    ("2.\tDiplomacy, and\n\n3.\tDevelopment.30\n\n", [(30, "3")]),
+    # a heading's marker is no page break: the table under the heading is not the heading's paragraph
+    (
+        "1.\tInternational human rights treaties30\n\nStatus during previous cycle\tAction after review\n\n"
+        "Ratification\tICERD (1992)31\n\n1.\tIn 2010, CERD recommended ratification.32\n\n",
+        [(30, "p2"), (31, "p4"), (32, "1")],
+    ),
+    # a list's items glued to their bullet ("•CoE Convention ...") go on with the paragraph that announces them
+    (
+        "29.\tSince 2010, Utopia signed the following treaties:\n\n•Council of Europe Convention on one thing;30\n\n"
+        "•CoE Convention on another thing;31\n\n•Protocol No. 15 to the Convention;32\n\n30.\tUtopia reports.\n\n",
+        [(30, "29"), (31, "29"), (32, "29")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "anchors"),
+    CONVERTER_CUT_ROWS,
+    ids=["heading-commas", "goes-on-word", "clause-and", "sentence-cut", "comma-cut", "page-cut", "page-heading",
+         "sentence-opener", "heading-goes-on", "heading-and", "heading-marker", "glued-bullets"],
+)  # fmt: skip
+def test_paragraphs_a_converter_cut(body: str, anchors: list[tuple[int, str]]) -> None:
+    """Converters (pdf2docx, pdftohtml) cut paragraphs at a line, in the middle of a sentence, at a capital:
+    the parts are one paragraph where a reader would read one; headings stay headings."""
+    notes = "".join(f"{n} CERD/C/XYZ/CO/{n}, para. 1.\n" for n, _ in anchors)
+    d = doc(f"A/HRC/WG.6/99/XYZ/2\n\n{body}__________\n{notes}")
+    assert [(f.number, f.anchor) for f in d.footnotes] == anchors
+
+
+def test_a_notes_number_glued_to_its_first_word() -> None:
+    """A converter may drop the space after a note's number ("33Letter from CERD ..."): the next number of a
+    run of notes glued to a capital is that note; a number out of the run is text."""
+    text = (
+        "A/HRC/WG.6/99/XYZ/2\n\n1.\tCERD wrote.32 It wrote again.33 HRC agreed.34\n\nNotes\n\n"
+        "32 CERD/C/XYZ/CO/6-7/Add.1.\n\n33Letter from CERD to the Permanent Mission, available from\n\n"
+        "http://example.org/CERD.\n\n4G networks are no note.\n\n34CCPR/CO/84/XYZ, para. 19.\n"
+    )
+    d = doc(text)
+    assert [(f.number, f.anchor) for f in d.footnotes] == [(32, "1"), (33, "1"), (34, "1")]
+    assert text[d.footnotes[1].start : d.footnotes[1].start + 9] == "33Letter "

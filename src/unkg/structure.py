@@ -577,6 +577,47 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
 # operative one on a semicolon or a full stop), or on a closing quote or
 # bracket after one of them.
 PARAGRAPH_END = frozenset(".,;:!?")
+SENTENCE_END = frozenset(".;:!?")
+# Words no phrase ends on (articles, prepositions, conjunctions, possessives), written in lower case as
+# inside a sentence: a block that stops on one goes on in the next ("... the rights of former permanent
+# residents of" / "Slovenia originating from ..."). Not "A" ("Annex A", "N/A"), nor "and" or "or" after a
+# comma or semicolon: a clause of a list may close so ("Whereas ...; and" / "Whereas ...").
+GOES_ON_WORDS = frozenset(
+    [
+        "a", "an", "the", "and", "or", "nor", "of", "on", "in", "into", "onto", "upon", "for", "to", "by", "with",
+        "within", "without", "against", "from", "at", "as", "about", "between", "among", "through", "during",
+        "under", "over", "after", "before", "towards", "toward", "including", "concerning", "regarding", "than",
+        "that", "which", "whom", "whose", "whether", "because", "although", "unless", "its", "their", "our",
+        "his", "her",
+    ]
+)  # fmt: skip
+# A sentence's first word: a block opening on one ("These aims are ...") is no phrase's rest.
+SENTENCE_OPENERS = GOES_ON_WORDS | frozenset(
+    ["this", "these", "those", "it", "we", "i", "they", "he", "she", "there", "such"]
+)
+
+
+def _ends_mid_phrase(text: str, start: int, last: int, clause: bool = True) -> bool:
+    """Whether the word that ends at ``last`` (its last character) is one no phrase ends on; with
+    ``clause``, not "and" or "or" after a comma or semicolon (a clause of a list may close so)."""
+    first = last
+    while first > start and text[first - 1].isalpha():
+        first -= 1
+    word = text[first : last + 1]
+    if word not in GOES_ON_WORDS or (first > start and text[first - 1].isalnum()):
+        return False
+    if clause and word in ("and", "or"):
+        before = text[max(start, first - 4) : first].rstrip()
+        return not before.endswith((",", ";"))
+    return True
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Whether the word at ``pos`` is one a sentence opens on ("The", "These", "It")."""
+    end = pos
+    while end < len(text) and end - pos < 8 and text[end].isalpha():
+        end += 1
+    return text[pos : end].lower() in SENTENCE_OPENERS
 
 
 class _Words:
@@ -648,10 +689,22 @@ class _Words:
             return pos
         return None
 
-    def continues(self, before: Paragraph, first_word: int) -> bool:
-        """True when the text at ``first_word`` goes on with the paragraph ``before``: it opens in
-        lower case ("based on its non-legislative nature ..."), or ``before`` stops short of its
-        closing punctuation and a page break (furniture, footnotes) stands between them."""
+    def continues(
+        self, before: Paragraph, first_word: int, end: int | None = None, following: int | None = None
+    ) -> bool:
+        """True when the block at ``first_word`` (up to ``end``; ``following`` is the number of the next
+        numbered paragraph after it) goes on with the paragraph ``before``:
+
+        - it opens in lower case ("based on its non-legislative nature ...");
+        - ``before`` stops short of its closing punctuation and a page break (furniture, footnotes)
+          stands between them;
+        - ``before`` stops on a word no phrase ends on ("residents of" / "Slovenia originating ...");
+        - ``before`` is a report's numbered paragraph that stops inside a sentence (on a word or a comma)
+          and the block ends one, not opening a sentence of its own (a converter cut the paragraph at a
+          line: "... the Act Regulating the Legal" / "Status of Citizens ... (Legal Status Act).");
+        - ``before`` is a report's numbered paragraph that a page break cuts after a sentence, and the block
+          is sentences that the next paragraph's number follows ("... at all levels.104" / page 8 / "The
+          Committee ... made similar recommendations.105" / "60. ...")."""
         text = self.text
         if text[first_word].islower():
             return True
@@ -663,21 +716,46 @@ class _Words:
             return True  # "... calls upon Portugal to implement the following:" and its items, "(a) ...", "• ..."
         while last > before.content and text[last] in '\u201d\u2019")]':
             last -= 1
+        between = last + 1
+        while between < first_word and text[between].isdigit():
+            between += 1  # a marker glued to the last word ("treaties2") is no page break
+        page_break = bool(text[between:first_word].strip())
+        report = before.label.isdigit() and end is not None
         if text[last] in PARAGRAPH_END:
+            if report and text[last] == "," and not _opens_sentence(text, first_word):
+                return self._ends_sentence(first_word, end)
+            if report and page_break and text[last] in ".!?" and following == int(before.label) + 1:
+                return self._ends_sentence(first_word, end)
             return False
         if text[first_word] in "(0123456789" and (text[last].isalnum() or text[last] in "–-,("):
             return True  # a converter's break inside a sentence: "(2010–" / "2015) aimed", "Women" / "(CEDAW) noted"
-        return bool(text[last + 1 : first_word].strip())
+        if text[last].isalpha() and _ends_mid_phrase(text, before.content, last):
+            return True
+        if report and text[last].isalnum() and not _opens_sentence(text, first_word) and self._ends_sentence(
+            first_word, end
+        ):
+            return True
+        return page_break
+
+    def _ends_sentence(self, first_word: int, end: int | None) -> bool:
+        """Whether the block [first_word, end) ends on a sentence's punctuation (a closing quote after it)."""
+        tail = self.last(first_word, end) if end is not None else None
+        while tail is not None and tail > first_word and self.text[tail] in '\u201d\u2019")]':
+            tail -= 1
+        return tail is not None and self.text[tail] in SENTENCE_END
 
 
 # --------------------------------------------------------------------------
 # Footnotes.
 BULLETS = "•▪◦●■–-"
-BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■–-]|\([a-z]{1,4}\))[ \t]")
+# A list's item: a bullet, or a letter in brackets, and a space; a bullet glyph may be glued to its words
+# ("•CoE Convention ...": a converter dropped the tab), a dash may not ("-based").
+BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|(?:[–-]|\([a-z]{1,4}\))[ \t])")
 ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
-# treaties2", a marker at most after it); its number is the section's, not a paragraph's.
-NUMBERED_HEADING_RE = re.compile(r"[^\n.;:,!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
+# treaties2", a marker at most after it; "1. Right to life, liberty and security of person30" lists with
+# commas); its number is the section's, not a paragraph's.
+NUMBERED_HEADING_RE = re.compile(r"[^\n.;:!?]{2,90}?[^\W\d_)]\)?\d{0,3}[ \t]*(?:\n|$)")
 _HEADING_WORDS = 48  # words enough to pass the 95 characters a heading can have (48 words and 47 spaces)
 
 
@@ -701,15 +779,23 @@ NOTES_HEADING_RE = re.compile(
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
 FIRST_NOTE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]+(?=\S)")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
+# A note's number glued to its first word ("33Letter from CERD ...": a converter dropped the space); taken
+# only as the next note of a run, so "4G networks" at a line's start is none.
+GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 YEAR_BEFORE_RE = re.compile(r"(?<!\d)[ \t\n]?(?:19|20)\d\d $")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # The character before a glued marker ("Rights,2"), and before a spaced one
 # ("Development, 1 including", "in 2005. 20 In his view").
 _GLUED_BEFORE = frozenset('’”",;:.)]')
-SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z][a-z]")
+# After a spaced marker: a word in lower case, a line's end, punctuation, a capitalised word or an acronym
+# ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line).
+SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)")
+# A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
+# abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
+# number glued to it is a marker ("a non-refoulement principle.117").
 NOT_MARKER_BEFORE_RE = re.compile(
-    r"(?:\b(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C|annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol)\.?|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
+    r"(?:\b(?:(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C)\.?|(?:annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol))|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
 )
 
 
@@ -766,25 +852,33 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     pattern = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,3})\s+(?=\S)") if inline else FOOTNOTE_ITEM_RE
     skip = set(zone.furniture or ())
     found = list(pattern.finditer(text, zone.start, zone.end))
-    if not inline:  # a note run into the line of the note before ("... para. 31. 4 E/C.12/SVN/CO/2, ...")
-        found = sorted([*found, *RUN_IN_NOTE_RE.finditer(text, zone.start, zone.end)], key=lambda m: m.start())
+    if not inline:  # a note run into the line of the note before ("... para. 31. 4 E/C.12/SVN/CO/2, ..."), glued
+        found = sorted(
+            [
+                *found,
+                *RUN_IN_NOTE_RE.finditer(text, zone.start, zone.end),
+                *GLUED_NOTE_RE.finditer(text, zone.start, zone.end),
+            ],
+            key=lambda m: m.start("num"),
+        )
         first = FIRST_NOTE_RE.match(text, zone.start, zone.end) if zone.start and text[zone.start - 1] != "\n" else None
         if first and (not found or found[0].start() > first.start()):
             found.insert(0, first)  # the first note on the line of its heading ("Notes 78 CRC/C/SVN/CO/3-4")
     for m in found:
-        if m.start() in skip or m.start() + 1 in skip:  # a page number on a line of its own
+        start = m.start("num") if m.re is GLUED_NOTE_RE else m.start()
+        if start in skip or start + 1 in skip:  # a page number on a line of its own
             continue
         n = int(m.group("num"))
-        if m.re is RUN_IN_NOTE_RE and not (items and n == items[-1][0] + 1):
+        if m.re in (RUN_IN_NOTE_RE, GLUED_NOTE_RE) and not (items and n == items[-1][0] + 1):
             continue
         if not items:
-            if inline and m.start() - zone.start > 3:
+            if inline and start - zone.start > 3:
                 break
             if expect is not None and n not in (expect, 1) and n < expect:
                 continue
-            items.append((n, m.start()))
+            items.append((n, start))
         elif n == items[-1][0] + 1:
-            items.append((n, m.start()))
+            items.append((n, start))
     out = []
     for i, (n, s) in enumerate(items):
         e = items[i + 1][1] if i + 1 < len(items) else zone.end
@@ -1005,6 +1099,13 @@ def parse(source: Source) -> Document:
     last_numbered = max((p for p in positions if starts[p] is not None), default=-1)
     opening_end = opening.end() if opening else -1
     words = _Words(text, furniture)
+    numbered_at = [p for p in positions if starts[p] is not None]
+
+    def next_number(pos: int) -> int | None:
+        """The number of the first numbered paragraph after ``pos``."""
+        j = bisect.bisect_right(numbered_at, pos)
+        return starts[numbered_at[j]] if j < len(numbered_at) else None
+
     for i, pos in enumerate(positions):
         number = starts[pos]
         end = positions[i + 1] if i + 1 < len(positions) else len(text)
@@ -1018,7 +1119,7 @@ def parse(source: Source) -> Document:
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
-        if number is None and paragraphs and words.continues(paragraphs[-1], first_word):
+        if number is None and paragraphs and words.continues(paragraphs[-1], first_word, end, next_number(pos)):
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
@@ -1026,10 +1127,26 @@ def parse(source: Source) -> Document:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
             after = NONSPACE_RE.search(text, end, end + 200)
-            if _numbered_heading(text, words_at, end) and not (
-                after and text[after.start()].islower()  # the sentence goes on after a break: no heading
+            if (
+                _numbered_heading(text, words_at, end)
+                and not (after and text[after.start()].islower())  # the sentence goes on after a break: no heading
+                and not _ends_mid_phrase(text, words_at, words.last(words_at, end) or words_at, clause=False)
             ):
-                number = None  # a section's heading
+                # nor when the block after it goes on with it ("7. In 2011, the Committee on the
+                # Elimination of Discrimination against Women" / "(CEDAW) noted ... discrimination.")
+                following = positions[i + 1] if i + 1 < len(positions) else None
+                goes_on = False
+                if following is not None and starts[following] is None:
+                    following_end = positions[i + 2] if i + 2 < len(positions) else len(text)
+                    r2 = bisect.bisect_right(region_ends, following)
+                    if r2 < len(region_ends):
+                        following_end = min(following_end, region_ends[r2])
+                    following_word = words.first(following, following_end)
+                    goes_on = following_word is not None and words.continues(
+                        Paragraph(str(number), pos, end, words_at), following_word, following_end, next_number(following)
+                    )
+                if not goes_on:
+                    number = None  # a section's heading
         if number is not None:
             label = f"op{number}" if resolution and pos > opening_end else str(number)
             operative_seen = operative_seen or label.startswith("op")

@@ -255,7 +255,10 @@ def _blocks(body: ET.Element, numbering: _Numbering, notes: dict[tuple[str, str]
                         base = sum(len(c) + 3 for c in cells) + sum(len(x) + 1 for x in texts)
                         marks.extend((s + base, e + base) for s, e in m)
                         texts.append(t)
-                    cells.append(" ".join(texts))
+                    if cells or " ".join(texts).strip():
+                        cells.append(" ".join(texts))
+                    # a row opens on its first cell that holds text: a converter draws a paragraph's hanging
+                    # number in a cell of its own, the cells to the left of it empty ("98." | "The Government ...")
                 yield " | ".join(cells), marks
         elif el.tag == f"{W}sdt":
             content = el.find(f"{W}sdtContent")

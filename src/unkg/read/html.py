@@ -16,8 +16,10 @@ Pages drawn line by line (the HTML of PDF converters such as Poppler's
 its ``top`` and ``left``, in no particular order) are laid out as the eye
 reads them: per page (an element whose id names a page, ``page3-div``,
 ``pf3``), lines top to bottom, the pieces of a line left to right; a blank
-line where the gap above a line is wider than the page's usual line gap, so
-that paragraphs are told apart as in a PDF's text; a form feed between pages.
+line where the gap above a line is wider than the page's usual line gap or
+the type changes size (a heading over a table), so that paragraphs are told
+apart as in a PDF's text; a form feed between pages. A number whose foot
+stands above its line's (top plus type size: a superscript) is a marker.
 
 Markup that browsers repair (unclosed ``<p>``, stray end tags) is read as
 they would. A file that ends inside a tag or comment, or whose script or
@@ -67,7 +69,8 @@ class _Reader(HTMLParser):
         self.page = 0  # pages of a positioned layout, counted by their elements
         self.placed: list[str] = []  # tags of the open positioned elements
         self.page_mode = False  # a positioned element was seen: the page is drawn line by line
-        self.sizes: dict[str, float] = {}  # font size of each class of a positioned layout
+        self.fonts = _Fonts()  # font size and line height of each class of a positioned layout
+        self.page_number = 0  # the number a page's element names ("page3-div"), else its count
 
     # -- writing
     def write(self, text: str) -> None:
@@ -102,12 +105,16 @@ class _Reader(HTMLParser):
             return
         if tag not in VOID:
             self.stack.append(tag)
-        if PAGE_ID_RE.match(a.get("id", "")):
+        page_id = PAGE_ID_RE.match(a.get("id", ""))
+        if page_id:
             self.page += 1
+            self.page_number = int(page_id.group("n")) if page_id.group("n") else self.page
         place = POSITION_RE.search(a.get("style", "")) if tag in ("p", "div", "span") else None
         if place and self.note_depth is None:
-            size = self.sizes.get(a.get("class", "").split()[0] if a.get("class") else "", 0)
-            self.write(f"{PLACE_OPEN}{self.page}:{place.group('top')}:{place.group('left')}:{size}{PLACE_CLOSE}")
+            size, height = self.fonts.of(a.get("class", "").split()[0] if a.get("class") else "", self.page_number)
+            self.write(
+                f"{PLACE_OPEN}{self.page}:{place.group('top')}:{place.group('left')}:{size}:{height}{PLACE_CLOSE}"
+            )
             self.placed.append(tag)
             self.page_mode = True
             return
@@ -230,27 +237,60 @@ POSITION_RE = re.compile(
     r"position\s*:\s*absolute\b(?=.*?\btop\s*:\s*(?P<top>-?\d+(?:\.\d+)?)px)(?=.*?\bleft\s*:\s*(?P<left>-?\d+(?:\.\d+)?)px)",
     re.IGNORECASE,
 )
-PAGE_ID_RE = re.compile(r"^(?:page\d+(?:-div)?|pf[0-9a-f]+)$", re.IGNORECASE)
+PAGE_ID_RE = re.compile(r"^(?:page(?P<n>\d+)(?:-div)?|pf[0-9a-f]+)$", re.IGNORECASE)
 RAISED_NUMBER_RE = re.compile(r"(\d{1,3})(?:\s|$)")
-FONT_SIZE_RE = re.compile(r"\.([\w-]+)\s*\{[^}]*?font-size\s*:\s*(\d+(?:\.\d+)?)px")
+FONT_CLASS_RE = re.compile(r"\.([\w-]+)\s*\{([^}]*?font-size\s*:\s*(\d+(?:\.\d+)?)px[^}]*)\}")
+LINE_HEIGHT_RE = re.compile(r"line-height\s*:\s*(\d+(?:\.\d+)?)px")
+SIZE_CHANGE = 0.15  # lines whose type sizes differ by more than this part are not one paragraph's
+
+
+class _Fonts:
+    """Font size and line height (px) of the classes of a positioned layout.
+
+    ``pdftohtml -s`` numbers its fonts through the document but names a font's class after the page
+    that uses it and the font's number ("ft3" + "15" on page 3), and writes the class's style only on
+    the page that used the font first (".ft215" on page 2): a class not defined is looked up by the
+    font's number, the part of its name after the page's.
+    """
+
+    def __init__(self, markup: str = "") -> None:
+        self.classes: dict[str, tuple[float, float]] = {}
+        self.numbered: dict[int, tuple[float, float]] = {}  # pdftohtml's font number -> its style
+        if "font-size" not in markup:
+            return
+        for i, m in enumerate(FONT_CLASS_RE.finditer(markup)):
+            height = LINE_HEIGHT_RE.search(m.group(2))
+            style = (float(m.group(3)), float(height.group(1)) if height else 0.0)
+            self.classes[m.group(1)] = style
+            if m.group(1).startswith("ft") and m.group(1).endswith(str(i)):
+                self.numbered[i] = style  # the i-th font defined is pdftohtml's font i
+
+    def of(self, name: str, page: int) -> tuple[float, float]:
+        """(size, line height) of class ``name`` on page ``page``; 0 for what is not told."""
+        prefix = f"ft{page}"
+        if name.startswith(prefix) and name[len(prefix) :].isdigit() and int(name[len(prefix) :]) in self.numbered:
+            return self.numbered[int(name[len(prefix) :])]  # before the classes: "ft315" on page 3 is font 15
+        return self.classes.get(name, (0.0, 0.0))
 
 
 def _laid_out(raw: str) -> str:
     """The text of a positioned layout: the pieces between place sentinels read line by line, per page."""
     head, *rest = raw.split(PLACE_OPEN)
-    pages: dict[int, list[tuple[float, float, float, str]]] = {}
+    pages: dict[int, list[tuple[float, float, float, float, str]]] = {}
     tail: list[str] = [head]
     for piece in rest:
         place, _, text = piece.partition(PLACE_CLOSE)
-        page, top, left, size = place.split(":")
-        pages.setdefault(int(page), []).append((float(top), float(left), float(size), text.replace("\n\n", "\n")))
+        page, top, left, size, height = place.split(":")
+        pages.setdefault(int(page), []).append(
+            (float(top), float(left), float(size), float(height), text.replace("\n\n", "\n"))
+        )
     out: list[str] = []
     for page in sorted(pages):
         # A block of several lines (joined by <br/>) is placed by its first line; the others follow a line
-        # height down (1.2 times its font size; 16 px when the class's size is not told).
+        # height down (the class's, else 1.2 times its font size; 16 px when the class's size is not told).
         items = sorted(
-            (top + k * 1.2 * (size or 16.0), left, size, line)
-            for top, left, size, text in pages[page]
+            (top + k * (height or 1.2 * (size or 16.0)), left, size, line)
+            for top, left, size, height, text in pages[page]
             for k, line in enumerate(text.split("\n"))
         )
         lines: list[list[tuple[float, float, float, str]]] = []
@@ -267,14 +307,23 @@ def _laid_out(raw: str) -> str:
         gaps = sorted(b - a for a, b in itertools.pairwise(tops) if b > a)
         usual = gaps[len(gaps) // 2] if gaps else 0.0
         previous = None
+        previous_size = 0.0
         for line in lines:
             pieces = sorted(line, key=lambda i: i[1])
-            base = max(pieces, key=lambda i: len(i[3]))[0]  # the top of the line's text
+            # The line's type is its largest (a marker's smaller type never sets it); its words stand on
+            # the lowest bottom of its pieces (top plus type size), and a number whose bottom stands
+            # higher is set as a superscript: a note's marker.
+            line_size = max(i[2] for i in pieces)
+            bottom = max(i[0] + (i[2] or 16.0) for i in pieces)
             words = ""
             reach = 0.0  # where the words so far end, roughly (half an em a character)
             for top, left, size, piece in pieces:
                 piece = piece.strip()
-                raised = RAISED_NUMBER_RE.match(piece) if top < base - 1.5 and words else None
+                raised = (
+                    RAISED_NUMBER_RE.match(piece)
+                    if words and top + (size or 16.0) < bottom - max(1.5, 0.1 * line_size)
+                    else None
+                )
                 if raised:  # a note's marker, set higher than the words it follows
                     piece = f"{MARK_OPEN}{raised.group(1)}{MARK_CLOSE}{piece[raised.end(1):]}"
                     words += piece
@@ -283,9 +332,16 @@ def _laid_out(raw: str) -> str:
                     words += (gap if words else "") + piece
                 reach = max(reach, left + 0.5 * (size or 16.0) * len(piece))
             if previous is not None:
-                out.append("\n\n" if usual and line[0][0] - previous > 1.5 * usual else "\n")
+                wide = usual and line[0][0] - previous > 1.5 * usual
+                # a change of type ends a paragraph too: a heading over a table, a table over the text
+                resized = (
+                    line_size
+                    and previous_size
+                    and abs(line_size - previous_size) > SIZE_CHANGE * max(line_size, previous_size)
+                )
+                out.append("\n\n" if wide or resized else "\n")
             out.append(words)
-            previous = line[0][0]
+            previous, previous_size = line[0][0], line_size
         out.append("\n\f")
     return "".join(tail) + "\n\n" + "".join(out)
 
@@ -311,7 +367,7 @@ def _tidy(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 def read_html(markup: str, path: str = "<html>") -> tuple[str, tuple[tuple[int, int], ...], dict[str, str]]:
     """(text, footnote markers, metadata) of an HTML page. Raises SourceError on broken markup."""
     reader = _Reader()
-    reader.sizes = {m.group(1): float(m.group(2)) for m in FONT_SIZE_RE.finditer(markup)} if "font-size" in markup else {}
+    reader.fonts = _Fonts(markup)
     reader.feed(markup)
     rest = reader.rawdata  # what the parser could not finish: the file ends inside markup
     if rest.lstrip().startswith("<"):
