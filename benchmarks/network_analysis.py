@@ -141,6 +141,9 @@ def main() -> None:
     )
     ap.add_argument("--store-only", action="store_true", help="Only the time to build the network from a store.")
     ap.add_argument("--old-load", action="store_true", help="Also load_graph(details=False), the networkx read.")
+    ap.add_argument(
+        "--only", default=None, help="Only the measures whose name contains this text (e.g. 'main path')."
+    )
     args = ap.parse_args()
     # igraph warns that many hub/authority scores are zero: true of any citation graph (works citing nothing).
     warnings.filterwarnings("ignore", message="More than 30% of hub or authority scores", category=RuntimeWarning)
@@ -158,6 +161,8 @@ def main() -> None:
     rows: list[tuple[str, Callable[[], Any], list[tuple[str, Callable[[], Any], float]]]] = []
     if not args.store_only:
         rows = build_rows(args, citing, cited, years)
+        if args.only:
+            rows = [row for row in rows if args.only in row[0]]
     print()
     print("| measure | unkg s | unkg peak MiB | reference | reference s | reference peak MiB | unkg / best reference |")
     print("| --- | ---: | ---: | --- | ---: | ---: | ---: |")
