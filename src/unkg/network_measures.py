@@ -357,8 +357,10 @@ def search_path_count(g: Network, through: str | None = None) -> MainPath:
     in time: self-loops are dropped, and each strongly connected component
     of more than one node is collapsed into one step (scipy's strongly
     connected components); an edge inside a cycle has no SPC, an edge into
-    or out of it has the SPC of the collapsed edge. The counts are exact
-    integers (see ``_path_counts``).
+    or out of it has the SPC of the collapsed edge. The works are put in
+    layers by Kahn's algorithm over the citations as sorted (``_layers``),
+    and the graph is condensed only when some work is left over (a cycle).
+    The counts are exact integers (``_path_counts``).
 
     ``through``: only the lineage of this node (its ancestors, itself and
     its descendants) is searched, and the path is forced through it.
