@@ -1,6 +1,8 @@
-"""What the reading commands' safety costs: the unfinished-graph check on open, and the query watchdog.
+"""What the reading commands' safety costs: the unfinished-graph check on open, and the query watchdog;
+and what SHACL validation in batches costs next to one graph.
 
     python benchmarks/store_checks.py STORE [STORE ...]
+    python benchmarks/store_checks.py --validate STORE [STORE ...]
 
 For each store (built beforehand with `unkg ingest`): the median time of a
 read-only open and close with the check for graphs left unmarked by an
@@ -9,12 +11,19 @@ one-by-one query it falls back on when the counts differ, and the median CPU
 time of `unkg sparql` on a small query with the watchdog (the defaults) and
 without it (`--timeout 0 --max-memory 0`), in alternating runs.
 
+With ``--validate``, instead: SHACL validation of each store, in a fresh
+process each, the old way (``validate(rdflib_graph(store))``: the store as
+one rdflib graph) and the way ``unkg validate`` does it
+(``validate_store``, bounded memory), with wall and CPU time, peak resident
+memory, and whether the two found the same results.
+
 Prints a Markdown table (paste it into benchmarks/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -58,11 +67,61 @@ def cli_cpu_ms(path: Path, runs: int) -> tuple[float, float]:
     return statistics.median(cpu[True]), statistics.median(cpu[False])
 
 
+def validate_child(way: str, path: str, batch_quads: int) -> None:
+    """In a fresh process: validate the store one way, print the time and the results as JSON."""
+    from unkg.validate import rdflib_graph, validate, validate_store
+
+    store = ox.Store.read_only(path)
+    started, cpu = time.perf_counter(), time.process_time()
+    if way == "one graph":
+        report = validate(rdflib_graph(store.quads_for_pattern(None, None, None)))
+    else:
+        report = validate_store(store, batch_quads=batch_quads)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    results = sorted([str(r.focus_node), str(r.shape), str(r.path), str(r.value), r.message] for r in report.results)
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "conforms": report.conforms, "results": results}))
+
+
+def validate_table(stores: list[Path], batch_quads: int) -> None:
+    """SHACL of each store as one graph and in batches, each in a fresh process."""
+    print(
+        "| store | quads | one graph: wall | CPU | peak RSS | `validate_store`: wall | CPU | peak RSS "
+        "| batches / one graph (CPU) | results |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for path in stores:
+        quads = len(ox.Store.read_only(str(path)))
+        runs = {}
+        for way in ("one graph", "batches"):
+            code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import store_checks as s; "
+            code += f"s.validate_child({way!r}, {str(path)!r}, {batch_quads})"
+            proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+            assert proc.stdout is not None
+            out = proc.stdout.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0, way
+            runs[way] = (json.loads(out), usage.ru_maxrss / 1024)
+        (one, one_rss), (batched, b_rss) = runs["one graph"], runs["batches"]
+        one_cpu, b_cpu = one["cpu"], batched["cpu"]
+        same = one["results"] == batched["results"] and one["conforms"] == batched["conforms"]
+        print(
+            f"| {path} | {quads:,} | {one['seconds']:.1f} s | {one_cpu:.1f} s | {one_rss:.0f} MiB "
+            f"| {batched['seconds']:.1f} s | {b_cpu:.1f} s | {b_rss:.0f} MiB | {b_cpu / one_cpu:.2f} "
+            f"| {'the same' if same else 'DIFFERENT'} ({len(one['results'])}) |",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("stores", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--validate", action="store_true", help="SHACL as one graph and in batches instead.")
+    parser.add_argument("--batch-quads", type=int, default=50_000, help="validate_store's batch (as unkg validate).")
     args = parser.parse_args()
+    if args.validate:
+        validate_table(args.stores, args.batch_quads)
+        return
     print(
         "| store | file graphs | open+close, checked | unchecked | check | one-by-one query | `unkg sparql` CPU, watched | unwatched |"
     )

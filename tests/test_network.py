@@ -6,13 +6,16 @@ closed form), never by calling the code under test.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
+from tests import main_path_before
 from tests.conftest import SAMPLE
 
 from unkg import iri, network_measures
@@ -455,6 +458,90 @@ def test_measures_on_arrays_equal_networkx(seed: int) -> None:
     pairs = {(p.a, p.b): p.count for p in net.co_citation(arrays)}
     for a, b in list(pairs)[:20]:
         assert pairs[(a, b)] == len(set(g.predecessors(a)) & set(g.predecessors(b)))
+
+
+def _layered(rng: random.Random, widths: list[int], density: float, skips: int, backs: int) -> nx.DiGraph:
+    """A citation graph in layers (each work cites works of the layer before, with ``density``), plus ``skips``
+    citations across several layers and ``backs`` citations of a newer work (cycles); ties everywhere."""
+    layers = [[f"L{i:03d}n{j}" for j in range(w)] for i, w in enumerate(widths)]
+    g = nx.DiGraph()
+    g.add_nodes_from(v for layer in layers for v in layer)
+    for older, newer in itertools.pairwise(layers):
+        for v in newer:
+            cited = [u for u in older if rng.random() < density] or [rng.choice(older)]
+            g.add_edges_from((v, u) for u in cited)
+    everyone = sorted(g)
+    for _ in range(skips):
+        a, b = sorted(rng.sample(everyone, 2))
+        g.add_edge(b, a)  # names sort by layer: b is newer
+    for _ in range(backs):
+        a, b = sorted(rng.sample(everyone, 2))
+        g.add_edge(a, b)
+    return g
+
+
+def _main_path_graphs() -> list[tuple[str, nx.DiGraph]]:
+    """Random graphs for the main path: gnp graphs with cycles and self-citations, time-ordered ones, and layered
+    ones whose path counts reach 2^53 and 2^62 and pass them, with many equal counts."""
+    graphs = []
+    for seed in range(40):
+        rng = random.Random(seed)
+        g = nx.gnp_random_graph(rng.randrange(2, 90), rng.choice([0.01, 0.03, 0.06, 0.12]), seed=seed, directed=True)
+        g = nx.relabel_nodes(g, {v: f"w{v:02d}" for v in g})
+        for v in rng.sample(sorted(g), min(3, len(g))):
+            g.add_edge(v, v)
+        graphs.append((f"gnp{seed}", g))
+    for seed in range(20):
+        rng = random.Random(100 + seed)
+        n = rng.randrange(20, 150)
+        g = nx.DiGraph((f"w{i:03d}", f"w{j:03d}") for i in range(1, n) for j in rng.sample(range(i), min(i, 3)))
+        for _ in range(seed % 4):  # a few citations of a newer work: cycles in a citation record
+            i, j = sorted(rng.sample(range(n), 2))
+            g.add_edge(f"w{i:03d}", f"w{j:03d}")
+        graphs.append((f"dated{seed}", g))
+    for i, (seed, widths, density) in enumerate(
+        [
+            (0, [2] * 52, 1.0),  # 2^51 paths
+            (0, [2] * 54, 1.0),  # 2^53
+            (0, [2] * 55, 1.0),  # 2^54: N+ counted again in int64
+            (0, [2] * 63, 1.0),  # 2^62: Python's integers
+            (0, [1] + [2] * 53 + [1], 1.0),  # exactly 2^53 source-to-sink paths
+            (4, [1] + [4] * 36 + [1], 0.7),  # 1.015 x 2^53 paths: float64 gets one N+ wrong (the test below)
+            (2, [3] * 48, 0.8),  # 2^60 to 2^61: twenty wrong
+            (0, [3] * 700, 1.0),  # 3^700: past float64's range
+        ]
+    ):
+        graphs.append((f"layered{i}", _layered(random.Random(seed), widths, density, skips=3, backs=0)))
+        rng = random.Random(seed)
+        graphs.append((f"layered{i}-cycles", _layered(rng, widths, density, skips=i, backs=1 + i % 3)))
+    return graphs
+
+
+@pytest.mark.parametrize(("name", "g"), _main_path_graphs(), ids=[name for name, _ in _main_path_graphs()])
+def test_main_path_equals_the_code_before(name: str, g: nx.DiGraph) -> None:
+    """The main path, its counts (values, order and integer type), cycles and total equal those of the code
+    before the rewrite for speed (tests/main_path_before.py), on the whole graph and through three works."""
+    rng = random.Random(name)
+    arrays = NetworkArrays.from_networkx(g)
+    for through in [None, *rng.sample(sorted(g), min(3, len(g)))]:
+        new, old = net.search_path_count(arrays, through), main_path_before.search_path_count(arrays, through)
+        assert list(new.spc.items()) == list(old.spc.items())
+        assert all(type(v) is int for v in new.spc.values())
+        assert (new.path, new.cycles, new.total_paths) == (old.path, old.cycles, old.total_paths)
+        assert type(new.total_paths) is int
+
+
+def test_main_path_graphs_reach_counts_float64_gets_wrong() -> None:
+    """The layered graphs above do test the exact recount: counted in float64, some of their N+ would be wrong."""
+    graphs = dict(_main_path_graphs())
+    for name in ("layered5", "layered6"):
+        arrays = NetworkArrays.from_networkx(graphs[name])
+        offsets = network_measures._offsets(arrays.src, arrays.n)
+        layers = network_measures._layers(offsets, arrays.dst)
+        floats = network_measures._backward(arrays.n, layers, np.dtype(np.float64)).tolist()
+        exact = network_measures._backward(arrays.n, layers, np.dtype(object)).tolist()
+        assert 2**53 < max(exact) < 2**62
+        assert any(int(f) != e for f, e in zip(floats, exact, strict=True))
 
 
 def test_a_work_and_its_adopting_resolution_are_one_node() -> None:

@@ -13,13 +13,14 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from unkg import extract, vocab
 from unkg.rdf import extraction_quads
 from unkg.store import KnowledgeGraph
-from unkg.validate import rdflib_graph, validate, validate_store
+from unkg.validate import _batches, rdflib_graph, validate, validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
 EXAMPLES = ONTOLOGY / "examples"
 SAMPLE = ROOT / "corpus" / "sample"
 UNKG = "https://w3id.org/unkg/ontology#"
+DOC = "https://w3id.org/unkg/doc/"
 SHAPES = Namespace("https://w3id.org/unkg/shapes#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 BREAKS_RE = re.compile(r"^# breaks: (?P<rule>\w+)$", re.MULTILINE)
@@ -277,15 +278,49 @@ def _scattered_store(graph: Graph) -> ox.Store:
 
 
 @pytest.mark.parametrize("path", [*VALID, *INVALID], ids=_ids)
-@pytest.mark.parametrize("batch", [40])
+@pytest.mark.parametrize("batch", [10, 40, 100_000])
 def test_validate_store_in_batches_finds_what_validate_finds(path: Path, batch: int) -> None:
-    """Validating a store a few quads at a time gives the results of validating the union at once."""
+    """Validating a store a few quads at a time (or all in one batch) gives the results of validating the union."""
     whole = validate(_load(path))
     batched = validate_store(_scattered_store(_load(path)), batch_quads=batch)
     assert batched.conforms == whole.conforms
     assert {(str(r.focus_node), str(r.shape), str(r.path), _same_value(r.value)) for r in batched.results} == {
         (str(r.focus_node), str(r.shape), str(r.path), _same_value(r.value)) for r in whole.results
     }
+
+
+def test_validate_store_in_batches_of_a_real_store_broken_across_graphs() -> None:
+    """An ingested store, broken where only other graphs tell: batches of 300 quads (whole graphs, the documents
+    and catalogue graphs cut by subject) find what one graph of the store finds, and each break is found."""
+    kg = KnowledgeGraph(memory=True)
+    kg.ingest([str(SAMPLE)])
+    store = kg.store
+    files = sorted(g.value for g in store.named_graphs() if "/graph/file/" in g.value)
+
+    def add(s: str, p: str, o: ox.NamedNode | ox.Literal, graph: str) -> None:
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, ox.NamedNode(graph)))
+
+    (cited,) = store.query("SELECT ?c { GRAPH ?g { ?c a <http://purl.org/spar/cito/Citation> } } ORDER BY ?c LIMIT 1")
+    quote = cited[0].value + "#quote"
+    # a second symbol, in another file's graph, for a document described in the documents graph
+    add(DOC + "A/57/387", UNKG + "symbol", ox.Literal("A/57/388"), files[-1])
+    # a citation in a graph of its own whose (quote) selector is typed in a file's graph
+    add("https://x/c", str(RDF.type), ox.NamedNode("http://purl.org/spar/cito/Citation"), "https://x/g1")
+    add("https://x/c", "http://www.w3.org/ns/oa#hasSelector", ox.NamedNode(quote), "https://x/g1")
+    # a document whose IRI is not derived from its symbol (the SPARQL constraint on the class)
+    add("https://x/doc", str(RDF.type), ox.NamedNode(UNKG + "Document"), "https://x/g2")
+    add("https://x/doc", UNKG + "symbol", ox.Literal("A/1"), "https://x/g2")
+    whole = validate(rdflib_graph(store.quads_for_pattern(None, None, None)))
+    assert len(list(_batches(store, 300))) > 10
+    batched = validate_store(store, batch_quads=300)
+    assert not batched.conforms and not whole.conforms
+    found = {(str(r.focus_node), str(r.shape), str(r.path), str(r.value)) for r in batched.results}
+    assert found == {(str(r.focus_node), str(r.shape), str(r.path), str(r.value)) for r in whole.results}
+    focus = {f for f, *_ in found}
+    assert {DOC + "A/57/387", "https://x/c", UNKG + "Document"} <= focus
+    shapes_of_c = {shape for f, shape, *_ in found if f == "https://x/c"}
+    assert str(SHAPES.CitationPositionSelector) in shapes_of_c
+    assert str(SHAPES.CitationQuoteSelector) not in shapes_of_c  # its quote selector's type is in a file graph
 
 
 def _same_value(term: object) -> str:

@@ -24,12 +24,11 @@ Node measures come back as ``NodeValues`` (a mapping over one array).
 from __future__ import annotations
 
 import math
-import operator
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -344,14 +343,6 @@ class MainPath:
     total_paths: int = 0
 
 
-def _csr_lists(keys: np.ndarray, values: np.ndarray, size: int) -> tuple[list[int], list[int]]:
-    """(offsets, values) of values grouped by key, as Python lists (for a loop over big integers)."""
-    order = np.argsort(keys, kind="stable")
-    offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=size), out=offsets[1:])
-    return offsets.tolist(), values[order].tolist()
-
-
 def search_path_count(g: Network, through: str | None = None) -> MainPath:
     """SPC of every edge and the local forward main path (Hummon and Doreian; Batagelj).
 
@@ -366,200 +357,211 @@ def search_path_count(g: Network, through: str | None = None) -> MainPath:
     in time: self-loops are dropped, and each strongly connected component
     of more than one node is collapsed into one step (scipy's strongly
     connected components); an edge inside a cycle has no SPC, an edge into
-    or out of it has the SPC of the collapsed edge. The condensed DAG is
-    ordered by Kahn's algorithm, a frontier at a time (numpy), and the path
-    counts are exact integers.
+    or out of it has the SPC of the collapsed edge. The works are put in
+    layers by Kahn's algorithm over the citations as sorted (``_layers``),
+    and the graph is condensed only when some work is left over (a cycle).
+    The counts are exact integers (``_path_counts``).
 
     ``through``: only the lineage of this node (its ancestors, itself and
     its descendants) is searched, and the path is forced through it.
     """
     import scipy.sparse as sp
-    from scipy.sparse.csgraph import breadth_first_order, connected_components
 
     arr = as_arrays(g)
-    nodes = arr.nodes  # index order is name order
-    n = arr.n
-    loop = arr.src != arr.dst
-    src, dst = arr.dst[loop], arr.src[loop]  # flow: cited -> citing
-    flow = sp.csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    nodes, n = arr.nodes, arr.n
+    citing, cited = arr.src, arr.dst  # sorted by citing work: each work's citations are one run
+    if (citing == cited).any():
+        citing, cited = citing[citing != cited], cited[citing != cited]
     if through is not None:
         if through not in arr.index:
             raise KeyError(f"{through!r} is not in the graph")
-        t = arr.index[through]
-        keep = np.zeros(n, dtype=bool)
-        keep[breadth_first_order(flow, t, directed=True, return_predecessors=False)] = True  # descendants
-        keep[breadth_first_order(flow.T.tocsr(), t, directed=True, return_predecessors=False)] = True  # ancestors
-        inside = keep[src] & keep[dst]
-        src, dst = src[inside], dst[inside]
-        flow = sp.csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
-    # Cycles: strongly connected components (scipy), each one step of the condensed DAG.
-    size, label = connected_components(flow, directed=True, connection="strong") if n else (0, np.zeros(0))
-    label = label.astype(np.int64)
-    counts = np.bincount(label, minlength=size)
-    if (counts > 1).any():
-        groups: dict[int, list[str]] = defaultdict(list)
-        for i in np.flatnonzero(counts[label] > 1).tolist():
-            groups[int(label[i])].append(nodes[i])
-        big = {c: tuple(m) for c, m in groups.items()}  # already sorted: nodes are
+        citing, cited = _lineage(n, citing, cited, arr.index[through])
+    # A DAG is ordered at once; works left over sit in a cycle or are cited from one: condense, then order.
+    offsets = _offsets(citing, n)
+    layers = _layers(offsets, cited)
+    if sum(len(layer.steps) for layer in layers) == n:
+        size, label, first = n, None, np.arange(n)
+        head, tail = citing, cited  # the steps are the works; the flow edges tail -> head, distinct already
     else:
-        big = {}
-    first = np.full(size, n, dtype=np.int64)
-    np.minimum.at(first, label, np.arange(n))  # each component's smallest node
+        size, label, first = _components(n, citing, cited)
+        width = max(size, 1)
+        between = label[citing] != label[cited]
+        keys = distinct(label[citing[between]] * width + label[cited[between]])  # sorted by citing step
+        head, tail = keys // width, keys % width
+        citing, cited = citing[between], cited[between]
+        offsets = _offsets(head, size)
+        layers = _layers(offsets, tail)
+    forward, backward, total = _path_counts(size, layers)
+    if label is None:
+        spc = EdgeValues(nodes, citing, cited, forward[cited] * backward[citing])
+    else:
+        spc = EdgeValues(nodes, citing, cited, forward[label[cited]] * backward[label[citing]])
+    big = _members(nodes, label, size)
 
     def members(c: int) -> tuple[str, ...]:
         return big.get(c) or (nodes[int(first[c])],)
 
-    cycles = sorted(big.values())
-    csrc, cdst = label[src], label[dst]
-    between = csrc != cdst
-    width = max(size, 1)
-    edge_keys = csrc[between] * width + cdst[between]
-    keys = distinct(edge_keys)  # distinct condensed edges, sorted: by tail, then head
-    ca, cb = keys // width, keys % width
-    levels = _levels(size, ca, cb)
-    counted = _path_counts(size, ca, cb, levels)
-    if counted is None:  # past 2^62 paths: Python's integers, exact at any size
-        counted = _path_counts_exact(size, ca, cb, levels)
-    forward, _backward, cond_spc = counted
-    at = np.searchsorted(keys, edge_keys)
-    spc = EdgeValues(nodes, dst[between], src[between], cond_spc[at])  # by citation: citing, cited
-    succ_off = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(ca, minlength=size), out=succ_off[1:])
-    has_pred = np.bincount(cb, minlength=size) > 0
-    has_succ = np.diff(succ_off) > 0
-    total = sum(int(forward[c]) for c in np.flatnonzero(has_pred & ~has_succ).tolist())
-
-    def best(edges: np.ndarray, ties: str) -> int | None:
-        """The edge (its position in keys) of the largest SPC; ties go to the smallest names (tail, head or both)."""
-        if not len(edges):
-            return None
-        values = cond_spc[edges]
-        top = edges[values == values.max()]
-        if ties == "both":
-            order = np.lexsort((first[cb[top]], first[ca[top]]))
-        else:
-            order = np.argsort(first[(ca if ties == "tail" else cb)[top]], kind="stable")
-        return int(top[order[0]])
-
-    def outgoing(c: int) -> np.ndarray:
-        return np.arange(succ_off[c], succ_off[c + 1])
-
+    # Steps are numbered in name order (of their first work), so a tie goes to the smaller number.
+    # The steps each step cites: tail[offsets[c]:offsets[c + 1]]; its citers: the same matrix by column.
+    citers = sp.csr_matrix((np.ones(len(head), dtype=np.int8), tail, offsets), shape=(size, size)).tocsc()
     path: list[int] = []
     if through is not None:
-        # Backward from the node along the largest SPC, then forward from it.
-        pred_edges = np.argsort(cb, kind="stable")
-        pred_off = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(cb, minlength=size), out=pred_off[1:])
-        back = [int(label[arr.index[through]])]
-        while True:
-            e = best(pred_edges[pred_off[back[-1]] : pred_off[back[-1] + 1]], "tail")
-            if e is None:
-                break
-            back.append(int(ca[e]))
-        path = list(reversed(back))
-    else:
-        starts = np.flatnonzero(~has_pred[ca])  # edges out of a source
-        e = best(starts, "both")
-        if e is not None:
-            path = [int(ca[e])]
-    while path:
-        e = best(outgoing(path[-1]), "head")
-        if e is None:
-            break
-        path.append(int(cb[e]))
-    return MainPath(spc=spc, path=[members(c) for c in path], cycles=cycles, total_paths=total)
+        # Backward from the node along the largest SPC, N-(u) N+(v) for the fixed v: the largest N-(u).
+        path = [int(label[arr.index[through]]) if label is not None else arr.index[through]]
+        while offsets[path[-1] + 1] > offsets[path[-1]]:
+            path.append(_best(tail[offsets[path[-1]] : offsets[path[-1] + 1]], forward))
+        path.reverse()
+    elif len(tail):
+        starts = np.flatnonzero((offsets[1:] == offsets[:-1])[tail])  # edges out of a source (N- = 1)
+        values = backward[head[starts]]
+        path = [int(tail[starts[values == values.max()]].min())]  # then the walk takes that source's best edge
+    while path and citers.indptr[path[-1] + 1] > citers.indptr[path[-1]]:
+        # Forward along the largest SPC, N-(u) N+(v) for the fixed u: the largest N+(v).
+        path.append(_best(citers.indices[citers.indptr[path[-1]] : citers.indptr[path[-1] + 1]], backward))
+    return MainPath(spc=spc, path=[members(c) for c in path], cycles=sorted(big.values()), total_paths=total)
 
 
-def _segments(offsets: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, lengths): the positions of the CSR segments of ``nodes``, concatenated, and each one's length."""
+def _best(steps: np.ndarray, counts: np.ndarray) -> int:
+    """The step with the largest count (ties: the smallest step)."""
+    values = counts[steps]
+    return int(steps[values == values.max()].min())
+
+
+def _offsets(keys: np.ndarray, size: int) -> np.ndarray:
+    """CSR offsets of sorted keys: key k's run is ``[offsets[k], offsets[k + 1])``."""
+    offsets = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=size), out=offsets[1:])
+    return offsets
+
+
+def _segments(offsets: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """The positions of the CSR runs of ``nodes``, run after run (a cumulative sum of steps: 1 inside a run,
+    a jump between runs)."""
     starts, ends = offsets[nodes], offsets[nodes + 1]
-    lengths = ends - starts
-    positions = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(int(lengths.sum()))
-    return positions, lengths
+    keep = ends > starts
+    starts, ends = starts[keep], ends[keep]
+    step = np.ones(int((ends - starts).sum()), dtype=np.int64)
+    if len(starts):
+        step[0] = starts[0]
+        step[np.cumsum(ends[:-1] - starts[:-1])] = starts[1:] - ends[:-1] + 1
+    return np.cumsum(step, out=step)
 
 
-def _levels(size: int, tail: np.ndarray, head: np.ndarray) -> list[np.ndarray]:
-    """The DAG's nodes by level (Kahn's algorithm a frontier at a time): every tail in a level before its head's."""
-    indeg = np.bincount(head, minlength=size)
-    out_offsets = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tail, minlength=size), out=out_offsets[1:])
-    out_heads = head  # tails are sorted (keys are), so heads are grouped by tail already
-    levels = []
-    frontier = np.flatnonzero(indeg == 0)
+def _lineage(n: int, citing: np.ndarray, cited: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """The citations among the ancestors of work t, t itself and its descendants (scipy's breadth-first search)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order
+
+    flow = sp.csr_matrix((np.ones(len(citing), dtype=np.int8), (cited, citing)), shape=(n, n))
+    keep = np.zeros(n, dtype=bool)
+    keep[breadth_first_order(flow, t, directed=True, return_predecessors=False)] = True  # descendants
+    keep[breadth_first_order(flow.T.tocsr(), t, directed=True, return_predecessors=False)] = True  # ancestors
+    inside = keep[citing] & keep[cited]
+    return citing[inside], cited[inside]
+
+
+def _components(n: int, citing: np.ndarray, cited: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """(how many, each work's component, each component's first work): scipy's strongly connected components,
+    numbered in the order of their first (smallest) work."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sp.csr_matrix((np.ones(len(citing), dtype=np.int8), (citing, cited)), shape=(n, n))
+    size, label = connected_components(graph, directed=True, connection="strong")
+    first = np.full(size, n, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(n))
+    order = np.argsort(first)
+    number = np.empty(size, dtype=np.int64)
+    number[order] = np.arange(size)
+    return size, number[label], first[order]
+
+
+def _members(nodes: list[str], label: np.ndarray | None, size: int) -> dict[int, tuple[str, ...]]:
+    """The works of each component of more than one work (in name order), by component."""
+    if label is None:
+        return {}
+    counts = np.bincount(label, minlength=size)
+    inside = np.flatnonzero(counts[label] > 1)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, c in zip(inside.tolist(), label[inside].tolist(), strict=True):
+        groups[c].append(nodes[i])
+    return {c: tuple(m) for c, m in groups.items()}
+
+
+class _Layer(NamedTuple):
+    """One layer of a DAG: its steps, how many steps each cites, and those, run after run."""
+
+    steps: np.ndarray
+    runs: np.ndarray
+    cited: np.ndarray
+
+
+def _layers(offsets: np.ndarray, cited: np.ndarray) -> list[_Layer]:
+    """The steps in layers, newest first (Kahn's algorithm a frontier at a time, over the citations grouped by
+    citing step: ``cited[offsets[v]:offsets[v + 1]]``): every step comes after all the steps citing it.
+
+    Steps in a cycle, and the steps they cite, are never reached: they are in no layer.
+    """
+    remaining = np.bincount(cited, minlength=len(offsets) - 1)  # citing steps not yet placed
+    frontier = np.flatnonzero(remaining == 0)
+    layers = []
     while len(frontier):
-        levels.append(frontier)
-        positions, _lengths = _segments(out_offsets, frontier)
-        if not len(positions):
-            break
-        targets = np.sort(out_heads[positions])
-        np.subtract.at(indeg, targets, 1)
-        candidates = targets[np.r_[True, targets[1:] != targets[:-1]]]
-        frontier = candidates[indeg[candidates] == 0]
-    return levels
+        targets = cited[_segments(offsets, frontier)]
+        layers.append(_Layer(frontier, offsets[frontier + 1] - offsets[frontier], targets))
+        np.subtract.at(remaining, targets, 1)
+        frontier = distinct(targets[remaining[targets] == 0])
+    return layers
 
 
-# Path counts past this are counted with Python's integers (numpy's int64 would overflow).
+# Path counts: below 2^53 float64 sums of them are exact; below 2^62 int64 holds them and their products.
+_FLOAT_EXACT = float(2**53)
 _INT64_SAFE = float(2**62)
 
 
-def _path_counts(
-    size: int, ca: np.ndarray, cb: np.ndarray, levels: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(N-, N+, SPC of each condensed edge) in int64, a level at a time; None when a count would pass 2^62."""
-    by_head = np.argsort(cb, kind="stable")
-    pred_tail = ca[by_head]
-    pred_off = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cb, minlength=size), out=pred_off[1:])
-    succ_off = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(ca, minlength=size), out=succ_off[1:])
-    forward = np.ones(size, dtype=np.int64)
-    shadow = np.ones(size)  # the same sums in floating point, to see an overflow coming
-    for level in levels[1:]:  # the first level has no predecessors: 1 path each
-        positions, lengths = _segments(pred_off, level)
-        cuts = np.r_[0, np.cumsum(lengths)[:-1]]
-        forward[level] = np.add.reduceat(forward[pred_tail[positions]], cuts)
-        shadow[level] = np.add.reduceat(shadow[pred_tail[positions]], cuts)
-        if shadow[level].max() > _INT64_SAFE:
-            return None
-    backward = np.ones(size, dtype=np.int64)
-    back_shadow = np.ones(size)
-    for level in reversed(levels):
-        level = level[succ_off[level + 1] > succ_off[level]]  # sinks keep 1
-        if not len(level):
-            continue
-        positions, lengths = _segments(succ_off, level)
-        cuts = np.r_[0, np.cumsum(lengths)[:-1]]
-        backward[level] = np.add.reduceat(backward[cb[positions]], cuts)
-        back_shadow[level] = np.add.reduceat(back_shadow[cb[positions]], cuts)
-        if back_shadow[level].max() > _INT64_SAFE:
-            return None
-    if len(ca) and (shadow[ca] * back_shadow[cb]).max() > _INT64_SAFE:
-        return None
-    return forward, backward, forward[ca] * backward[cb]
+def _path_counts(size: int, layers: list[_Layer]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(N-, N+, the number of source-to-sink paths) of the steps of a DAG in layers, exact.
+
+    Every count is at most the number of source-to-sink paths (a count is a number of such paths, or of
+    pieces of them). N+ is counted first in float64, which tells that number's size: below 2^53 every
+    sum was exact; else N+ is counted again in int64 (below 2^62) or in Python's integers (numpy object
+    arrays, exact at any size). N- is then counted in the type that holds it.
+    """
+    sources = np.zeros(size, dtype=bool)  # steps that cite nothing ...
+    for layer in layers:
+        sources[layer.steps[layer.runs == 0]] = True
+    if layers:
+        sources[layers[0].steps] = False  # ... and are cited
+    with np.errstate(over="ignore"):  # past 10^308 paths the float count is infinite: exact integers below
+        backward = _backward(size, layers, np.dtype(np.float64))
+        estimate = float(backward[sources].sum())
+    dtype = np.dtype(np.int64) if estimate < _INT64_SAFE else np.dtype(object)
+    # Below 2^53 the float counts are the exact ones; above, some sums were rounded: counted again.
+    backward = backward.astype(np.int64).astype(dtype) if estimate < _FLOAT_EXACT else _backward(size, layers, dtype)
+    forward = _forward(size, layers, dtype)
+    return forward, backward, int(backward[sources].sum())
 
 
-def _path_counts_exact(
-    size: int, ca: np.ndarray, cb: np.ndarray, levels: list[np.ndarray]
-) -> tuple[list[int], list[int], np.ndarray]:
-    """(N-, N+, SPC of each condensed edge) with Python's integers (an object array for the SPC)."""
-    order = np.concatenate(levels).tolist() if levels else []
-    pred_off, preds = _csr_lists(cb, ca, size)
-    succ_off, succs = _csr_lists(ca, cb, size)
-    forward = [1] * size
-    get_f = forward.__getitem__
-    for c in order:  # N-: paths from any source to c
-        lo, hi = pred_off[c], pred_off[c + 1]
-        if hi > lo:
-            forward[c] = sum(map(get_f, preds[lo:hi]))
-    backward = [1] * size
-    get_b = backward.__getitem__
-    for c in reversed(order):  # N+: paths from c to any sink
-        lo, hi = succ_off[c], succ_off[c + 1]
-        if hi > lo:
-            backward[c] = sum(map(get_b, succs[lo:hi]))
-    spc = np.empty(len(ca), dtype=object)
-    spc[:] = list(map(operator.mul, map(get_f, ca.tolist()), map(get_b, cb.tolist())))
-    return forward, backward, spc
+def _backward(size: int, layers: list[_Layer], dtype: np.dtype) -> np.ndarray:
+    """N+ (paths from each step to a sink), newest layer first: a step's count, whole once its layer is
+    reached, is added to the counts of the steps it cites (``numpy.add.at``)."""
+    backward = np.zeros(size, dtype=dtype)
+    if layers:
+        backward[layers[0].steps] = 1  # sinks: nothing cites them
+    for layer in layers:
+        np.add.at(backward, layer.cited, np.repeat(backward[layer.steps], layer.runs))
+    return backward
+
+
+def _forward(size: int, layers: list[_Layer], dtype: np.dtype) -> np.ndarray:
+    """N- (paths from a source to each step), oldest layer first: the sum over the steps it cites
+    (``numpy.add.reduceat`` over their runs)."""
+    forward = np.ones(size, dtype=dtype)  # sources: they cite nothing
+    for layer in reversed(layers):
+        citing = layer.runs > 0
+        if citing.any():
+            runs = layer.runs[citing]
+            forward[layer.steps[citing]] = np.add.reduceat(forward[layer.cited], np.cumsum(runs) - runs)
+    return forward
 
 
 # --------------------------------------------------------------------------

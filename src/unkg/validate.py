@@ -22,6 +22,7 @@ False
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -177,70 +178,93 @@ def validate_store(
 ) -> ValidationReport:
     """Validate a store's graphs a batch at a time, in bounded memory: the same results as ``validate`` of the union.
 
-    The named graphs are taken in batches of about ``batch_quads`` quads (a
-    graph larger than that, the shared documents graph of a large store, is
-    cut by subject). Each batch is validated on its own quads, with
+    The named graphs are taken whole, in batches of about ``batch_quads``
+    quads (a graph larger than that, the shared documents graph of a large
+    store, is cut by subject). A store that fits in one batch is validated
+    as one graph, as ``validate`` does. Otherwise each batch is validated
+    on
 
     - every quad of the store whose subject is a subject of the batch (a
       document described in two graphs is checked whole, its counts across
-      graphs included),
-    - every quad of what those point to (a citation's selectors, its cited
-      document), and
-    - the ``rdf:type`` of what these point to in turn (``sh:class``),
+      graphs included), and
+    - the ``rdf:type`` of every node these point to (what ``sh:class`` and
+      ``sh:qualifiedValueShape [ sh:class ... ]`` look at: the shapes have
+      no deeper paths),
 
-    and only the first two are focus nodes (pySHACL's ``focus_nodes``): a
-    node known only by its type is not checked in that batch, but in its
-    own. A result found in several batches is reported once. Memory is that
-    of one batch, not of the store: a store of 1.9 million quads took 15
-    minutes and 5 GB as one rdflib graph. Blank nodes are followed like
-    IRIs (a store of unkg's has none) but are not focus nodes, so a blank
-    node is checked only through the shapes of what points to it.
+    and only the results about the batch's subjects are kept (a node known
+    here only by its type is checked in its own batch), with those of the
+    two SPARQL constraints whose focus node is a class (every document's and
+    instrument's IRI): the document or instrument they name is described in
+    full only in the batches of its subjects. A result found in several
+    batches is reported once. Memory is that of one batch, not of the store:
+    a store of 1.9 million quads took 15 minutes and 5 GB as one rdflib
+    graph. Blank nodes are followed like IRIs (a store of unkg's has none)
+    but results about them are left out when the store takes several
+    batches.
     """
     shapes, ont = _shapes_and_ontology(shapes_dir, ontology)
-    results: dict[tuple[str, str, str, str, str], ValidationResult] = {}
-    texts: list[str] = []
-    conforms = True
+    batches = iter(_batches(store, batch_quads))
+    first = next(batches, [])
+    second = next(batches, None)
+    if second is None:  # the whole store in one batch: one graph, as validate() has it
+        conforms, results = _check(_rdflib(ox.Triple(q.subject, q.predicate, q.object) for q in first), shapes, ont)
+        return ValidationReport(conforms, results, _text(conforms, results))
     rdf_type = ox.NamedNode(str(RDF.type))
-
-    def whole(nodes: Iterable[ox.NamedNode | ox.BlankNode], predicate: ox.NamedNode | None = None) -> set[ox.Triple]:
-        return {
-            ox.Triple(q.subject, q.predicate, q.object)
-            for node in nodes
-            for q in store.quads_for_pattern(node, predicate, None)
-        }
-
-    for own in _batches(store, batch_quads):
+    found: dict[tuple[str, str, str, str, str], ValidationResult] = {}
+    for own in itertools.chain([first, second], batches):
         subjects = {q.subject for q in own}
-        triples = whole(subjects)
-        # What the batch points to, described whole and checked too: pySHACL's focus_nodes also filters the
-        # value nodes of nested shapes (a citation's selectors, sh:qualifiedValueShape).
+        triples = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for s in subjects
+            for q in store.quads_for_pattern(s, None, None)
+        }
         pointed = {t.object for t in triples if isinstance(t.object, ox.NamedNode | ox.BlankNode)} - subjects
-        triples |= whole(pointed)
-        further = {t.object for t in triples if isinstance(t.object, ox.NamedNode | ox.BlankNode)}
-        triples |= whole(further - subjects - pointed, rdf_type)  # for sh:class
-        data = Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        focus = sorted({n.value for n in subjects | pointed if isinstance(n, ox.NamedNode)} | _CLASS_FOCUS)
-        ok, report, text = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            ont_graph=ont if len(ont) else None,
-            inference="none",
-            advanced=False,
-            allow_warnings=True,
-            focus_nodes=focus,
+        triples.update(
+            ox.Triple(q.subject, q.predicate, q.object)
+            for node in pointed
+            for q in store.quads_for_pattern(node, rdf_type, None)
         )
-        assert isinstance(report, Graph)
-        conforms = conforms and bool(ok)
-        for r in _results(report):
-            results.setdefault((str(r.focus_node), str(r.shape), str(r.path), str(r.value), r.message), r)
-        if not ok:
-            texts.append(str(text))
-    ordered = tuple(results[k] for k in sorted(results))
-    return ValidationReport(conforms, ordered, "\n".join(texts) or "Validation Report\nConforms: True\n")
+        about = {s.value for s in subjects if isinstance(s, ox.NamedNode)} | _CLASS_FOCUS
+        _, results = _check(_rdflib(triples), shapes, ont)
+        for r in results:
+            if str(r.focus_node) in about:
+                found.setdefault((str(r.focus_node), str(r.shape), str(r.path), str(r.value), r.message), r)
+    ordered = tuple(found[k] for k in sorted(found))
+    conforms = all(r.severity in _ALLOWED for r in ordered)
+    return ValidationReport(conforms, ordered, _text(conforms, ordered))
 
 
 # The SPARQL constraints that check every document's (instrument's) IRI at once have the class as focus node.
 _CLASS_FOCUS = frozenset({"https://w3id.org/unkg/ontology#Document", "https://w3id.org/unkg/ontology#Instrument"})
+# Severities that do not break conformance (pySHACL's allow_warnings).
+_ALLOWED = frozenset({"Warning", "Info"})
+
+
+def _rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """An rdflib Graph of pyoxigraph triples (through N-Triples, as ``rdflib_graph``)."""
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+def _check(data: Graph, shapes: Graph, ont: Graph) -> tuple[bool, tuple[ValidationResult, ...]]:
+    """pySHACL on a graph of our own: the ontology is mixed into it in place (no copy of the data)."""
+    conforms, report, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ont if len(ont) else None,
+        inference="none",
+        advanced=False,
+        allow_warnings=True,
+        inplace=True,
+    )
+    assert isinstance(report, Graph)
+    return bool(conforms), _results(report)
+
+
+def _text(conforms: bool, results: tuple[ValidationResult, ...]) -> str:
+    """A report's text: whether it conforms, then one line per result."""
+    lines = ["Validation Report", f"Conforms: {conforms}", f"Results ({len(results)}):"]
+    lines += [f"  {r.severity}: {r.focus_node} {r.path or ''} {r.message}".replace("  ", " ", 1) for r in results]
+    return "\n".join(lines) + "\n"
 
 
 def _batches(store: ox.Store, batch_quads: int) -> Iterable[list[ox.Quad]]:
