@@ -1013,8 +1013,13 @@ def _export_network(fmt: str, output: str | None, store_path: str | None) -> Non
     from unkg import export as ex
     from unkg.network import analyse, load_graph
 
+    series = None
     with _open(store_path, read_only=True) as kg:
         g = load_graph(kg.store)
+        if fmt == "html":  # the page draws each series of the network's resolutions as a timeline
+            from unkg.series.timeline import store_series
+
+            series = store_series(kg.store, g)
     result = analyse(g)
     if fmt == "csv":
         nodes, edges = ex.csv_tables(g, result)
@@ -1030,7 +1035,7 @@ def _export_network(fmt: str, output: str | None, store_path: str | None) -> Non
             "graphml": lambda: ex.graphml(g, result),
             "gexf": lambda: ex.gexf(g, result),
             "cytoscape": lambda: ex.cytoscape_json(g, result),
-            "html": lambda: ex.html(g, result).encode("utf-8"),
+            "html": lambda: ex.html(g, result, series=series).encode("utf-8"),
         }[fmt]()
     except ex.VendorMissing as exc:
         raise click.ClickException(str(exc)) from None
