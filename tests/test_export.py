@@ -462,3 +462,21 @@ def test_a_work_in_no_series_has_none(with_series: tuple) -> None:
     assert missing["node"] is None and not missing["in_corpus"]
     assert missing["title"] is None  # the series' own title, said once
     assert ex.page_data(g, net.analyse(g))["series"] == []
+
+
+def test_a_document_without_a_symbol_is_labelled_by_its_file(tmp_path: Path) -> None:
+    """A statement ingested from a file that names no symbol is labelled in the exports (and the page) by its file's
+    name, as `unkg analyse` names it (unkg.network.work_label), not by its hash."""
+    from tests.test_network import _chain_corpus
+
+    _chain_corpus(tmp_path / "corpus")
+    kg = KnowledgeGraph(memory=True)
+    assert kg.ingest([str(tmp_path / "corpus")]).ok
+    g = net.load_graph(kg.store)
+    unnamed = [n for n in g if n.startswith("_/")]
+    assert len(unnamed) == 1
+    data = ex.page_data(g, net.analyse(g))
+    (node,) = [d for d in data["nodes"] if d["id"] == unnamed[0]]
+    assert node["label"] == "QAT_68_2013.txt"
+    nodes, _ = ex.csv_tables(g, net.analyse(g))
+    assert f"{unnamed[0]},QAT_68_2013.txt," in nodes

@@ -1094,7 +1094,7 @@ def analyse(
 
     from unkg.lookup import WorkNotFound
     from unkg.network import analyse as run_analysis
-    from unkg.network import load_arrays, search_path_count, write_metrics
+    from unkg.network import load_arrays, search_path_count, work_label, write_metrics
 
     def now() -> str:
         return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -1121,10 +1121,9 @@ def analyse(
     )
 
     def label(node: str) -> str:
-        """A work as a reader knows it: its symbol or key; a document without one, by its file's name."""
-        file = g.attribute("file", node, "")
+        """A work as a reader knows it (``unkg.network.work_label``), with the resolution that adopted it."""
         aliases = g.attribute("aliases", node, [])  # the resolution that adopted it, counted with it
-        shown = Path(file).name if node.startswith("_/") and file else node
+        shown = work_label(node, g.attribute("file", node, ""))
         return f"{shown} ({', '.join(aliases)})" if aliases else shown
 
     def name(node: str) -> str:
