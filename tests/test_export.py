@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from tests.conftest import ROOT, SAMPLE
@@ -332,13 +333,41 @@ def test_layout_of_a_big_graph_is_no_random_square() -> None:
     unlinked = sorted(dist(rng.choice(nodes), rng.choice(nodes)) for _ in range(5000))[2500]
     assert linked < unlinked / 3, (linked, unlinked)
 
-    def box(part: str) -> tuple[float, float, float, float]:
-        xs = [p[0] for n, p in pos.items() if n.startswith(part)]
-        ys = [p[1] for n, p in pos.items() if n.startswith(part)]
-        return min(xs), max(xs), min(ys), max(ys)
+    assert laid_over(pos, lambda n: n.startswith("a"), lambda n: n.startswith("b")) == 0
 
-    a, b = box("a"), box("b")
-    assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
+
+def laid_over(pos: dict[str, tuple[float, float, float]], ours: Any, theirs: Any) -> int:
+    """How many works of ``theirs`` stand inside the convex hull of ``ours``."""
+    from scipy.spatial import Delaunay
+
+    hull = Delaunay([p[:2] for n, p in pos.items() if ours(n)])
+    return int((hull.find_simplex([p[:2] for n, p in pos.items() if theirs(n)]) >= 0).sum())
+
+
+def test_small_components_are_packed_close_round_the_big_one() -> None:
+    """A component of 3,000 works and 1,000 works alone (a store's statements that cite nothing): the big one takes
+    most of the picture, the lone works stand round it, none inside it, about as wide as high."""
+    import random
+
+    from unkg.export import graph_layout
+
+    rng = random.Random(3)
+    g = nx.DiGraph()
+    for i in range(1, 3000):  # hubs and spokes, as citations are: preferential attachment
+        g.add_edge(f"big{i}", f"big{min(rng.randrange(i), rng.randrange(i))}")
+    g.add_nodes_from(f"alone{i}" for i in range(1000))
+    g.add_edges_from((f"pair{i}a", f"pair{i}b") for i in range(50))
+    pos = graph_layout.layout(g, {n: 1.0 for n in g})
+    xy = np.array([p[:2] for p in pos.values()])
+    big = np.array([p[:2] for n, p in pos.items() if n.startswith("big")])
+    share = float(np.prod(np.ptp(big, axis=0)) / np.prod(np.ptp(xy, axis=0)))
+    assert share > 0.6, share  # in rows below it, as before: 0.25
+    centre = np.median(big, axis=0)
+    body = np.percentile(np.hypot(*(big - centre).T), 80)  # four in five of its works stand within this of its middle
+    rest = np.array([p[:2] for n, p in pos.items() if not n.startswith("big")])
+    assert np.hypot(*(rest - centre).T).min() > body  # round it, not in its body
+    width, height = np.ptp(xy, axis=0)
+    assert 0.75 < width / height < 1.33
 
 
 COMMITTED = {
