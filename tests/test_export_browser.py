@@ -469,3 +469,57 @@ def test_series_timeline_of_a_long_series_stays_readable(browser: object, tmp_pa
     assert not marks["A/RES/2879(XXVI)"]["clickable"]  # not in the picture: nothing to select
     assert messages == [] and requests == [path.resolve().as_uri()]
     context.close()  # type: ignore[attr-defined]
+
+
+def test_large_network_draws_a_bounded_number_of_lines(browser: object, tmp_path: Path) -> None:
+    """Past 5,000 citing pairs the page draws them itself: some lines at once (not all), the selected work picked by
+    a real click over its disc, a filter hiding the pairs of the works it hides; no console error, nothing fetched."""
+    import random
+
+    import networkx as nx
+
+    from unkg import export as ex
+    from unkg import network as net
+
+    rng = random.Random(5)
+    g = nx.DiGraph()
+    organs = ("GA", "SC")
+    for i in range(3000):
+        g.add_node(f"A/RES/{i}", label=f"A/RES/{i}", name="", kind="document", type="Resolution",
+                   organ=organs[i % 2], year=1946 + i // 50, in_corpus=True, url="")  # fmt: skip
+    for i in range(1, 3000):
+        for _ in range(4):
+            j = min(rng.randrange(i), rng.randrange(i))  # the older and the more cited, the likelier
+            g.add_edge(f"A/RES/{i}", f"A/RES/{j}", weight=1, functions=["recalls"], citations=[])
+    assert g.number_of_edges() > 5000
+    path = tmp_path / "large.html"
+    path.write_text(ex.html(g, net.analyse(g)), encoding="utf-8")
+    context, pg, messages, requests = open_page(browser, path)
+    drawn = pg.evaluate("window.unkg.drawnEdges()")  # type: ignore[attr-defined]
+    assert 1000 < drawn < g.number_of_edges()  # the most important at once, not every one
+    painted = pg.evaluate(  # type: ignore[attr-defined]
+        """() => { const r = window.unkg.renderer; r.render(); const gl = r.webGLContexts.edges;
+             const px = new Uint8Array(gl.canvas.width * gl.canvas.height * 4);
+             gl.readPixels(0, 0, gl.canvas.width, gl.canvas.height, gl.RGBA, gl.UNSIGNED_BYTE, px);
+             let k = 0; for (let i = 3; i < px.length; i += 4) if (px[i]) k++; return k; }"""
+    )
+    assert painted > 10000
+    top = pg.evaluate("window.unkg.search('A/RES/')[0]")  # type: ignore[attr-defined]
+    place = pg.evaluate("id => window.unkg.place(id)", top)  # type: ignore[attr-defined]
+    box = pg.locator("#cy").bounding_box()  # type: ignore[attr-defined]
+    pg.mouse.click(box["x"] + place["x"], box["y"] + place["y"])  # type: ignore[attr-defined]
+    shown(pg, "window.unkg.selected()", top)
+    assert pg.inner_text("#details h2") == top  # type: ignore[attr-defined]
+    assert "show all" in pg.inner_text("#details")  # type: ignore[attr-defined]  # a long list: its first 50
+    pg.uncheck("input.organ[value=SC]")  # type: ignore[attr-defined]
+    shown(pg, "window.unkg.shown().nodes", 1500)
+    after = pg.evaluate("window.unkg.drawnEdges()")  # type: ignore[attr-defined]
+    assert after <= pg.evaluate("window.unkg.shown().edges")  # type: ignore[attr-defined]
+    pair = next((u, v) for u, v in g.edges() if g.nodes[u]["organ"] == "SC")
+    assert not pg.evaluate("p => window.unkg.edgeVisible(p[0], p[1])", list(pair))  # type: ignore[attr-defined]
+    pg.evaluate("window.unkg.renderer.getCamera().setState({ratio: 0.2})")  # type: ignore[attr-defined]
+    pg.wait_for_timeout(300)  # type: ignore[attr-defined]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "network-large-zoom.png"))  # type: ignore[attr-defined]
+    assert messages == [] and requests == [path.resolve().as_uri()]
+    context.close()  # type: ignore[attr-defined]
