@@ -24,7 +24,11 @@ browser tests do, with every request but the file refused, and measured:
   (the picture redrawn without it); and the same click as seen from outside
   (Playwright's click until the details panel names the work);
 - **frame**: one full redraw (``renderer.render()``), as a pan or a zoom
-  costs; the JS heap after loading (``performance.memory``);
+  costs, and each of its layers alone, with the GPU work waited for (sigma's
+  works, the page's lines, the labels: ``window.unkg.layers``), at the
+  default view and zoomed in (camera ratio 0.3); the lines drawn at the
+  default view (a large network's pairs are drawn a bounded number a
+  frame); the JS heap after loading (``performance.memory``);
 - next to each time, the **CPU time** all of Chromium's processes (page,
   GPU, browser) spent on it, read from /proc: on a machine shared with
   other work the wall time says as much about the others as about the page;
@@ -32,6 +36,10 @@ browser tests do, with every request but the file refused, and measured:
   about that (less where processes work in parallel).
 
 Screenshots go to build/screenshots/picture-*.png (look at them).
+``--profile`` also samples the page's JavaScript (Chromium DevTools protocol,
+``Profiler``) during the click and the filter and prints the functions with
+the most self time: ``(program)`` is native work (canvas, WebGL calls, the
+wait for the GPU process).
 ``--reference-src`` runs the same on the page an older unkg writes (a
 ``src/`` folder with the vendored Cytoscape.js in place: ``git archive
 <commit> src | tar -x -C DIR``, then copy cytoscape.min.js into
@@ -219,7 +227,37 @@ def browser_cpu(profile: str) -> float:
     return total
 
 
-def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
+# In the page: each layer of a frame alone, the GPU work waited for (readPixels), best of 3, in milliseconds.
+LAYERS = """() => {
+  const r = window.unkg.renderer, L = window.unkg.layers, gls = Object.values(r.webGLContexts);
+  const sync = () => gls.forEach(gl => gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4)));
+  const best = f => { let b = Infinity; for (let i = 0; i < 3; i++) { sync(); const t = performance.now(); f(); sync();
+                                                                    b = Math.min(b, performance.now() - t); } return Math.round(b); };
+  const out = {};
+  for (const ratio of [1, 0.3]) {
+    r.getCamera().setState({ratio: ratio}); r.render();
+    const after = r.listeners('afterRender'); r.removeAllListeners('afterRender');
+    const works = best(() => r.render());
+    after.forEach(l => r.on('afterRender', l));
+    out[ratio] = [works, best(() => L.edges()), best(() => L.labels())].join(' / ');
+  }
+  r.getCamera().setState({ratio: 1}); r.render();
+  return out;
+}"""
+
+
+def self_times(profile: dict[str, Any], top: int = 8) -> list[tuple[str, int]]:
+    """(function:line, ms of self time) of a DevTools CPU profile, most first."""
+    frames = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    spent: dict[str, float] = {}
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        f = frames[sample]
+        key = f"{f['functionName'] or '(anonymous)'}:{f['lineNumber']}"
+        spent[key] = spent.get(key, 0.0) + delta
+    return [(k, round(v / 1000)) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])[:top]]
+
+
+def measure_page(path: Path, name: str, new: bool, profile: bool = False) -> dict[str, Any]:
     """Open ``path`` in headless Chromium and time the first drawing and the interactions; screenshots."""
     from playwright.sync_api import sync_playwright
     from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
@@ -227,10 +265,10 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     url = path.resolve().as_uri()
     row: dict[str, Any] = {"page": name}
-    profile = tempfile.mkdtemp(prefix="picture-chromium-")
+    folder = tempfile.mkdtemp(prefix="picture-chromium-")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile,
+            folder,
             executable_path=CHROMIUM,
             headless=True,
             args=[*CHROMIUM_FLAGS, "--enable-precise-memory-info"],
@@ -239,9 +277,9 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
         pg = context.pages[0] if context.pages else context.new_page()
 
         def cpu_ms(action: Any) -> tuple[Any, int]:
-            before = browser_cpu(profile)
+            before = browser_cpu(folder)
             out = action()
-            return out, round((browser_cpu(profile) - before) * 1000)
+            return out, round((browser_cpu(folder) - before) * 1000)
 
         errors: list[str] = []
         outside: list[str] = []
@@ -263,6 +301,7 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
         row["load CPU s"] = round(cpu / 1000, 2)
         if new:
             row["drawn s"] = round(pg.evaluate("window.unkg.drawn") / 1000, 2)
+            row["lines drawn"] = pg.evaluate("window.unkg.drawnEdges ? window.unkg.drawnEdges() : null")
             row["painted"] = pg.evaluate(
                 """() => { const r = window.unkg.renderer; r.render();
                   const out = {};
@@ -301,12 +340,19 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
                 """() => { window.__clicked = null; document.getElementById('cy').addEventListener('click',
                    () => { window.__clicked = performance.now(); }, {capture: true, once: true}); }"""
             )
+            cdp = context.new_cdp_session(pg) if profile else None
+            if cdp:
+                cdp.send("Profiler.enable")
+                cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+                cdp.send("Profiler.start")
             t = time.perf_counter()
-            before = browser_cpu(profile)
+            before = browser_cpu(folder)
             pg.mouse.click(box["x"] + place["x"], box["y"] + place["y"])
             until(pg, f"document.querySelector('#details h2')?.textContent === {json.dumps(top_id)}")
             outside_ms = (time.perf_counter() - t) * 1000
-            row["click CPU ms"] = round((browser_cpu(profile) - before) * 1000)
+            row["click CPU ms"] = round((browser_cpu(folder) - before) * 1000)
+            if cdp:
+                print("click, self time:", self_times(cdp.send("Profiler.stop")["profile"]), flush=True)
             row["click ms"] = round(
                 pg.evaluate(
                     "async () => { await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0))); return performance.now() - window.__clicked; }"
@@ -315,12 +361,20 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
             row["click ms (outside)"] = round(outside_ms)
             ms, cpu = cpu_ms(lambda: in_page(pg, "window.unkg.renderer.render()"))
             row["frame ms"], row["frame CPU ms"] = round(ms), cpu
+            if pg.evaluate("window.unkg.layers !== undefined"):
+                layers = pg.evaluate(LAYERS)
+                row["frame layers ms (works / lines / labels)"] = layers["1"]
+                row["zoomed in (ratio 0.3)"] = layers["0.3"]
         else:
             ms, cpu = cpu_ms(lambda: in_page(pg, f"window.unkg.select({json.dumps(top_id)})"))
             row["click ms"], row["click CPU ms"] = round(ms), cpu
         pg.screenshot(path=str(SHOTS / f"picture-{name}-click.png"))
+        if profile and new:
+            cdp.send("Profiler.start")  # type: ignore[union-attr]
         ms, cpu = cpu_ms(lambda: in_page(pg, "document.querySelector('input.organ[value=SC]').click()"))
         row["filter ms"], row["filter CPU ms"] = round(ms), cpu
+        if profile and new:
+            print("filter, self time:", self_times(cdp.send("Profiler.stop")["profile"]), flush=True)  # type: ignore[union-attr]
         pg.screenshot(path=str(SHOTS / f"picture-{name}-filter.png"))
         in_page(pg, "document.querySelector('input.organ[value=SC]').click()")
         row["JS heap MB"] = round(pg.evaluate("performance.memory.usedJSHeapSize") / 1e6)
@@ -334,7 +388,7 @@ def measure_page(path: Path, name: str, new: bool) -> dict[str, Any]:
         row["errors"] = len(errors)
         row["outside requests"] = len(outside)
         context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     return row
 
 
@@ -344,13 +398,14 @@ def main() -> None:
     ap.add_argument("--edges", type=int, default=100_000)
     ap.add_argument("--reference-src", type=Path, help="a src/ folder of an older unkg, to measure its page too")
     ap.add_argument("--keep", type=Path, help="write the pages here instead of a temporary folder")
+    ap.add_argument("--profile", action="store_true", help="sample the page's JavaScript during the click and the filter")
     args = ap.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="picture-"))
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / "network.html"
     made = export(args.nodes, args.edges, page)
     print(json.dumps(made), flush=True)
-    rows = [measure_page(page, "sigma", new=True)]
+    rows = [measure_page(page, "sigma", new=True, profile=args.profile)]
     print(json.dumps(rows[-1]), flush=True)
     if args.reference_src:
         old = folder / "network-reference.html"

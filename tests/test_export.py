@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from tests.conftest import ROOT, SAMPLE
@@ -23,12 +24,26 @@ EXPORTS = ROOT / "exports" / "network"
 
 
 @pytest.fixture(scope="module")
-def sample() -> tuple[nx.DiGraph, net.Analysis]:
-    """The network of the sample corpus and its measures."""
+def sample_kg() -> KnowledgeGraph:
+    """The sample corpus in an in-memory store."""
     kg = KnowledgeGraph(memory=True)
     assert kg.ingest([str(SAMPLE)]).ok
-    g = net.load_graph(kg.store)
+    return kg
+
+
+@pytest.fixture(scope="module")
+def sample(sample_kg: KnowledgeGraph) -> tuple[nx.DiGraph, net.Analysis]:
+    """The network of the sample corpus and its measures."""
+    g = net.load_graph(sample_kg.store)
     return g, net.analyse(g)
+
+
+@pytest.fixture(scope="module")
+def sample_series(sample_kg: KnowledgeGraph, sample: tuple[nx.DiGraph, net.Analysis]) -> list[dict[str, Any]]:
+    """The series of the sample's resolutions, as `unkg export --format html` reads them."""
+    from unkg.series.timeline import store_series
+
+    return store_series(sample_kg.store, sample[0])
 
 
 def expected_nodes(g: nx.DiGraph, result: net.Analysis) -> dict[str, dict[str, Any]]:
@@ -318,32 +333,62 @@ def test_layout_of_a_big_graph_is_no_random_square() -> None:
     unlinked = sorted(dist(rng.choice(nodes), rng.choice(nodes)) for _ in range(5000))[2500]
     assert linked < unlinked / 3, (linked, unlinked)
 
-    def box(part: str) -> tuple[float, float, float, float]:
-        xs = [p[0] for n, p in pos.items() if n.startswith(part)]
-        ys = [p[1] for n, p in pos.items() if n.startswith(part)]
-        return min(xs), max(xs), min(ys), max(ys)
+    assert laid_over(pos, lambda n: n.startswith("a"), lambda n: n.startswith("b")) == 0
 
-    a, b = box("a"), box("b")
-    assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
+
+def laid_over(pos: dict[str, tuple[float, float, float]], ours: Any, theirs: Any) -> int:
+    """How many works of ``theirs`` stand inside the convex hull of ``ours``."""
+    from scipy.spatial import Delaunay
+
+    hull = Delaunay([p[:2] for n, p in pos.items() if ours(n)])
+    return int((hull.find_simplex([p[:2] for n, p in pos.items() if theirs(n)]) >= 0).sum())
+
+
+def test_small_components_are_packed_close_round_the_big_one() -> None:
+    """A component of 3,000 works and 1,000 works alone (a store's statements that cite nothing): the big one takes
+    most of the picture, the lone works stand round it, none inside it, about as wide as high."""
+    import random
+
+    from unkg.export import graph_layout
+
+    rng = random.Random(3)
+    g = nx.DiGraph()
+    for i in range(1, 3000):  # hubs and spokes, as citations are: preferential attachment
+        g.add_edge(f"big{i}", f"big{min(rng.randrange(i), rng.randrange(i))}")
+    g.add_nodes_from(f"alone{i}" for i in range(1000))
+    g.add_edges_from((f"pair{i}a", f"pair{i}b") for i in range(50))
+    pos = graph_layout.layout(g, {n: 1.0 for n in g})
+    xy = np.array([p[:2] for p in pos.values()])
+    big = np.array([p[:2] for n, p in pos.items() if n.startswith("big")])
+    share = float(np.prod(np.ptp(big, axis=0)) / np.prod(np.ptp(xy, axis=0)))
+    assert share > 0.6, share  # in rows below it, as before: 0.25
+    centre = np.median(big, axis=0)
+    body = np.percentile(np.hypot(*(big - centre).T), 80)  # four in five of its works stand within this of its middle
+    rest = np.array([p[:2] for n, p in pos.items() if not n.startswith("big")])
+    assert np.hypot(*(rest - centre).T).min() > body  # round it, not in its body
+    width, height = np.ptp(xy, axis=0)
+    assert 0.75 < width / height < 1.33
 
 
 COMMITTED = {
-    "network.graphml": lambda g, r: ex.graphml(g, r),
-    "network.gexf": lambda g, r: ex.gexf(g, r),
-    "network.cyjs.json": lambda g, r: ex.cytoscape_json(g, r),
-    "network.nodes.csv": lambda g, r: ex.csv_tables(g, r)[0].encode("utf-8"),
-    "network.edges.csv": lambda g, r: ex.csv_tables(g, r)[1].encode("utf-8"),
-    "network.html": lambda g, r: ex.html(g, r).encode("utf-8"),
+    "network.graphml": lambda g, r, _: ex.graphml(g, r),
+    "network.gexf": lambda g, r, _: ex.gexf(g, r),
+    "network.cyjs.json": lambda g, r, _: ex.cytoscape_json(g, r),
+    "network.nodes.csv": lambda g, r, _: ex.csv_tables(g, r)[0].encode("utf-8"),
+    "network.edges.csv": lambda g, r, _: ex.csv_tables(g, r)[1].encode("utf-8"),
+    "network.html": lambda g, r, series: ex.html(g, r, series=series).encode("utf-8"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(COMMITTED))
-def test_committed_exports_are_current(sample: tuple[nx.DiGraph, net.Analysis], name: str) -> None:
+def test_committed_exports_are_current(
+    sample: tuple[nx.DiGraph, net.Analysis], sample_series: list[dict[str, Any]], name: str
+) -> None:
     """exports/network/ holds exactly what the current code makes of corpus/sample (`make run` rewrites it)."""
     g, result = sample
     path = EXPORTS / name
     assert path.is_file(), f"{path} missing: run `make run`"
-    assert path.read_bytes() == COMMITTED[name](g, result), f"{path} is stale: run `make run` and commit"
+    assert path.read_bytes() == COMMITTED[name](g, result, sample_series), f"{path} is stale: run `make run` and commit"
 
 
 def test_cli_export_network_formats(tmp_path: Path) -> None:
@@ -369,3 +414,98 @@ def test_cli_export_network_formats(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "-o" in res.output
     res = runner.invoke(cli, ["export", "--format", "nq", "--store", str(store)])
     assert res.exit_code == 0 and "<https://w3id.org/unkg/doc/A/RES/61/165>" in res.output
+
+
+# -- the series as timelines (unkg.series.timeline, the page's "series") ---------------------------------
+
+
+def series_store(folder: Path) -> KnowledgeGraph:
+    """The sample corpus and two members of the annual series "Dissemination of information on decolonization"
+    (A/RES/78/100 and A/RES/79/113: tests/test_series.py's EARLIER and LATER texts, written to ``folder``),
+    ingested into an in-memory store and aligned by ``unkg derive``."""
+    from tests.test_series import EARLIER, LATER
+
+    from unkg.series.derive import derive
+
+    (folder / "A_RES_78_100.txt").write_text("A/RES/78/100\n" + EARLIER, encoding="utf-8")
+    (folder / "A_RES_79_113.txt").write_text("A/RES/79/113\n" + LATER, encoding="utf-8")
+    kg = KnowledgeGraph(memory=True)
+    assert kg.ingest([str(SAMPLE), str(folder)]).ok
+    assert derive(kg.store).pairs == 1
+    return kg
+
+
+@pytest.fixture(scope="module")
+def with_series(tmp_path_factory: pytest.TempPathFactory) -> tuple[KnowledgeGraph, nx.DiGraph, list[dict[str, Any]]]:
+    """``series_store``'s store, its network and the series of its resolutions."""
+    from unkg.series.timeline import store_series
+
+    kg = series_store(tmp_path_factory.mktemp("series"))
+    g = net.load_graph(kg.store)
+    return kg, g, store_series(kg.store, g)
+
+
+def test_series_members_in_order_with_the_corpus_flagged(with_series: tuple) -> None:
+    """Each series lists its members oldest first, as `unkg series` does (from the files), those not in the corpus flagged."""
+    from unkg.series import members
+    from unkg.series.members import store_corpus
+
+    kg, _, series = with_series
+    by_title = {s["title"]: s for s in series}
+    assert sorted(by_title) == ["Dissemination of information on decolonization", "Protection of migrants"]
+    decolonization = by_title["Dissemination of information on decolonization"]["members"]
+    read_from_files = members("A/RES/79/113", store_corpus(kg.store))  # `unkg series A/RES/79/113`
+    assert [m["symbol"] for m in decolonization] == [m.symbol for m in read_from_files]
+    assert len(decolonization) > 40 and decolonization[0]["year"] < 1980 and decolonization[-1]["symbol"] == "A/RES/80/104"
+    assert [m["year"] for m in decolonization] == sorted(m["year"] for m in decolonization)
+    assert {m["symbol"] for m in decolonization if m["in_corpus"]} == {"A/RES/78/100", "A/RES/79/113"}
+    assert not next(m for m in decolonization if m["symbol"] == "A/RES/77/148")["in_corpus"]
+    # The text evidence (61/165: "the most recent of which is resolution 60/169") read from the store's quotes.
+    assert [(m["symbol"], m["year"], m["in_corpus"]) for m in by_title["Protection of migrants"]["members"]] == [
+        ("A/RES/60/169", 2005, False),
+        ("A/RES/61/165", 2006, True),
+    ]
+
+
+def test_series_members_carry_the_changes_unkg_derive_stored(with_series: tuple) -> None:
+    """A member aligned with its predecessor carries the counts of new, edited, moved, unchanged and dropped paragraphs."""
+    _, _, series = with_series
+    found = {m["symbol"]: m for s in series for m in s["members"]}
+    assert found["A/RES/79/113"]["changes"] == {
+        "predecessor": "A/RES/78/100", "new": 1, "edited": 1, "moved": 1, "unchanged": 4, "dropped": 0,
+    }  # fmt: skip
+    assert "changes" not in found["A/RES/78/100"]  # the earliest the corpus holds: nothing to compare with
+
+
+def test_a_work_in_no_series_has_none(with_series: tuple) -> None:
+    """The page data names each member's work in the picture; a work in no series is in none."""
+    _, g, series = with_series
+    data = ex.page_data(g, net.analyse(g), series)
+    ids = [n["id"] for n in data["nodes"]]
+    named = {ids[m["node"]]: m for s in data["series"] for m in s["members"] if m["node"] is not None}
+    assert {"A/RES/79/113", "A/RES/78/100", "A/RES/61/165", "A/RES/60/169"} <= set(named)
+    assert all(m["symbol"] == work for work, m in named.items())
+    for work in ("A/RES/58/208", "ICRMW", "A/59/377", "A/61/324"):  # cited resolution, instrument, reports
+        assert work in ids and work not in named
+    missing = next(m for s in data["series"] for m in s["members"] if m["symbol"] == "A/RES/2879(XXVI)")
+    assert missing["node"] is None and not missing["in_corpus"]
+    assert missing["title"] is None  # the series' own title, said once
+    assert ex.page_data(g, net.analyse(g))["series"] == []
+
+
+def test_a_document_without_a_symbol_is_labelled_by_its_file(tmp_path: Path) -> None:
+    """A statement ingested from a file that names no symbol is labelled in the exports (and the page) by its file's
+    name, as `unkg analyse` names it (unkg.network.work_label), not by its hash."""
+    from tests.test_network import _chain_corpus
+
+    _chain_corpus(tmp_path / "corpus")
+    kg = KnowledgeGraph(memory=True)
+    assert kg.ingest([str(tmp_path / "corpus")]).ok
+    g = net.load_graph(kg.store)
+    unnamed = [n for n in g if n.startswith("_/")]
+    assert len(unnamed) == 1
+    data = ex.page_data(g, net.analyse(g))
+    (node,) = [d for d in data["nodes"] if d["id"] == unnamed[0]]
+    assert node["label"] == "QAT_68_2013.txt"
+    nodes, _ = ex.csv_tables(g, net.analyse(g))
+    assert f"{unnamed[0]},QAT_68_2013.txt," in nodes

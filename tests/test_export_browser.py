@@ -6,12 +6,14 @@ inside the canvas and none over another, labels legible (13 px) and none
 over another, the most important labelled, all labelled when zoomed in;
 search finds a resolution, a click shows its citations with quoted text
 and links and keeps the work in sight, filters and the lineage view change
-what is shown, and the lineage fills the canvas.
+what is shown, and the lineage fills the canvas; a selected member of a
+series shows the series as a timeline, whose members select their works.
 Screenshots go to build/screenshots/ for a person to look at.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -56,16 +58,15 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[tuple[object, list[str], list[str]]]:
-    """A page with the export open; with the console messages and the requests made."""
+def open_page(browser: object, path: Path) -> tuple[object, object, list[str], list[str]]:
+    """(context, page, console messages, requests made) with the page at ``path`` open; every other request refused."""
     context = browser.new_context(viewport={"width": 1400, "height": 850})  # type: ignore[attr-defined]
     pg = context.new_page()
     messages: list[str] = []
     requests: list[str] = []
     pg.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if not driver_note(m.text) else None)
     pg.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    url = PAGE.resolve().as_uri()
+    url = path.resolve().as_uri()
 
     def guard(route: object) -> None:
         requests.append(route.request.url)  # type: ignore[attr-defined]
@@ -77,8 +78,15 @@ def page(browser: object) -> Iterator[tuple[object, list[str], list[str]]]:
     pg.route("**/*", guard)
     pg.goto(url)
     wait_until(pg, "window.unkg !== undefined")
+    return context, pg, messages, requests
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A page with the export open; with the console messages and the requests made."""
+    context, pg, messages, requests = open_page(browser, PAGE)
     yield pg, messages, requests
-    context.close()
+    context.close()  # type: ignore[attr-defined]
 
 
 def expected() -> dict:
@@ -354,3 +362,164 @@ def test_hostile_titles_stay_data(browser: object, tmp_path: Path) -> None:
         assert pg.evaluate("window.pwned === undefined")
         assert messages == []
         context.close()
+
+
+def timeline_readable(pg: object) -> dict:
+    """The timeline shown: members in year order, left to right; labels apart, each over its own mark's column or
+    beside it; marks and labels inside the drawing, the drawing inside its panel, the panel inside the picture."""
+    t = pg.evaluate("window.unkg.timeline()")  # type: ignore[attr-defined]
+    assert t is not None and pg.is_visible("#timeline")  # type: ignore[attr-defined]
+    years = [m["year"] for m in t["members"]]
+    assert years == sorted(years)
+    xs = [m["x"] for m in t["members"]]
+    assert all(a < b if ya < yb else a == b for a, b, ya, yb in zip(xs, xs[1:], years, years[1:], strict=False))
+    assert overlapping([dict(lab, id=lab["symbol"]) for lab in t["labels"]]) == []
+    for lab in t["labels"]:
+        assert lab["x"] >= 0 and lab["x"] + lab["w"] <= t["width"] and lab["y"] >= 0 and lab["y"] + lab["h"] <= t["height"]
+        mark = next(m for m in t["members"] if m["symbol"] == lab["symbol"])
+        assert lab["x"] - 3 <= mark["x"] <= lab["x"] + lab["w"] + 3  # its leader line drops from the label
+    for m in t["members"]:
+        assert m["r"] >= 2.5 and m["r"] <= m["x"] <= t["width"] - m["r"] and m["r"] <= m["y"] <= t["height"] - m["r"]
+    xs_sorted = sorted(xs)
+    assert all(b - a >= 2 * t["members"][0]["r"] or a == b for a, b in itertools.pairwise(xs_sorted))
+    svg, panel = t["svg"], t["panel"]
+    graph = pg.locator("#graph").bounding_box()  # type: ignore[attr-defined]
+    assert svg["w"] == t["width"] and panel["x"] <= svg["x"] and svg["x"] + svg["w"] <= panel["x"] + panel["w"]
+    assert svg["y"] + svg["h"] <= panel["y"] + panel["h"] + 0.5
+    assert graph["x"] <= panel["x"] and panel["x"] + panel["w"] <= graph["x"] + graph["width"]
+    assert graph["y"] <= panel["y"] and panel["y"] + panel["h"] <= graph["y"] + graph["height"] + 0.5
+    return t
+
+
+def test_series_timeline_of_a_selected_member(page: tuple) -> None:
+    """Clicking A/RES/61/165 shows its series (60/169, 61/165) by year, itself marked; clicking 60/169 there selects it.
+
+    The Series control lists the series and shows one; a work in no series hides the timeline; search and
+    filters work with it open.
+    """
+    pg, messages, requests = page
+    assert not pg.is_visible("#timeline")
+    box = pg.locator("#cy").bounding_box()
+    pos = pg.evaluate("window.unkg.place('A/RES/61/165')")
+    pg.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    pg.wait_for_selector("#timeline", state="visible")
+    t = timeline_readable(pg)
+    assert t["series"] == "Protection of migrants"
+    assert [(m["symbol"], m["year"], m["in_corpus"], m["selected"]) for m in t["members"]] == [
+        ("A/RES/60/169", 2005, False, False),
+        ("A/RES/61/165", 2006, True, True),
+    ]
+    assert {lab["symbol"] for lab in t["labels"]} == {"A/RES/60/169", "A/RES/61/165"}
+    assert "2 members: 1 in the corpus" in pg.inner_text("#timeline")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "network-series.png"))
+    pg.click("#tl-svg g[data-symbol='A/RES/60/169']")  # a real click on the mark
+    shown(pg, "window.unkg.selected()", "A/RES/60/169")
+    assert pg.inner_text("#details h2") == "A/RES/60/169"
+    assert [m["selected"] for m in timeline_readable(pg)["members"]] == [True, False]
+    pg.fill("#search", "ICRMW")  # search and select a work in no series: the timeline goes
+    pg.press("#search", "Enter")
+    shown(pg, "window.unkg.selected()", "ICRMW")
+    assert not pg.is_visible("#timeline")
+    options = pg.eval_on_selector_all("#series option", "os => os.map(o => o.textContent)")
+    assert options == ["1 series: choose one", "Protection of migrants (2 members, 1 in the corpus)"]
+    pg.select_option("#series", "0")  # from the control: shown, no member selected
+    t = timeline_readable(pg)
+    assert [m["selected"] for m in t["members"]] == [False, False]
+    pg.uncheck("input.organ[value=instrument]")  # the filters still work, the timeline stays
+    shown(pg, "window.unkg.visible('ICRMW')", False)
+    assert pg.is_visible("#timeline")
+    pg.check("input.organ[value=instrument]")
+    pg.click("#tl-close")
+    assert not pg.is_visible("#timeline") and pg.evaluate("window.unkg.timeline()") is None
+    assert messages == []
+    assert requests == [PAGE.resolve().as_uri()]
+
+
+def test_series_timeline_of_a_long_series_stays_readable(browser: object, tmp_path: Path) -> None:
+    """A series of 54 members (1971-2025, two in the corpus): all drawn by year in the panel, no label over another,
+    the selected member and those the corpus holds labelled; its paragraph changes said; a click selects another."""
+    from tests.test_export import series_store
+
+    from unkg import export as ex
+    from unkg import network as net
+    from unkg.series.timeline import store_series
+
+    kg = series_store(tmp_path)
+    g = net.load_graph(kg.store)
+    path = tmp_path / "network.html"
+    path.write_text(ex.html(g, net.analyse(g), series=store_series(kg.store, g)), encoding="utf-8")
+    context, pg, messages, requests = open_page(browser, path)
+    pg.evaluate("window.unkg.select('A/RES/79/113')")  # type: ignore[attr-defined]
+    t = timeline_readable(pg)
+    assert len(t["members"]) > 40 and t["series"] == "Dissemination of information on decolonization"
+    assert [m["symbol"] for m in t["members"] if m["selected"]] == ["A/RES/79/113"]
+    assert {m["symbol"] for m in t["members"] if m["in_corpus"]} == {"A/RES/78/100", "A/RES/79/113"}
+    labelled = {lab["symbol"] for lab in t["labels"]}
+    pg.locator("#timeline").screenshot(path=str(SHOTS / "network-series-long.png"))  # type: ignore[attr-defined]
+    assert {"A/RES/78/100", "A/RES/79/113", "A/RES/80/104"} <= labelled and len(labelled) >= 10
+    changes = pg.inner_text("#tl-changes")  # type: ignore[attr-defined]
+    assert "A/RES/79/113: from A/RES/78/100: 1 new, 1 edited, 1 moved, 4 unchanged, 0 dropped" in changes
+    pg.locator("#timeline").screenshot(path=str(SHOTS / "network-series-long.png"))  # type: ignore[attr-defined]
+    pg.click("#tl-svg g[data-symbol='A/RES/78/100']")  # type: ignore[attr-defined]
+    shown(pg, "window.unkg.selected()", "A/RES/78/100")
+    assert "in the corpus; no earlier member aligned" in pg.inner_text("#tl-changes")  # type: ignore[attr-defined]
+    marks = {m["symbol"]: m for m in pg.evaluate("window.unkg.timeline().members")}  # type: ignore[attr-defined]
+    assert marks["A/RES/77/148"]["clickable"]  # cited by 78/100: a work of the picture, though not in the corpus
+    assert not marks["A/RES/2879(XXVI)"]["clickable"]  # not in the picture: nothing to select
+    assert messages == [] and requests == [path.resolve().as_uri()]
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_large_network_draws_a_bounded_number_of_lines(browser: object, tmp_path: Path) -> None:
+    """Past 5,000 citing pairs the page draws them itself: some lines at once (not all), the selected work picked by
+    a real click over its disc, a filter hiding the pairs of the works it hides; no console error, nothing fetched."""
+    import random
+
+    import networkx as nx
+
+    from unkg import export as ex
+    from unkg import network as net
+
+    rng = random.Random(5)
+    g = nx.DiGraph()
+    organs = ("GA", "SC")
+    for i in range(3000):
+        g.add_node(f"A/RES/{i}", label=f"A/RES/{i}", name="", kind="document", type="Resolution",
+                   organ=organs[i % 2], year=1946 + i // 50, in_corpus=True, url="")  # fmt: skip
+    for i in range(1, 3000):
+        for _ in range(4):
+            j = min(rng.randrange(i), rng.randrange(i))  # the older and the more cited, the likelier
+            g.add_edge(f"A/RES/{i}", f"A/RES/{j}", weight=1, functions=["recalls"], citations=[])
+    assert g.number_of_edges() > 5000
+    path = tmp_path / "large.html"
+    path.write_text(ex.html(g, net.analyse(g)), encoding="utf-8")
+    context, pg, messages, requests = open_page(browser, path)
+    drawn = pg.evaluate("window.unkg.drawnEdges()")  # type: ignore[attr-defined]
+    assert 1000 < drawn < g.number_of_edges()  # the most important at once, not every one
+    painted = pg.evaluate(  # type: ignore[attr-defined]
+        """() => { const r = window.unkg.renderer; r.render(); const gl = r.webGLContexts.edges;
+             const px = new Uint8Array(gl.canvas.width * gl.canvas.height * 4);
+             gl.readPixels(0, 0, gl.canvas.width, gl.canvas.height, gl.RGBA, gl.UNSIGNED_BYTE, px);
+             let k = 0; for (let i = 3; i < px.length; i += 4) if (px[i]) k++; return k; }"""
+    )
+    assert painted > 10000
+    top = pg.evaluate("window.unkg.search('A/RES/')[0]")  # type: ignore[attr-defined]
+    place = pg.evaluate("id => window.unkg.place(id)", top)  # type: ignore[attr-defined]
+    box = pg.locator("#cy").bounding_box()  # type: ignore[attr-defined]
+    pg.mouse.click(box["x"] + place["x"], box["y"] + place["y"])  # type: ignore[attr-defined]
+    shown(pg, "window.unkg.selected()", top)
+    assert pg.inner_text("#details h2") == top  # type: ignore[attr-defined]
+    assert "show all" in pg.inner_text("#details")  # type: ignore[attr-defined]  # a long list: its first 50
+    pg.uncheck("input.organ[value=SC]")  # type: ignore[attr-defined]
+    shown(pg, "window.unkg.shown().nodes", 1500)
+    after = pg.evaluate("window.unkg.drawnEdges()")  # type: ignore[attr-defined]
+    assert after <= pg.evaluate("window.unkg.shown().edges")  # type: ignore[attr-defined]
+    pair = next((u, v) for u, v in g.edges() if g.nodes[u]["organ"] == "SC")
+    assert not pg.evaluate("p => window.unkg.edgeVisible(p[0], p[1])", list(pair))  # type: ignore[attr-defined]
+    pg.evaluate("window.unkg.renderer.getCamera().setState({ratio: 0.2})")  # type: ignore[attr-defined]
+    pg.wait_for_timeout(300)  # type: ignore[attr-defined]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / "network-large-zoom.png"))  # type: ignore[attr-defined]
+    assert messages == [] and requests == [path.resolve().as_uri()]
+    context.close()  # type: ignore[attr-defined]

@@ -1013,8 +1013,13 @@ def _export_network(fmt: str, output: str | None, store_path: str | None) -> Non
     from unkg import export as ex
     from unkg.network import analyse, load_graph
 
+    series = None
     with _open(store_path, read_only=True) as kg:
         g = load_graph(kg.store)
+        if fmt == "html":  # the page draws each series of the network's resolutions as a timeline
+            from unkg.series.timeline import store_series
+
+            series = store_series(kg.store, g)
     result = analyse(g)
     if fmt == "csv":
         nodes, edges = ex.csv_tables(g, result)
@@ -1030,7 +1035,7 @@ def _export_network(fmt: str, output: str | None, store_path: str | None) -> Non
             "graphml": lambda: ex.graphml(g, result),
             "gexf": lambda: ex.gexf(g, result),
             "cytoscape": lambda: ex.cytoscape_json(g, result),
-            "html": lambda: ex.html(g, result).encode("utf-8"),
+            "html": lambda: ex.html(g, result, series=series).encode("utf-8"),
         }[fmt]()
     except ex.VendorMissing as exc:
         raise click.ClickException(str(exc)) from None
@@ -1089,7 +1094,7 @@ def analyse(
 
     from unkg.lookup import WorkNotFound
     from unkg.network import analyse as run_analysis
-    from unkg.network import load_arrays, search_path_count, write_metrics
+    from unkg.network import load_arrays, search_path_count, work_label, write_metrics
 
     def now() -> str:
         return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -1116,10 +1121,9 @@ def analyse(
     )
 
     def label(node: str) -> str:
-        """A work as a reader knows it: its symbol or key; a document without one, by its file's name."""
-        file = g.attribute("file", node, "")
+        """A work as a reader knows it (``unkg.network.work_label``), with the resolution that adopted it."""
         aliases = g.attribute("aliases", node, [])  # the resolution that adopted it, counted with it
-        shown = Path(file).name if node.startswith("_/") and file else node
+        shown = work_label(node, g.attribute("file", node, ""))
         return f"{shown} ({', '.join(aliases)})" if aliases else shown
 
     def name(node: str) -> str:

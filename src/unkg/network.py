@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import PurePath
 from typing import Any
 
 import networkx as nx
@@ -246,6 +247,18 @@ def _node_id(node_iri: str, symbols: Mapping[str, str], keys: Mapping[str, str])
     return node_iri
 
 
+def work_label(node: str, file: str | None = None) -> str:
+    """A work as a reader knows it: its symbol or catalogue key; a document without one, by its file's name.
+
+    A document whose own symbol is not known has a node id made of its hash (``_/053ac36d1eb6``),
+    which tells a reader nothing: its file's name does (``unkg analyse`` tables, the exports' labels).
+
+    >>> work_label("A/RES/61/165"), work_label("_/053ac36d1eb6", "ungdc/Session 78 - 2023/QAT_78_2023.txt")
+    ('A/RES/61/165', 'QAT_78_2023.txt')
+    """
+    return PurePath(file).name if node.startswith("_/") and file else node
+
+
 def _read_nodes(store: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
     """The described works of a store with their attributes, by node id; and the symbols and keys by IRI."""
     symbols: dict[str, str] = {}
@@ -288,6 +301,11 @@ def _read_nodes(store: Any) -> tuple[dict[str, dict[str, Any]], dict[str, str], 
             "iri": n,
         }
         nodes[node] = attrs
+    for n, path in _rows(store, _UNNAMED_FILES_QUERY):  # what tells a document without a symbol apart
+        attrs = nodes.get(_node_id(n, symbols, keys))
+        if attrs is not None and path and (not attrs.get("file") or path < attrs["file"]):
+            attrs["file"] = path
+            attrs["label"] = work_label(_node_id(n, symbols, keys), path)
     return nodes, symbols, keys
 
 
@@ -372,10 +390,6 @@ def load_arrays(store: Any, merge: bool = True) -> NetworkArrays:
     (``A/RES/70/1`` as ``AGENDA-2030``): see ``merge_adopted``.
     """
     nodes, symbols, keys = _read_nodes(store)
-    for n, path in _rows(store, _UNNAMED_FILES_QUERY):  # what tells a document without a symbol apart
-        node = nodes.get(_node_id(n, symbols, keys))
-        if node is not None and path and (not node.get("file") or path < node["file"]):
-            node["file"] = path
     edges = set(_rows(store, _CITES_QUERY))
     pairs = []
     for a, b in edges:

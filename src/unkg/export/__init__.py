@@ -13,10 +13,12 @@ places, so that the files of ``exports/`` can be checked byte for byte.
   ``data.target``, ``position``), loadable by ``cy.add`` or Cytoscape
   desktop.
 - ``csv_tables(g, result)``: a node list and an edge list.
-- ``html(g, result)``: one self-contained page (jinja2 template, the
+- ``html(g, result, series=...)``: one self-contained page (jinja2 template, the
   vendored graphology and sigma.js inlined): nothing is fetched when it is
   opened. The page draws with WebGL and lays out nothing itself: positions
-  and sizes come from ``unkg.export.graph_layout`` (``page_data``).
+  and sizes come from ``unkg.export.graph_layout`` (``page_data``). Given
+  the series of the network's resolutions (``unkg.series.timeline``), it
+  draws a selected member's series as a timeline.
 """
 
 from __future__ import annotations
@@ -199,16 +201,22 @@ PAGE_FORMAT = "unkg-network"
 PAGE_VERSION = 2
 
 
-def page_data(g: nx.DiGraph, result: Analysis) -> dict[str, Any]:
-    """What the HTML page reads: works with their place, size and measures; citing pairs with their quotes.
+def page_data(g: nx.DiGraph, result: Analysis, series: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the HTML page reads: works with their place, size and measures; citing pairs with their quotes; series.
 
-    ``{"format": "unkg-network", "version": 2, "nodes": [...], "edges": [...]}``.
+    ``{"format": "unkg-network", "version": 2, "nodes": [...], "edges": [...], "series": [...]}``.
     A node is ``node_records``' record (sorted by id) plus ``x``, ``y``
     (y up) and ``r``, its radius, in pixels of the default view. An edge
     names its ends by their place in ``nodes`` (``source``, ``target``)
     and carries ``weight``, ``functions`` and ``citations`` (each a
     ``[paragraph, function, quoted text]`` triple: a large network has
-    hundreds of thousands). Measures keep six significant digits. Further views add keys of their own beside
+    hundreds of thousands). Measures keep six significant digits. ``series``
+    is ``unkg.series.timeline``'s list (each series' title, organ and
+    members oldest first: symbol, date, year, title, in_corpus, and the
+    paragraph ``changes`` where ``unkg derive`` aligned it), each member
+    with ``node``, its place in ``nodes`` (None when the network lacks
+    it); a member's title is left out (None) where it is the series' own.
+    Further views add keys of their own beside
     ``nodes`` and ``edges`` (the page ignores keys it does not know), and
     raise ``version`` only when a key changes meaning.
     """
@@ -233,11 +241,25 @@ def page_data(g: nx.DiGraph, result: Analysis) -> dict[str, Any]:
         }
         for u, v in sorted(g.edges())
     ]
-    return {"format": PAGE_FORMAT, "version": PAGE_VERSION, "nodes": nodes, "edges": edges}
+    timelines = []
+    for s in series or []:
+        rows = []
+        for m in s["members"]:
+            row = dict(m, node=index.get(m["symbol"]))
+            if row["title"] == s["title"]:
+                row["title"] = None  # the series' own: said once
+            rows.append(row)
+        timelines.append(dict(s, members=rows))
+    return {"format": PAGE_FORMAT, "version": PAGE_VERSION, "nodes": nodes, "edges": edges, "series": timelines}
 
 
-def html(g: nx.DiGraph, result: Analysis, title: str = "unkg citation network") -> str:
-    """One self-contained interactive page: the graph data, its layout and the graph libraries inlined, nothing fetched."""
+def html(
+    g: nx.DiGraph, result: Analysis, title: str = "unkg citation network", series: list[dict[str, Any]] | None = None
+) -> str:
+    """One self-contained interactive page: the graph data, its layout and the graph libraries inlined, nothing fetched.
+
+    ``series``: the series of the network's resolutions (``unkg.series.timeline.store_series``), drawn as timelines.
+    """
     import jinja2
 
     from unkg import inline
@@ -248,7 +270,7 @@ def html(g: nx.DiGraph, result: Analysis, title: str = "unkg citation network") 
         keep_trailing_newline=True,
     )
     inline.register(env)
-    data = page_data(g, result)
+    data = page_data(g, result, series)
     organs = sorted({n["organ"] or ("instrument" if n["kind"] == "instrument" else "other") for n in data["nodes"]})
     functions = sorted({f for e in data["edges"] for f in e["functions"]} | {"(none)"})
     years = [n["year"] for n in data["nodes"] if n["year"] is not None]

@@ -14,8 +14,14 @@ page fell back to a random square past 3,000 works (benchmarks/README.md,
   ``VIEW`` units across, so the page, which fits the picture to its canvas,
   draws a radius of ``r`` at about ``r`` pixels.
 - Each weakly connected component is laid out on its own, then the
-  components are packed in rows, largest first, so a small component never
-  flies off or lands on top of the big one.
+  components are packed round the largest, largest first, each one a disc
+  put where it stands closest to the middle without covering what was
+  placed before (``_pack``): so a small component never flies off or lands
+  on top of the big one, and the big one keeps most of the picture (a store
+  of General Assembly resolutions and general debate statements has a
+  component of thousands of works and a thousand statements that cite
+  nothing: packed in rows below the big one, as before, they took half the
+  canvas).
 - Circles are then pushed apart until none overlaps another (a few rounds
   over the pairs closer than their radii, found with a k-d tree), so at the
   default zoom no two works cover each other.
@@ -39,6 +45,7 @@ RADIUS_MAX = 22.0  # the most important one
 GRID_PAST = 1000  # Fruchterman-Reingold with its grid (local repulsion) past this many nodes in a component
 SEPARATE = 3000  # at most this many circles, the largest, are kept from overlapping
 GAP = 1.15  # room between circles, as a factor of the sum of their radii
+ARM = 0.3  # how far out works beyond the body of a component stay (see _component)
 
 
 def layout(
@@ -78,12 +85,20 @@ def layout(
 
 
 def _component(sub: igraph.Graph, seed: int) -> np.ndarray:
-    """One connected component's layout, centred, with unit mean edge length (about)."""
+    """One connected component's layout, centred on its median, in units where each work has the same room.
+
+    A component of ``k`` works is scaled so that nine in ten of them stand within the radius of a
+    disc of area ``k`` times that of a disc half a unit across (a lone work's): so each component
+    takes room in proportion to its works, whatever its shape. (Scaled by edge length, as before, a
+    big component of hubs and spokes came out a fifteenth of its share: 20,000 works of a store of
+    resolutions and statements in less room than its thousand lone statements.)
+    """
     k = sub.vcount()
     if k == 1:
         return np.zeros((1, 2))
     if k == 2:
-        return np.array([[-0.5, 0.0], [0.5, 0.0]])
+        pos = np.array([[-0.5, 0.0], [0.5, 0.0]])
+        return pos * _share(pos, k)
     igraph.set_random_number_generator(random.Random(seed))
     try:
         if k > GRID_PAST:
@@ -92,28 +107,76 @@ def _component(sub: igraph.Graph, seed: int) -> np.ndarray:
             pos = np.array(sub.layout_fruchterman_reingold(niter=500, grid=False).coords)
     finally:
         igraph.set_random_number_generator(random)
-    pos -= pos.mean(axis=0)
-    src, dst = np.array(sub.get_edgelist()).T
-    length = float(np.median(np.hypot(*(pos[src] - pos[dst]).T))) or 1.0
-    return pos / length
+    pos -= np.median(pos, axis=0)
+    # A long arm (a chain of works that Fruchterman-Reingold pushes far out) would set the picture's extent and
+    # leave the body small: beyond the distance of 98 works in 100 from the middle, distances grow as a third of
+    # their log (an arm five times that far out ends half as far again).
+    d = np.hypot(pos[:, 0], pos[:, 1])
+    q = float(np.percentile(d, 98))
+    far = d > q
+    if q > 0 and far.any():
+        pos[far] *= (q * (1 + ARM * np.log(d[far] / q)) / d[far])[:, None]
+    return pos * _share(pos, k)
+
+
+def _share(pos: np.ndarray, k: int) -> float:
+    """The factor that gives a layout of ``k`` works centred on 0 its share of room (see ``_component``)."""
+    r90 = float(np.percentile(np.hypot(pos[:, 0], pos[:, 1]), 90))
+    return 0.5 * math.sqrt(0.9 * k) / r90 if r90 > 0 else 1.0
+
+
+SECTORS = 720  # directions round the middle in which the packing keeps how far out the picture reaches
+ENVELOPE = 4  # sectors either side over which the largest component's outline is widened (2 degrees)
 
 
 def _pack(boxes: list[tuple[list[int], np.ndarray]], xy: np.ndarray) -> None:
-    """Place each component's layout in rows (shelves), largest first, into ``xy``."""
-    sized = []
-    for members, pos in boxes:
-        lo, hi = pos.min(axis=0), pos.max(axis=0)
-        sized.append((members, pos - lo, (hi - lo) + 1.0))  # 1.0: a margin of one edge length
-    area = sum(float(w * h) for _, _, (w, h) in sized)
-    width = max(math.sqrt(area) * 1.2, float(sized[0][2][0]))
-    x = y = row = 0.0
-    for members, pos, (w, h) in sized:
-        if x > 0 and x + w > width:
-            x, y, row = 0.0, y + row, 0.0
-        xy[members] = pos + np.array([x, y])
-        x += w
-        row = max(row, h)
-    xy[:, 1] *= -1  # the first shelf on top, as the page's y axis points up
+    """Place the components' layouts into ``xy``: the largest in the middle, the others packed round it.
+
+    The packing keeps, for each of ``SECTORS`` directions from the middle, how far out the picture
+    reaches (its outline, in polar coordinates): first the largest component's, widened a little
+    so that nothing lands among the sparse works of its rim. Each further component, largest first, is a
+    disc (its layout's bounding circle and half an edge length of room: a lone work takes one edge
+    length across, the room of a work of the big component), put in the direction where it stands
+    closest to the middle while clear of the outline over the angle it spans (below the middle on a
+    tie); the outline then takes in the disc. So the small components hug the big one, lowest spots
+    first, ring after ring, and the picture stays about as wide as high.
+    """
+    step = 2 * math.pi / SECTORS
+    first, pos = boxes[0]
+    pos = pos - np.median(pos, axis=0)
+    xy[first] = pos
+    sector = ((np.arctan2(pos[:, 1], pos[:, 0]) + math.pi) / step).astype(int) % SECTORS
+    outline = np.zeros(SECTORS)
+    np.maximum.at(outline, sector, np.hypot(pos[:, 0], pos[:, 1]) + 0.5)
+    outline = _widest(outline, ENVELOPE)
+    angles = (np.arange(SECTORS) + 0.5) * step - math.pi
+    below = np.abs(np.angle(np.exp(1j * (angles + math.pi / 2))))  # how far each direction is from straight down
+    for members, pos in boxes[1:]:
+        centre = (pos.min(axis=0) + pos.max(axis=0)) / 2
+        pos = pos - centre
+        r = float(np.hypot(pos[:, 0], pos[:, 1]).max()) + 0.5
+        # The angle the disc spans seen from the middle, at the nearest it could stand: the sectors it must clear.
+        half = math.asin(min(1.0, r / (float(outline.min()) + r)))
+        k = math.ceil(half / step)
+        reach = _widest(outline, k) + r  # how far out the disc's centre must stand, in each direction
+        at = int(np.argmin(reach + 1e-9 * below))
+        d = float(reach[at])
+        xy[members] = pos + d * np.array([math.cos(angles[at]), math.sin(angles[at])])
+        # The outline takes in the disc: along each direction it spans, how far out the disc reaches.
+        around = (at + np.arange(-k, k + 1)) % SECTORS
+        off = np.sin(angles[around] - angles[at]) * d
+        inside = np.abs(off) <= r
+        far = np.cos(angles[around] - angles[at]) * d + np.sqrt(np.maximum(0.0, r * r - off * off))
+        outline[around[inside]] = np.maximum(outline[around[inside]], far[inside])
+
+
+def _widest(outline: np.ndarray, k: int) -> np.ndarray:
+    """Each direction's value the largest within ``k`` directions either side (round the circle)."""
+    if k <= 0:
+        return outline.copy()
+    k = min(k, len(outline) // 2)
+    wrapped = np.concatenate([outline[-k:], outline, outline[:k]])
+    return np.lib.stride_tricks.sliding_window_view(wrapped, 2 * k + 1).max(axis=1)
 
 
 def _radii(nodes: list[str], weights: Mapping[str, float] | None, n: int) -> np.ndarray:

@@ -13,7 +13,10 @@ Three kinds of evidence, each named on the member:
 
 A corpus is what holds texts: the store's ingested files (:func:`store_corpus`, each read again
 from its path and checked against the hash it was ingested with) or files given by hand
-(:func:`file_corpus`).
+(:func:`file_corpus`). The text evidence reads the resolutions a text cites and the words before
+each quote: extracted from the text, or, for a corpus read from the store with its citations
+(``store_corpus(store, citations=True)``), as the store keeps them (each quote's ``oa:prefix``), so
+that no file is read again (the network page's timelines, ``unkg.series.timeline``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from unkg.errors import SeriesError
@@ -35,6 +38,7 @@ from unkg.structure import document_metadata, organ_of_symbol
 # "Recalling all its previous resolutions on the protection of migrants, the most recent of which is
 # resolution 60/169 of 16 December 2005": the citation after these words names the predecessor.
 MOST_RECENT_RE = re.compile(r"most\s+recent\s+of\s+which\s+(?:is|was|being|are|were)\b", re.IGNORECASE)
+BEFORE = 80  # characters before a quote in which those words are looked for
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,39 @@ class Member:
         }
 
 
-class Corpus:
-    """The texts a corpus holds, by symbol."""
+@dataclass(frozen=True)
+class Cited:
+    """A resolution a text cites, as the text evidence reads it: the target, the citation's kind
+    and function, the words just before the quote (``before``) and the quoted words."""
 
-    def __init__(self, texts: Iterable[Text]) -> None:
+    target: str
+    kind: str
+    function: str | None
+    before: str
+    words: str
+
+
+class Corpus:
+    """The texts a corpus holds, by symbol; with ``citations``, what each cites, known without reading it."""
+
+    def __init__(self, texts: Iterable[Text], citations: dict[str, list[Cited]] | None = None) -> None:
         self.texts: dict[str, Text] = {}
         for t in texts:
             self.texts.setdefault(t.symbol, t)
+        self.citations = citations
+
+    def cited(self, text: Text) -> list[Cited]:
+        """The resolutions ``text`` cites: as known (the store's), else extracted from its text."""
+        if self.citations is not None:
+            return self.citations.get(text.symbol, [])
+        from unkg.extract import extract_text
+
+        body = text.read()
+        return [
+            Cited(c.target, c.kind, c.function, body[max(0, c.start - BEFORE) : c.start], c.text)
+            for c in extract_text(body, text.path).citations
+            if c.kind == "resolution"
+        ]
 
     def get(self, symbol: str) -> Text | None:
         """The text of a symbol, or None."""
@@ -128,17 +158,30 @@ def file_corpus(paths: Iterable[str]) -> Corpus:
     return Corpus(texts)
 
 
-def store_corpus(store: object) -> Corpus:
-    """The texts of the store's ingested files (stored query ``reports/corpus-texts``)."""
+def store_corpus(store: object, citations: bool = False) -> Corpus:
+    """The texts of the store's ingested files (stored query ``reports/corpus-texts``); with
+    ``citations``, also the resolutions each cites as the store keeps them (``reports/corpus-resolution-citations``),
+    so that finding a series reads no file."""
     from unkg.queries import get_query, run
+
+    def value(row: object, key: str) -> str | None:
+        term = row[key]  # type: ignore[index]
+        return term.value if term is not None else None
 
     texts = []
     for row in run(store, get_query("reports/corpus-texts")):  # type: ignore[arg-type]
-        value = {k: (row[k].value if row[k] is not None else None) for k in ("symbol", "path", "sha256", "title", "date")}
-        texts.append(Text(value["symbol"], value["path"], value["title"], value["date"], value["sha256"]))
-    return Corpus(texts)
+        v = {k: value(row, k) for k in ("symbol", "path", "sha256", "title", "date")}
+        texts.append(Text(v["symbol"], v["path"], v["title"], v["date"], v["sha256"]))  # type: ignore[arg-type]
+    if not citations:
+        return Corpus(texts)
+    found: dict[str, set[Cited]] = {}
+    for row in run(store, get_query("reports/corpus-resolution-citations")):  # type: ignore[arg-type]
+        cited = Cited(value(row, "target"), "resolution", value(row, "function"), value(row, "before") or "", value(row, "words") or "")  # type: ignore[arg-type]
+        found.setdefault(value(row, "symbol"), set()).add(cited)  # type: ignore[arg-type]
+    return Corpus(texts, {s: sorted(c, key=lambda c: (c.target, c.before, c.words)) for s, c in found.items()})
 
 
+@lru_cache(maxsize=65536)
 def _title_key(symbol: str, title: str | None) -> str | None:
     organ = organ_of_symbol(symbol)
     return series_key(title, organ) if title and organ in ("GA", "SC") else None
@@ -178,7 +221,7 @@ def members(symbol: str, corpus: Corpus | None = None, registry: Registry | None
         if s in read:
             continue
         read.add(s)
-        for named, words in _predecessors(corpus.get(s), organ_prefix, key, title_of):  # type: ignore[arg-type]
+        for named, words in _predecessors(corpus.get(s), corpus, organ_prefix, key, title_of):  # type: ignore[arg-type]
             if named not in evidence or not any(e.startswith("text") for e in evidence[named]):
                 evidence.setdefault(named, []).append(f'text: {s} "{words}"')
             if corpus.get(named) and named not in read:
@@ -197,27 +240,25 @@ def _number(symbol: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", symbol))
 
 
+
 def _predecessors(
-    text: Text, organ_prefix: str, key: str | None, title_of: Callable[[str], str | None]
+    text: Text, corpus: Corpus, organ_prefix: str, key: str | None, title_of: Callable[[str], str | None]
 ) -> list[tuple[str, str]]:
     """(symbol, quoted words) of the resolutions a text names as its predecessors (see the module)."""
-    from unkg.extract import extract_text
-
-    body = text.read()
     out = []
-    for c in extract_text(body, text.path).citations:
+    for c in corpus.cited(text):
         if c.kind != "resolution" or "/RES/" not in c.target or c.target.split("/RES/")[0] != organ_prefix:
             continue
         if c.target == text.symbol:
             continue
-        window = body[max(0, c.start - 80) : c.start]
+        window = c.before[-BEFORE:]
         recent = list(MOST_RECENT_RE.finditer(window))
         # the first resolution after the words, not the rest of a list ("72/180 ..., 72/246 ...")
         if recent and len(window) - recent[-1].end() <= 30:
-            words = " ".join((window[recent[-1].start() :] + c.text).split())
+            words = " ".join((window[recent[-1].start() :] + c.words).split())
             out.append((c.target, words))
         elif c.function in ("recalls", "reaffirms") and key and _title_key(c.target, title_of(c.target)) == key:
-            out.append((c.target, " ".join(c.text.split())))
+            out.append((c.target, " ".join(c.words.split())))
     return out
 
 
