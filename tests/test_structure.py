@@ -561,6 +561,29 @@ def test_a_marker_after_a_year() -> None:
     assert [mk.number for mk in d.markers] == [1, 2, 3]
 
 
+GLUED_YEAR_ROWS = [
+    # a reader that lost the raise runs the marker into the year before it ("201814" = 2018 + note 14)
+    ("adopted in 20181 and in 20192, as requested", [1, 2]),
+    # the year closes a span of years ("2015-203020")
+    ("the Sendai Framework for 2015-20301 and the 20302 Agenda", [1, 2]),
+    # a year and a number that is not the next note is a number ("20195": note 5 is not next)
+    ("adopted in 20181 and in 20195, as requested", [1]),
+]
+
+
+@pytest.mark.parametrize(("body", "numbers"), GLUED_YEAR_ROWS, ids=["year", "span", "not-next"])
+def test_a_marker_glued_to_a_year(body: str, numbers: list[int]) -> None:
+    """PyMuPDF's text of an ODS PDF may glue a marker to the year before it ("in 201814"): the digits after
+    a year (19xx or 20xx) are a marker when they are the next note's number, as after a spaced year."""
+    text = (
+        f"The General Assembly,\n\n1. Notes the reports {body};\n\n__________\n"
+        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n4 See S/2024/201.\n5 See S/2024/202.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == numbers
+    assert all(text[mk.start - 4 : mk.start] in ("2018", "2019", "2030") for mk in d.markers)  # the year stays
+
+
 def test_notes_heading_run_into_the_line() -> None:
     """A PDF reader may run "Notes" into the line of the last paragraph and the first note ("... programmes.121
     Notes 78 CRC/C/SVN/CO/3-4, para. 71."): the notes are read as notes all the same."""

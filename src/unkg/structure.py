@@ -617,7 +617,7 @@ def _opens_sentence(text: str, pos: int) -> bool:
     end = pos
     while end < len(text) and end - pos < 8 and text[end].isalpha():
         end += 1
-    return text[pos : end].lower() in SENTENCE_OPENERS
+    return text[pos:end].lower() in SENTENCE_OPENERS
 
 
 class _Words:
@@ -731,8 +731,11 @@ class _Words:
             return True  # a converter's break inside a sentence: "(2010–" / "2015) aimed", "Women" / "(CEDAW) noted"
         if text[last].isalpha() and _ends_mid_phrase(text, before.content, last):
             return True
-        if report and text[last].isalnum() and not _opens_sentence(text, first_word) and self._ends_sentence(
-            first_word, end
+        if (
+            report
+            and text[last].isalnum()
+            and not _opens_sentence(text, first_word)
+            and self._ends_sentence(first_word, end)
         ):
             return True
         return page_break
@@ -785,6 +788,9 @@ GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 YEAR_BEFORE_RE = re.compile(r"(?<!\d)[ \t\n]?(?:19|20)\d\d $")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
+# A marker glued to a year ("in 201814 and" = 2018 + note 14, "2015-203020", "20231"): a reader that lost the
+# raise runs the two together. The year's digits alone are no marker; the rest is one only as the next note.
+GLUED_YEAR_MARKER_RE = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?P<num>[1-9]\d{0,2})(?=[\s,.;:)\]]|$)")
 # The character before a glued marker ("Rights,2"), and before a spaced one
 # ("Development, 1 including", "in 2005. 20 In his view").
 _GLUED_BEFORE = frozenset('’”",;:.)]')
@@ -1028,14 +1034,21 @@ def parse(source: Source) -> Document:
         furniture_starts = sorted(furniture)
         last_first: dict[int, int] = {mk.number: mk.start for mk in sorted(reader_markers, key=lambda mk: -mk.start)}
         doubtful: dict[int, Marker] = {}
-        for m in MARKER_RE.finditer(text):
-            num = m.group(0)
-            start = m.start()
-            if not start or num.startswith("0") or text[start - 1].isdigit():
+        candidates = sorted(
+            [*MARKER_RE.finditer(text), *GLUED_YEAR_MARKER_RE.finditer(text)],
+            key=lambda m: m.start("num" if m.re is GLUED_YEAR_MARKER_RE else 0),
+        )
+        for m in candidates:
+            glued_year = m.re is GLUED_YEAR_MARKER_RE
+            num = m.group("num") if glued_year else m.group(0)
+            start = m.start("num") if glued_year else m.start()
+            if not start or num.startswith("0") or (text[start - 1].isdigit() and not glued_year):
                 continue
             before = text[start - 1]
             after_year = False
-            if before.isalpha() or before in _GLUED_BEFORE:
+            if glued_year:
+                spaced = after_year = True  # "201814": the next note only, as after a spaced year
+            elif before.isalpha() or before in _GLUED_BEFORE:
                 spaced = False
             elif before == " " and start > 1 and (text[start - 2].isalpha() or text[start - 2] in _GLUED_BEFORE):
                 if not SPACED_AFTER_RE.match(text, m.end()):
@@ -1143,7 +1156,10 @@ def parse(source: Source) -> Document:
                         following_end = min(following_end, region_ends[r2])
                     following_word = words.first(following, following_end)
                     goes_on = following_word is not None and words.continues(
-                        Paragraph(str(number), pos, end, words_at), following_word, following_end, next_number(following)
+                        Paragraph(str(number), pos, end, words_at),
+                        following_word,
+                        following_end,
+                        next_number(following),
                     )
                 if not goes_on:
                     number = None  # a section's heading
@@ -1239,6 +1255,8 @@ _AGENDA_WORDS = (re.compile(r"genda\s+items?\s+\d"), re.compile(r"Item\s+\d{1,3}
 def _agenda_words(text: str) -> bool:
     """Whether ``text`` has the words AGENDA_RE needs ("agenda item 5", "Item 5 of the ...")."""
     return any(p.search(text) for p in _AGENDA_WORDS)
+
+
 # A title line that ends on one of these words, or is followed by a line in lower case, goes on at
 # the next line ("Political declaration of the high-level meeting of the" / "General Assembly on the
 # fight against tuberculosis"; "... commercial and financial" / "embargo imposed by ...").
