@@ -609,6 +609,54 @@ def test_page_heads_where_the_reader_told_the_pages() -> None:
     assert preamble == [("pp1", "Recalling"), ("pp2", "Noting re"), ("pp3", "Noting al")]
 
 
+RUN_IN_HEAD_ROWS = [
+    # the title first, the symbol at the line's end
+    "Questions in Central Africa A/RES/79/68",
+    # the symbol first, the title after a column gap (PDFium's text of an even page)
+    "A/RES/79/68  Questions in Central Africa",
+]
+
+
+@pytest.mark.parametrize("head", RUN_IN_HEAD_ROWS, ids=["title-first", "symbol-first"])
+def test_a_head_run_into_the_last_line_of_the_page_before(head: str) -> None:
+    """A PDF reader may run a page's head into the last line of the page before, the title on either side
+    of the symbol: the head is furniture from the page's start to the line's end, and the paragraph it
+    cut goes on."""
+    page1 = "United Nations A/RES/79/68\n\nThe General Assembly,\n\nRecalling its resolution 69/314 and the Code of "
+    page2 = f"{head}\n\nConduct for West Africa,\n\n1. Decides to remain seized.\n"
+    text = page1 + page2
+    d = parse(Source("resolution.pdf", text, None, pages=(0, len(page1))))
+    assert any(s <= len(page1) and e >= len(page1) + len(head) for s, e in d.furniture)  # the whole head
+    assert [p.label for p in d.paragraphs if p.label.startswith(("pp", "op"))] == ["pp1", "op1"]
+
+
+EVEN_HEAD = "A/RES/79/68  Questions in Central Africa"  # the symbol first, the title after a column gap
+ODD_HEAD = "Questions in Central Africa A/RES/79/68"  # the title first
+REPEATED_HEAD_ROWS = [
+    # the head repeated on the even pages
+    (EVEN_HEAD, EVEN_HEAD, EVEN_HEAD),
+    # an odd page's head, told by the even pages' title
+    (EVEN_HEAD, ODD_HEAD, EVEN_HEAD),
+]
+
+
+@pytest.mark.parametrize("heads", REPEATED_HEAD_ROWS, ids=["even", "odd"])
+def test_a_head_run_into_the_line_is_told_by_its_repeating(heads: tuple[str, str, str]) -> None:
+    """Without the reader's page starts (PDFium's text read back as plain text) a head run into the last line
+    of the page before is told by its repeating: the symbol and the same title at a line's end twice."""
+    text = (
+        "United Nations A/RES/79/68\n\nThe General Assembly,\n\nRecalling its resolution 69/314 and the Code of "
+        f"{heads[0]}\n\nConduct for West Africa,\n\n1. Decides to remain seized of the {heads[1]}\n\nmatter;\n\n"
+        f"2. Requests a report on the {heads[2]}\n\nmatter.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    start = 0
+    for head in heads:
+        start = text.index(head, start + 1)
+        assert any(s <= start and e >= start + len(head) for s, e in d.furniture), head
+    assert [p.label for p in d.paragraphs if p.label.startswith(("pp", "op"))] == ["pp1", "op1", "op2"]
+
+
 def test_a_run_of_notes_ends_with_its_page() -> None:
     """Notes told as a run of lines ("6  Resolution 60/1.") end where their page does (the next page's
     running head), not at the next note, pages later: the body between them is no note."""

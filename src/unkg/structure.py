@@ -171,6 +171,11 @@ def page_heads(
             if start < page < sm.start and sm.start - page <= HEAD_TITLE_CHARS and "\n" not in text[page : sm.start]:
                 heads.append((sm.targets[0], (page, end)))
                 continue
+            # or the symbol first and the title after a column gap ("... reasonable grounds to A/RES/78/29
+            # Weapons and on Their Destruction"): from the symbol to the line's end, a short title
+            if start < page == sm.start and end - sm.end <= HEAD_TITLE_CHARS:
+                heads.append((sm.targets[0], (page, end)))
+                continue
         # alone on its line, or in a table cell of its own ("A/RES/79/129 | Measures to eliminate ...")
         gap = text[start : sm.start].endswith(("  ", "\t"))
         before = text[start : sm.start].rstrip(" \t")
@@ -195,6 +200,37 @@ def page_heads(
         )
         if first_lines or _page_mark_near(text, start, end):
             heads.append((sm.targets[0], (start, end)))
+    return heads + _repeated_heads(text, symbols, {span for _, span in heads})
+
+
+def _repeated_heads(
+    text: str, symbols: list[g.SymbolMatch], known: set[tuple[int, int]]
+) -> list[tuple[str, tuple[int, int]]]:
+    """Running heads that a reader ran into the last line of the page before, told by their repeating.
+
+    Where the text keeps neither page numbers nor page starts (PDFium's text, once read back as plain
+    text), an even page's head is the symbol, a column gap and the title's last line ("... grounds to
+    A/RES/78/29  Weapons and on Their Destruction"), an odd page's the title and the symbol ("... the
+    Weapons and on Their Destruction A/RES/78/29"). The same symbol and title at a line's end twice or
+    more are a head; the title is then a head before the symbol too.
+    """
+    after: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    ends: list[tuple[g.SymbolMatch, int]] = []
+    for sm in symbols:
+        _, end = _line_bounds(text, sm.start)
+        gap = CELL_END_RE.match(text, sm.end, end)
+        title = text[sm.end : end].strip(" \t")
+        if gap and gap.end() > sm.end and title and end - sm.end <= HEAD_TITLE_CHARS and "|" not in title:
+            after.setdefault((sm.targets[0], title), []).append((sm.start, end))
+        elif not text[sm.end : end].strip():
+            ends.append((sm, end))
+    titles = {key for key, spans in after.items() if len(spans) > 1}
+    heads = [(key[0], span) for key in titles for span in after[key] if span not in known]
+    for sm, end in ends:
+        for target, title in titles:
+            start = sm.start - len(title) - 1
+            if target == sm.targets[0] and text.startswith(title, start) and (start, end) not in known:
+                heads.append((target, (start, end)))
     return heads
 
 
