@@ -7,6 +7,7 @@ from tests.conftest import SAMPLE
 
 from unkg.models import Source
 from unkg.read import read
+from unkg.series.units import text_units
 from unkg.structure import document_metadata, opening_verb, parse
 
 
@@ -655,6 +656,37 @@ def test_a_head_run_into_the_line_is_told_by_its_repeating(heads: tuple[str, str
         start = text.index(head, start + 1)
         assert any(s <= start and e >= start + len(head) for s, e in d.furniture), head
     assert [p.label for p in d.paragraphs if p.label.startswith(("pp", "op"))] == ["pp1", "op1", "op2"]
+
+
+TITLE = "Political declaration of the high-level political forum on sustainable\ndevelopment convened under the auspices"
+PDFTOTEXT_HEAD_ROWS = [
+    # an even page's head: page number (run into the last body line), job number, title, symbol
+    f"Report,\n4/6\n\n23-20100\n\n{TITLE}\n\nA/RES/78/1\n\nrecognizing",
+    # an odd page's: job number, page number, symbol, title
+    f"Report,\n\n23-20100\n\n5/6\n\n\fA/RES/78/1\n\n{TITLE}\n\nrecognizing",
+]
+
+
+def test_a_head_set_apart_line_by_line() -> None:
+    """pdftotext's text sets each line of a page's head apart, a blank line between: the page and job
+    numbers next to a head are part of it, and so is the running title that stands beside every head,
+    which tells the head of a page whose page number stands further off; a block repeated beside a few
+    heads only (a form's box on some pages of an annex) is no title."""
+    body = "1. Takes note of the {} progress report, recalling the Global Sustainable Development {}"
+    text = "United Nations A/RES/78/1\n\nThe General Assembly,\n\n" + "\n".join(
+        body.format(i, head) + f" progress to date.\n\n{i + 2}. Decides to remain seized."
+        for i, head in enumerate([*PDFTOTEXT_HEAD_ROWS, *PDFTOTEXT_HEAD_ROWS[::-1]], start=2)
+    )
+    _, units = text_units(text)
+    assert not [u.text for u in units if "auspices" in u.text or "/6" in u.text or "20100" in u.text]
+
+
+def test_a_box_repeated_on_a_few_pages_is_no_running_title() -> None:
+    """A block beside two heads of many (a form's box on the pages of an annex) is text, not a title."""
+    box = "IF THIS REQUEST IS TO BE PAID IN ACCORDANCE WITH SC\nRESOLUTION 986 (1995) FILL OUT THESE BOXES"
+    pages = [f"{n}\nS/RES/1454 (2002)\n\n{box if n > 4 else f'Paragraph of page {n}.'}\n\n" for n in range(1, 7)]
+    _, units = text_units("".join(pages))
+    assert sum(u.text.count("RESOLUTION 986") for u in units) == 2
 
 
 def test_a_run_of_notes_ends_with_its_page() -> None:

@@ -10,6 +10,7 @@ footnote, a running head from a reference, and which verb opens a paragraph.
 from __future__ import annotations
 
 import bisect
+import collections
 import itertools
 import re
 from collections import Counter
@@ -200,7 +201,97 @@ def page_heads(
         )
         if first_lines or _page_mark_near(text, start, end):
             heads.append((sm.targets[0], (start, end)))
+    heads = _with_neighbour_blocks(text, symbols, heads)
     return heads + _repeated_heads(text, symbols, {span for _, span in heads})
+
+
+def _block_at(text: str, pos: int, step: int, whole: bool = True) -> tuple[int, int] | None:
+    """The block of non-blank lines next to ``pos`` (above with ``step`` -1, below with 1), blank lines
+    skipped; when it is longer than a head's block, None (``whole``) or its lines nearest ``pos``."""
+    while (
+        0 < pos < len(text) and not text[_line_bounds(text, pos + step)[0] : _line_bounds(text, pos + step)[1]].strip()
+    ):
+        pos = _line_bounds(text, pos + step)[0 if step < 0 else 1]
+    if not 0 < pos < len(text):
+        return None
+    start, end = _line_bounds(text, pos + step)
+    lines = 1
+    while lines <= HEAD_MAX_LINES:
+        a, b = _line_bounds(text, (start - 1) if step < 0 else (end + 1))
+        if not (start > 0 if step < 0 else end < len(text)) or not text[a:b].strip():
+            break
+        start, end, lines = min(start, a), max(end, b), lines + 1
+    return None if whole and (lines > HEAD_MAX_LINES or end - start > HEAD_MAX_CHARS) else (start, end)
+
+
+def _with_neighbour_blocks(
+    text: str, symbols: list[g.SymbolMatch], heads: list[tuple[str, tuple[int, int]]]
+) -> list[tuple[str, tuple[int, int]]]:
+    """Heads grown by the blocks around them that are page furniture too, a blank line between.
+
+    pdftotext's text sets each line of a page's head apart ("4/12", "23-20100", the title's two lines,
+    "A/RES/78/1"): the page or job numbers next to a head are part of it, and so is a block that stands
+    next to two heads or more of the same symbol (the running title)."""
+    if len(heads) < 2:
+        return heads
+    seen: dict[tuple[str, str], set[tuple[int, int]]] = {}  # the blocks of each text: two heads may share one
+    for target, (start, end) in heads:
+        for step in (-1, 1):
+            block = _block_at(text, start if step < 0 else end, step)
+            if block is not None:
+                key = (target, " ".join(text[block[0] : block[1]].split()))
+                seen.setdefault(key, set()).add(block)
+    per_symbol = collections.Counter(target for target, _ in heads)
+    # beside half the heads of its symbol or more (a running title repeats on every page or every other one;
+    # a form's box repeated on a few pages of an annex is no title)
+    titles = {key for key, blocks in seen.items() if len(blocks) > 1 and 2 * len(blocks) >= per_symbol[key[0]]}
+    known = {span[0] for _, span in heads}
+    for sm in symbols:  # a symbol alone on its line beside the running title, its page number further off
+        start, end = _line_bounds(text, sm.start)
+        if start in known or text[start:end].strip(" \t\f") != text[sm.start : sm.end]:
+            continue
+        for step in (-1, 1):
+            block = _block_at(text, start if step < 0 else end, step)
+            if block is not None and (sm.targets[0], " ".join(text[block[0] : block[1]].split())) in titles:
+                heads = [*heads, (sm.targets[0], (start, end))]
+                break
+    grown: list[tuple[str, tuple[int, int]]] = []
+    for target, (start, end) in heads:
+        for step in (-1, 1):
+            for _ in range(4):
+                block = _block_at(text, start if step < 0 else end, step, whole=False)
+                if block is None:
+                    break
+                a, b = block
+                if (target, " ".join(text[a:b].split())) in titles:
+                    start, end = min(start, a), max(end, b)
+                    continue
+                lines = _line_starts(text, a, b)
+                marks = 0  # the page-number lines on the head's side of the block
+                for x in lines[::step]:
+                    if not PAGE_MARK_LINE_RE.match(text, *_line_bounds(text, x)):
+                        break
+                    marks += 1
+                if not marks:
+                    break
+                near = lines[::step][marks - 1]
+                if step < 0:
+                    start = min(start, near)
+                else:
+                    end = max(end, _line_bounds(text, near)[1])
+                if marks < len(lines):
+                    break
+        grown.append((target, (start, end)))
+    return grown
+
+
+def _line_starts(text: str, start: int, end: int) -> list[int]:
+    out = [start]
+    pos = text.find("\n", start, end)
+    while pos >= 0:
+        out.append(pos + 1)
+        pos = text.find("\n", pos + 1, end)
+    return out
 
 
 def _repeated_heads(
