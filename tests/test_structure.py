@@ -689,6 +689,30 @@ def test_a_box_repeated_on_a_few_pages_is_no_running_title() -> None:
     assert sum(u.text.count("RESOLUTION 986") for u in units) == 2
 
 
+FIRST_TITLE_LINE_ROWS = [
+    # the title's first line alone on its line above the head
+    "remain seized of the\n\nFurther Implementation of the Programme for the\n\n",
+    # run into the last body line of the page before
+    "remain seized of the Further Implementation of the Programme for the\n\n",
+]
+
+
+@pytest.mark.parametrize("above", FIRST_TITLE_LINE_ROWS, ids=["alone", "run-in"])
+def test_the_first_line_of_a_two_line_running_title(above: str) -> None:
+    """A title of two lines: the first stands above the head a repeating tells ("A/RES/79/203  Sustainable
+    Development of Small Island Developing States"), whole above two heads or more; the same words closing
+    the line above another head are furniture too, and the paragraph they cut goes on."""
+    head = "Further Implementation of the Programme for the\n\nA/RES/79/68  Sustainable Development of States\n\n"
+    text = (
+        "United Nations A/RES/79/68\n\nThe General Assembly,\n\nRecalling its resolution 69/314,\n\n"
+        f"1. Decides to act;\n\n{head}2. Decides to {above}A/RES/79/68  Sustainable Development of States\n\n"
+        f"matter;\n\n{head}3. Requests a report.\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units if "Decides to remain" in u.text] == ["Decides to remain seized of the matter;"]
+    assert not [u.text for u in units if "Further" in u.text or "Sustainable" in u.text]
+
+
 def test_a_run_of_notes_ends_with_its_page() -> None:
     """Notes told as a run of lines ("6  Resolution 60/1.") end where their page does (the next page's
     running head), not at the next note, pages later: the body between them is no note."""

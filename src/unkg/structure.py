@@ -322,7 +322,29 @@ def _repeated_heads(
             start = sm.start - len(title) - 1
             if target == sm.targets[0] and text.startswith(title, start) and (start, end) not in known:
                 heads.append((target, (start, end)))
-    return heads
+    return heads + _first_title_lines(text, heads)
+
+
+def _first_title_lines(text: str, heads: list[tuple[str, tuple[int, int]]]) -> list[tuple[str, tuple[int, int]]]:
+    """The first line of a title of two, above the heads ``_repeated_heads`` found: a line that stands whole
+    above two of them or more ("Further Implementation of the Programme of Action for the"), and the same
+    words that close the line above another (run into the last body line of the page before)."""
+    above: list[tuple[str, int, int]] = []
+    for target, (start, _) in heads:
+        block = _block_at(text, start, -1, whole=False)
+        if block is not None:
+            a, b = _line_bounds(text, block[1])
+            above.append((target, a, a + len(text[a:b].rstrip())))
+    whole = collections.Counter((target, text[a:b].strip()) for target, a, b in above)
+    firsts = {key for key, n in whole.items() if n > 1 and len(key[1]) <= HEAD_TITLE_CHARS}
+    out = []
+    for target, a, b in above:
+        for head_target, first in firsts:
+            start = b - len(first)
+            lone = start == a or (start > a and text[start - 1] in " \t\f")  # the line, or its last words
+            if head_target == target and lone and text.startswith(first, start):
+                out.append((target, (start, b)))
+    return out
 
 
 def _page_mark_near(text: str, start: int, end: int) -> bool:
