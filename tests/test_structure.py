@@ -713,6 +713,22 @@ def test_the_first_line_of_a_two_line_running_title(above: str) -> None:
     assert not [u.text for u in units if "Further" in u.text or "Sustainable" in u.text]
 
 
+MEETING_LINE_ROWS = [
+    # under the last line, no blank line between (pdftotext's text)
+    "of the General Assembly.\n45th plenary meeting\n7 December 2023\n",
+    # a blank line between (PyMuPDF's)
+    "of the General Assembly.\n\n45th plenary meeting\n7 December 2023\n",
+]
+
+
+@pytest.mark.parametrize("end", MEETING_LINE_ROWS, ids=["under", "apart"])
+def test_the_meeting_line_is_no_part_of_the_last_paragraph(end: str) -> None:
+    """The meeting line that closes a resolution is a block of its own, even right under the last line."""
+    text = f"The General Assembly,\n\n1. Decides to act;\n\n2. Requests a report at the next session\n{end}"
+    _, units = text_units(text)
+    assert [u.text for u in units][-1] == "Requests a report at the next session of the General Assembly."
+
+
 def test_a_run_of_notes_ends_with_its_page() -> None:
     """Notes told as a run of lines ("6  Resolution 60/1.") end where their page does (the next page's
     running head), not at the next note, pages later: the body between them is no note."""

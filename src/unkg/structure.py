@@ -678,6 +678,11 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
     if resolution:
         for m in CUE_LINE_RE.finditer(text, begin, end):
             starts.setdefault(m.end(), None)
+        if MEETING_END_RE.search(text, begin, end):
+            # the meeting line that closes a resolution, right under its last line (pdftotext's text:
+            # "... of the General Assembly." / "45th plenary meeting" / "7 December 2023")
+            for m in MEETING_RE.finditer(text, begin, end):
+                starts.setdefault(m.start("meeting"), None)
     expected = None
     numbered = list(NUMBERED_LINE_RE.finditer(text, begin, end))
     first = NUMBERED_FIRST_LINE_RE.match(text, begin, end) if begin == 0 or text[begin - 1] == "\n" else None
