@@ -60,23 +60,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def fetch(port: int, path: str) -> tuple[float, int]:
-    """(seconds, bytes) of one GET of ``path``, the whole body read."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def get(port: int, path: str, accept: str = "text/html", timeout: float = 120) -> tuple[float, int, bytes]:
+    """(seconds, status, body) of one GET of ``path``, the whole body read; status 0 when no answer came."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     start = time.perf_counter()
     try:
-        conn.request("GET", path, headers={"Accept": "text/html"})
+        conn.request("GET", path, headers={"Accept": accept})
         response = conn.getresponse()
         body = response.read()
-    except ConnectionError:  # a server process that ended (an older version, past its timeout)
+    except (ConnectionError, TimeoutError):  # a server process that ended (an older version, past its timeout)
         time.sleep(2)
-        return time.perf_counter() - start, -1
+        return time.perf_counter() - start, 0, b""
     finally:
         conn.close()
-    elapsed = time.perf_counter() - start
-    if response.status not in (200, 303):
-        return elapsed, -response.status  # said in the table: an older version may time out
-    return elapsed, len(body)
+    return time.perf_counter() - start, response.status, body
+
+
+def fetch(port: int, path: str) -> tuple[float, int]:
+    """(seconds, bytes) of one GET of ``path``; -1 bytes without an answer, minus the status when not 200 or 303."""
+    seconds, status, body = get(port, path)
+    if status == 0:
+        return seconds, -1
+    if status not in (200, 303):
+        return seconds, -status  # said in the table: an older version may time out
+    return seconds, len(body)
 
 
 def main() -> None:
@@ -91,14 +98,9 @@ def main() -> None:
                               stderr=subprocess.DEVNULL, env=env)  # fmt: skip
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(port, "/sparql?format=turtle")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        while get(port, "/sparql?format=turtle", timeout=5)[1] == 0:  # no answer until the server listens
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("unkg serve did not answer within 60 s")
         rows = []
         for name, path in (*PAGES, ("reference: one SPARQL count of the Charter's citations", "/sparql?" + urlencode({"query": REFERENCE, "format": "json"}))):
             first, _ = fetch(port, path)  # the first time: nothing cached (the citing documents of a work are)
