@@ -263,21 +263,46 @@ def test_raising_files_never_stop_ingest(tmp_path: Path, jobs: str) -> None:
 KILLED = "the process reading it was killed (SIGKILL; out of memory?)"
 
 
-def test_a_killed_worker_loses_no_other_file(tmp_path: Path) -> None:
-    """A worker killed (as by the OOM killer) on one file of 12: the 11 others are extracted, it is named."""
+@pytest.mark.parametrize(("jobs", "files", "killer"), [("2", 12, 5), ("1", 40, 21), ("2", 40, 33)])
+def test_a_killed_worker_loses_no_other_file(tmp_path: Path, jobs: str, files: int, killer: int) -> None:
+    """A worker killed (as by the OOM killer) on one file: every other is extracted, in order, it is named.
+
+    Small files travel to the workers in batches of up to 16: with 40 files the killer stands in a later
+    batch, with batches done before it, in flight beside it and still to come.
+    """
     folder = tmp_path / "in"
     folder.mkdir()
-    write_good(folder, *(f"{i:02d}-good.txt" for i in range(12) if i != 5))
-    (folder / "05-killer.txt").write_bytes(b"KILL-WORKER\n" + GOOD)
-    done = run_driver(tmp_path, "extract", "--format", "jsonl", "-j", "2", str(folder))
+    write_good(folder, *(f"{i:02d}-good.txt" for i in range(files) if i != killer))
+    name = f"{killer:02d}-killer.txt"
+    (folder / name).write_bytes(b"KILL-WORKER\n" + GOOD)
+    done = run_driver(tmp_path, "extract", "--format", "jsonl", "-j", jobs, str(folder))
     assert done.returncode == 1, done.stderr
     lines = jsonl(done.stdout)
-    assert list(lines) == sorted(lines)  # in order
-    assert lines["05-killer.txt"]["errors"] == [KILLED]
-    assert f"unkg: {folder / '05-killer.txt'}: {KILLED}" in done.stderr
+    assert len(lines) == files and list(lines) == sorted(lines)  # each once, in order
+    assert lines[name]["errors"] == [KILLED]
+    assert done.stderr == f"unkg: {folder / name}: {KILLED}\n"
     assert [n for n, d in lines.items() if d["errors"] == [] and len(d["citations"]) >= 14] == [
-        n for n in lines if n != "05-killer.txt"
+        n for n in lines if n != name
     ]
+
+
+def test_small_files_travel_in_batches_and_the_rest_alone(tmp_path: Path) -> None:
+    """Runs of small files go 16 (or 256 KiB) to a task; a big file, a missing one and standard input alone."""
+    from unkg.extract import _batches
+
+    names = []
+    for i in range(20):
+        (tmp_path / f"{i:02d}.txt").write_bytes(b"x" * 1000)
+        names.append(str(tmp_path / f"{i:02d}.txt"))
+    (tmp_path / "big.pdf").write_bytes(b"x" * 300_000)
+    for i in range(3):
+        (tmp_path / f"mid{i}.txt").write_bytes(b"x" * 100_000)
+    order = [*names[:18], str(tmp_path / "big.pdf"), *names[18:], "-", str(tmp_path / "missing.txt")]
+    order += [str(tmp_path / f"mid{i}.txt") for i in range(3)]
+    batches = list(_batches(order))
+    assert [n for batch in batches for n in batch] == order  # every input once, in order
+    assert [len(b) for b in batches] == [16, 2, 1, 2, 1, 1, 2, 1]
+    assert batches[2] == [str(tmp_path / "big.pdf")] and batches[4] == ["-"]
 
 
 def test_a_killed_worker_never_stops_ingest(tmp_path: Path) -> None:
