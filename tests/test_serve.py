@@ -480,6 +480,24 @@ def test_a_retiring_process_answers_its_queries_while_its_replacement_serves(fac
     assert not any(alive(pid) for pid in processes)  # nothing left
 
 
+def _counted_or_unanswered(server: Server, expected: int) -> bool:
+    """True when a fresh connection's count is ``expected``; False for 503 or a connection closed unanswered.
+
+    Under uvicorn's own supervisor the retiring process cannot be told to stop accepting before uvicorn's
+    graceful shutdown: a connection it accepted but had not read from when the shutdown began is closed
+    without an answer (uvicorn's shutdown closes idle connections), which a client retries for an idempotent
+    request (RFC 9110, 9.2.2). Any other answer fails.
+    """
+    try:
+        status, _, body = get(server, COUNT_CITATIONS, "text/csv")
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return False
+    if status == 503:
+        return False
+    assert status == 200, body
+    return body.split() == [b"n", str(expected).encode()]
+
+
 def test_under_uvicorns_own_supervisor_a_retired_process_is_replaced(facts):
     """``uvicorn --factory unkg.serve:create_app --workers 2``: the process of a runaway query retires and
     exits as under ``unkg serve``; uvicorn starts a new one once it has exited, the other serves meanwhile."""
@@ -493,12 +511,7 @@ def test_under_uvicorns_own_supervisor_a_retired_process_is_replaced(facts):
         assert_error(status, headers, body, 503, "timeout")
         # Served again at once (a request that reaches the retiring process before it stops accepting gets
         # 503 "restarting" with Connection: close, and is retried like a client honouring 503 would).
-        assert (
-            wait_until(
-                lambda: get(both, COUNT_CITATIONS, "text/csv")[2].split() == [b"n", str(facts.citations).encode()], 5
-            )
-            < 5
-        )
+        assert wait_until(lambda: _counted_or_unanswered(both, facts.citations), 5) < 5
         wait_until(lambda: len(server_processes(both) & before) == 1, 2 * timeout + supervisor.GRACE + 3)
         assert time.monotonic() - started < 2 * timeout + supervisor.GRACE + 3
         wait_until(lambda: len(server_processes(both)) == 2, 30)  # uvicorn's replacement

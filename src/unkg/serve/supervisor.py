@@ -27,7 +27,10 @@ a runaway query in a thread, started at ``t``:
 Meanwhile the other processes and the replacement serve. Under another
 supervisor (``uvicorn --workers N``, which restarts a process that dies) a
 retiring process works the same, but its replacement starts only when it has
-exited; a single uvicorn process without a supervisor ends for good.
+exited, and it cannot stop accepting before uvicorn's graceful shutdown: a
+connection it accepted but had not yet read from when the shutdown began is
+closed unanswered (a client retries such an idempotent request); a single
+uvicorn process without a supervisor ends for good.
 """
 
 from __future__ import annotations
