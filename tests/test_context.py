@@ -82,3 +82,17 @@ def test_around_a_quote_in_its_sentence() -> None:
     text = "See above. Recalling   its\nresolution 60/169 of 16 December 2005; Notes it."
     start = text.index("resolution")
     assert around(text, start, start + len("resolution 60/169")) == ("Recalling its ", " of 16 December 2005;")
+
+
+def test_a_functions_sentence_starts_after_the_last_end_searched_plainly() -> None:
+    """cite's backward search for a sentence's end (one mark at a time) finds what six rfinds find."""
+    from unkg.cite import _last_sentence_end
+
+    ends = (". ", ".\n", "? ", "! ", ";\n", ".\t")
+    rng = random.Random(2)
+    pieces = [".", " ", "\n", "\t", "?", "!", ";", "a", "B", ".."]
+    for _ in range(50_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 14)))
+        lo = rng.randint(0, len(text))
+        pos = rng.randint(lo, len(text))
+        assert _last_sentence_end(text, lo, pos) == max(text.rfind(e, lo, pos) for e in ends), (text, lo, pos)

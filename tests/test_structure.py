@@ -863,3 +863,40 @@ def test_a_notes_number_glued_to_its_first_word() -> None:
     d = doc(text)
     assert [(f.number, f.anchor) for f in d.footnotes] == [(32, "1"), (33, "1"), (34, "1")]
     assert text[d.footnotes[1].start : d.footnotes[1].start + 9] == "33Letter "
+
+
+def test_meeting_ends_a_line_as_the_pattern_says() -> None:
+    """The fast test of a meeting line (str.find) answers as MEETING_END_RE on random texts."""
+    import random
+
+    from unkg.structure import MEETING_END_RE, _meeting_ends_a_line
+
+    rng = random.Random(3)
+    pieces = ["meeting", " ", "\t", "\n", "x", "meet", "ing", "\r", "\f", "Meeting"]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        assert _meeting_ends_a_line(text) == bool(MEETING_END_RE.search(text)), repr(text)
+
+
+def test_page_mark_line_tests_agree_with_the_pattern() -> None:
+    """The fast forms of the page mark line test answer as PAGE_MARK_LINE_RE on the line's bounds: matched
+    from the line's start without its end, and no line matches at a character no mark line holds."""
+    import random
+
+    from unkg.structure import _PAGE_MARK_CHARS, PAGE_MARK_LINE_AT_RE, PAGE_MARK_LINE_RE, _line_bounds
+
+    rng = random.Random(5)
+    pieces = ["1", "23", "/", "7", "-", "24-23498", "GE.", "(E)", " ", "\t", "|", "\f", "\n", "*12345678*", "x",
+              "(", ".", ",", " (E)", "\r", "\xa0", "\u2003"]  # fmt: skip
+    matched = 0
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 8)))
+        for pos in (p for p in range(len(text)) if not text[p].isspace()):
+            start, end = _line_bounds(text, pos)
+            plain = PAGE_MARK_LINE_RE.match(text, start, end)
+            fast = PAGE_MARK_LINE_AT_RE.match(text, start)
+            assert bool(plain) == bool(fast) and (not plain or fast.end() == end), repr(text)
+            if plain:
+                matched += 1
+                assert text[pos] in _PAGE_MARK_CHARS and (text[pos] != "." or text[pos - 1] == "E"), repr(text)
+    assert matched > 1000  # the draw makes mark lines, not only other lines

@@ -757,6 +757,24 @@ CUE_FUNCTIONS = {
     "see": "cites",
     "guided by": "is guided by",
 }
+# Where a sentence may end, for FunctionFinder: a mark and the white space after it.
+_SENTENCE_ENDS = ((".", " \n\t"), ("?", " "), ("!", " "), (";", "\n"))
+
+
+def _last_sentence_end(text: str, lo: int, pos: int) -> int:
+    """Where the last of ". ", ".\n", ".\t", "? ", "! ", ";\n" in [lo, pos) starts, or -1.
+
+    Each mark is looked for backwards by itself (a search for one character is fast), the later marks
+    only after the last end found so far.
+    """
+    last = -1
+    for mark, after in _SENTENCE_ENDS:
+        floor = max(lo, last + 1)
+        i = text.rfind(mark, floor, pos - 1) if pos - 1 > floor else -1  # a mark with its space inside
+        while i >= 0 and text[i + 1] not in after:
+            i = text.rfind(mark, floor, i)
+        last = max(last, i)
+    return last
 SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-Z“\"(])|[.;]\s*\n")
 
 
@@ -773,12 +791,11 @@ class FunctionFinder:
     calls, urges and requests into "urges ratification of", for a
     citation of an instrument only: a report named in the same sentence
     ("Ratify the Convention ...; Source of Position: A/HRC/43/15") is not
-    ratified. Only the sentence up to the citation is read, found by
-    searching backwards.
+    ratified. Only the sentence up to the citation is read: it starts
+    after the last sentence end of the ``WINDOW`` characters before it.
     """
 
     WINDOW = 600
-    _ENDS = (". ", ".\n", "? ", "! ", ";\n", ".\t")
 
     def __init__(self, text: str, resolution: bool = False) -> None:
         self.text = text
@@ -796,7 +813,7 @@ class FunctionFinder:
         text = self.text
         pos = start
         while True:
-            i = max(text.rfind(end, lo, pos) for end in self._ENDS)
+            i = _last_sentence_end(text, lo, pos)
             if i < 0:
                 return lo
             j = i + 2
@@ -831,9 +848,19 @@ class FunctionFinder:
         if ratifiable and function in RATIFYING:
             # a calling verb governs its whole sentence; without one, the words must stand by the work they are about
             lo = s0 if function != "cites" else max(s0, start - RATIFY_REACH)
-            if RATIFICATION_RE.search(text, lo, start) and (function != "cites" or RATIFY_CALL_RE.search(text, lo, start)):
+            if (
+                _may_ratify(text[lo:start])
+                and RATIFICATION_RE.search(text, lo, start)
+                and (function != "cites" or RATIFY_CALL_RE.search(text, lo, start))
+            ):
                 function = "urges ratification of"
         return function
+
+
+def _may_ratify(words: str) -> bool:
+    """Whether ``words`` hold what RATIFICATION_RE needs (a fast test by substrings, in lower case)."""
+    words = words.casefold()  # as IGNORECASE matches ("ſ" is an "s")
+    return any(needle in words for needle in ("ratif", "acce", "part", "adhere", "signing"))
 
 
 RATIFY_REACH = 120  # characters before a citation where a call to ratify stands, when no verb calls

@@ -480,8 +480,6 @@ def find_act_anchors(text: str) -> list[ActAnchor]:
     """Every 'resolution(s)'/'decision(s)' followed by a number, with its organ."""
     anchors = []
     for literal, initials in ACT_LITERALS.items():
-        if literal not in text:
-            continue
         pos = text.find(literal)
         while pos >= 0:
             word_start = pos - 1

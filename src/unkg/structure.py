@@ -139,6 +139,11 @@ def _organ_key(name: str) -> str | None:
 # (A table's empty cells may stand around it: a Word rendering of the page draws head and foot as tables.)
 _PAGE_MARK = r"(?:\d{1,3}/\d{1,3}|\d{1,3}|(?:GE\.)?\d\d-\d{5}(?:\s?\([A-Z]\))?|\*\d{7,8}\*)"
 PAGE_MARK_LINE_RE = re.compile(rf"[ \t\f|]*{_PAGE_MARK}(?:[ \t|]+{_PAGE_MARK})?[ \t|]*$")  # "24-23498 <tab> 3/7"
+# The same, matched from a line's start without its end found first (a line may be a paragraph long).
+_IN_LINE_MARK = _PAGE_MARK.replace(r"\s?", r"[^\S\n]?")
+PAGE_MARK_LINE_AT_RE = re.compile(rf"[ \t\f|]*{_IN_LINE_MARK}(?:[ \t|]+{_IN_LINE_MARK})?[ \t|]*(?=\n|\Z)")
+# Every character a page mark line holds besides white space ("GE." the only full stop; "(E)" a capital).
+_PAGE_MARK_CHARS = frozenset("0123456789/-()*|.ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 CELL_END_RE = re.compile(r"[ \t]*(?:\||$)|[ \t]{2,}|[ ]?\t")  # a table cell's end, or a layout's column gap
 # A running head is a few short lines: the symbol and the title (or a shortened one).
 HEAD_MAX_LINES = 6
@@ -817,9 +822,9 @@ class _Words:
                 pos = skip
                 continue
             if text[pos] in "0123456789G*|(":  # a page or job number, its barcode, a table row, "(E)" after one
-                line_start, line_end = _line_bounds(text, pos)
-                if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
-                    pos = line_end
+                mark = PAGE_MARK_LINE_AT_RE.match(text, text.rfind("\n", 0, pos) + 1)
+                if mark:
+                    pos = mark.end()
                     continue
             return pos
         return None
@@ -836,10 +841,11 @@ class _Words:
             if skip is not None:
                 pos = skip - 1
                 continue
-            line_start, line_end = _line_bounds(text, pos)
-            if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
-                pos = line_start - 1
-                continue
+            if text[pos] in _PAGE_MARK_CHARS and (text[pos] != "." or text[pos - 1 : pos] == "E"):
+                line_start, line_end = _line_bounds(text, pos)
+                if PAGE_MARK_LINE_RE.match(text, line_start, line_end):
+                    pos = line_start - 1
+                    continue
             return pos
         return None
 
@@ -1414,7 +1420,21 @@ _AGENDA_WORDS = (re.compile(r"genda\s+items?\s+\d"), re.compile(r"Item\s+\d{1,3}
 
 def _agenda_words(text: str) -> bool:
     """Whether ``text`` has the words AGENDA_RE needs ("agenda item 5", "Item 5 of the ...")."""
-    return any(p.search(text) for p in _AGENDA_WORDS)
+    return ("genda" in text or "Item" in text) and any(p.search(text) for p in _AGENDA_WORDS)
+
+
+def _meeting_ends_a_line(text: str) -> bool:
+    """``MEETING_END_RE.search(text)``: "meeting" ends a line, spaces and tabs after it aside (str.find is
+    faster than the regex engine's own search for the word)."""
+    i = text.find("meeting")
+    while i >= 0:
+        j = i + len("meeting")
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        if j == len(text) or text[j] == "\n":
+            return True
+        i = text.find("meeting", i + 1)
+    return False
 
 
 # A title line that ends on one of these words, or is followed by a line in lower case, goes on at
@@ -1511,7 +1531,11 @@ def text_language(text: str) -> str | None:
     'en'
     """
     sample = text[:1000]
-    if not sample.isascii() and _OTHER_SCRIPT_RE.search(sample):  # curly quotes and accents are no sign
+    # A letter of those scripts takes two or three bytes in UTF-8: fewer extra bytes than 30 % of the
+    # sample, and no script can hold 30 % of it (a fast test; curly quotes and accents are no sign).
+    if len(sample.encode("utf-8", "surrogatepass")) - len(sample) > len(sample) * 0.3 and _OTHER_SCRIPT_RE.search(
+        sample
+    ):
         for script, pattern in _SCRIPTS.items():
             if len(pattern.findall(sample)) > len(sample) * 0.3:
                 return script
@@ -1552,13 +1576,13 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     """
     head = text[:6000]
     out: dict[str, str] = {}
-    m = _adoption_heading(head) if ADOPTED_BY_THE_RE.search(head) else None
+    m = _adoption_heading(head) if "dopted" in head and ADOPTED_BY_THE_RE.search(head) else None
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
     t = TITLE_LINE_RE.search(head) if "/" in head else None
     if t:
         out["title"] = _whole_title(t.group("title"), head, t.end())
-    meeting = MEETING_RE.search(text) if MEETING_END_RE.search(text) else None
+    meeting = MEETING_RE.search(text) if _meeting_ends_a_line(text) else None
     if meeting:
         out["meeting"] = " ".join(meeting.group("meeting").split())
     s = SESSION_RE.match(symbol or "")

@@ -131,7 +131,7 @@ class Registry:
     @staticmethod
     def canonical(symbol: str) -> str | None:
         """The canonical symbol of what was typed, or None when it names no document."""
-        return typed_symbol(symbol)
+        return _typed_symbol(symbol)
 
     @cached_property
     def _index(self) -> tuple[list[Record], BM25]:
@@ -207,6 +207,10 @@ class Registry:
         canonical = self.canonical(symbol)
         m = _SC.match(canonical or "")
         return int(m["year"]) if m else None
+
+
+# The extractor's checks ask for the same few thousand symbols again and again (three times a citation).
+_typed_symbol = lru_cache(maxsize=8192)(typed_symbol)
 
 
 def _negated(date: str | None) -> str:
