@@ -775,6 +775,8 @@ def _last_sentence_end(text: str, lo: int, pos: int) -> int:
             i = text.rfind(mark, floor, i)
         last = max(last, i)
     return last
+
+
 SENTENCE_START_RE = re.compile(r"[.!?]\s+(?=[A-Z“\"(])|[.;]\s*\n")
 
 
