@@ -940,11 +940,17 @@ RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 # only as the next note of a run, so "4G networks" at a line's start is none.
 GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
-YEAR_BEFORE_RE = re.compile(r"(?<!\d)[ \t\n]?(?:19|20)\d\d $")
+# A year just before ("27 January 2023 6"), or one that closes a span of years ("2015–2030 6"; read from 6
+# characters before the number, so the dash is the first of them).
+YEAR_BEFORE_RE = re.compile(r"(?:[ \t\n–-]|(?<!\d))(?:19|20)\d\d $")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # A marker glued to a year ("in 201814 and" = 2018 + note 14, "2015-203020", "20231"): a reader that lost the
 # raise runs the two together. The year's digits alone are no marker; the rest is one only as the next note.
 GLUED_YEAR_MARKER_RE = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?P<num>[1-9]\d{0,2})(?=[\s,.;:)\]]|$)")
+# After a spaced number, a month's name: the number is a day ("77/184 of 14 December 2022"), a doubtful marker.
+MONTH_AFTER_RE = re.compile(rf"[ \t]+{MONTH}\b")
+# An acronym's number in its parentheses ("(GP20)", "(COP28)"): no marker (the text before the number).
+ACRONYM_BEFORE_RE = re.compile(r"\([A-Z]{1,6}$")
 # The character before a glued marker ("Rights,2"), and before a spaced one
 # ("Development, 1 including", "in 2005. 20 In his view").
 _GLUED_BEFORE = frozenset('’”",;:.)]')
@@ -1188,6 +1194,7 @@ def parse(source: Source) -> Document:
         furniture_starts = sorted(furniture)
         last_first: dict[int, int] = {mk.number: mk.start for mk in sorted(reader_markers, key=lambda mk: -mk.start)}
         doubtful: dict[int, Marker] = {}
+        days: set[int] = set()  # the notes whose doubtful marker is a day's number ("of 14 December 2022")
         candidates = sorted(
             [*MARKER_RE.finditer(text), *GLUED_YEAR_MARKER_RE.finditer(text)],
             key=lambda m: m.start("num" if m.re is GLUED_YEAR_MARKER_RE else 0),
@@ -1199,15 +1206,19 @@ def parse(source: Source) -> Document:
             if not start or num.startswith("0") or (text[start - 1].isdigit() and not glued_year):
                 continue
             before = text[start - 1]
-            after_year = False
+            after_year = day = False
             if glued_year:
                 spaced = after_year = True  # "201814": the next note only, as after a spaced year
             elif before.isalpha() or before in _GLUED_BEFORE:
+                acronym = before.isupper() and text.startswith(")", m.end())
+                if acronym and ACRONYM_BEFORE_RE.search(text, start - 7, start):
+                    continue  # "(GP20)"
                 spaced = False
             elif before == " " and start > 1 and (text[start - 2].isalpha() or text[start - 2] in _GLUED_BEFORE):
                 if not SPACED_AFTER_RE.match(text, m.end()):
                     continue
                 spaced = True
+                day = bool(MONTH_AFTER_RE.match(text, m.end()))
             elif (
                 before == " "
                 and YEAR_BEFORE_RE.match(text, max(0, start - 6), start)
@@ -1221,11 +1232,15 @@ def parse(source: Source) -> Document:
                 continue
             if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
-            if not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
+            if day or (not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start)):
                 # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
-                # notes before and after it are called on either side of it
-                if n not in last_first and n not in doubtful:
+                # notes before and after it are called on either side of it; a day's number ("of 14 December")
+                # is the last choice, given up for any other doubtful marker of its note
+                if n not in last_first and (n not in doubtful or (n in days and not day)):
                     doubtful[n] = Marker(n, start, start + len(num))
+                    days.discard(n)
+                    if day:
+                        days.add(n)
                 continue
             if spaced and n in last_first:
                 continue
