@@ -595,6 +595,35 @@ def test_an_acronyms_number_is_no_marker() -> None:
     assert [(mk.number, text[mk.start - 4 : mk.end]) for mk in d.markers] == [(1, "ent,1"), (2, "20302"), (3, "ew, 3")]
 
 
+NUMBER_ROWS = [
+    # a decimal number or one with thousands is no marker, neither its first digits nor its last
+    # (A/RES/80/117: "(a) 1.3 billion adults", A/RES/78/304: "the Force, 4,995,400 dollars", A/RES/79/233:
+    # "accounted for 4.14 per cent", "Goal targets 15.3, 6.1 and 6.6")
+    ("there are: (a) 1.3 billion adults; (b) 2.6 million deaths, and the Force, 3,995,400 dollars", []),
+    ("accounted for 4.1 per cent and 3.2 per cent of the targets 15.3, 6.1 and 6.6", []),
+    # a marker after a comma before a year, in a list of years (A/RES/80/117: "held in 2011, 1 2014 2 and 2018;3")
+    ("held in 2011, 1 2014 2 and 2018;3", [1, 2, 3]),
+    # ... and after a year's full stop ("in 2018.3 The")
+    ("held in 2011,1 2014,2 and 2018.3 The rest", [1, 2, 3]),
+    # an action's number (A/RES/79/1, the Pact for the Future: "Action 15. We will"); a marker after the word
+    # "Action" before other words (A/RES/78/202: "the Vienna Declaration and Programme of Action 17 by the")
+    ("the Programme of Action 1 by the Conference.\nAction 2. We will act", [1]),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "numbers"), NUMBER_ROWS, ids=["decimal", "per-cent", "year-after", "year-stop", "action"]
+)
+def test_numbers_and_the_markers_beside_them(body: str, numbers: list[int]) -> None:
+    """A marker is never inside a number; one before a year is a marker all the same."""
+    text = (
+        f"The General Assembly,\n\n1. Notes that {body};\n\n__________\n"
+        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n4 See S/2024/201.\n5 See S/2024/202.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == numbers
+
+
 def test_a_day_before_its_month_is_no_marker() -> None:
     """The number before a month's name is a day ("77/184 of 14 December 2022" in PDFium's text of A/RES/79/226),
     even where it is the next note's number; the marker is the one after it ("previous resolutions14")."""

@@ -947,6 +947,16 @@ MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # A marker glued to a year ("in 201814 and" = 2018 + note 14, "2015-203020", "20231"): a reader that lost the
 # raise runs the two together. The year's digits alone are no marker; the rest is one only as the next note.
 GLUED_YEAR_MARKER_RE = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?P<num>[1-9]\d{0,2})(?=[\s,.;:)\]]|$)")
+# An action's number, its full stop after it (the Pact for the Future's "Action 15. We will ..."; "the Programme
+# of Action 9 by the" is a marker).
+ACTION_RE = re.compile(r"Action \d{1,3}\.")
+# A decimal's dot or a thousands' comma after digits: they are a number's first, no marker ("1.3 billion",
+# "4,995,400 dollars"); two markers stand side by side with a comma ("conflict,10,11").
+NUMBER_GOES_ON_RE = re.compile(r"\.\d|,\d{3}(?!\d)")
+# After digits and a dot, a number is a decimal's last digits where the sentence goes on ("4.14 per cent",
+# "targets 15.3, 6.1 and"); before a line's end or a capital, a marker after a sentence's stop ("item 1.41",
+# "in 2018.3 The").
+DECIMAL_AFTER_RE = re.compile(r"[ \t]*[,;]|[ \t]+[a-z]")
 # After a spaced number, a month's name: the number is a day ("77/184 of 14 December 2022"), a doubtful marker.
 MONTH_AFTER_RE = re.compile(rf"[ \t]+{MONTH}\b")
 # An acronym's number in its parentheses ("(GP20)", "(COP28)"): no marker (the text before the number).
@@ -955,8 +965,9 @@ ACRONYM_BEFORE_RE = re.compile(r"\([A-Z]{1,6}$")
 # ("Development, 1 including", "in 2005. 20 In his view").
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 # After a spaced marker: a word in lower case, a line's end, punctuation, a capitalised word or an acronym
-# ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line).
-SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)")
+# ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line), or a year in a list
+# of years ("held in 2011, 1 2014 2 and 2018;3").
+SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d\b")
 # A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
@@ -1205,7 +1216,11 @@ def parse(source: Source) -> Document:
             start = m.start("num") if glued_year else m.start()
             if not start or num.startswith("0") or (text[start - 1].isdigit() and not glued_year):
                 continue
+            if NUMBER_GOES_ON_RE.match(text, m.end()):
+                continue  # a number's first digits ("(a) 1.3 billion", "4,995,400 dollars")
             before = text[start - 1]
+            if before == "." and text[start - 2 : start - 1].isdigit() and DECIMAL_AFTER_RE.match(text, m.end()):
+                continue  # a decimal's last digits ("4.14 per cent", "targets 15.3, 6.1")
             after_year = day = False
             if glued_year:
                 spaced = after_year = True  # "201814": the next note only, as after a spaced year
@@ -1215,7 +1230,7 @@ def parse(source: Source) -> Document:
                     continue  # "(GP20)"
                 spaced = False
             elif before == " " and start > 1 and (text[start - 2].isalpha() or text[start - 2] in _GLUED_BEFORE):
-                if not SPACED_AFTER_RE.match(text, m.end()):
+                if not SPACED_AFTER_RE.match(text, m.end()) or ACTION_RE.match(text, start - 7, m.end() + 1):
                     continue
                 spaced = True
                 day = bool(MONTH_AFTER_RE.match(text, m.end()))
