@@ -242,6 +242,29 @@ def test_a_running_head_is_out_of_the_paragraph_it_cuts(number: str, title: str,
     assert [u.text for u in units if u.text.startswith(opening)] == [paragraph]
 
 
+def test_a_page_foot_in_pdftotexts_order() -> None:
+    """pdftotext's text of an ODS PDF (A/RES/78/109): the number of the page's first note comes after the
+    page's notes, and the next page's head (symbol, title) stands between the two blocks of a paragraph; the
+    notes are notes, and neither they nor the head are in the paragraph's words."""
+    text = (
+        "A/RES/78/109\n\nUnited Nations\n\n78/109.\n\nPeremptory norms of general international law (jus cogens)\n"
+        "The General Assembly,\nHaving considered the report of the Commission, 1 which contains the draft,\n"
+        "Taking note of the recommendation contained in paragraph 41 of its report, 2\n1.\nWelcomes the work; 3\n"
+        "2.\nExpresses its appreciation to the International Law Commission for its\ncontinuing contribution to "
+        "the development of international law;\n\n__________________\n\nOfficial Records of the General Assembly, "
+        "Seventy-seventh Session, Supplement No. 10\n(A/77/10).\n2\nIbid., para. 41.\n3\nIbid., para. 44.\n1\n\n"
+        "23-24958 (E)\n\n211223\n\n*2324958*\n\n\fA/RES/78/109\n\nPeremptory norms of general international law "
+        "(jus cogens)\n\n3.\nTakes note of the draft conclusions.\n"
+    )
+    document, units = text_units(text)
+    assert [(f.number, text[f.start : f.end].split()[0]) for f in document.footnotes] == [
+        (1, "Official"), (2, "2"), (3, "3"),
+    ]  # fmt: skip
+    assert [u.text for u in units if u.label == "op2"] == [
+        "Expresses its appreciation to the International Law Commission for its continuing contribution to the "
+        "development of international law;"
+    ]
+
 def test_unknown_method_is_refused() -> None:
     """A scoring method that does not exist is an error naming the ones that do."""
     with pytest.raises(ValueError, match="rapidfuzz"):

@@ -603,6 +603,7 @@ NUMBER_ROWS = [
     ("accounted for 4.1 per cent and 3.2 per cent of the targets 15.3, 6.1 and 6.6", []),
     # a marker after a comma before a year, in a list of years (A/RES/80/117: "held in 2011, 1 2014 2 and 2018;3")
     ("held in 2011, 1 2014 2 and 2018;3", [1, 2, 3]),
+    ("held in 2011, 1 20142 and 2018;3", [1, 2, 3]),
     # ... and after a year's full stop ("in 2018.3 The")
     ("held in 2011,1 2014,2 and 2018.3 The rest", [1, 2, 3]),
     # an action's number (A/RES/79/1, the Pact for the Future: "Action 15. We will"); a marker after the word
@@ -612,7 +613,7 @@ NUMBER_ROWS = [
 
 
 @pytest.mark.parametrize(
-    ("body", "numbers"), NUMBER_ROWS, ids=["decimal", "per-cent", "year-after", "year-stop", "action"]
+    ("body", "numbers"), NUMBER_ROWS, ids=["decimal", "per-cent", "year-after", "glued-year", "year-stop", "action"]
 )
 def test_numbers_and_the_markers_beside_them(body: str, numbers: list[int]) -> None:
     """A marker is never inside a number; one before a year is a marker all the same."""

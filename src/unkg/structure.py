@@ -939,6 +939,7 @@ RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 # A note's number glued to its first word ("33Letter from CERD ...": a converter dropped the space); taken
 # only as the next note of a run, so "4G networks" at a line's start is none.
 GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
+LONE_NUMBER_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})[ \t]*$")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 # A year just before ("27 January 2023 6"), or one that closes a span of years ("2015–2030 6"; read from 6
 # characters before the number, so the dash is the first of them).
@@ -966,8 +967,8 @@ ACRONYM_BEFORE_RE = re.compile(r"\([A-Z]{1,6}$")
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 # After a spaced marker: a word in lower case, a line's end, punctuation, a capitalised word or an acronym
 # ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line), or a year in a list
-# of years ("held in 2011, 1 2014 2 and 2018;3").
-SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d\b")
+# of years ("held in 2011, 1 2014 2 and 2018;3"), its marker glued to it in PyMuPDF's text ("2011, 1 20142").
+SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})")
 # A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
@@ -1056,9 +1057,25 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
             items.append((n, start))
         elif n == items[-1][0] + 1:
             items.append((n, start))
+    end = zone.end
+    if items and not inline and (expect is None or items[0][0] == expect + 1):
+        # pdftotext writes the number of a page's first note after the page's notes, on a line of its own
+        # ("____ / Official Records ... (A/77/10). / 2 / Ibid., para. 41. / 1"): the words before the second
+        # note are the first
+        lone = next(reversed(list(LONE_NUMBER_RE.finditer(text, items[-1][1], zone.end))), None)
+        first = NONSPACE_RE.search(text, zone.start, items[0][1])
+        if (
+            lone
+            and first
+            and int(lone["num"]) == items[0][0] - 1
+            and not text[lone.end() : zone.end].strip()
+            and any(ch.isalpha() for ch in text[first.start() : items[0][1]])
+        ):
+            items.insert(0, (items[0][0] - 1, first.start()))
+            end = lone.start()
     out = []
     for i, (n, s) in enumerate(items):
-        e = items[i + 1][1] if i + 1 < len(items) else zone.end
+        e = items[i + 1][1] if i + 1 < len(items) else end
         if any(ch.isalpha() for ch in text[s:e]):  # a note has words, not just a page number
             out.append((n, s, e))
     return out

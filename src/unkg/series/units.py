@@ -167,7 +167,11 @@ def units(document: Document) -> list[Unit]:
     out: list[list] = []  # [label, start, end, raw text with sentinels]
     annex = False
     seen: dict[str, int] = {}
+    last = 0  # where the block before ends
     for p in body:
+        # the page's furniture between two blocks that join (its notes, job number, head: pdftotext's
+        # "\fA/RES/78/109" before "Peremptory norms of ... (jus cogens)") leaves its sentinels in the join
+        gap, last = (words(last, p.start) if out and last < p.start else ""), p.end
         raw = words(p.content, p.end)
         content = head.strip(raw)
         if not content:
@@ -175,7 +179,7 @@ def units(document: Document) -> list[Unit]:
                 # a running head the structure missed, a block of its own: the title's lines before it may
                 # stand in the blocks before ("... Medium-sized / Enterprises of the ... International /
                 # A/RES/78/106  Trade Law"); beside them, its symbol takes them out
-                out[-1][3] = f"{out[-1][3]} {raw} {_STOP}"  # its title's words after it are none of the next block's
+                out[-1][3] = " ".join(filter(None, (out[-1][3], gap, raw, _STOP)))  # the title's words after it: none
             continue
         if not resolution:
             out.append([p.label, p.start, p.end, raw])
@@ -193,7 +197,7 @@ def units(document: Document) -> list[Unit]:
         )
         if continues:
             out[-1][2] = p.end
-            out[-1][3] = f"{out[-1][3]} {raw}"
+            out[-1][3] = " ".join(filter(None, (out[-1][3], gap, raw)))
             continue
         if not numbered:
             continue
