@@ -169,3 +169,27 @@ def test_centred_and_right_aligned_lines_stand_alone() -> None:
         ]
     )
     assert composed.text.endswith("present resolution.\n\n81st plenary meeting\n\n19 December 2006\n")
+
+
+def test_notes_that_name_a_document_alone_are_no_running_foot() -> None:
+    """A note that is a document's symbol ("15 EC-96/DG.1.", "18 EC-87/DG.18.", A/RES/78/29) stands last
+    above the page's foot on several pages, each time with other digits: the digits aside its lines repeat,
+    yet they are notes, kept under the separator."""
+    pages = [
+        page(
+            body("Taking note of the report of the Director-General,1", 700, right=300, sup=[(50, 51)]),
+            Line("23-24537 (E) 181223", LEFT, 200, 42, 51, 8.0),
+        )
+    ]
+    for n, (number, symbol) in enumerate([(2, "EC-96/DG.1."), (3, "EC-87/DG.18."), (4, "EC-104/DG.19.")], start=2):
+        pages.append(
+            page(
+                head("A/RES/78/29"),
+                body(f"Recalling the note of the Director-General of page {n},{number}", 700, right=300),
+                note("__________________", 120),
+                note(f"{number} {symbol}", 58),
+                Line(f"23-24537 {n}/4", LEFT, 200, 35, 43, 8.0),
+            )
+        )
+    composed = compose(pages)
+    assert composed.text.endswith("\n\n__________\n2 EC-96/DG.1.\n3 EC-87/DG.18.\n4 EC-104/DG.19.\n")

@@ -136,6 +136,135 @@ def test_clean_joins_wrapped_hyphens_and_unifies_quotes() -> None:
     assert clean("non\u2011governmental") == "non-governmental"
 
 
+def _resolution(number: str, title: str, body: str) -> str:
+    """A resolution's text as a PDF reader gives it: masthead, its number and title (over lines), its body."""
+    return f"United Nations A/RES/{number}\n\nGeneral Assembly Distr.: General\n\n{number}. {title}\n\nThe General Assembly,\n\n{body}"
+
+
+# Running heads in the shapes the texts of ga-78-80's PDFs give them (PyMuPDF's, PDFium's), each with the
+# paragraph it cuts as a reader reads it: the head is out, the paragraph's own words that the title shares stay.
+RUNNING_HEAD_ROWS = [
+    # PyMuPDF (A/RES/80/137): the notes of the page and the whole head, page and job numbers, found by the
+    # structure between "disaster risk reduction" and "practices"
+    (
+        "80/137",
+        "Disaster risk reduction",
+        "Recalling its resolution 79/201,1\n\nRecognizing the need for a broader approach to disaster risk, and that "
+        "disaster risk reduction \n_______________ \n \n1 Resolution 79/201, annex. \n\nDisaster risk reduction \n"
+        "A/RES/80/137\n \n3/20\n25-20759 \n \npractices need to be multi-hazard and multisectoral,\n\n1. Decides to act.\n",
+        "Recognizing the need for a broader approach to disaster risk, and that disaster risk reduction practices need "
+        "to be multi-hazard and multisectoral,",
+    ),
+    # PyMuPDF (A/RES/78/226): the words after the notes are the title's ("Nations Office on Drugs and Crime")
+    (
+        "78/226",
+        "Technical assistance provided by the United Nations Office on\nDrugs and Crime related to counter-terrorism",
+        "1. Encourages Member States to become parties to the Convention,1 and requests the United \n"
+        "__________________ \n \n1 United Nations, Treaty Series, vol. 2225, No. 39574. \n\nA/RES/78/226 \nTechnical "
+        "assistance provided by the United Nations Office on \nDrugs and Crime related to counter-terrorism\n \n"
+        "23-25984\n4/9 \n \nNations Office on Drugs and Crime to provide technical assistance;\n\n2. Decides to act.\n",
+        "Encourages Member States to become parties to the Convention, and requests the United Nations Office on Drugs "
+        "and Crime to provide technical assistance;",
+    ),
+    # PDFium (A/RES/78/106): a head the structure missed, the title's first lines blocks of their own before
+    # the symbol and its last line
+    (
+        "78/106",
+        "Guide on Access to Credit for Micro-, Small and Medium-sized\nEnterprises of the United Nations "
+        "Commission on International\nTrade Law",
+        "Recognizing that those measures may help to remove many of those obstacles,\n\nGuide on Access to Credit "
+        "for Micro-, Small and Medium-sized\n\nEnterprises of the United Nations Commission on International\n\n"
+        "A/RES/78/106  Trade Law\n\nConvinced that the guidance provided by the Commission can assist States,\n\n"
+        "1. Decides to act.\n",
+        "Convinced that the guidance provided by the Commission can assist States,",
+    ),
+    # PDFium (A/RES/78/283): the title's first line run into the paragraph's last
+    (
+        "78/283",
+        "Status of internally displaced persons and refugees from Abkhazia,\nGeorgia, and the Tskhinvali "
+        "region/South Ossetia, Georgia",
+        "Concerned also by the humanitarian situation caused by armed conflict in August 2008, which resulted in the "
+        "further forced displacement of civilians, Status of internally displaced persons and refugees from Abkhazia,"
+        "\n\nA/RES/78/283  Georgia, and the Tskhinvali region/South Ossetia, Georgia\n\n1. Decides to act.\n",
+        "Concerned also by the humanitarian situation caused by armed conflict in August 2008, which resulted in the "
+        "further forced displacement of civilians,",
+    ),
+    # PDFium (A/RES/80/107): the running title is the title's last line, which the heading sets apart
+    (
+        "80/107",
+        "Agreement under the United Nations Convention on the Law of the Sea on the Conservation and Sustainable Use "
+        "of Marine\n\nBiological Diversity of Areas beyond National Jurisdiction",
+        "Welcoming the Agreement,\n\nA/RES/80/107  Biological Diversity of Areas beyond National Jurisdiction\n\n"
+        "Underscoring the importance of the work of the preparatory commission,\n\n1. Decides to act.\n",
+        "Underscoring the importance of the work of the preparatory commission,",
+    ),
+    # PDFium (A/RES/78/240): the paragraph goes on with the words that end the title ("of nuclear weapons")
+    (
+        "78/240",
+        "Addressing the legacy of nuclear weapons: providing victim assistance and environmental remediation to "
+        "Member\nStates affected by the use or testing of nuclear weapons",
+        "Recalling its resolution 77/53,\n\n1. Encourages cooperation to remediate environments contaminated by the "
+        "use and testing affected by the use or testing of nuclear weapons A/RES/78/240\n\nof nuclear weapons and "
+        "other nuclear explosive devices;\n\n2. Decides to act.\n",
+        "Encourages cooperation to remediate environments contaminated by the use and testing of nuclear weapons and "
+        "other nuclear explosive devices;",
+    ),
+    # PDFium (A/RES/80/34): the structure found the head by its repeating, with the title's last line; the
+    # paragraph names the Convention that the title names ("... Chemical Weapons and on Their Destruction")
+    (
+        "80/34",
+        "Implementation of the Convention on the Prohibition of the Development, Production, Stockpiling and Use of "
+        "Chemical Weapons and on Their Destruction",
+        "Recalling its resolution 79/40,\n\n1. Recalls that article I of the Convention on the Prohibition of the "
+        "Development, Production, Stockpiling and Use of Chemical Weapons and on Weapons and on Their Destruction "
+        "A/RES/80/34\n\nTheir Destruction provides that each State Party undertakes not to use them;\n\n2. Decides "
+        "to act;\n\n3. Recalls its resolution Weapons and on Their Destruction A/RES/80/34\n\n79/40 of 2 December "
+        "2024.\n",
+        "Recalls that article I of the Convention on the Prohibition of the Development, Production, Stockpiling and "
+        "Use of Chemical Weapons and on Their Destruction provides that each State Party undertakes not to use them;",
+    ),
+]
+# ... and in the same text, a resolution's number after the head is no page number ("2/12"; A/RES/79/226: "in line
+# with General Assembly resolution [head] 46/182 of 19 December 1991")
+RUNNING_HEAD_ROWS.append((*RUNNING_HEAD_ROWS[-1][:3], "Recalls its resolution 79/40 of 2 December 2024."))
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "body", "paragraph"),
+    RUNNING_HEAD_ROWS,
+    ids=["whole-head", "notes-before", "head-block", "run-in", "title-lines", "title-ended", "part-held", "after"],
+)
+def test_a_running_head_is_out_of_the_paragraph_it_cuts(number: str, title: str, body: str, paragraph: str) -> None:
+    """The head a page break puts inside a paragraph is out of it, whatever the structure found of it; the
+    words of the paragraph that the title shares stay (the texts of one PDF in two layouts then align)."""
+    _, units = text_units(_resolution(number, title, body))
+    opening = " ".join(paragraph.split()[:3])
+    assert [u.text for u in units if u.text.startswith(opening)] == [paragraph]
+
+
+def test_a_page_foot_in_pdftotexts_order() -> None:
+    """pdftotext's text of an ODS PDF (A/RES/78/109): the number of the page's first note comes after the
+    page's notes, and the next page's head (symbol, title) stands between the two blocks of a paragraph; the
+    notes are notes, and neither they nor the head are in the paragraph's words."""
+    text = (
+        "A/RES/78/109\n\nUnited Nations\n\n78/109.\n\nPeremptory norms of general international law (jus cogens)\n"
+        "The General Assembly,\nHaving considered the report of the Commission, 1 which contains the draft,\n"
+        "Taking note of the recommendation contained in paragraph 41 of its report, 2\n1.\nWelcomes the work; 3\n"
+        "2.\nExpresses its appreciation to the International Law Commission for its\ncontinuing contribution to "
+        "the development of international law;\n\n__________________\n\nOfficial Records of the General Assembly, "
+        "Seventy-seventh Session, Supplement No. 10\n(A/77/10).\n2\nIbid., para. 41.\n3\nIbid., para. 44.\n1\n\n"
+        "23-24958 (E)\n\n211223\n\n*2324958*\n\n\fA/RES/78/109\n\nPeremptory norms of general international law "
+        "(jus cogens)\n\n3.\nTakes note of the draft conclusions.\n"
+    )
+    document, units = text_units(text)
+    assert [(f.number, text[f.start : f.end].split()[0]) for f in document.footnotes] == [
+        (1, "Official"), (2, "2"), (3, "3"),
+    ]  # fmt: skip
+    assert [u.text for u in units if u.label == "op2"] == [
+        "Expresses its appreciation to the International Law Commission for its continuing contribution to the "
+        "development of international law;"
+    ]
+
 def test_unknown_method_is_refused() -> None:
     """A scoring method that does not exist is an error naming the ones that do."""
     with pytest.raises(ValueError, match="rapidfuzz"):
@@ -236,7 +365,7 @@ def ga_texts() -> dict[str, str]:
 
 # PDFs of ga-78-80 whose PDFium text (unkg's reader) and PyMuPDF text give the same units; see
 # README.md, "What changed", for the share of the 80 PDFs this holds for.
-SAME_IN_BOTH_LAYOUTS = ("A/RES/78/109", "A/RES/78/192", "A/RES/79/110")
+SAME_IN_BOTH_LAYOUTS = ("A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226")
 
 
 @pytest.mark.parametrize("symbol", SAME_IN_BOTH_LAYOUTS)

@@ -562,6 +562,85 @@ def test_a_marker_after_a_year() -> None:
     assert [mk.number for mk in d.markers] == [1, 2, 3]
 
 
+SPACED_YEAR_ROWS = [
+    # the year closes a span of years (PDFium's text of A/RES/79/226: "Disaster Risk Reduction 2015–2030 6 and
+    # the New Urban Agenda,7"), and a marker further on waits for it ("implementation, 9 and")
+    ("the Sendai Framework for Disaster Risk Reduction 2015–2030 1 and the New Urban Agenda, 2 and the rest", [1, 2]),
+    ("the Programme of Action for the Decade 2014–2024 1 and the SAMOA Pathway, 2 and the rest", [1, 2]),
+    # a span of years and a number that is not the next note is a number
+    ("the Decade 2014–2024 3 and the rest", []),
+]
+
+
+@pytest.mark.parametrize(("body", "numbers"), SPACED_YEAR_ROWS, ids=["span", "decade", "not-next"])
+def test_a_marker_after_a_span_of_years(body: str, numbers: list[int]) -> None:
+    """A span of years ends on a year as well as a date does: the next note's number after it is a marker."""
+    text = (
+        f"The General Assembly,\n\n1. Notes {body};\n\n__________\n"
+        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == numbers
+
+
+def test_an_acronyms_number_is_no_marker() -> None:
+    """An acronym's number in its parentheses ("(GP20)", the plan of action for 2018–2020 in A/RES/78/205, or
+    "(COP28)") is not note 20 or 28: taken for one, it would keep the real marker from being read."""
+    text = (
+        "The General Assembly,\n\n1. Recalls the Paris Agreement,1 the Plan of Action 2018–2020 (GP20) to commemorate "
+        "the anniversary, the session (COP2) and the Sendai Framework for Disaster Risk Reduction 2015–20302 and the "
+        "review, 3 the rest;\n\n__________\n1 See S/2020/310.\n2 Resolution 69/283, annex II.\n3 Resolution 77/289.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [(mk.number, text[mk.start - 4 : mk.end]) for mk in d.markers] == [(1, "ent,1"), (2, "20302"), (3, "ew, 3")]
+
+
+NUMBER_ROWS = [
+    # a decimal number or one with thousands is no marker, neither its first digits nor its last
+    # (A/RES/80/117: "(a) 1.3 billion adults", A/RES/78/304: "the Force, 4,995,400 dollars", A/RES/79/233:
+    # "accounted for 4.14 per cent", "Goal targets 15.3, 6.1 and 6.6")
+    ("there are: (a) 1.3 billion adults; (b) 2.6 million deaths, and the Force, 3,995,400 dollars", []),
+    ("accounted for 4.1 per cent and 3.2 per cent of the targets 15.3, 6.1 and 6.6", []),
+    # a marker after a comma before a year, in a list of years (A/RES/80/117: "held in 2011, 1 2014 2 and 2018;3")
+    ("held in 2011, 1 2014 2 and 2018;3", [1, 2, 3]),
+    ("held in 2011, 1 20142 and 2018;3", [1, 2, 3]),
+    # ... and after a year's full stop ("in 2018.3 The")
+    ("held in 2011,1 2014,2 and 2018.3 The rest", [1, 2, 3]),
+    # an action's number (A/RES/79/1, the Pact for the Future: "Action 15. We will"); a marker after the word
+    # "Action" before other words (A/RES/78/202: "the Vienna Declaration and Programme of Action 17 by the")
+    ("the Programme of Action 1 by the Conference.\nAction 2. We will act", [1]),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "numbers"), NUMBER_ROWS, ids=["decimal", "per-cent", "year-after", "glued-year", "year-stop", "action"]
+)
+def test_numbers_and_the_markers_beside_them(body: str, numbers: list[int]) -> None:
+    """A marker is never inside a number; one before a year is a marker all the same."""
+    text = (
+        f"The General Assembly,\n\n1. Notes that {body};\n\n__________\n"
+        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n4 See S/2024/201.\n5 See S/2024/202.\n"
+    )
+    d = parse(Source("resolution.txt", text, None))
+    assert [mk.number for mk in d.markers] == numbers
+
+
+def test_a_day_before_its_month_is_no_marker() -> None:
+    """The number before a month's name is a day ("77/184 of 14 December 2022" in PDFium's text of A/RES/79/226),
+    even where it is the next note's number; the marker is the one after it ("previous resolutions14")."""
+    text = (
+        "The General Assembly,\n\nRecalling its resolutions 75/233,1 77/184 of 14 December 2022 and 78/166 of "
+        "19 December 2023, and previous resolutions2 and the role of the Council,\n\nRecalling also its "
+        "resolutions,3\n\n__________\n1 See A/75/73.\n2 See A/78/72.\n3 See A/79/72.\n"
+    )
+    for day in (2, 14):  # the day is the next note's number, or one further on
+        body = text.replace(" 14 December", f" {day} December")
+        d = parse(Source("resolution.txt", body, None))
+        assert [(mk.number, body[mk.start - 4 : mk.end]) for mk in d.markers] == [
+            (1, "233,1"), (2, "ions2"), (3, "ons,3"),
+        ]  # fmt: skip
+
+
 GLUED_YEAR_ROWS = [
     # a reader that lost the raise runs the marker into the year before it ("201814" = 2018 + note 14)
     ("adopted in 20181 and in 20192, as requested", [1, 2]),

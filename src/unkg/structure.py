@@ -949,18 +949,36 @@ RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 # A note's number glued to its first word ("33Letter from CERD ...": a converter dropped the space); taken
 # only as the next note of a run, so "4G networks" at a line's start is none.
 GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
+LONE_NUMBER_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})[ \t]*$")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
-YEAR_BEFORE_RE = re.compile(r"(?<!\d)[ \t\n]?(?:19|20)\d\d $")
+# A year just before ("27 January 2023 6"), or one that closes a span of years ("2015–2030 6"; read from 6
+# characters before the number, so the dash is the first of them).
+YEAR_BEFORE_RE = re.compile(r"(?:[ \t\n–-]|(?<!\d))(?:19|20)\d\d $")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # A marker glued to a year ("in 201814 and" = 2018 + note 14, "2015-203020", "20231"): a reader that lost the
 # raise runs the two together. The year's digits alone are no marker; the rest is one only as the next note.
 GLUED_YEAR_MARKER_RE = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?P<num>[1-9]\d{0,2})(?=[\s,.;:)\]]|$)")
+# An action's number, its full stop after it (the Pact for the Future's "Action 15. We will ..."; "the Programme
+# of Action 9 by the" is a marker).
+ACTION_RE = re.compile(r"Action \d{1,3}\.")
+# A decimal's dot or a thousands' comma after digits: they are a number's first, no marker ("1.3 billion",
+# "4,995,400 dollars"); two markers stand side by side with a comma ("conflict,10,11").
+NUMBER_GOES_ON_RE = re.compile(r"\.\d|,\d{3}(?!\d)")
+# After digits and a dot, a number is a decimal's last digits where the sentence goes on ("4.14 per cent",
+# "targets 15.3, 6.1 and"); before a line's end or a capital, a marker after a sentence's stop ("item 1.41",
+# "in 2018.3 The").
+DECIMAL_AFTER_RE = re.compile(r"[ \t]*[,;]|[ \t]+[a-z]")
+# After a spaced number, a month's name: the number is a day ("77/184 of 14 December 2022"), a doubtful marker.
+MONTH_AFTER_RE = re.compile(rf"[ \t]+{MONTH}\b")
+# An acronym's number in its parentheses ("(GP20)", "(COP28)"): no marker (the text before the number).
+ACRONYM_BEFORE_RE = re.compile(r"\([A-Z]{1,6}$")
 # The character before a glued marker ("Rights,2"), and before a spaced one
 # ("Development, 1 including", "in 2005. 20 In his view").
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 # After a spaced marker: a word in lower case, a line's end, punctuation, a capitalised word or an acronym
-# ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line).
-SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)")
+# ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line), or a year in a list
+# of years ("held in 2011, 1 2014 2 and 2018;3"), its marker glued to it in PyMuPDF's text ("2011, 1 20142").
+SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})")
 # A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
@@ -1049,9 +1067,25 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
             items.append((n, start))
         elif n == items[-1][0] + 1:
             items.append((n, start))
+    end = zone.end
+    if items and not inline and (expect is None or items[0][0] == expect + 1):
+        # pdftotext writes the number of a page's first note after the page's notes, on a line of its own
+        # ("____ / Official Records ... (A/77/10). / 2 / Ibid., para. 41. / 1"): the words before the second
+        # note are the first
+        lone = next(reversed(list(LONE_NUMBER_RE.finditer(text, items[-1][1], zone.end))), None)
+        first = NONSPACE_RE.search(text, zone.start, items[0][1])
+        if (
+            lone
+            and first
+            and int(lone["num"]) == items[0][0] - 1
+            and not text[lone.end() : zone.end].strip()
+            and any(ch.isalpha() for ch in text[first.start() : items[0][1]])
+        ):
+            items.insert(0, (items[0][0] - 1, first.start()))
+            end = lone.start()
     out = []
     for i, (n, s) in enumerate(items):
-        e = items[i + 1][1] if i + 1 < len(items) else zone.end
+        e = items[i + 1][1] if i + 1 < len(items) else end
         if any(ch.isalpha() for ch in text[s:e]):  # a note has words, not just a page number
             out.append((n, s, e))
     return out
@@ -1200,6 +1234,7 @@ def parse(source: Source) -> Document:
         furniture_starts = sorted(furniture)
         last_first: dict[int, int] = {mk.number: mk.start for mk in sorted(reader_markers, key=lambda mk: -mk.start)}
         doubtful: dict[int, Marker] = {}
+        days: set[int] = set()  # the notes whose doubtful marker is a day's number ("of 14 December 2022")
         candidates = sorted(
             [*MARKER_RE.finditer(text), *GLUED_YEAR_MARKER_RE.finditer(text)],
             key=lambda m: m.start("num" if m.re is GLUED_YEAR_MARKER_RE else 0),
@@ -1210,16 +1245,24 @@ def parse(source: Source) -> Document:
             start = m.start("num") if glued_year else m.start()
             if not start or num.startswith("0") or (text[start - 1].isdigit() and not glued_year):
                 continue
+            if NUMBER_GOES_ON_RE.match(text, m.end()):
+                continue  # a number's first digits ("(a) 1.3 billion", "4,995,400 dollars")
             before = text[start - 1]
-            after_year = False
+            if before == "." and text[start - 2 : start - 1].isdigit() and DECIMAL_AFTER_RE.match(text, m.end()):
+                continue  # a decimal's last digits ("4.14 per cent", "targets 15.3, 6.1")
+            after_year = day = False
             if glued_year:
                 spaced = after_year = True  # "201814": the next note only, as after a spaced year
             elif before.isalpha() or before in _GLUED_BEFORE:
+                acronym = before.isupper() and text.startswith(")", m.end())
+                if acronym and ACRONYM_BEFORE_RE.search(text, start - 7, start):
+                    continue  # "(GP20)"
                 spaced = False
             elif before == " " and start > 1 and (text[start - 2].isalpha() or text[start - 2] in _GLUED_BEFORE):
-                if not SPACED_AFTER_RE.match(text, m.end()):
+                if not SPACED_AFTER_RE.match(text, m.end()) or ACTION_RE.match(text, start - 7, m.end() + 1):
                     continue
                 spaced = True
+                day = bool(MONTH_AFTER_RE.match(text, m.end()))
             elif (
                 before == " "
                 and YEAR_BEFORE_RE.match(text, max(0, start - 6), start)
@@ -1233,11 +1276,15 @@ def parse(source: Source) -> Document:
                 continue
             if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
-            if not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start):
+            if day or (not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start)):
                 # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
-                # notes before and after it are called on either side of it
-                if n not in last_first and n not in doubtful:
+                # notes before and after it are called on either side of it; a day's number ("of 14 December")
+                # is the last choice, given up for any other doubtful marker of its note
+                if n not in last_first and (n not in doubtful or (n in days and not day)):
                     doubtful[n] = Marker(n, start, start + len(num))
+                    days.discard(n)
+                    if day:
+                        days.add(n)
                 continue
             if spaced and n in last_first:
                 continue

@@ -84,7 +84,9 @@ def _norm(text: str) -> str:
     return DIGIT_NORM_RE.sub("#", " ".join(text.split()))
 
 
-NOTE_TEXT_RE = re.compile(r"^(?:\d{1,3}|\*)\s+\S.*[a-z]{3}")
+# A note: its number, then words, or a document's symbol alone ("15 EC-96/DG.1.", "4 S/2023/508."), whose digits
+# differ from page to page where a running foot's repeat.
+NOTE_TEXT_RE = re.compile(r"^(?:\d{1,3}|\*)\s+(?:\S.*[a-z]{3}|[A-Z][A-Za-z.]*[-/]\S*\d)")
 
 
 def _is_furniture_text(text: str, own: set[str]) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from unkg.models import Document, Source
@@ -47,6 +47,8 @@ _SPACED_MARKER = re.compile(
 # Council, “Recalling ...") opens each paragraph with a quotation mark.
 _OPENING_QUOTE = re.compile(r'^"\s*(?=[A-Z(])')
 SENTINEL = "\x01"
+_STOP = "\x02"  # where a running head ends: no run of the title's words goes on past it
+_SEPARATOR = re.compile(r"\s*(?:_{5,}|-{5,})\s*")
 # How a paragraph ends: a preambular one on a comma, an operative one on a semicolon or full stop.
 _ENDED = re.compile(r"[,;:.][\"')\]]?$")
 _PAGE = re.compile(r"\d{1,3}/\d{1,3}")
@@ -83,24 +85,33 @@ class Unit:
         return f"Unit({self.label!r}, {self.text[:40]!r})"
 
 
-def clean(text: str, spans: Sequence[tuple[int, int]] = (), offset: int = 0, *, mark: bool = False) -> str:
+def clean(
+    text: str,
+    spans: Sequence[tuple[int, int]] = (),
+    offset: int = 0,
+    *,
+    mark: bool = False,
+    quiet: Sequence[tuple[int, int]] = (),
+    tags: Mapping[tuple[int, int], str] | None = None,
+) -> str:
     """The words of ``text`` as a reader reads them, with the ``spans`` (furniture, markers, relative
     to ``offset``) blanked out; with ``mark``, each span longer than a marker leaves ``SENTINEL``
-    in its place (``_RunningHead.strip`` takes the sentinels out).
+    in its place, followed by its tag in ``tags`` if any (``_RunningHead.strip`` takes the sentinels
+    out). The ``quiet`` spans are blanked out without one.
 
     >>> clean("Recalling its resolution\\n78/100 of 5 Decem-\\n ber 2023,  ")
     'Recalling its resolution 78/100 of 5 Decem-ber 2023,'
     >>> clean("the “Non-\\nSelf-Governing” Territories,2 and")
     'the "Non-Self-Governing" Territories, and'
     """
-    if spans:
+    if spans or quiet:
         chars = list(text)
-        for s, e in spans:
+        for (s, e), marked in [*((span, mark) for span in spans), *((span, False) for span in quiet)]:
             lo, hi = max(s - offset, 0), min(e - offset, len(chars))
             for i in range(lo, hi):
                 chars[i] = " " if chars[i] != "\n" else "\n"
-            if mark and hi - lo > 3 and lo < len(chars):  # a running head, job or page number: not a marker
-                chars[lo] = f" {SENTINEL} "
+            if marked and hi - lo > 3 and lo < len(chars):  # a running head, job or page number: not a marker
+                chars[lo] = f" {SENTINEL}{(tags or {}).get((s, e), '')} "
         text = "".join(chars)
     text = _PUA.sub("", text).translate(_QUOTES)
     text = _WRAP_HYPHEN.sub("-", text)
@@ -121,26 +132,54 @@ def units(document: Document) -> list[Unit]:
     body paragraphs.
     """
     text = document.text
-    # Footnotes are blanked too: a paragraph that runs over a page break holds that page's notes.
-    furniture = sorted([*document.furniture, *((f.start, f.end) for f in document.footnotes)])
+    # Footnotes are blanked too: a paragraph that runs over a page break holds that page's notes. They and
+    # the separator line above them are no running head: blanked without a sentinel.
+    notes = [(f.start, f.end) for f in document.footnotes]
+    notes += [(s, e) for s, e in document.furniture if _SEPARATOR.fullmatch(text, s, e)]
+    furniture = sorted({*document.furniture, *notes})
     body = [p for p in document.paragraphs if not p.label.startswith("fn")]
     resolution = any(p.label.startswith(("pp", "op")) for p in body)
 
-    head = _RunningHead(document.symbol, document_metadata(text, document.symbol).get("title"))
+    head = _RunningHead(document.symbol, heading_title(text) or document_metadata(text, document.symbol).get("title"))
 
     def words(start: int, end: int) -> str:
         inside = [(s, e) for s, e in furniture if e > start and s < end]
-        return clean(text[start:end], inside, start, mark=True)
+        # A span that holds the whole head (the symbol and the whole title) leaves nothing of it outside:
+        # no sentinel, so that the words beside it that the title shares stay ("and that disaster risk
+        # reduction / [Disaster risk reduction A/RES/80/137 3/20] / practices need to be").
+        whole = [(s, e) for s, e in inside if e - s > 3 and head.holds(text[s:e])]
+        grown = True
+        while whole and grown:  # and the page and job numbers beside it
+            near = [
+                (s, e)
+                for s, e in inside
+                if (s, e) not in whole and any(not text[min(e, b) : max(s, a)].strip() for a, b in whole)
+            ]
+            grown = bool(near)
+            whole += near
+        quiet = [*whole, *((s, e) for s, e in notes if e > start and s < end)]
+        rest = [(s, e) for s, e in inside if not any(a <= s and e <= b for a, b in quiet)]
+        tags = {(s, e): head.tag(text[s:e]) for s, e in rest if e - s > 3}
+        return clean(text[start:end], rest, start, mark=True, quiet=quiet, tags=tags)
 
     # Blocks are joined before the running head is taken out: a page break splits a paragraph into
     # blocks, and the head's lines may fall on either side of the break.
     out: list[list] = []  # [label, start, end, raw text with sentinels]
     annex = False
     seen: dict[str, int] = {}
+    last = 0  # where the block before ends
     for p in body:
+        # the page's furniture between two blocks that join (its notes, job number, head: pdftotext's
+        # "\fA/RES/78/109" before "Peremptory norms of ... (jus cogens)") leaves its sentinels in the join
+        gap, last = (words(last, p.start) if out and last < p.start else ""), p.end
         raw = words(p.content, p.end)
         content = head.strip(raw)
         if not content:
+            if out and head.symbol and head.symbol in raw.split(" "):
+                # a running head the structure missed, a block of its own: the title's lines before it may
+                # stand in the blocks before ("... Medium-sized / Enterprises of the ... International /
+                # A/RES/78/106  Trade Law"); beside them, its symbol takes them out
+                out[-1][3] = " ".join(filter(None, (out[-1][3], gap, raw, _STOP)))  # the title's words after it: none
             continue
         if not resolution:
             out.append([p.label, p.start, p.end, raw])
@@ -158,7 +197,7 @@ def units(document: Document) -> list[Unit]:
         )
         if continues:
             out[-1][2] = p.end
-            out[-1][3] = f"{out[-1][3]} {raw}"
+            out[-1][3] = " ".join(filter(None, (out[-1][3], gap, raw)))
             continue
         if not numbered:
             continue
@@ -187,36 +226,78 @@ class _RunningHead:
         self.symbol = symbol
         self.title = clean(title).split() if title else []
         self.joined = "\x00" + "\x00".join(self.title) + "\x00"
+        self.keys = [_SPACE.sub("", w.lower()) for w in (symbol, clean(title) if title else None) if w]
+
+    def holds(self, text: str) -> bool:
+        """Whether ``text`` holds the whole head: the symbol and the whole title (spaces aside)."""
+        key = _SPACE.sub("", clean(text).lower())
+        return len(self.keys) == 2 and all(k in key for k in self.keys)
+
+    def tag(self, text: str) -> str:
+        """The title's words a span of furniture holds, as the sentinel's tag: "lo_hi", the indexes of the
+        longest run of them (two words at least, or the whole of a short title); "" for none."""
+        words = clean(text).split()
+        best = (0, 0, 0)  # (length, lo, hi)
+        for i in range(len(words)):
+            for lo in range(len(self.title)):
+                k = 0
+                while i + k < len(words) and lo + k < len(self.title) and words[i + k] == self.title[lo + k]:
+                    k += 1
+                best = max(best, (k, lo, lo + k))
+        k, lo, hi = best
+        return f"{lo}_{hi}" if k >= 2 or (k and k == len(self.title)) else ""
 
     def strip(self, text: str) -> str:
         tokens = text.split(" ")
-        marks = {i for i, t in enumerate(tokens) if t == SENTINEL or (self.symbol and t == self.symbol)}
+        marks = {i for i, t in enumerate(tokens) if t.startswith(SENTINEL) or (self.symbol and t == self.symbol)}
         if marks and self.title:
             drop: set[int] = set()
             for i in sorted(marks):
+                # furniture that holds some of the title's words (its last line, "Weapons and on Their
+                # Destruction A/RES/80/34"): only the words of the title before those, just before it,
+                # and those after them, just after it, are the head's
+                held = tokens[i][len(SENTINEL) :].partition("_")
                 j = i - 1
                 while j >= 0 and j in drop | marks:
                     j -= 1
-                k = self._run(tokens, j, -1)
+                k = self._run(tokens, j, -1, int(held[0]) if held[2] else None)
                 drop.update(range(j - k + 1, j + 1))
+                # the title's words before the head and after it are one run of the title: after words that
+                # end it ("... of nuclear weapons A/RES/78/240"), the words that follow are the text's own
+                after = int(held[2]) if held[2] else self._end(tokens[j - k + 1 : j + 1])
                 j = i + 1
                 while j < len(tokens) and j in drop | marks:
                     j += 1
-                k = self._run(tokens, j, 1)
+                k = self._run(tokens, j, 1, after)
                 drop.update(range(j, j + k))
             tokens = [t for i, t in enumerate(tokens) if i not in drop]
-        text = " ".join(t for t in tokens if t != SENTINEL and t != self.symbol)
+        text = " ".join(t for t in tokens if not t.startswith((SENTINEL, _STOP)) and t != self.symbol)
         text = _SPACE.sub(" ", text).strip()
         text = _SPACE_BEFORE_PUNCT.sub("", text)
         return _SPACE_AFTER_OPEN.sub("", text)
 
-    def _run(self, tokens: list[str], at: int, step: int) -> int:
+    def _end(self, words: list[str]) -> int | None:
+        """Where ``words`` (a run of the title's words, page numbers aside) end in the title, or None."""
+        words = [w for w in words if not _PAGE.fullmatch(w)]
+        if not words:
+            return None
+        k = len(words)
+        return next((p + k for p in range(len(self.title) - k + 1) if self.title[p : p + k] == words), None)
+
+    def _run(self, tokens: list[str], at: int, step: int, edge: int | None = None) -> int:
         """How many tokens from ``at`` (going back for -1, on for 1) are a page number or a run of the
-        title's words (two at least, or the whole of a short title)."""
+        title's words (two at least, or the whole of a short title); with ``edge``, a run of any length
+        that ends just before the title's word ``edge`` (going back) or starts at it (going on)."""
         if not 0 <= at < len(tokens):
             return 0
-        if _PAGE.fullmatch(tokens[at]):
+        if edge is None and _PAGE.fullmatch(tokens[at]):
             return 1 + self._run(tokens, at + step, step)
+        if edge is not None:  # (no page number: "resolution [head] 46/182 of 19 December 1991")
+            title = self.title[edge:] if step > 0 else self.title[:edge][::-1]
+            k = 0
+            while k < len(title) and 0 <= at + step * k < len(tokens) and tokens[at + step * k] == title[k]:
+                k += 1
+            return k
         k = 0
         while 0 <= at + step * k < len(tokens) and k < len(self.title):
             words = tokens[at - k : at + 1] if step < 0 else tokens[at : at + k + 1]
@@ -233,6 +314,24 @@ class _RunningHead:
         if 0 <= end < len(tokens) and _PAGE.fullmatch(tokens[end]):
             k += 1
         return k
+
+
+# The resolution's number that opens its title ("78/106. Guide on Access ...", "80/9. 2025 Political ...").
+_TITLE_NUMBER = re.compile(r"(?m)^[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.(?=\s)")
+_OPENING = re.compile(r"\bThe (?:General Assembly|Security Council)\b")
+
+
+def heading_title(text: str) -> str | None:
+    """The title as the heading sets it, every line of it: from the resolution's number to "The General
+    Assembly" (a running head repeats it, whole or its last lines), or None.
+
+    >>> heading_title("80/107. Agreement on the Conservation of Marine\\n\\nBiological Diversity\\n\\nThe General Assembly,")
+    'Agreement on the Conservation of Marine Biological Diversity'
+    """
+    number = _TITLE_NUMBER.search(text, 0, 6000)
+    opening = _OPENING.search(text, number.end(), number.end() + 600) if number else None
+    title = " ".join(text[number.end() : opening.start()].split()) if number and opening else ""
+    return title or None
 
 
 def _heading(content: str) -> bool:
