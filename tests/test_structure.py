@@ -979,3 +979,24 @@ def test_page_mark_line_tests_agree_with_the_pattern() -> None:
                 matched += 1
                 assert text[pos] in _PAGE_MARK_CHARS and (text[pos] != "." or text[pos - 1] == "E"), repr(text)
     assert matched > 1000  # the draw makes mark lines, not only other lines
+
+
+def test_a_masthead_symbol_is_one_the_symbol_scan_found() -> None:
+    """The masthead pattern runs only where a symbol found by the scan stands after "Nations": every masthead
+    that gives a symbol passes that test (random texts of masthead pieces)."""
+    import random
+
+    from unkg import grammar as g
+    from unkg.structure import MASTHEAD_RE, _after_nations
+
+    rng = random.Random(11)
+    pieces = ["United", "Nations", "United Nations", " ", "\t", "\n", "A/55/602/Add.2", "S/RES/1 (1946)", "A/B",
+              "x", "E/CN.4/2003/85", ".", "/", "General Assembly"]  # fmt: skip
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, weights=[1, 1, 4, 3, 2, 3, 3, 2, 1, 1, 2, 1, 1, 1], k=rng.randint(1, 9)))
+        m = MASTHEAD_RE.search(text)
+        if m and g.match_symbol_at(text, m):
+            found += 1
+            assert any(_after_nations(text, s.start) for s in g.parse_symbols(text)), repr(text)
+    assert found > 200

@@ -393,6 +393,15 @@ def find_own_symbol(text: str, symbols: list[g.SymbolMatch] | None = None) -> tu
     return symbol, spans + [span for target, span in heads if target == symbol]
 
 
+def _after_nations(text: str, pos: int) -> bool:
+    """Whether "Nations", then spaces or tabs, stand right before ``pos``: a masthead's symbol (MASTHEAD_RE)
+    is one the symbol scan found, so the pattern need not search a text where no symbol stands so."""
+    q = pos
+    while q > 0 and text[q - 1] in " \t":
+        q -= 1
+    return q < pos and text.endswith("Nations", 0, q)
+
+
 def _own_symbol(
     text: str, symbols: list[g.SymbolMatch], heads: list[tuple[str, tuple[int, int]]]
 ) -> tuple[str | None, list[tuple[int, int]]]:
@@ -402,7 +411,7 @@ def _own_symbol(
         found = g.parse_symbols(m.group("sym"))
         if found:
             return found[0].targets[0], spans
-    m = MASTHEAD_RE.search(text) if "United" in text else None
+    m = MASTHEAD_RE.search(text) if any(_after_nations(text, s.start) for s in symbols) else None
     if m:
         found = g.match_symbol_at(text, m)
         if found:
