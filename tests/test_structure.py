@@ -1000,3 +1000,33 @@ def test_a_masthead_symbol_is_one_the_symbol_scan_found() -> None:
             found += 1
             assert any(_after_nations(text, s.start) for s in g.parse_symbols(text)), repr(text)
     assert found > 200
+
+
+PAGE_CUT_LIST = (
+    "The General Assembly,\n\nRecalling its resolutions 66/143 of 19 December 2011, 67/154 of 20 December 2012, \n"
+    "_______________ \n \n1 Resolution 217 A (III). \n \n2 See resolution 2200 A (XXI), annex. \n\n"
+    "A/RES/80/192 \nCombating glorification of Nazism \n \n25-20890\n2/12 \n \n"
+    "{rest}\n \nReaffirming the Charter of the United Nations,1 \n \n1. Condemns everything;2\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rest", "joined"),
+    [
+        ("68/150 of 18 December 2013 and 69/160 of 18 December 2014,", True),  # A/RES/80/192, PyMuPDF's text
+        ("52/14 of 3 April 2023,33 53/28 of 4 April 2023;", True),  # A/RES/78/253
+        ("5,000 dollars under section 2,", True),
+        ("1A/78/622 and A/78/734. 2A/78/744/Add.8.", False),  # notes a converter glued (blind-27, pdf2docx)
+        ("3 See resolution 60/1.", False),
+        ("4 A/78/334.", False),
+    ],
+)
+def test_a_list_cut_by_a_page_goes_on(rest: str, joined: bool) -> None:
+    """A preambular paragraph ending on a comma, its notes and the next page's head, then a list's next
+    number in lower case: one paragraph; a note's number before its capital starts its own block."""
+    text = PAGE_CUT_LIST.format(rest=rest)
+    at = text.index(rest)
+    doc = parse(Source("x.txt", text, "0" * 64))
+    holder = next(p for p in doc.paragraphs if p.start <= at < p.end)
+    assert (holder.label == "pp1") is joined, holder
+    assert [p.label for p in doc.paragraphs if p.label.startswith("op")] == ["op1"]

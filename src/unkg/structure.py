@@ -765,6 +765,11 @@ SENTENCE_OPENERS = GOES_ON_WORDS | frozenset(
 )
 
 
+# A list's next number going on in lower case or with its comma ("68/150 of 18 December 2013", "5,000 dollars"),
+# not a note's number before its capital ("1 See ...", "4 A/78/334.", "1A/78/622" glued).
+LIST_GOES_ON_RE = re.compile(r"\d+(?:[/.,]\d+)*(?:[ \t]+[a-z(]|[,;])")
+
+
 def _ends_mid_phrase(text: str, start: int, last: int, clause: bool = True) -> bool:
     """Whether the word that ends at ``last`` (its last character) is one no phrase ends on; with
     ``clause``, not "and" or "or" after a comma or semicolon (a clause of a list may close so)."""
@@ -891,6 +896,8 @@ class _Words:
         page_break = bool(text[between:first_word].strip())
         report = before.label.isdigit() and end is not None
         if text[last] in PARAGRAPH_END:
+            if text[last] == "," and page_break and LIST_GOES_ON_RE.match(text, first_word):
+                return True  # a list cut by a page: "67/154 of 20 December 2012," / notes, head / "68/150 of ..."
             if report and text[last] == "," and not _opens_sentence(text, first_word):
                 return self._ends_sentence(first_word, end)
             if report and page_break and text[last] in ".!?" and following == int(before.label) + 1:
