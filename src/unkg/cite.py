@@ -448,7 +448,8 @@ def _ilo(ctx: Context, taken: list[tuple[int, int]]) -> list[Found]:
         return out
     has_ilo = "ILO" in text or "Labour" in text
     for regex, needs_context in ((ILO_RE, False), (ILO_TITLE_RE, False), (ILO_BARE_RE, True)):
-        if regex is not ILO_TITLE_RE and not has_ilo:
+        needed = "(No." in text if regex is ILO_TITLE_RE else has_ilo  # a literal the pattern needs, tested fast
+        if not needed:
             continue
         for m in regex.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
