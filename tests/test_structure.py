@@ -1030,3 +1030,22 @@ def test_a_list_cut_by_a_page_goes_on(rest: str, joined: bool) -> None:
     holder = next(p for p in doc.paragraphs if p.start <= at < p.end)
     assert (holder.label == "pp1") is joined, holder
     assert [p.label for p in doc.paragraphs if p.label.startswith("op")] == ["op1"]
+
+
+def test_title_line_is_the_patterns_first_match() -> None:
+    """``_title_line`` (the first line, then one after a line break) finds what TITLE_LINE_RE.search finds."""
+    import random
+
+    from unkg.structure import TITLE_LINE_RE, _title_line
+
+    rng = random.Random(4)
+    pieces = ["78/1.", " ", "\t", "\n", "Title of it", "x", "2005/47 ", "S-10/2 ", "A", "\r", "ES-10/2. Protection"]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        plain, fast = TITLE_LINE_RE.search(text), _title_line(text)
+        assert (plain is None) == (fast is None), repr(text)
+        if plain:
+            found += 1
+            assert (plain.group("title"), plain.end()) == (fast.group("title"), fast.end()), repr(text)
+    assert found > 1000

@@ -1556,6 +1556,16 @@ def _whole_title(first: str, text: str, end: int) -> str:
 TITLE_LINE_RE = re.compile(
     r"(?m)^[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
 )
+# The same after a line break: a pattern opening on a literal is searched for fast (on a line start, the
+# regex engine tries every position); ``_title_line`` reads the text's first line with TITLE_LINE_RE.
+_TITLE_NEXT_LINE_RE = re.compile(
+    r"(?m)\n[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
+)
+
+
+def _title_line(head: str) -> re.Match[str] | None:
+    """``TITLE_LINE_RE.search(head)``: its first line, or the first after a line break ("78/1. Title")."""
+    return TITLE_LINE_RE.match(head) or _TITLE_NEXT_LINE_RE.search(head)
 SESSION_RE = re.compile(r"^A/(?:HRC/)?(?:RES/|DEC/)?(?:(?:E?S-)?)(?P<session>\d{1,2})/")
 AGENDA_RE = re.compile(
     r"(?m)^[ \t]*(?:Provisional\s+)?[Aa]genda\s+items?\s+(?P<item>\d{1,3}(?:\s?\([a-z]\))?(?:(?:,|\s+and)\s+\d{1,3}(?:\s?\([a-z]\))?){0,6})[ \t]*$"
@@ -1642,7 +1652,7 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     m = _adoption_heading(head) if "dopted" in head and ADOPTED_BY_THE_RE.search(head) else None
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
-    t = TITLE_LINE_RE.search(head) if "/" in head else None
+    t = _title_line(head) if "/" in head else None
     if t:
         out["title"] = _whole_title(t.group("title"), head, t.end())
     meeting = MEETING_RE.search(text) if _meeting_ends_a_line(text) else None
