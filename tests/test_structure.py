@@ -979,3 +979,24 @@ def test_page_mark_line_tests_agree_with_the_pattern() -> None:
                 matched += 1
                 assert text[pos] in _PAGE_MARK_CHARS and (text[pos] != "." or text[pos - 1] == "E"), repr(text)
     assert matched > 1000  # the draw makes mark lines, not only other lines
+
+
+# A number alone on its line: PyMuPDF's text of a justified line of A/RES/79/129 sets it word by word, a Security
+# Council resolution's number over its year ("resolution \n1373 \n(2001) \nconcerning"); a page number stands
+# over the rest of a paragraph without a year in brackets.
+LONE_NUMBER_ROWS = [
+    ("pursuant to \nresolution \n1373 \n(2001) \nconcerning \ncounter-terrorism", "resolution 1373 (2001) concerning"),
+    ("pursuant to \nresolution \n1373 \n(2001)\nconcerning \ncounter-terrorism", "resolution 1373 (2001) concerning"),
+    ("pursuant to \nresolution \n2\n\nconcerning \ncounter-terrorism", "pursuant to resolution concerning"),
+]
+
+
+@pytest.mark.parametrize(("lines", "words"), LONE_NUMBER_ROWS, ids=["resolution", "no-space", "page"])
+def test_a_resolution_number_alone_on_its_line_is_no_page_number(lines: str, words: str) -> None:
+    text = (
+        "The General Assembly,\n\nRecalling the Charter,1\n\n"
+        f"Noting the role of the Committee established {lines} in monitoring the implementation,\n\n"
+        "1. Decides to remain seized of the matter.\n__________________\n1 See A/79/1.\n"
+    )
+    _, units = text_units(text)
+    assert words in units[1].text

@@ -28,7 +28,11 @@ ODS_TAG_RE = re.compile(
 # before it are checked in Python (``_job_number_at``).
 JOB_NUMBER_RE = re.compile(r"-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
 BARCODE_RE = re.compile(r"\*\d{7,9}\*")  # "*1816895*" (the glyph form in a private-use font holds no citation)
-PAGE_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$")
+# (A number over a year in brackets is a Security Council resolution's, that PyMuPDF's text of a justified line
+# sets word by word: "resolution \n1373 \n(2001) \nconcerning", A/RES/79/129.)
+PAGE_LINE_RE = re.compile(
+    r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$(?!\n[ \t]*\((?:19|20)\d\d\))"
+)
 SEPARATOR_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:_{5,}|-{5,}|\*{3,})[ \t]*$")
 ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC SYMBOL1>>")
 
