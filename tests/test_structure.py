@@ -569,10 +569,18 @@ SPACED_YEAR_ROWS = [
     ("the Programme of Action for the Decade 2014–2024 1 and the SAMOA Pathway, 2 and the rest", [1, 2]),
     # a span of years and a number that is not the next note is a number
     ("the Decade 2014–2024 3 and the rest", []),
+    # PyMuPDF's text of A/RES/80/80 sets the marker at the next line's start ("Arrangements of 13 September
+    # 1993\n11  and the subsequent implementation"); a later marker waits for it ("(the Nelson Mandela Rules) 13")
+    ("the Arrangements of 13 September 1993\n1  and the subsequent agreements, the Rules) 2 and the rest", [1, 2]),
+    # ... a word in lower case after it: a number that opens a line of its own is no marker
+    ("the Arrangements of 13 September 1993\n1. Decides to act, the Rules) 2 and the rest", []),
+    ("the Arrangements of 13 September 1993\n3  and the rest", []),
 ]
 
 
-@pytest.mark.parametrize(("body", "numbers"), SPACED_YEAR_ROWS, ids=["span", "decade", "not-next"])
+@pytest.mark.parametrize(
+    ("body", "numbers"), SPACED_YEAR_ROWS, ids=["span", "decade", "not-next", "line", "line-item", "line-not-next"]
+)
 def test_a_marker_after_a_span_of_years(body: str, numbers: list[int]) -> None:
     """A span of years ends on a year as well as a date does: the next note's number after it is a marker."""
     text = (
