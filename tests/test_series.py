@@ -390,7 +390,9 @@ def ga_texts() -> dict[str, str]:
 
 # PDFs of ga-78-80 whose PDFium text (unkg's reader) and PyMuPDF text give the same units; see
 # README.md, "What changed", for the share of the 80 PDFs this holds for.
-SAME_IN_BOTH_LAYOUTS = ("A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226")
+SAME_IN_BOTH_LAYOUTS = (
+    "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80"
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("symbol", SAME_IN_BOTH_LAYOUTS)
