@@ -193,3 +193,37 @@ def test_notes_that_name_a_document_alone_are_no_running_foot() -> None:
         )
     composed = compose(pages)
     assert composed.text.endswith("\n\n__________\n2 EC-96/DG.1.\n3 EC-87/DG.18.\n4 EC-104/DG.19.\n")
+
+
+def test_a_three_line_head_is_no_end_of_the_word_hyphenated_before_it() -> None:
+    """A/RES/78/320's head is three lines: its title over two, then the symbol and the title's end (on
+    facing pages the symbol at either end). The page before ends "drought-": the third head line is
+    furniture too, not the end of the word ("drought-A/RES/78/320  effective solution ...")."""
+    title = ("Fostering sustainable forest management, including afforestation ", "and reforestation, as an ")
+    pages = [
+        page(
+            body("United Nations  A/RES/78/320", 800, right=450, size=14),
+            body("Distr.: General", 780, right=300),
+            body("using non-invasive, drought-", 700),
+            Line("24-14704 (E)", LEFT, 200, 42, 51, 8.0),
+        )
+    ]
+    for n, third in enumerate(
+        [
+            "A/RES/78/320  effective solution to environmental challenges",
+            "effective solution to environmental challenges A/RES/78/320",
+        ],
+        start=2,
+    ):
+        pages.append(
+            page(
+                head(title[0], 810),
+                head(title[1], 800),
+                head(third, 790),
+                body("resistant and productive plant species;" if n == 2 else "Text of page 3.", 700, right=300),
+                Line(f"{n}/3 24-14704", LEFT, 200, 35, 43, 8.0),
+            )
+        )
+    text = compose(pages).text
+    assert "drought-resistant and productive plant species;" in text
+    assert "effective solution" not in text

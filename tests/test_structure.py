@@ -569,10 +569,18 @@ SPACED_YEAR_ROWS = [
     ("the Programme of Action for the Decade 2014–2024 1 and the SAMOA Pathway, 2 and the rest", [1, 2]),
     # a span of years and a number that is not the next note is a number
     ("the Decade 2014–2024 3 and the rest", []),
+    # PyMuPDF's text of A/RES/80/80 sets the marker at the next line's start ("Arrangements of 13 September
+    # 1993\n11  and the subsequent implementation"); a later marker waits for it ("(the Nelson Mandela Rules) 13")
+    ("the Arrangements of 13 September 1993\n1  and the subsequent agreements, the Rules) 2 and the rest", [1, 2]),
+    # ... a word in lower case after it: a number that opens a line of its own is no marker
+    ("the Arrangements of 13 September 1993\n1. Decides to act, the Rules) 2 and the rest", []),
+    ("the Arrangements of 13 September 1993\n3  and the rest", []),
 ]
 
 
-@pytest.mark.parametrize(("body", "numbers"), SPACED_YEAR_ROWS, ids=["span", "decade", "not-next"])
+@pytest.mark.parametrize(
+    ("body", "numbers"), SPACED_YEAR_ROWS, ids=["span", "decade", "not-next", "line", "line-item", "line-not-next"]
+)
 def test_a_marker_after_a_span_of_years(body: str, numbers: list[int]) -> None:
     """A span of years ends on a year as well as a date does: the next note's number after it is a marker."""
     text = (
@@ -1049,3 +1057,24 @@ def test_title_line_is_the_patterns_first_match() -> None:
             found += 1
             assert (plain.group("title"), plain.end()) == (fast.group("title"), fast.end()), repr(text)
     assert found > 1000
+
+
+# A number alone on its line: PyMuPDF's text of a justified line of A/RES/79/129 sets it word by word, a Security
+# Council resolution's number over its year ("resolution \n1373 \n(2001) \nconcerning"); a page number stands
+# over the rest of a paragraph without a year in brackets.
+LONE_NUMBER_ROWS = [
+    ("pursuant to \nresolution \n1373 \n(2001) \nconcerning \ncounter-terrorism", "resolution 1373 (2001) concerning"),
+    ("pursuant to \nresolution \n1373 \n(2001)\nconcerning \ncounter-terrorism", "resolution 1373 (2001) concerning"),
+    ("pursuant to \nresolution \n2\n\nconcerning \ncounter-terrorism", "pursuant to resolution concerning"),
+]
+
+
+@pytest.mark.parametrize(("lines", "words"), LONE_NUMBER_ROWS, ids=["resolution", "no-space", "page"])
+def test_a_resolution_number_alone_on_its_line_is_no_page_number(lines: str, words: str) -> None:
+    text = (
+        "The General Assembly,\n\nRecalling the Charter,1\n\n"
+        f"Noting the role of the Committee established {lines} in monitoring the implementation,\n\n"
+        "1. Decides to remain seized of the matter.\n__________________\n1 See A/79/1.\n"
+    )
+    _, units = text_units(text)
+    assert words in units[1].text

@@ -28,7 +28,11 @@ ODS_TAG_RE = re.compile(
 # before it are checked in Python (``_job_number_at``).
 JOB_NUMBER_RE = re.compile(r"-\d{5}(?:\s?\([A-Z]\))?(?:\s{1,20}\d{6})?(?![\w/])")
 BARCODE_RE = re.compile(r"\*\d{7,9}\*")  # "*1816895*" (the glyph form in a private-use font holds no citation)
-PAGE_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$")
+# (A number over a year in brackets is a Security Council resolution's, that PyMuPDF's text of a justified line
+# sets word by word: "resolution \n1373 \n(2001) \nconcerning", A/RES/79/129.)
+PAGE_LINE_RE = re.compile(
+    r"(?m)^[ \t\f]*(?:\d{1,4}(?:/\d{1,4})?|-\s?\d{1,4}\s?-|Page \d{1,4})[ \t]*$(?!\n[ \t]*\((?:19|20)\d\d\))"
+)
 SEPARATOR_LINE_RE = re.compile(r"(?m)^[ \t\f]*(?:_{5,}|-{5,}|\*{3,})[ \t]*$")
 ODS_SYMBOL_RE = re.compile(r"<<ODS DOC SYMBOL1>>(?P<sym>[^<\n]{1,80})<<ODS DOC SYMBOL1>>")
 
@@ -968,8 +972,10 @@ GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
 LONE_NUMBER_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})[ \t]*$")
 FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 # A year just before ("27 January 2023 6"), or one that closes a span of years ("2015–2030 6"; read from 6
-# characters before the number, so the dash is the first of them).
-YEAR_BEFORE_RE = re.compile(r"(?:[ \t\n–-]|(?<!\d))(?:19|20)\d\d $")
+# characters before the number, so the dash is the first of them). PyMuPDF's text may set the marker at the next
+# line's start ("of 13 September 1993\n11  and the subsequent", A/RES/80/80): then a word in lower case follows.
+YEAR_BEFORE_RE = re.compile(r"(?:[ \t\n–-]|(?<!\d))(?:19|20)\d\d[ \n]$")
+_WORD_AFTER_RE = re.compile(r"[ \t]+[a-z]")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
 # A marker glued to a year ("in 201814 and" = 2018 + note 14, "2015-203020", "20231"): a reader that lost the
 # raise runs the two together. The year's digits alone are no marker; the rest is one only as the next note.
@@ -1280,9 +1286,9 @@ def parse(source: Source) -> Document:
                 spaced = True
                 day = bool(MONTH_AFTER_RE.match(text, m.end()))
             elif (
-                before == " "
+                before in " \n"
                 and YEAR_BEFORE_RE.match(text, max(0, start - 6), start)
-                and SPACED_AFTER_RE.match(text, m.end())
+                and (SPACED_AFTER_RE if before == " " else _WORD_AFTER_RE).match(text, m.end())
             ):
                 spaced = after_year = True  # "released on 27 January 2023 6 and the fourth": the next note only
             else:

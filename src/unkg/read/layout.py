@@ -106,6 +106,16 @@ def _is_furniture_text(text: str, own: set[str]) -> bool:
     return len(found) == 1 and found[0].start == 0 and found[0].end == len(rest) and found[0].targets[0] in own
 
 
+def _is_titled_head(text: str, own: set[str]) -> bool:
+    """A running head that is the document's own symbol and words of its title at the other end
+    ("A/RES/78/320  effective solution to environmental challenges", "... challenges A/RES/78/320")."""
+    t = " ".join(text.split())
+    found = [sm for sm in g.parse_symbols(t) if sm.targets[0] in own]
+    return any(
+        (sm.start == 0 or sm.end == len(t)) and re.search(r"[a-z]{3}", t[: sm.start] + t[sm.end :]) for sm in found
+    )
+
+
 def _bands(page: Page) -> tuple[float, float]:
     """(top band floor, bottom band ceiling): y limits of the head and foot areas."""
     return page.height * 0.88, page.height * 0.12
@@ -152,6 +162,19 @@ def _furniture(pages: list[Page]) -> list[set[int]]:
                 len(pages) >= 3 and repeated[_norm(bare)] >= threshold and not NOTE_TEXT_RE.match(bare)
             ):
                 drop.add(i)
+        # A head of three lines (a title over two lines above the symbol and the title's end, as in
+        # A/RES/78/320): the third line, in the head band under two dropped lines, is the symbol with
+        # the title's words. Left, a hyphen at the page before's last line would join it to a word.
+        n = len(page.lines)
+        top, _bottom = _bands(page)
+        if (
+            number
+            and {0, 1} <= drop
+            and n > 4
+            and page.lines[2].bottom >= top
+            and _is_titled_head(page.lines[2].text, owned)
+        ):
+            drop.add(2)
         out.append(drop)
     return out
 

@@ -28,6 +28,8 @@ from unkg.structure import document_metadata, parse
 _PUA = re.compile(r"[\ue000-\uf8ff\u200b\u00ad\ufeff]")  # barcode glyphs, zero-width space, soft hyphen
 _WRAP_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\n\s*(?=[A-Za-z])")  # "Non-\nSelf-Governing"
 _SPACE = re.compile(r"\s+")
+# A hyphen between two letters, as the key sees it (spaces gone): "North-South", "self-determination".
+_LETTER_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011\u00ad](?=[^\W\d_])")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[,;:.)])")
 _SPACE_AFTER_OPEN = re.compile(r"(?<=[(])\s+")
@@ -71,10 +73,13 @@ class Unit:
     key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # The text as matched: lower case and without spaces. Capitals vary with a layout's headings,
-        # and spaces with its glyph placement ("internationa l", "COVID -19" in pdftotext's text of an
-        # ODS PDF); no edit of a resolution changes only those. Computed once: aligning reads it often.
-        object.__setattr__(self, "key", _SPACE.sub("", self.text.lower()))
+        # The text as matched: lower case, without spaces and without a hyphen between two letters.
+        # Capitals vary with a layout's headings, spaces with its glyph placement ("internationa l",
+        # "COVID -19" in pdftotext's text of an ODS PDF), and a hyphen between letters with its
+        # dehyphenation (pdftotext's "NorthSouth", "self determination" for "North-South",
+        # "self-determination"); no edit of a resolution changes only those. Digits stay strict: a
+        # hyphen beside a digit stays ("3-5" is not "35"). Computed once: aligning reads it often.
+        object.__setattr__(self, "key", _LETTER_HYPHEN.sub("", _SPACE.sub("", self.text.lower())))
 
     @property
     def digest(self) -> str:
