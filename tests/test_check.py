@@ -65,3 +65,11 @@ def test_the_reasons_reach_the_user(tmp_path) -> None:
     assert "1 refused by the checks: --explain says which and why" in plain
     explained = CliRunner().invoke(cli, ["extract", "--explain", str(path)]).stdout
     assert "the registry holds that number as S/RES/1591(2005)" in " ".join(explained.split())
+
+
+def test_years_a_text_mentions_stand_alone() -> None:
+    """The years _later_than_text weighs: 1940-2099 with no decimal digit on either side."""
+    from unkg.cite import YEAR_RES
+
+    text = "In 1945, 2015 and 2030; not 12015, 20155, 1939 nor 2100; ¹2019 is a year after a raised marker."
+    assert sorted(y for p in YEAR_RES for y in p.findall(text)) == ["1945", "2015", "2019", "2030"]

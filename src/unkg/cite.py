@@ -477,9 +477,11 @@ BODY_BEFORE_RE = re.compile(
 )
 BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
 DRAFT_YEARS = 5
-# Years 1940-2099, the digit before checked in Python. Two patterns, each opening with a literal ("19", "20"),
-# which the regex engine finds by a fast substring search: one pattern opening on a choice tries every position.
-YEAR_RES = (re.compile(r"19[4-9]\d(?!\d)"), re.compile(r"20\d\d(?!\d)"))
+# Years 1940-2099 standing alone. Two patterns, each opening with a literal ("19", "20"), which the regex
+# engine finds by a fast substring search (one pattern opening on a choice tries every position); the digit
+# before (a decimal one: a raised "¹" glued to a year is a note's marker) is looked at behind the literal, so
+# that findall gives the years without a loop in Python.
+YEAR_RES = (re.compile(r"19(?<!\d19)[4-9]\d(?!\d)"), re.compile(r"20(?<!\d20)\d\d(?!\d)"))
 
 
 def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
@@ -493,14 +495,8 @@ def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) ->
     if not issued or issued[:4] <= "1946":
         return False  # no UN text predates the first session
     if "max" not in cache:
-        text = ctx.text
-        years = [
-            int(m.group(0))
-            for pattern in YEAR_RES
-            for m in pattern.finditer(text)
-            if not (m.start() and text[m.start() - 1].isdigit())
-        ]
-        cache["max"] = max(years) if len(years) >= 3 else 9999
+        years = [year for pattern in YEAR_RES for year in pattern.findall(ctx.text)]
+        cache["max"] = int(max(years)) if len(years) >= 3 else 9999  # four digits each: the greatest string
     # A margin of a few years keeps drafts: a 2004 report naming the Basic
     # Principles on the right to a remedy (adopted 2005) cites that work.
     return int(issued[:4]) > cache["max"] + DRAFT_YEARS
