@@ -47,18 +47,28 @@ def _ends(text: str, pos: int = 0) -> Iterator[int]:
     """
     for m in _SENTENCE_END.finditer(text, pos):
         i = m.start()
-        if text[i] == ".":
-            word = _WORD_BEFORE.search(text, max(0, i - 6), i)
-            if word and word[0] in _ABBREVIATIONS:
-                continue
+        if text[i] == "." and _abbreviation_before(text, i):
+            continue
         yield m.end()
 
 
-def _last_end(text: str, reach: int) -> int:
-    """The end of the last sentence of ``text`` (0 if none), looked for in its last ``reach`` characters first."""
-    near = max(0, len(text) - reach)
-    ends = list(_ends(text, near)) or (list(_ends(text)) if near else [])
-    return ends[-1] if ends else 0
+def _abbreviation_before(text: str, i: int) -> bool:
+    """Whether the full stop at ``i`` closes an abbreviation written before a number or a name ("vol.")."""
+    word = _WORD_BEFORE.search(text, max(0, i - 6), i)
+    return bool(word) and word[0] in _ABBREVIATIONS
+
+
+def _last_end(text: str) -> int:
+    """The end of the last sentence of ``text`` (0 if none): its marks looked at from the end backwards (a
+    search for one character is fast) until one ends a sentence."""
+    pos = len(text)
+    while True:
+        i = max(text.rfind(mark, 0, pos) for mark in ".!?;")
+        if i < 0:
+            return 0
+        if _SENTENCE_END.match(text, i) and not (text[i] == "." and _abbreviation_before(text, i)):
+            return i + 1
+        pos = i
 
 
 def _squeeze(text: str) -> str:
@@ -101,7 +111,7 @@ def around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, 
     # each citation read it whole (5,000 notes in one span took 9 minutes so).
     lo, hi = max(lo, start - WINDOW * limit), min(hi, end + WINDOW * limit)
     before = text[lo:start]
-    first = _last_end(before, 2 * limit)
+    first = _last_end(before)
     after = text[end:hi]
     last = next(_ends(after), len(after))
     return _cut_left(_left_words(before[first:], limit), limit), _cut_right(_right_words(after[:last], limit), limit)

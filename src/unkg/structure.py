@@ -1047,7 +1047,7 @@ def _footnote_zones(
         # Notes under a heading are endnotes: they run on over the page breaks to the end of the text.
         for m in NOTES_HEADING_RE.finditer(text):
             zones.append(_Zone(m.end(), len(text), stops))
-    for m in INLINE_SEPARATOR_RE.finditer(text) if "_____" in text else ():
+    for m in INLINE_SEPARATOR_RE.finditer(text) if "_" in text and "_____" in text else ():
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         if line_end - m.end() > 2 and not SEPARATOR_LINE_RE.match(text, text.rfind("\n", 0, m.start()) + 1):
