@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import lzma
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -290,6 +292,91 @@ def test_a_page_foot_in_pdftotexts_order() -> None:
         "development of international law;"
     ]
 
+
+@pytest.mark.parametrize(
+    ("body", "openings"),
+    [
+        # pdftotext's text of A/RES/78/131: no blank line, no indentation between two preambular paragraphs
+        (
+            "Recognizing that the world drug problem demands an integrated, balanced and\ncomprehensive approach,\n"
+            "Underscoring that the Single Convention on Narcotic Drugs of 1961 constitutes\nthe cornerstone,\n"
+            "Highlighting the role of the Commission,\nDetermined to act,\nEver mindful of the risks,\n",
+            ["Recognizing that", "Underscoring that", "Highlighting the", "Determined to", "Ever mindful"],
+        ),
+        # such a word after a line that ends mid-sentence is no paragraph's start ("Nationally / Determined")
+        (
+            "Recognizing the role of the Nationally\nDetermined Contributions of the parties,\n"
+            "Noting the report of the Conference of the Parties on its work, which notes the Highlighting\n"
+            "Committee,\n",
+            ["Recognizing the", "Noting the"],
+        ),
+    ],
+    ids=["after-a-clause", "mid-sentence"],
+)
+def test_a_preamble_opens_on_its_word_after_a_clauses_end(body: str, openings: list[str]) -> None:
+    """Words that open fewer preambles ("Underscoring", "Highlighting", "Determined", "Ever mindful") start a
+    paragraph on a line after a clause's end, as pdftotext writes a preamble; not inside a sentence."""
+    _, units = text_units("A/RES/78/131\n\nThe General Assembly,\n" + body + "1.\nDecides to remain seized.\n")
+    assert [" ".join(u.text.split()[:2]) for u in units] == [*openings, "Decides to"]
+
+
+_FOOT_HEAD = (
+    "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
+    "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
+    "Recalling also the Convention, 2 the Protocol 3 and the Agreement, 4\n"
+    "1.\nWelcomes the work of the Assembly on the matter; 5\n2.\nRequests the Secretary-General to\n"
+    "__________________\n"
+)
+_FOOT_TAIL = "\fA/RES/78/160\n\nDevelopment cooperation with middle-income countries\n\nsubmit a report.\n"
+
+
+@pytest.mark.parametrize(
+    ("foot", "notes"),
+    [
+        # the numbers of the page's first two notes after its last, their words first (A/RES/78/168, 78/6)
+        (
+            "\nAdopted under the UNFCCC in FCCC/CP/2015/10/Add.1, decision 1/CP.21.\nUnited Nations, Treaty Series, "
+            "vol. 1771, No. 30822.\n3\nIbid., vol. 1019, No. 14956.\n4\nResolution 217 A (III).\n5\nA/78/322.\n1\n2\n"
+            "\n2/5\n\n23-21327\n\n",
+            [(1, "Adopted"), (2, "United"), (3, "3"), (4, "4"), (5, "5")],
+        ),
+        # the numbers alone, the job number, then the words (A/RES/78/160's first page, 78/1)
+        (
+            "1\n2\n3\n4\n5\n\n23-25892 (E)\n\nAdopted under the UNFCCC in FCCC/CP/2015/10/Add.1, decision 1/CP.21.\n"
+            "United Nations, Treaty Series, vol. 1771, No. 30822.\nIbid., vol. 1019,\nNo. 14956.\n"
+            "Resolution 217 A (III).\nA/78/322.\n\n030124\n\n*2325892*\n\n",
+            [(1, "Adopted"), (2, "United"), (3, "Ibid.,"), (4, "Resolution"), (5, "A/78/322.")],
+        ),
+        # one note's words over two lines before the numbered notes, its number after them (A/RES/78/131)
+        (
+            "\nOfficial Records of the General Assembly, Seventy-seventh Session, Supplement No. 10\n(A/77/10).\n2\n"
+            "Ibid., para. 41.\n3\nIbid.\n4\nIbid., para. 44.\n5\nA/78/322.\n1\n\n23-24958 (E)\n\n",
+            [(1, "Official"), (2, "2"), (3, "3"), (4, "4"), (5, "5")],
+        ),
+        # the first number above the words of the first two notes, the second after the last (A/RES/79/315)
+        (
+            "1\n\nResolution 217 A (III).\nResolutions 53/243 A and B.\n3\nResolution 61/295.\n4\nIbid.\n5\n"
+            "United Nations, Treaty Series, vol. 2440, No. 43977.\n2\n\n25-10887 (E)\n\n*2510887*\n\n",
+            [(1, "Resolution"), (2, "Resolutions"), (3, "3"), (4, "4"), (5, "5")],
+        ),
+    ],
+    ids=["numbers-after", "numbers-before-job", "one-number-after", "numbers-above-and-after"],
+)
+def test_the_numbers_of_a_page_foot_stand_apart_in_pdftotext(foot: str, notes: list[tuple[int, str]]) -> None:
+    """pdftotext's text of an ODS PDF writes the numbers of a page's first notes apart from their words: on
+    lines of their own after the page's last note, or before the job number with the words after it. Each
+    note has its number, and no note's words are in a paragraph."""
+    text = _FOOT_HEAD + foot + _FOOT_TAIL
+    document, units = text_units(text)
+    assert [(f.number, text[f.start : f.end].split()[0]) for f in document.footnotes] == notes
+    assert [u.text for u in units] == [
+        "Recalling the Paris Agreement, and its early entry into force,",
+        "Recalling also the Convention, the Protocol and the Agreement,",
+        "Welcomes the work of the Assembly on the matter;",
+        "Requests the Secretary-General to submit a report.",
+    ]
+
+
 def test_unknown_method_is_refused() -> None:
     """A scoring method that does not exist is an error naming the ones that do."""
     with pytest.raises(ValueError, match="rapidfuzz"):
@@ -393,6 +480,18 @@ def ga_texts() -> dict[str, str]:
 SAME_IN_BOTH_LAYOUTS = (
     "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80"
 )  # fmt: skip
+# PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
+SAME_IN_PDFTOTEXT = (
+    "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/192", "A/RES/78/205",
+    "A/RES/78/226", "A/RES/78/257", "A/RES/78/263", "A/RES/78/271", "A/RES/78/283", "A/RES/78/304",
+    "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
+    "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
+    "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188",
+    "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241",
+    "A/RES/79/245", "A/RES/79/246", "A/RES/79/278", "A/RES/79/301", "A/RES/79/33", "A/RES/79/36",
+    "A/RES/79/68", "A/RES/80/128", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/230",
+    "A/RES/80/80", "A/RES/80/88"
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("symbol", SAME_IN_BOTH_LAYOUTS)
@@ -405,6 +504,21 @@ def test_two_layouts_of_one_resolution_align_as_unchanged(symbol: str, ga_texts:
     _, pdfium = text_units(read(str(pdf)).text)
     matches = align(pymupdf, pdfium).matches
     assert len(pymupdf) > 3
+    assert {m.change for m in matches} == {"unchanged"}, [m.to_json() for m in matches if m.change != "unchanged"]
+
+
+@pytest.mark.parametrize("symbol", SAME_IN_PDFTOTEXT)
+def test_pdftotexts_text_and_pymupdfs_align_as_unchanged(symbol: str, ga_texts: dict[str, str]) -> None:
+    """The ODS PDF as pdftotext reads it (plain text, pages apart by a form feed) and PyMuPDF's text of it:
+    as many paragraphs, every one unchanged."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    pdf = CORPUS / "ga-78-80" / "pdf" / (symbol.replace("/", "_") + ".pdf")
+    plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    _, pymupdf = text_units(ga_texts[symbol])
+    _, pdftotext = text_units(plain)
+    matches = align(pymupdf, pdftotext).matches
+    assert len(pymupdf) == len(pdftotext) >= 3
     assert {m.change for m in matches} == {"unchanged"}, [m.to_json() for m in matches if m.change != "unchanged"]
 
 

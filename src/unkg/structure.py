@@ -685,6 +685,24 @@ _PREAMBLE_OPENERS = sorted(
     | {"aware", "disturbed", "deeply", "gravely", "seriously", "profoundly", "cognizant", "desirous", "further", "also"}
 )  # fmt: skip
 CUE_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _PREAMBLE_OPENERS) + r")\b)")
+# Words that open fewer preambles ("Highlighting", "Underscoring", "Determined", "Ever mindful"): a
+# paragraph's start only on a line after a clause's end ("... approach," / "Underscoring that ..."), as
+# pdftotext's text of an ODS PDF writes paragraphs, without a blank line or indentation between them;
+# inside a sentence ("Nationally / Determined Contributions") the line before ends on no comma.
+_CLAUSE_OPENERS = sorted(
+    {
+        "highlighting", "underscoring", "believing", "remaining", "sharing", "referring", "wishing", "regretting",
+        "recommitting", "honouring", "appreciating", "trusting", "realizing", "renewing", "continuing",
+        "commemorating", "being", "reconfirming", "praising", "striving", "aiming", "marking", "observing",
+        "seeking", "expecting", "rejecting", "proceeding", "re-emphasizing", "determined", "encouraged",
+        "resolved", "committed", "disappointed", "seized", "strongly", "firmly", "particularly", "unequivocally",
+        "equally", "solemnly", "ever",
+    }
+    - set(_PREAMBLE_OPENERS)
+)  # fmt: skip
+CLAUSE_CUE_LINE_RE = re.compile(
+    r"(?<=[,;:])[ \t]*\n[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _CLAUSE_OPENERS) + r")\b)"
+)
 
 
 def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict[int, int | None]:
@@ -695,6 +713,8 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
             starts.setdefault(m.end(), None)
     if resolution:
         for m in CUE_LINE_RE.finditer(text, begin, end):
+            starts.setdefault(m.end(), None)
+        for m in CLAUSE_CUE_LINE_RE.finditer(text, begin, end):
             starts.setdefault(m.end(), None)
         if MEETING_END_RE.search(text, begin, end):
             # the meeting line that closes a resolution, right under its last line (pdftotext's text:
@@ -1113,6 +1133,73 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     return out
 
 
+# A line of a page's foot that is no note's text: a job number ("23-25892 (E)"), a page number ("2/19"),
+# a print date ("030124"), a barcode ("*2325892*"), the resolution's symbol.
+_FOOT_FURNITURE_LINE_RE = re.compile(
+    r"[ \t]*(?:\d\d-\d{5}(?:\s?\([A-Z]\))?|\d{1,3}/\d{1,3}|\d{6}|\*\d{7,9}\*|A/RES/\S+)[ \t]*"
+)
+_LONE_NUMBER_LINE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]*")
+# Where a note ends and the next begins inside a run of lines whose numbers stand elsewhere: a line ending
+# on a full stop, before one opening on a capital or a quotation mark.
+_NOTE_BREAK_RE = re.compile(r"(?<=\.)[ \t]*\n(?=[ \t]*[A-Z“\"])")
+
+
+def _page_foot_notes(
+    text: str, start: int, end: int, expect: int | None
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+    """(number, start, end) of the notes at the foot of one page of pdftotext's text, [start, end) from the
+    separator to the form feed: it writes the numbers of a page's first notes apart from their words, on
+    lines of their own after the page's last note or before its job number, and their words first or after
+    the job number ("____ / Resolution 69/313, annex. / Resolution 76/258, annex. / 14 / Report of ... / 12
+    / 13 / 23-25892 / 7/12"); and the lines of furniture and lone numbers there, which are no paragraph's
+    words ("030124" under the notes). Empty unless every number finds its words and the numbers follow on."""
+    lines = []  # (kind, number, start, end): "N" a number alone, "T" words, "F" furniture
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        line = m.group()
+        if not line.strip():
+            continue
+        s, e = start + m.start(), start + m.end()
+        if lone := _LONE_NUMBER_LINE_RE.fullmatch(line):
+            lines.append(("N", int(lone["num"]), s, e))
+        elif _FOOT_FURNITURE_LINE_RE.fullmatch(line):
+            lines.append(("F", 0, s, e))
+        elif lines and lines[-1][0] == "T":
+            lines[-1] = ("T", 0, lines[-1][2], e)  # a note's next line
+        else:
+            lines.append(("T", 0, s, e))
+    numbered: list[tuple[int, int, int]] = []  # a number right above its words
+    orphans: list[int] = []  # numbers whose words stand elsewhere
+    loose: list[tuple[int, int]] = []  # words with no number above them
+    first_words = next((i for i, line in enumerate(lines) if line[0] == "T"), len(lines))
+    for i, (kind, n, s, e) in enumerate(lines):
+        # the numbers above the first words are all apart from theirs ("____ / 1 / Resolution 217 A (III). /
+        # Resolutions 53/243 A and B. / 3 / ... / 2"), as are those above no words
+        if kind == "N":
+            if i < first_words or i + 1 == len(lines) or lines[i + 1][0] != "T":
+                orphans.append(n)
+            else:
+                numbered.append((n, s, lines[i + 1][3]))
+        elif kind == "T" and not (i and lines[i - 1][0] == "N" and i - 1 > first_words):
+            loose.append((s, e))
+    if not orphans or not loose:
+        return [], []
+    pieces: list[tuple[int, int]] = []
+    for s, e in loose:
+        cuts = [m.end() for m in _NOTE_BREAK_RE.finditer(text, s, e)]
+        pieces.extend(itertools.pairwise([s, *cuts, e]))
+    if len(pieces) != len(orphans):
+        if len(orphans) != len(loose):
+            return [], []
+        pieces = loose  # each run of words one note
+    notes = sorted([*zip(sorted(orphans), (s for s, _ in pieces), (e for _, e in pieces), strict=True), *numbered])
+    numbers = [n for n, _, _ in notes]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))) or (expect is not None and numbers[0] != expect):
+        return [], []
+    if [s for _, s, _ in notes] != sorted(s for _, s, _ in notes):
+        return [], []  # the words stand in another order than their numbers
+    return notes, [(s, e) for kind, n, s, e in lines if kind == "F" or (kind == "N" and n in orphans)]
+
+
 TRAILING_NOTE_RE = re.compile(r"\n(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 TRAILING_FIRST_NOTE_RE = re.compile(r"(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 
@@ -1210,9 +1297,15 @@ def parse(source: Source) -> Document:
 
     # Footnotes.
     notes: dict[int, tuple[int, int]] = {}
+    separator_ends = {end for _, end in separators}
     for zone in _footnote_zones(text, zone_stops, separators):
         expect = max(notes) + 1 if notes else None
-        for n, s, e in _footnotes_in(text, zone, expect):
+        foot: list[tuple[int, int, int]] = []
+        if "\f" in text and zone.furniture is None and zone.start in separator_ends:
+            page_end = text.find("\f", zone.start)
+            foot, foot_furniture = _page_foot_notes(text, zone.start, len(text) if page_end < 0 else page_end, expect)
+            furniture.extend(foot_furniture)
+        for n, s, e in foot or _footnotes_in(text, zone, expect):
             notes.setdefault(n, (s, e))
     run = _trailing_run(text, opening.end() if opening else 0)
     if len(run) > len(notes):
