@@ -1170,16 +1170,16 @@ def _page_foot_notes(
     numbered: list[tuple[int, int, int]] = []  # a number right above its words
     orphans: list[int] = []  # numbers whose words stand elsewhere
     loose: list[tuple[int, int]] = []  # words with no number above them
-    first_words = next((i for i, line in enumerate(lines) if line[0] == "T"), len(lines))
+    # a number right above its words, no blank line between, is theirs; one a blank line sets apart is not
+    # ("____ / 1 / (blank) / Resolution 217 A (III). / Resolutions 53/243 A and B. / 3 / ... / 2")
+    apart = [i + 1 < len(lines) and "\n\n" in text[lines[i][3] : lines[i + 1][2]] for i in range(len(lines))]
     for i, (kind, n, s, e) in enumerate(lines):
-        # the numbers above the first words are all apart from theirs ("____ / 1 / Resolution 217 A (III). /
-        # Resolutions 53/243 A and B. / 3 / ... / 2"), as are those above no words
         if kind == "N":
-            if i < first_words or i + 1 == len(lines) or lines[i + 1][0] != "T":
-                orphans.append(n)
-            else:
+            if i + 1 < len(lines) and lines[i + 1][0] == "T" and not apart[i]:
                 numbered.append((n, s, lines[i + 1][3]))
-        elif kind == "T" and not (i and lines[i - 1][0] == "N" and i - 1 > first_words):
+            else:
+                orphans.append(n)
+        elif kind == "T" and not (i and lines[i - 1][0] == "N" and not apart[i - 1]):
             loose.append((s, e))
     if not orphans or not loose:
         return [], []
