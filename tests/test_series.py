@@ -320,6 +320,39 @@ def test_a_preamble_opens_on_its_word_after_a_clauses_end(body: str, openings: l
     assert [" ".join(u.text.split()[:2]) for u in units] == [*openings, "Decides to"]
 
 
+_TITLE = "Implementation of the Convention on the Prohibition of the\nDevelopment, Production, Stockpiling and Use of Chemical\nWeapons and on Their Destruction"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f"{_TITLE}\n\nA/RES/78/29\n\n",  # the title first, then the symbol (every page of A/RES/78/29)
+        f"A/RES/78/29\n\n{_TITLE}\n\n",  # the symbol first
+    ],
+    ids=["title-first", "symbol-first"],
+)
+def test_a_running_head_after_pdftotexts_form_feed_cuts_no_paragraph(head: str) -> None:
+    """pdftotext's text of an ODS PDF: each page opens on its running head after a form feed, the title's
+    lines and the symbol; a paragraph a page cuts goes on after it, one paragraph."""
+    text = (
+        f"A/RES/78/29\n\nUnited Nations\n\n78/29.\n\n{_TITLE}\nThe General Assembly,\n"
+        "Recalling its previous resolutions on the subject,\nRe-emphasizing its unequivocal support for the "
+        "decision of the Director General\nto establish the facts surrounding the use of chemical weapons,\n\n"
+        f"23-24537 (E)\n\n*2324537*\n\n\f{head}including toxic chemicals, in the Syrian Arab Republic,\n"
+        "Noting the report of the Director General,\n1.\nDecides to remain seized of the matter;\n\n2/3\n\n23-24537\n"
+        f"\n\f{head}2.\nRequests the Secretary-General to report on the matter.\n\n3/3\n\n23-24537\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [
+        "Recalling its previous resolutions on the subject,",
+        "Re-emphasizing its unequivocal support for the decision of the Director General to establish the facts "
+        "surrounding the use of chemical weapons, including toxic chemicals, in the Syrian Arab Republic,",
+        "Noting the report of the Director General,",
+        "Decides to remain seized of the matter;",
+        "Requests the Secretary-General to report on the matter.",
+    ]
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -483,13 +516,14 @@ SAME_IN_BOTH_LAYOUTS = (
 # PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
 SAME_IN_PDFTOTEXT = (
     "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/192", "A/RES/78/205",
-    "A/RES/78/226", "A/RES/78/257", "A/RES/78/263", "A/RES/78/271", "A/RES/78/283", "A/RES/78/304",
-    "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
-    "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
-    "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188",
-    "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241",
-    "A/RES/79/245", "A/RES/79/246", "A/RES/79/278", "A/RES/79/301", "A/RES/79/33", "A/RES/79/36",
-    "A/RES/79/68", "A/RES/80/128", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/230",
+    "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/257", "A/RES/78/263", "A/RES/78/271",
+    "A/RES/78/283", "A/RES/78/288", "A/RES/78/304", "A/RES/78/309", "A/RES/78/32", "A/RES/78/46",
+    "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60", "A/RES/78/61", "A/RES/78/85", "A/RES/78/91",
+    "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114", "A/RES/79/129", "A/RES/79/134",
+    "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188", "A/RES/79/200", "A/RES/79/203",
+    "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246",
+    "A/RES/79/278", "A/RES/79/301", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/128",
+    "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/230",
     "A/RES/80/80", "A/RES/80/88"
 )  # fmt: skip
 

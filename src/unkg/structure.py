@@ -172,6 +172,8 @@ def page_heads(
     Nations Convention against Corruption") is not cited again.
     """
     heads: list[tuple[str, tuple[int, int]]] = []
+    # where pdftotext's pages start, after its form feeds, when the reader told none
+    feeds = [m.end() for m in re.finditer("\f", text)] if not page_starts and "\f" in text else []
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
         if page_starts and CELL_END_RE.match(text, sm.end, end):
@@ -207,11 +209,21 @@ def page_heads(
         # a page's first lines, where the reader told the pages (a PDF's text keeps no page number to look for)
         first_lines = (
             bool(page_starts) and 0 <= start - page_starts[max(0, bisect.bisect_right(page_starts, start) - 1)] <= 3
-        )
+        ) or (bool(feeds) and _title_above(text, feeds[max(0, bisect.bisect_right(feeds, start) - 1)], start))
         if first_lines or _page_mark_near(text, start, end):
             heads.append((sm.targets[0], (start, end)))
     heads = _with_neighbour_blocks(text, symbols, heads)
     return heads + _repeated_heads(text, symbols, {span for _, span in heads})
+
+
+def _title_above(text: str, page: int, start: int) -> bool:
+    """Whether one block of a head's size, the running title, is all that stands between a page's start
+    after pdftotext's form feed and the line at ``start`` ("\\fImplementation of the Convention on the
+    Prohibition of the / ... / Weapons and on Their Destruction / (blank) / A/RES/78/29")."""
+    if not 0 < page <= start or text[page - 1] != "\f":
+        return False
+    above = text[page:start].strip()
+    return bool(above) and not BLANK_RE.search(above) and above.count("\n") < HEAD_MAX_LINES and len(above) <= HEAD_MAX_CHARS
 
 
 def _block_at(text: str, pos: int, step: int, whole: bool = True) -> tuple[int, int] | None:
