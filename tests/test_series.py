@@ -353,6 +353,34 @@ def test_a_running_head_after_pdftotexts_form_feed_cuts_no_paragraph(head: str) 
     ]
 
 
+@pytest.mark.parametrize(
+    "items",
+    [
+        # pdftotext's text of A/RES/78/29: the first letters on lines of their own, their words after a blank line
+        "(a)\n\nInternational peace and security,\n\n(b)\n\nEliminating chemical weapons,\n\n(c) The ultimate "
+        "objective of disarmament,\n",
+        # PyMuPDF's: each letter before its words
+        "(a) International peace and security,\n\n(b) Eliminating chemical weapons,\n\n(c) The ultimate "
+        "objective of disarmament,\n",
+    ],
+    ids=["letter-alone", "letter-and-words"],
+)
+def test_a_preambles_items_stay_in_it(items: str) -> None:
+    """A preambular paragraph's items ("(a)", "(b)") are in it, whether a layout sets a letter on a line of
+    its own or before its words."""
+    text = (
+        "A/RES/78/29\n\nThe General Assembly,\n\nConvinced that the Convention constitutes a major contribution "
+        f"to:\n{items}\nNoting the report,\n\n1.\nDecides to remain seized of the matter.\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [
+        "Convinced that the Convention constitutes a major contribution to: (a) International peace and security, "
+        "(b) Eliminating chemical weapons, (c) The ultimate objective of disarmament,",
+        "Noting the report,",
+        "Decides to remain seized of the matter.",
+    ]
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -517,14 +545,14 @@ SAME_IN_BOTH_LAYOUTS = (
 SAME_IN_PDFTOTEXT = (
     "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/192", "A/RES/78/205",
     "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/257", "A/RES/78/263", "A/RES/78/271",
-    "A/RES/78/283", "A/RES/78/288", "A/RES/78/304", "A/RES/78/309", "A/RES/78/32", "A/RES/78/46",
-    "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60", "A/RES/78/61", "A/RES/78/85", "A/RES/78/91",
-    "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114", "A/RES/79/129", "A/RES/79/134",
-    "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188", "A/RES/79/200", "A/RES/79/203",
-    "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246",
-    "A/RES/79/278", "A/RES/79/301", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/128",
-    "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/230",
-    "A/RES/80/80", "A/RES/80/88"
+    "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304", "A/RES/78/309", "A/RES/78/32",
+    "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60", "A/RES/78/61", "A/RES/78/85",
+    "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114", "A/RES/79/129",
+    "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188", "A/RES/79/200",
+    "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245",
+    "A/RES/79/246", "A/RES/79/278", "A/RES/79/301", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68",
+    "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176",
+    "A/RES/80/230", "A/RES/80/80", "A/RES/80/88"
 )  # fmt: skip
 
 

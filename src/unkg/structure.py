@@ -223,7 +223,12 @@ def _title_above(text: str, page: int, start: int) -> bool:
     if not 0 < page <= start or text[page - 1] != "\f":
         return False
     above = text[page:start].strip()
-    return bool(above) and not BLANK_RE.search(above) and above.count("\n") < HEAD_MAX_LINES and len(above) <= HEAD_MAX_CHARS
+    return (
+        bool(above)
+        and not BLANK_RE.search(above)
+        and above.count("\n") < HEAD_MAX_LINES
+        and len(above) <= HEAD_MAX_CHARS
+    )
 
 
 def _block_at(text: str, pos: int, step: int, whole: bool = True) -> tuple[int, int] | None:
@@ -965,8 +970,10 @@ class _Words:
 BULLETS = "•▪◦●■–-"
 # A list's item: a bullet, or a letter in brackets, and a space; a bullet glyph may be glued to its words
 # ("•CoE Convention ...": a converter dropped the tab), a dash may not ("-based").
-BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|(?:[–-]|\([a-z]{1,4}\))[ \t])")
-ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
+# pdftotext's text may set a letter on a line of its own, its words after a blank line ("(a)" / "" /
+# "International peace and security,").
+BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|[–-][ \t]|\([a-z]{1,4}\)(?:[ \t]|[ \t]*\n))")
+ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)(?:[ \t]|[ \t]*\n)")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
 # treaties2", a marker at most after it; "1. Right to life, liberty and security of person30" lists with
 # commas); its number is the section's, not a paragraph's.
