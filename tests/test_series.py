@@ -381,6 +381,25 @@ def test_a_preambles_items_stay_in_it(items: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "second"),
+    [
+        ("Lethal autonomous weapons systems", "Noting the adoption by consensus of resolution 51/22,"),  # A/RES/78/241
+        ("International Day of Hope", "Recognizing also the need for hope for all peoples,"),  # A/RES/79/270
+    ],
+)
+def test_a_short_texts_one_running_head_after_a_form_feed_is_no_paragraph(title: str, second: str) -> None:
+    """pdftotext's text of a two-page ODS PDF: the second page opens on the symbol and the title after a form
+    feed, a head seen once; neither is in the paragraph after it."""
+    text = (
+        f"A/RES/78/241\n\nUnited Nations\n\n78/241.\n\n{title}\nThe General Assembly,\nAffirming that international "
+        "law applies,\n\n23-26252 (E)\n\n100124\n\n*2326252*\n\n"
+        f"\fA/RES/78/241\n\n{title}\n\n{second}\n1.\nDecides to remain seized of the matter.\n\n2/2\n\n23-26252\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == ["Affirming that international law applies,", second, "Decides to remain seized of the matter."]
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -544,15 +563,16 @@ SAME_IN_BOTH_LAYOUTS = (
 # PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
 SAME_IN_PDFTOTEXT = (
     "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/192", "A/RES/78/205",
-    "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/257", "A/RES/78/263", "A/RES/78/271",
-    "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304", "A/RES/78/309", "A/RES/78/32",
-    "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60", "A/RES/78/61", "A/RES/78/85",
-    "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114", "A/RES/79/129",
-    "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188", "A/RES/79/200",
-    "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245",
-    "A/RES/79/246", "A/RES/79/278", "A/RES/79/301", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68",
-    "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176",
-    "A/RES/80/230", "A/RES/80/80", "A/RES/80/88"
+    "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/241", "A/RES/78/257", "A/RES/78/263",
+    "A/RES/78/271", "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304", "A/RES/78/309",
+    "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60", "A/RES/78/61",
+    "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
+    "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188",
+    "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241",
+    "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315",
+    "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/128", "A/RES/80/135",
+    "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/230", "A/RES/80/80",
+    "A/RES/80/88"
 )  # fmt: skip
 
 

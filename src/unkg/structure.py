@@ -217,12 +217,14 @@ def page_heads(
 
 
 def _title_above(text: str, page: int, start: int) -> bool:
-    """Whether one block of a head's size, the running title, is all that stands between a page's start
-    after pdftotext's form feed and the line at ``start`` ("\\fImplementation of the Convention on the
-    Prohibition of the / ... / Weapons and on Their Destruction / (blank) / A/RES/78/29")."""
+    """Whether the line at ``start`` opens a page after pdftotext's form feed ("\\fA/RES/78/241"), or one
+    block of a head's size, the running title, is all that stands between them ("\\fImplementation of the
+    Convention on the Prohibition of the / ... / Weapons and on Their Destruction / (blank) / A/RES/78/29")."""
     if not 0 < page <= start or text[page - 1] != "\f":
         return False
     above = text[page:start].strip()
+    if not above:
+        return True
     return (
         bool(above)
         and not BLANK_RE.search(above)

@@ -179,6 +179,8 @@ def units(document: Document) -> list[Unit]:
         gap, last = (words(last, p.start) if out and last < p.start else ""), p.end
         raw = words(p.content, p.end)
         content = head.strip(raw)
+        if content and SENTINEL in gap and content.split() == head.title:
+            content = ""  # the running title alone after the page's head (pdftotext's "\fA/RES/78/241" / title)
         if not content:
             if out and head.symbol and head.symbol in raw.split(" "):
                 # a running head the structure missed, a block of its own: the title's lines before it may
