@@ -397,7 +397,34 @@ def test_a_short_texts_one_running_head_after_a_form_feed_is_no_paragraph(title:
         f"\fA/RES/78/241\n\n{title}\n\n{second}\n1.\nDecides to remain seized of the matter.\n\n2/2\n\n23-26252\n"
     )
     _, units = text_units(text)
-    assert [u.text for u in units] == ["Affirming that international law applies,", second, "Decides to remain seized of the matter."]
+    assert [u.text for u in units] == [
+        "Affirming that international law applies,",
+        second,
+        "Decides to remain seized of the matter.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "body"),
+    [
+        # pdftotext's text of A/RES/80/9: no comma, no blank line, one operative paragraph unnumbered
+        ("The General Assembly", ["Adopts the 2025 Political Declaration, annexed to the present resolution."]),
+        # S/RES/521 (1982): a preamble's first word the cue words lack
+        (
+            "The Security Council,",
+            ["Appalled at the massacre of Palestinian civilians in Beirut,", "1.\nCondemns the massacre."],
+        ),
+    ],
+    ids=["no-comma", "comma"],
+)
+def test_the_line_under_the_opening_opens_a_paragraph(opening: str, body: list[str]) -> None:
+    """The line right under "The General Assembly" opens the text's first paragraph, a blank line between or
+    not."""
+    text = (
+        f"A/RES/80/9\n\n80/9.\n\nTrafficking in persons\n{opening}\n" + "\n".join(body) + "\n\n48th plenary meeting\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [b.removeprefix("1.\n") for b in body]
 
 
 _FOOT_HEAD = (
@@ -570,9 +597,9 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188",
     "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241",
     "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315",
-    "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/128", "A/RES/80/135",
-    "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/230", "A/RES/80/80",
-    "A/RES/80/88"
+    "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/117", "A/RES/80/128",
+    "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/230",
+    "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

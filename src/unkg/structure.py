@@ -1453,6 +1453,11 @@ def parse(source: Source) -> Document:
     starts: dict[int, int | None] = {}
     for b, e in body_regions:
         starts.update(_paragraph_starts(text, b, e, resolution))
+    first = NONSPACE_RE.search(text, opening.end()) if opening else None
+    if first and "\n" in text[opening.end() : first.start()] and not in_notes(first.start()):
+        # the line under "The General Assembly" opens a paragraph, no blank line between (pdftotext's text of
+        # A/RES/80/9: "The General Assembly" / "Adopts the 2025 Political Declaration ...")
+        starts.setdefault(first.start(), None)
     positions = sorted(starts)
     region_ends = sorted(e for _, e in body_regions)
     paragraphs: list[Paragraph] = []
