@@ -427,6 +427,29 @@ def test_the_line_under_the_opening_opens_a_paragraph(opening: str, body: list[s
     assert [u.text for u in units] == [b.removeprefix("1.\n") for b in body]
 
 
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # A/RES/78/234 (the regression set): each marker spaced before the next resolution of the list
+        "Recalling Human Rights Council resolutions 44/20 of 17 July 2020, 1  47/21 of 13 July 2021, 2  48/18 of\n"
+        "11 October 2021,",
+        # pdftotext's text of A/RES/78/171
+        "Recalling resolutions 28/6 of 26 March 2015, 1 37/5 of 22 March 2018 2\nand 46/12 of 23 March 2021,",
+    ],
+    ids=["two-spaces", "one-space"],
+)
+def test_a_spaced_marker_before_the_next_resolution_of_a_list(paragraph: str) -> None:
+    """A marker spaced after a resolution's date and before the next resolution's number ("2020, 1 47/21
+    of") is a marker: it is out of the paragraph's words, and the markers after it are found."""
+    text = (
+        f"A/RES/78/234\n\nThe General Assembly,\n\n{paragraph}\n\n1.\nDecides to remain seized of the matter.\n"
+        "__________________\n1 A/HRC/RES/44/20.\n2 A/HRC/RES/47/21.\n"
+    )
+    document, units = text_units(text)
+    assert [m.number for m in document.markers] == [1, 2]
+    assert " 1 " not in units[0].text and " 2 " not in units[0].text
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -589,11 +612,11 @@ SAME_IN_BOTH_LAYOUTS = (
 )  # fmt: skip
 # PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
 SAME_IN_PDFTOTEXT = (
-    "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/192", "A/RES/78/205",
-    "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/241", "A/RES/78/257", "A/RES/78/263",
-    "A/RES/78/271", "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304", "A/RES/78/309",
-    "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60", "A/RES/78/61",
-    "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
+    "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/171", "A/RES/78/192",
+    "A/RES/78/205", "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/241", "A/RES/78/257",
+    "A/RES/78/263", "A/RES/78/271", "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304",
+    "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
+    "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
     "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188",
     "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241",
     "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315",

@@ -1040,8 +1040,11 @@ ACRONYM_BEFORE_RE = re.compile(r"\([A-Z]{1,6}$")
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 # After a spaced marker: a word in lower case, a line's end, punctuation, a capitalised word or an acronym
 # ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line), or a year in a list
-# of years ("held in 2011, 1 2014 2 and 2018;3"), its marker glued to it in PyMuPDF's text ("2011, 1 20142").
-SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})")
+# of years ("held in 2011, 1 2014 2 and 2018;3"), its marker glued to it in PyMuPDF's text ("2011, 1 20142"),
+# or a resolution's number in a list of them ("resolutions 7/34 of 28 March 2008, 6 18/15 of 29 September").
+SPACED_AFTER_RE = re.compile(
+    r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})|[ \t]+\d{1,2}/\d{1,3}[ \t]+of\b"
+)
 # A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
