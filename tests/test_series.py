@@ -450,6 +450,30 @@ def test_a_spaced_marker_before_the_next_resolution_of_a_list(paragraph: str) ->
     assert " 1 " not in units[0].text and " 2 " not in units[0].text
 
 
+@pytest.mark.parametrize(
+    ("numbers", "labels"),
+    [
+        # the PDF of A/RES/79/160 sets two numbers without their full stop: PyMuPDF's text, then PDFium's
+        (("25.\n", "26 \n", "27 \n"), ["op25", "op26", "op27"]),
+        (("25. ", "26 ", "27 "), ["op25", "op26", "op27"]),
+        # a number that is not the next one, or before no operative verb, is a line of the paragraph before
+        (("25. ", "28 ", "27 "), ["op25"]),
+    ],
+    ids=["pymupdf", "pdfium", "not-next"],
+)
+def test_a_paragraph_number_without_its_full_stop(numbers: tuple[str, str, str], labels: list[str]) -> None:
+    """An operative paragraph's number without its full stop opens the paragraph when it is the next number
+    and an operative verb follows it."""
+    a, b, c = numbers
+    text = (
+        "A/RES/79/160\n\nThe General Assembly,\n\nRecalling its resolutions,\n\n"
+        f"{a}Recalls the recommendation of the Special Rapporteur;\n\n{b}Condemns without reservation any denial "
+        f"of the Holocaust;\n\n{c}Affirms its deep commitment to the duty of remembrance;\n"
+    )
+    _, units = text_units(text)
+    assert [u.label for u in units] == ["pp1", *labels]
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -608,7 +632,8 @@ def ga_texts() -> dict[str, str]:
 # PDFs of ga-78-80 whose PDFium text (unkg's reader) and PyMuPDF text give the same units; see
 # README.md, "What changed", for the share of the 80 PDFs this holds for.
 SAME_IN_BOTH_LAYOUTS = (
-    "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80"
+    "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80",
+    "A/RES/79/160",
 )  # fmt: skip
 # PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
 SAME_IN_PDFTOTEXT = (
@@ -617,12 +642,12 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/78/263", "A/RES/78/271", "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304",
     "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
     "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
-    "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/188",
-    "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241",
-    "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315",
-    "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/117", "A/RES/80/128",
-    "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/230",
-    "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
+    "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/160",
+    "A/RES/79/188", "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24",
+    "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301",
+    "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/117",
+    "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176",
+    "A/RES/80/230", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

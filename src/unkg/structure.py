@@ -686,6 +686,7 @@ NUMBERED_LINE_RE = re.compile(rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?
 NUMBERED_FIRST_LINE_RE = re.compile(
     rf"[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
 )
+UNDOTTED_NUMBER_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})[ \t]*\n?[ \t]*(?=[A-Z][a-z])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 NONSPACE_RE = re.compile(r"\S")
@@ -742,9 +743,17 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
                 starts.setdefault(m.start("meeting"), None)
     expected = None
     numbered = list(NUMBERED_LINE_RE.finditer(text, begin, end))
+    if resolution:
+        # a number without its full stop (the PDF of A/RES/79/160 sets "26 Condemns", "27 Affirms"): only the
+        # next number, before an operative verb
+        taken = {m.start("num") for m in numbered}
+        numbered += [m for m in UNDOTTED_NUMBER_RE.finditer(text, begin, end) if m.start("num") not in taken]
+        numbered.sort(key=lambda m: m.start("num"))
     first = NUMBERED_FIRST_LINE_RE.match(text, begin, end) if begin == 0 or text[begin - 1] == "\n" else None
     for m in ([first] if first else []) + numbered:
         n = int(m.group("num"))
+        if m.re is UNDOTTED_NUMBER_RE and (n != expected or not FINITE_OPENING_RE.match(text, m.end())):
+            continue
         has_dot = text[m.end("num") : m.end("num") + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
