@@ -474,6 +474,30 @@ def test_a_paragraph_number_without_its_full_stop(numbers: tuple[str, str, str],
     assert [u.label for u in units] == ["pp1", *labels]
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        # pdftotext's text of A/RES/80/34: the page's title, the paragraph's number, the symbol, then its words
+        f"\f{_TITLE}\n\n11.\n\nA/RES/78/29\n\nRecalls:\n\n(a) The reports of the mission;\n",
+        # A/RES/79/75: the number, then the symbol
+        "\f11.\n\nA/RES/78/29\n\nRecalls:\n\n(a) The reports of the mission;\n",
+    ],
+    ids=["title-number-symbol", "number-symbol"],
+)
+def test_a_number_before_the_pages_head_keeps_its_words(page: str) -> None:
+    """pdftotext may set an operative paragraph's number above the page's head, its words below: the words
+    are the paragraph's, not the paragraph's before."""
+    text = (
+        f"A/RES/78/29\n\nUnited Nations\n\n78/29.\n\n{_TITLE}\nThe General Assembly,\nRecalling its resolutions,\n"
+        "10. Welcomes decision EC-110/DEC.1 of the Executive Council;\n\n2/3\n\n23-24537\n\n" + page
+    )
+    _, units = text_units(text)
+    assert [(u.label, u.text) for u in units][-2:] == [
+        ("op10", "Welcomes decision EC-110/DEC.1 of the Executive Council;"),
+        ("op11", "Recalls: (a) The reports of the mission;"),
+    ]
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -645,9 +669,9 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/160",
     "A/RES/79/188", "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24",
     "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301",
-    "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/80/117",
-    "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176",
-    "A/RES/80/230", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
+    "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/79/75",
+    "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148",
+    "A/RES/80/176", "A/RES/80/230", "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

@@ -219,18 +219,18 @@ def page_heads(
 def _title_above(text: str, page: int, start: int) -> bool:
     """Whether the line at ``start`` opens a page after pdftotext's form feed ("\\fA/RES/78/241"), or one
     block of a head's size, the running title, is all that stands between them ("\\fImplementation of the
-    Convention on the Prohibition of the / ... / Weapons and on Their Destruction / (blank) / A/RES/78/29")."""
+    Convention on the Prohibition of the / ... / Weapons and on Their Destruction / (blank) / A/RES/78/29"),
+    a paragraph's number that pdftotext sets before the symbol aside ("... Destruction / 11. / A/RES/80/34 /
+    Recalls:")."""
     if not 0 < page <= start or text[page - 1] != "\f":
         return False
-    above = text[page:start].strip()
-    if not above:
+    blocks = [b for b in BLANK_RE.split(text[page:start].strip()) if b and not _LONE_PARAGRAPH_NUMBER_RE.fullmatch(b)]
+    if not blocks:
         return True
-    return (
-        bool(above)
-        and not BLANK_RE.search(above)
-        and above.count("\n") < HEAD_MAX_LINES
-        and len(above) <= HEAD_MAX_CHARS
-    )
+    return len(blocks) == 1 and blocks[0].count("\n") < HEAD_MAX_LINES and len(blocks[0]) <= HEAD_MAX_CHARS
+
+
+_LONE_PARAGRAPH_NUMBER_RE = re.compile(r"[ \t]*\d{1,3}\.[ \t]*")
 
 
 def _block_at(text: str, pos: int, step: int, whole: bool = True) -> tuple[int, int] | None:
@@ -1497,6 +1497,12 @@ def parse(source: Source) -> Document:
         if paragraphs and pos <= paragraphs[-1].content:  # the words after a number alone on its line
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
+            continue
+        last = paragraphs[-1] if paragraphs else None
+        if last and starts[last.start] is not None and words.first(last.content, last.end) is None:
+            # a number with only furniture under it, its words after (pdftotext's "11." / the page's head
+            # "A/RES/80/34" / "Recalls:", A/RES/80/34 and 79/75): they are its paragraph's
+            paragraphs[-1] = Paragraph(last.label, last.start, end, pos)
             continue
         if number is None and paragraphs and words.continues(paragraphs[-1], first_word, end, next_number(pos)):
             last = paragraphs[-1]
