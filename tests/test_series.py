@@ -498,6 +498,21 @@ def test_a_number_before_the_pages_head_keeps_its_words(page: str) -> None:
     ]
 
 
+def test_agenda_21_is_a_name_and_no_marker() -> None:
+    """pdftotext's text of A/RES/79/202: "Agenda 21" ends a line; its number is the programme's name, not note
+    21's marker, so the spaced marker later ("2023-2030, 21 following") is note 21's."""
+    text = (
+        "A/RES/79/202\n\nThe General Assembly,\n\nRecalling the Declaration, 20 building on Agenda 21,\n\n"
+        "Welcoming the Global Strategy for Sustainable Consumption and Production 2023-2030, 21 following a "
+        "consultative process,\n\n1.\nDecides to remain seized of the matter.\n__________________\n"
+        "20 A/CONF.151/26.\n21 A/79/1.\n"
+    )
+    document, units = text_units(text)
+    assert [m.number for m in document.markers] == [20, 21]
+    assert units[0].text.endswith("Declaration, building on Agenda 21,")
+    assert units[1].text.endswith("2023-2030, following a consultative process,")
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -667,11 +682,11 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
     "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
     "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/160",
-    "A/RES/79/188", "A/RES/79/200", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239", "A/RES/79/24",
-    "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301",
-    "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/79/75",
-    "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148",
-    "A/RES/80/176", "A/RES/80/230", "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
+    "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239",
+    "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278",
+    "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68",
+    "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139",
+    "A/RES/80/148", "A/RES/80/176", "A/RES/80/230", "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

@@ -1054,6 +1054,8 @@ _GLUED_BEFORE = frozenset('’”",;:.)]')
 SPACED_AFTER_RE = re.compile(
     r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})|[ \t]+\d{1,2}/\d{1,3}[ \t]+of\b"
 )
+# The programme of the Rio conference: its number is its name's ("building on Agenda 21" at a line's end).
+AGENDA_21_RE = re.compile(r"Agenda[ \t\n]21(?!\d)")
 # A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
@@ -1424,7 +1426,13 @@ def parse(source: Source) -> Document:
                 continue
             if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
-            if day or (not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start)):
+            if day or (
+                not after_year
+                and (
+                    NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start)
+                    or AGENDA_21_RE.match(text, max(0, start - 7))
+                )
+            ):
                 # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
                 # notes before and after it are called on either side of it; a day's number ("of 14 December")
                 # is the last choice, given up for any other doubtful marker of its note
