@@ -513,6 +513,25 @@ def test_agenda_21_is_a_name_and_no_marker() -> None:
     assert units[1].text.endswith("2023-2030, following a consultative process,")
 
 
+@pytest.mark.parametrize(
+    ("last", "verb"),
+    [
+        ("Rights Council, 1", "Takes note of the report of the Human Rights Council."),  # pdftotext's A/RES/80/189
+        ("Observer Force, 1", "Decides: (a) To call upon the parties to implement resolution 338 (1973);"),  # S/RES/563
+        ("Observer Force,", "Requests the Secretary-General to report."),
+    ],
+)
+def test_an_unnumbered_operative_paragraph_opens_on_its_verb_after_a_clause(last: str, verb: str) -> None:
+    """An operative paragraph without a number opens on its finite verb at a line's start after the clause
+    that ends the preamble, a note's marker after that clause or not."""
+    text = (
+        "A/RES/80/189\n\nThe General Assembly,\n\nHaving considered the recommendations contained in the report "
+        f"of the Human\n{last}\n{verb}\n__________________\n1 A/80/53.\n"
+    )
+    _, units = text_units(text)
+    assert [u.text.split()[0] for u in units] == ["Having", verb.split()[0]]
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -686,7 +705,8 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278",
     "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68",
     "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139",
-    "A/RES/80/148", "A/RES/80/176", "A/RES/80/230", "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
+    "A/RES/80/148", "A/RES/80/176", "A/RES/80/189", "A/RES/80/230", "A/RES/80/34", "A/RES/80/80",
+    "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

@@ -720,8 +720,17 @@ _CLAUSE_OPENERS = sorted(
     }
     - set(_PREAMBLE_OPENERS)
 )  # fmt: skip
+# An operative paragraph's finite verb opens one there too, a note's spaced marker after the clause or not
+# (pdftotext's text of A/RES/80/189: "... report of the Human / Rights Council, 1" / "Takes note of the report").
 CLAUSE_CUE_LINE_RE = re.compile(
-    r"(?<=[,;:])[ \t]*\n[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _CLAUSE_OPENERS) + r")\b)"
+    r"(?<=[,;:])(?:[ \t]+\d{1,3})?[ \t]*\n[ \t\f]*[“\"]?(?=(?:"
+    + "|".join(
+        [
+            *(w.capitalize() for w in _CLAUSE_OPENERS),
+            *(re.escape(f.capitalize()).replace(r"\ ", r"\s+") for f in _FINITE),
+        ]
+    )
+    + r")\b)"
 )
 
 
