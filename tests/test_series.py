@@ -519,11 +519,14 @@ def test_agenda_21_is_a_name_and_no_marker() -> None:
         ("Rights Council, 1", "Takes note of the report of the Human Rights Council."),  # pdftotext's A/RES/80/189
         ("Observer Force, 1", "Decides: (a) To call upon the parties to implement resolution 338 (1973);"),  # S/RES/563
         ("Observer Force,", "Requests the Secretary-General to report."),
+        # pdftotext's A/RES/79/226: a section's number alone over its heading, after the preamble's last clause
+        ("Observer Force,", "I\nGeneral guidelines"),
     ],
 )
 def test_an_unnumbered_operative_paragraph_opens_on_its_verb_after_a_clause(last: str, verb: str) -> None:
     """An operative paragraph without a number opens on its finite verb at a line's start after the clause
-    that ends the preamble, a note's marker after that clause or not."""
+    that ends the preamble, a note's marker after that clause or not; so does a section's number alone over its
+    heading."""
     text = (
         "A/RES/80/189\n\nThe General Assembly,\n\nHaving considered the recommendations contained in the report "
         f"of the Human\n{last}\n{verb}\n__________________\n1 A/80/53.\n"
@@ -701,12 +704,12 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
     "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
     "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/160",
-    "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215", "A/RES/79/239",
-    "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270", "A/RES/79/278",
-    "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36", "A/RES/79/68",
-    "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137", "A/RES/80/139",
-    "A/RES/80/148", "A/RES/80/176", "A/RES/80/189", "A/RES/80/230", "A/RES/80/34", "A/RES/80/80",
-    "A/RES/80/88", "A/RES/80/9"
+    "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215", "A/RES/79/226",
+    "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270",
+    "A/RES/79/278", "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36",
+    "A/RES/79/68", "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137",
+    "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/189", "A/RES/80/230", "A/RES/80/34",
+    "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

@@ -730,7 +730,7 @@ CLAUSE_CUE_LINE_RE = re.compile(
             *(re.escape(f.capitalize()).replace(r"\ ", r"\s+") for f in _FINITE),
         ]
     )
-    + r")\b)"
+    + r")\b|[IVX]{1,5}\.?[ \t]*\n[ \t]*[A-Z])"  # or a section's number alone over its heading ("I" / "General guidelines")
 )
 
 
