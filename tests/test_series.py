@@ -27,6 +27,7 @@ from unkg.series.align import word_diff
 from unkg.series.evaluate import gold_texts, score
 from unkg.series.members import Corpus, Text, file_corpus
 from unkg.series.units import clean, text_units
+from unkg.structure import document_metadata
 
 T = TypeVar("T")
 
@@ -533,6 +534,26 @@ def test_an_unnumbered_operative_paragraph_opens_on_its_verb_after_a_clause(last
     )
     _, units = text_units(text)
     assert [u.text.split()[0] for u in units] == ["Having", verb.split()[0]]
+
+
+@pytest.mark.parametrize("under", ["\n", "\n\n"], ids=["right-under", "blank-line"])
+def test_a_resumed_meeting_line_is_a_meeting_line(under: str) -> None:
+    """A resumed meeting's line ("55th (resumed) plenary meeting", A/RES/79/233) ends the resolution's text as
+    any meeting line does, right under its last line (pdftotext's text) or not, and is the text's meeting."""
+
+    def text(meeting: str) -> str:
+        return (
+            "A/RES/79/233\n\n79/233.\n\nProgramme of Action for Landlocked Developing Countries\nThe General "
+            f"Assembly,\n\n1.\nAdopts the Programme of Action, as contained in the annex.{under}{meeting}\n"
+            "24 December 2024\n\nAnnex\n\nProgramme of Action\n\n1.\nWe, the Heads of State, meet.\n"
+        )
+
+    _, plain = text_units(text("55th plenary meeting"))
+    _, resumed = text_units(text("55th (resumed) plenary meeting"))
+    assert [u.label for u in resumed] == [u.label for u in plain] == ["op1", "annex.op1"]
+    assert document_metadata(text("55th (resumed) plenary meeting"), "A/RES/79/233")["meeting"] == (
+        "55th (resumed) plenary meeting"
+    )
 
 
 _FOOT_HEAD = (

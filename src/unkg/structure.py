@@ -1633,7 +1633,9 @@ ADOPTION_DATE_RE = re.compile(
     r"(?:[Aa]dopted\s+(?:unanimously\s+)?by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+(?:at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+)?on"
     r"|adopted\s+by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+on)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
 )
-MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)[ \t]*$")
+MEETING_RE = re.compile(
+    r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting)[ \t]*$"
+)  # "55th (resumed) plenary meeting" (A/RES/79/233)
 MEETING_END_RE = re.compile(r"(?m)meeting[ \t]*$")  # a fast test: its literal opens the pattern
 # Fast tests before the patterns that open on a choice or a line start: a literal opens each, which the
 # regex engine looks for by substring search.

@@ -57,7 +57,9 @@ _PAGE = re.compile(r"\d{1,3}/\d{1,3}")
 _SUBPARAGRAPH = re.compile(r"^\((?P<item>[a-z]{1,3}|[ivx]{1,5})\)\s")
 # The meeting line that ends a resolution's text ("47th plenary meeting", "Adopted at the 1143rd
 # meeting", "Adopted unanimously at its 5664th meeting"): units after it belong to an annex.
-_MEETING_LINE = re.compile(r"^(?:\d{1,5}(?:st|nd|rd|th)\s+plenary\s+meeting|Adopted\b.{0,80}\bmeeting\b)", re.IGNORECASE)
+_MEETING_LINE = re.compile(
+    r"^(?:\d{1,5}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting|Adopted\b.{0,80}\bmeeting\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
