@@ -556,6 +556,21 @@ def test_a_resumed_meeting_line_is_a_meeting_line(under: str) -> None:
     )
 
 
+def test_a_number_after_between_is_doubtful() -> None:
+    """pdftotext's text of A/RES/79/233: "between 12 and 13 per cent" holds no marker of note 12 when the note's
+    own marker comes later ("the Law of the Sea, 12 on the right of access")."""
+    text = (
+        "A/RES/79/233\n\nThe General Assembly,\n\n1.\nNotes that the manufacturing value added remained stagnant "
+        "at between 12 and 13 per cent;\n\n2.\nAcknowledges the implementation of Part X of the Convention on the "
+        "Law of the Sea, 12 on the right of access of landlocked States to the sea;\n__________________\n"
+        "12 United Nations, Treaty Series, vol. 1833, No. 31363.\n"
+    )
+    document, units = text_units(text)
+    assert [m.number for m in document.markers] == [12]
+    assert units[0].text.endswith("between 12 and 13 per cent;")
+    assert "Law of the Sea, on the right" in units[1].text
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -726,11 +741,11 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
     "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/160",
     "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215", "A/RES/79/226",
-    "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246", "A/RES/79/270",
-    "A/RES/79/278", "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33", "A/RES/79/36",
-    "A/RES/79/68", "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135", "A/RES/80/137",
-    "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/189", "A/RES/80/230", "A/RES/80/34",
-    "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
+    "A/RES/79/233", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246",
+    "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33",
+    "A/RES/79/36", "A/RES/79/68", "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135",
+    "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/189", "A/RES/80/230",
+    "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

@@ -1069,7 +1069,7 @@ AGENDA_21_RE = re.compile(r"Agenda[ \t\n]21(?!\d)")
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
 NOT_MARKER_BEFORE_RE = re.compile(
-    r"(?:\b(?:(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C)\.?|(?:annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol))|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
+    r"(?:\b(?:(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C)\.?|(?:annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|between|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol))|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
 )
 
 
