@@ -571,6 +571,24 @@ def test_a_number_after_between_is_doubtful() -> None:
     assert "Law of the Sea, on the right" in units[1].text
 
 
+def test_a_separator_run_into_the_pages_last_word() -> None:
+    """pdftotext's text of A/RES/78/320 runs the notes' separator into the page's last word
+    ("drought__________________"): the notes under it are notes, the paragraph goes on after the next head."""
+    text = (
+        "A/RES/78/320\n\nThe General Assembly,\n\nRecalling the Convention, 1\n\n1.\nRecognizes the value of "
+        "afforestation using non -invasive, drought__________________\n1\n2\n\n24-14704\n\nA/77/1.\n"
+        "UNEP/EA.5/Res.5.\n3/4\n\n\fA/RES/78/320\n\nresistant and productive plant species; 2\n"
+    )
+    document, units = text_units(text)
+    assert [(f.number, text[f.start : f.end].strip()) for f in document.footnotes] == [
+        (1, "A/77/1."),
+        (2, "UNEP/EA.5/Res.5."),
+    ]
+    assert units[-1].text == (
+        "Recognizes the value of afforestation using non -invasive, drought resistant and productive plant species;"
+    )
+
+
 _FOOT_HEAD = (
     "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
     "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
@@ -737,15 +755,15 @@ SAME_IN_PDFTOTEXT = (
     "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/171", "A/RES/78/192",
     "A/RES/78/205", "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/241", "A/RES/78/257",
     "A/RES/78/263", "A/RES/78/271", "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304",
-    "A/RES/78/309", "A/RES/78/32", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6", "A/RES/78/60",
-    "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110", "A/RES/79/114",
-    "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16", "A/RES/79/160",
-    "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215", "A/RES/79/226",
-    "A/RES/79/233", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245", "A/RES/79/246",
-    "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315", "A/RES/79/326", "A/RES/79/33",
-    "A/RES/79/36", "A/RES/79/68", "A/RES/79/75", "A/RES/80/117", "A/RES/80/128", "A/RES/80/135",
-    "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/189", "A/RES/80/230",
-    "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
+    "A/RES/78/309", "A/RES/78/32", "A/RES/78/320", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6",
+    "A/RES/78/60", "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110",
+    "A/RES/79/114", "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16",
+    "A/RES/79/160", "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215",
+    "A/RES/79/226", "A/RES/79/233", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245",
+    "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315", "A/RES/79/326",
+    "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/79/75", "A/RES/80/117", "A/RES/80/128",
+    "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/189",
+    "A/RES/80/230", "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 

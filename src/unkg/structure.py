@@ -1023,6 +1023,7 @@ NOTES_HEADING_RE = re.compile(
     r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$|(?<=[.;\d] )(?:Notes|Endnotes)(?= \d{1,3} [A-Z(])"
 )
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
+GLUED_SEPARATOR_RE = re.compile(r"(?<=[^\W\d_])_{5,}(?=[ \t]*\n)")
 FIRST_NOTE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]+(?=\S)")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 # A note's number glued to its first word ("33Letter from CERD ...": a converter dropped the space); taken
@@ -1327,6 +1328,10 @@ def parse(source: Source) -> Document:
         if ("_" in text and "___" in text) or "---" in text or ("*" in text and "***" in text)
         else []
     )
+    if "\f" in text and "_____" in text:
+        # pdftotext may run the notes' separator into the page's last word ("using non-invasive, drought____",
+        # A/RES/78/320): it ends that line, the notes under it
+        separators = sorted([*separators, *((m.start(), m.end()) for m in GLUED_SEPARATOR_RE.finditer(text))])
     furniture.extend(separators)
     for m in JOB_NUMBER_RE.finditer(text):
         start = _job_number_at(text, m.start())
