@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import lzma
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +27,7 @@ from unkg.series.align import word_diff
 from unkg.series.evaluate import gold_texts, score
 from unkg.series.members import Corpus, Text, file_corpus
 from unkg.series.units import clean, text_units
+from unkg.structure import document_metadata
 
 T = TypeVar("T")
 
@@ -290,6 +293,359 @@ def test_a_page_foot_in_pdftotexts_order() -> None:
         "development of international law;"
     ]
 
+
+@pytest.mark.parametrize(
+    ("body", "openings"),
+    [
+        # pdftotext's text of A/RES/78/131: no blank line, no indentation between two preambular paragraphs
+        (
+            "Recognizing that the world drug problem demands an integrated, balanced and\ncomprehensive approach,\n"
+            "Underscoring that the Single Convention on Narcotic Drugs of 1961 constitutes\nthe cornerstone,\n"
+            "Highlighting the role of the Commission,\nDetermined to act,\nEver mindful of the risks,\n",
+            ["Recognizing that", "Underscoring that", "Highlighting the", "Determined to", "Ever mindful"],
+        ),
+        # such a word after a line that ends mid-sentence is no paragraph's start ("Nationally / Determined")
+        (
+            "Recognizing the role of the Nationally\nDetermined Contributions of the parties,\n"
+            "Noting the report of the Conference of the Parties on its work, which notes the Highlighting\n"
+            "Committee,\n",
+            ["Recognizing the", "Noting the"],
+        ),
+    ],
+    ids=["after-a-clause", "mid-sentence"],
+)
+def test_a_preamble_opens_on_its_word_after_a_clauses_end(body: str, openings: list[str]) -> None:
+    """Words that open fewer preambles ("Underscoring", "Highlighting", "Determined", "Ever mindful") start a
+    paragraph on a line after a clause's end, as pdftotext writes a preamble; not inside a sentence."""
+    _, units = text_units("A/RES/78/131\n\nThe General Assembly,\n" + body + "1.\nDecides to remain seized.\n")
+    assert [" ".join(u.text.split()[:2]) for u in units] == [*openings, "Decides to"]
+
+
+_TITLE = "Implementation of the Convention on the Prohibition of the\nDevelopment, Production, Stockpiling and Use of Chemical\nWeapons and on Their Destruction"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f"{_TITLE}\n\nA/RES/78/29\n\n",  # the title first, then the symbol (every page of A/RES/78/29)
+        f"A/RES/78/29\n\n{_TITLE}\n\n",  # the symbol first
+    ],
+    ids=["title-first", "symbol-first"],
+)
+def test_a_running_head_after_pdftotexts_form_feed_cuts_no_paragraph(head: str) -> None:
+    """pdftotext's text of an ODS PDF: each page opens on its running head after a form feed, the title's
+    lines and the symbol; a paragraph a page cuts goes on after it, one paragraph."""
+    text = (
+        f"A/RES/78/29\n\nUnited Nations\n\n78/29.\n\n{_TITLE}\nThe General Assembly,\n"
+        "Recalling its previous resolutions on the subject,\nRe-emphasizing its unequivocal support for the "
+        "decision of the Director General\nto establish the facts surrounding the use of chemical weapons,\n\n"
+        f"23-24537 (E)\n\n*2324537*\n\n\f{head}including toxic chemicals, in the Syrian Arab Republic,\n"
+        "Noting the report of the Director General,\n1.\nDecides to remain seized of the matter;\n\n2/3\n\n23-24537\n"
+        f"\n\f{head}2.\nRequests the Secretary-General to report on the matter.\n\n3/3\n\n23-24537\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [
+        "Recalling its previous resolutions on the subject,",
+        "Re-emphasizing its unequivocal support for the decision of the Director General to establish the facts "
+        "surrounding the use of chemical weapons, including toxic chemicals, in the Syrian Arab Republic,",
+        "Noting the report of the Director General,",
+        "Decides to remain seized of the matter;",
+        "Requests the Secretary-General to report on the matter.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # pdftotext's text of A/RES/78/29: the first letters on lines of their own, their words after a blank line
+        "(a)\n\nInternational peace and security,\n\n(b)\n\nEliminating chemical weapons,\n\n(c) The ultimate "
+        "objective of disarmament,\n",
+        # PyMuPDF's: each letter before its words
+        "(a) International peace and security,\n\n(b) Eliminating chemical weapons,\n\n(c) The ultimate "
+        "objective of disarmament,\n",
+    ],
+    ids=["letter-alone", "letter-and-words"],
+)
+def test_a_preambles_items_stay_in_it(items: str) -> None:
+    """A preambular paragraph's items ("(a)", "(b)") are in it, whether a layout sets a letter on a line of
+    its own or before its words."""
+    text = (
+        "A/RES/78/29\n\nThe General Assembly,\n\nConvinced that the Convention constitutes a major contribution "
+        f"to:\n{items}\nNoting the report,\n\n1.\nDecides to remain seized of the matter.\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [
+        "Convinced that the Convention constitutes a major contribution to: (a) International peace and security, "
+        "(b) Eliminating chemical weapons, (c) The ultimate objective of disarmament,",
+        "Noting the report,",
+        "Decides to remain seized of the matter.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "second"),
+    [
+        ("Lethal autonomous weapons systems", "Noting the adoption by consensus of resolution 51/22,"),  # A/RES/78/241
+        ("International Day of Hope", "Recognizing also the need for hope for all peoples,"),  # A/RES/79/270
+    ],
+)
+def test_a_short_texts_one_running_head_after_a_form_feed_is_no_paragraph(title: str, second: str) -> None:
+    """pdftotext's text of a two-page ODS PDF: the second page opens on the symbol and the title after a form
+    feed, a head seen once; neither is in the paragraph after it."""
+    text = (
+        f"A/RES/78/241\n\nUnited Nations\n\n78/241.\n\n{title}\nThe General Assembly,\nAffirming that international "
+        "law applies,\n\n23-26252 (E)\n\n100124\n\n*2326252*\n\n"
+        f"\fA/RES/78/241\n\n{title}\n\n{second}\n1.\nDecides to remain seized of the matter.\n\n2/2\n\n23-26252\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [
+        "Affirming that international law applies,",
+        second,
+        "Decides to remain seized of the matter.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opening", "body"),
+    [
+        # pdftotext's text of A/RES/80/9: no comma, no blank line, one operative paragraph unnumbered
+        ("The General Assembly", ["Adopts the 2025 Political Declaration, annexed to the present resolution."]),
+        # S/RES/521 (1982): a preamble's first word the cue words lack
+        (
+            "The Security Council,",
+            ["Appalled at the massacre of Palestinian civilians in Beirut,", "1.\nCondemns the massacre."],
+        ),
+    ],
+    ids=["no-comma", "comma"],
+)
+def test_the_line_under_the_opening_opens_a_paragraph(opening: str, body: list[str]) -> None:
+    """The line right under "The General Assembly" opens the text's first paragraph, a blank line between or
+    not."""
+    text = (
+        f"A/RES/80/9\n\n80/9.\n\nTrafficking in persons\n{opening}\n" + "\n".join(body) + "\n\n48th plenary meeting\n"
+    )
+    _, units = text_units(text)
+    assert [u.text for u in units] == [b.removeprefix("1.\n") for b in body]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # A/RES/78/234 (the regression set): each marker spaced before the next resolution of the list
+        "Recalling Human Rights Council resolutions 44/20 of 17 July 2020, 1  47/21 of 13 July 2021, 2  48/18 of\n"
+        "11 October 2021,",
+        # pdftotext's text of A/RES/78/171
+        "Recalling resolutions 28/6 of 26 March 2015, 1 37/5 of 22 March 2018 2\nand 46/12 of 23 March 2021,",
+    ],
+    ids=["two-spaces", "one-space"],
+)
+def test_a_spaced_marker_before_the_next_resolution_of_a_list(paragraph: str) -> None:
+    """A marker spaced after a resolution's date and before the next resolution's number ("2020, 1 47/21
+    of") is a marker: it is out of the paragraph's words, and the markers after it are found."""
+    text = (
+        f"A/RES/78/234\n\nThe General Assembly,\n\n{paragraph}\n\n1.\nDecides to remain seized of the matter.\n"
+        "__________________\n1 A/HRC/RES/44/20.\n2 A/HRC/RES/47/21.\n"
+    )
+    document, units = text_units(text)
+    assert [m.number for m in document.markers] == [1, 2]
+    assert " 1 " not in units[0].text and " 2 " not in units[0].text
+
+
+@pytest.mark.parametrize(
+    ("numbers", "labels"),
+    [
+        # the PDF of A/RES/79/160 sets two numbers without their full stop: PyMuPDF's text, then PDFium's
+        (("25.\n", "26 \n", "27 \n"), ["op25", "op26", "op27"]),
+        (("25. ", "26 ", "27 "), ["op25", "op26", "op27"]),
+        # a number that is not the next one, or before no operative verb, is a line of the paragraph before
+        (("25. ", "28 ", "27 "), ["op25"]),
+    ],
+    ids=["pymupdf", "pdfium", "not-next"],
+)
+def test_a_paragraph_number_without_its_full_stop(numbers: tuple[str, str, str], labels: list[str]) -> None:
+    """An operative paragraph's number without its full stop opens the paragraph when it is the next number
+    and an operative verb follows it."""
+    a, b, c = numbers
+    text = (
+        "A/RES/79/160\n\nThe General Assembly,\n\nRecalling its resolutions,\n\n"
+        f"{a}Recalls the recommendation of the Special Rapporteur;\n\n{b}Condemns without reservation any denial "
+        f"of the Holocaust;\n\n{c}Affirms its deep commitment to the duty of remembrance;\n"
+    )
+    _, units = text_units(text)
+    assert [u.label for u in units] == ["pp1", *labels]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # pdftotext's text of A/RES/80/34: the page's title, the paragraph's number, the symbol, then its words
+        f"\f{_TITLE}\n\n11.\n\nA/RES/78/29\n\nRecalls:\n\n(a) The reports of the mission;\n",
+        # A/RES/79/75: the number, then the symbol
+        "\f11.\n\nA/RES/78/29\n\nRecalls:\n\n(a) The reports of the mission;\n",
+    ],
+    ids=["title-number-symbol", "number-symbol"],
+)
+def test_a_number_before_the_pages_head_keeps_its_words(page: str) -> None:
+    """pdftotext may set an operative paragraph's number above the page's head, its words below: the words
+    are the paragraph's, not the paragraph's before."""
+    text = (
+        f"A/RES/78/29\n\nUnited Nations\n\n78/29.\n\n{_TITLE}\nThe General Assembly,\nRecalling its resolutions,\n"
+        "10. Welcomes decision EC-110/DEC.1 of the Executive Council;\n\n2/3\n\n23-24537\n\n" + page
+    )
+    _, units = text_units(text)
+    assert [(u.label, u.text) for u in units][-2:] == [
+        ("op10", "Welcomes decision EC-110/DEC.1 of the Executive Council;"),
+        ("op11", "Recalls: (a) The reports of the mission;"),
+    ]
+
+
+def test_agenda_21_is_a_name_and_no_marker() -> None:
+    """pdftotext's text of A/RES/79/202: "Agenda 21" ends a line; its number is the programme's name, not note
+    21's marker, so the spaced marker later ("2023-2030, 21 following") is note 21's."""
+    text = (
+        "A/RES/79/202\n\nThe General Assembly,\n\nRecalling the Declaration, 20 building on Agenda 21,\n\n"
+        "Welcoming the Global Strategy for Sustainable Consumption and Production 2023-2030, 21 following a "
+        "consultative process,\n\n1.\nDecides to remain seized of the matter.\n__________________\n"
+        "20 A/CONF.151/26.\n21 A/79/1.\n"
+    )
+    document, units = text_units(text)
+    assert [m.number for m in document.markers] == [20, 21]
+    assert units[0].text.endswith("Declaration, building on Agenda 21,")
+    assert units[1].text.endswith("2023-2030, following a consultative process,")
+
+
+@pytest.mark.parametrize(
+    ("last", "verb"),
+    [
+        ("Rights Council, 1", "Takes note of the report of the Human Rights Council."),  # pdftotext's A/RES/80/189
+        ("Observer Force, 1", "Decides: (a) To call upon the parties to implement resolution 338 (1973);"),  # S/RES/563
+        ("Observer Force,", "Requests the Secretary-General to report."),
+        # pdftotext's A/RES/79/226: a section's number alone over its heading, after the preamble's last clause
+        ("Observer Force,", "I\nGeneral guidelines"),
+    ],
+)
+def test_an_unnumbered_operative_paragraph_opens_on_its_verb_after_a_clause(last: str, verb: str) -> None:
+    """An operative paragraph without a number opens on its finite verb at a line's start after the clause
+    that ends the preamble, a note's marker after that clause or not; so does a section's number alone over its
+    heading."""
+    text = (
+        "A/RES/80/189\n\nThe General Assembly,\n\nHaving considered the recommendations contained in the report "
+        f"of the Human\n{last}\n{verb}\n__________________\n1 A/80/53.\n"
+    )
+    _, units = text_units(text)
+    assert [u.text.split()[0] for u in units] == ["Having", verb.split()[0]]
+
+
+@pytest.mark.parametrize("under", ["\n", "\n\n"], ids=["right-under", "blank-line"])
+def test_a_resumed_meeting_line_is_a_meeting_line(under: str) -> None:
+    """A resumed meeting's line ("55th (resumed) plenary meeting", A/RES/79/233) ends the resolution's text as
+    any meeting line does, right under its last line (pdftotext's text) or not, and is the text's meeting."""
+
+    def text(meeting: str) -> str:
+        return (
+            "A/RES/79/233\n\n79/233.\n\nProgramme of Action for Landlocked Developing Countries\nThe General "
+            f"Assembly,\n\n1.\nAdopts the Programme of Action, as contained in the annex.{under}{meeting}\n"
+            "24 December 2024\n\nAnnex\n\nProgramme of Action\n\n1.\nWe, the Heads of State, meet.\n"
+        )
+
+    _, plain = text_units(text("55th plenary meeting"))
+    _, resumed = text_units(text("55th (resumed) plenary meeting"))
+    assert [u.label for u in resumed] == [u.label for u in plain] == ["op1", "annex.op1"]
+    assert document_metadata(text("55th (resumed) plenary meeting"), "A/RES/79/233")["meeting"] == (
+        "55th (resumed) plenary meeting"
+    )
+
+
+def test_a_number_after_between_is_doubtful() -> None:
+    """pdftotext's text of A/RES/79/233: "between 12 and 13 per cent" holds no marker of note 12 when the note's
+    own marker comes later ("the Law of the Sea, 12 on the right of access")."""
+    text = (
+        "A/RES/79/233\n\nThe General Assembly,\n\n1.\nNotes that the manufacturing value added remained stagnant "
+        "at between 12 and 13 per cent;\n\n2.\nAcknowledges the implementation of Part X of the Convention on the "
+        "Law of the Sea, 12 on the right of access of landlocked States to the sea;\n__________________\n"
+        "12 United Nations, Treaty Series, vol. 1833, No. 31363.\n"
+    )
+    document, units = text_units(text)
+    assert [m.number for m in document.markers] == [12]
+    assert units[0].text.endswith("between 12 and 13 per cent;")
+    assert "Law of the Sea, on the right" in units[1].text
+
+
+def test_a_separator_run_into_the_pages_last_word() -> None:
+    """pdftotext's text of A/RES/78/320 runs the notes' separator into the page's last word
+    ("drought__________________"): the notes under it are notes, the paragraph goes on after the next head."""
+    text = (
+        "A/RES/78/320\n\nThe General Assembly,\n\nRecalling the Convention, 1\n\n1.\nRecognizes the value of "
+        "afforestation using non -invasive, drought__________________\n1\n2\n\n24-14704\n\nA/77/1.\n"
+        "UNEP/EA.5/Res.5.\n3/4\n\n\fA/RES/78/320\n\nresistant and productive plant species; 2\n"
+    )
+    document, units = text_units(text)
+    assert [(f.number, text[f.start : f.end].strip()) for f in document.footnotes] == [
+        (1, "A/77/1."),
+        (2, "UNEP/EA.5/Res.5."),
+    ]
+    assert units[-1].text == (
+        "Recognizes the value of afforestation using non -invasive, drought resistant and productive plant species;"
+    )
+
+
+_FOOT_HEAD = (
+    "A/RES/78/160\n\nUnited Nations\n\n78/160.\n\nDevelopment cooperation with middle-income countries\n"
+    "The General Assembly,\nRecalling the Paris Agreement, 1 and its early entry into force,\n"
+    "Recalling also the Convention, 2 the Protocol 3 and the Agreement, 4\n"
+    "1.\nWelcomes the work of the Assembly on the matter; 5\n2.\nRequests the Secretary-General to\n"
+    "__________________\n"
+)
+_FOOT_TAIL = "\fA/RES/78/160\n\nDevelopment cooperation with middle-income countries\n\nsubmit a report.\n"
+
+
+@pytest.mark.parametrize(
+    ("foot", "notes"),
+    [
+        # the numbers of the page's first two notes after its last, their words first (A/RES/78/168, 78/6)
+        (
+            "\nAdopted under the UNFCCC in FCCC/CP/2015/10/Add.1, decision 1/CP.21.\nUnited Nations, Treaty Series, "
+            "vol. 1771, No. 30822.\n3\nIbid., vol. 1019, No. 14956.\n4\nResolution 217 A (III).\n5\nA/78/322.\n1\n2\n"
+            "\n2/5\n\n23-21327\n\n",
+            [(1, "Adopted"), (2, "United"), (3, "3"), (4, "4"), (5, "5")],
+        ),
+        # the numbers alone, the job number, then the words (A/RES/78/160's first page, 78/1)
+        (
+            "1\n2\n3\n4\n5\n\n23-25892 (E)\n\nAdopted under the UNFCCC in FCCC/CP/2015/10/Add.1, decision 1/CP.21.\n"
+            "United Nations, Treaty Series, vol. 1771, No. 30822.\nIbid., vol. 1019,\nNo. 14956.\n"
+            "Resolution 217 A (III).\nA/78/322.\n\n030124\n\n*2325892*\n\n",
+            [(1, "Adopted"), (2, "United"), (3, "Ibid.,"), (4, "Resolution"), (5, "A/78/322.")],
+        ),
+        # one note's words over two lines before the numbered notes, its number after them (A/RES/78/131)
+        (
+            "\nOfficial Records of the General Assembly, Seventy-seventh Session, Supplement No. 10\n(A/77/10).\n2\n"
+            "Ibid., para. 41.\n3\nIbid.\n4\nIbid., para. 44.\n5\nA/78/322.\n1\n\n23-24958 (E)\n\n",
+            [(1, "Official"), (2, "2"), (3, "3"), (4, "4"), (5, "5")],
+        ),
+        # the first number above the words of the first two notes, the second after the last (A/RES/79/315)
+        (
+            "1\n\nResolution 217 A (III).\nResolutions 53/243 A and B.\n3\nResolution 61/295.\n4\nIbid.\n5\n"
+            "United Nations, Treaty Series, vol. 2440, No. 43977.\n2\n\n25-10887 (E)\n\n*2510887*\n\n",
+            [(1, "Resolution"), (2, "Resolutions"), (3, "3"), (4, "4"), (5, "5")],
+        ),
+    ],
+    ids=["numbers-after", "numbers-before-job", "one-number-after", "numbers-above-and-after"],
+)
+def test_the_numbers_of_a_page_foot_stand_apart_in_pdftotext(foot: str, notes: list[tuple[int, str]]) -> None:
+    """pdftotext's text of an ODS PDF writes the numbers of a page's first notes apart from their words: on
+    lines of their own after the page's last note, or before the job number with the words after it. Each
+    note has its number, and no note's words are in a paragraph."""
+    text = _FOOT_HEAD + foot + _FOOT_TAIL
+    document, units = text_units(text)
+    assert [(f.number, text[f.start : f.end].split()[0]) for f in document.footnotes] == notes
+    assert [u.text for u in units] == [
+        "Recalling the Paris Agreement, and its early entry into force,",
+        "Recalling also the Convention, the Protocol and the Agreement,",
+        "Welcomes the work of the Assembly on the matter;",
+        "Requests the Secretary-General to submit a report.",
+    ]
+
+
 def test_unknown_method_is_refused() -> None:
     """A scoring method that does not exist is an error naming the ones that do."""
     with pytest.raises(ValueError, match="rapidfuzz"):
@@ -391,7 +747,23 @@ def ga_texts() -> dict[str, str]:
 # PDFs of ga-78-80 whose PDFium text (unkg's reader) and PyMuPDF text give the same units; see
 # README.md, "What changed", for the share of the 80 PDFs this holds for.
 SAME_IN_BOTH_LAYOUTS = (
-    "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80"
+    "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80",
+    "A/RES/79/160",
+)  # fmt: skip
+# PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
+SAME_IN_PDFTOTEXT = (
+    "A/RES/78/106", "A/RES/78/109", "A/RES/78/131", "A/RES/78/160", "A/RES/78/171", "A/RES/78/192",
+    "A/RES/78/205", "A/RES/78/223", "A/RES/78/226", "A/RES/78/240", "A/RES/78/241", "A/RES/78/257",
+    "A/RES/78/263", "A/RES/78/271", "A/RES/78/283", "A/RES/78/288", "A/RES/78/29", "A/RES/78/304",
+    "A/RES/78/309", "A/RES/78/32", "A/RES/78/320", "A/RES/78/46", "A/RES/78/51", "A/RES/78/57", "A/RES/78/6",
+    "A/RES/78/60", "A/RES/78/61", "A/RES/78/85", "A/RES/78/91", "A/RES/78/93", "A/RES/78/94", "A/RES/79/110",
+    "A/RES/79/114", "A/RES/79/129", "A/RES/79/134", "A/RES/79/15", "A/RES/79/154", "A/RES/79/16",
+    "A/RES/79/160", "A/RES/79/188", "A/RES/79/200", "A/RES/79/202", "A/RES/79/203", "A/RES/79/215",
+    "A/RES/79/226", "A/RES/79/233", "A/RES/79/239", "A/RES/79/24", "A/RES/79/241", "A/RES/79/245",
+    "A/RES/79/246", "A/RES/79/270", "A/RES/79/278", "A/RES/79/301", "A/RES/79/315", "A/RES/79/326",
+    "A/RES/79/33", "A/RES/79/36", "A/RES/79/68", "A/RES/79/75", "A/RES/80/117", "A/RES/80/128",
+    "A/RES/80/135", "A/RES/80/137", "A/RES/80/139", "A/RES/80/148", "A/RES/80/176", "A/RES/80/189",
+    "A/RES/80/230", "A/RES/80/34", "A/RES/80/80", "A/RES/80/88", "A/RES/80/9"
 )  # fmt: skip
 
 
@@ -405,6 +777,21 @@ def test_two_layouts_of_one_resolution_align_as_unchanged(symbol: str, ga_texts:
     _, pdfium = text_units(read(str(pdf)).text)
     matches = align(pymupdf, pdfium).matches
     assert len(pymupdf) > 3
+    assert {m.change for m in matches} == {"unchanged"}, [m.to_json() for m in matches if m.change != "unchanged"]
+
+
+@pytest.mark.parametrize("symbol", SAME_IN_PDFTOTEXT)
+def test_pdftotexts_text_and_pymupdfs_align_as_unchanged(symbol: str, ga_texts: dict[str, str]) -> None:
+    """The ODS PDF as pdftotext reads it (plain text, pages apart by a form feed) and PyMuPDF's text of it:
+    as many paragraphs, every one unchanged."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    pdf = CORPUS / "ga-78-80" / "pdf" / (symbol.replace("/", "_") + ".pdf")
+    plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    _, pymupdf = text_units(ga_texts[symbol])
+    _, pdftotext = text_units(plain)
+    matches = align(pymupdf, pdftotext).matches
+    assert len(pymupdf) == len(pdftotext) >= 3
     assert {m.change for m in matches} == {"unchanged"}, [m.to_json() for m in matches if m.change != "unchanged"]
 
 

@@ -172,6 +172,8 @@ def page_heads(
     Nations Convention against Corruption") is not cited again.
     """
     heads: list[tuple[str, tuple[int, int]]] = []
+    # where pdftotext's pages start, after its form feeds, when the reader told none
+    feeds = [m.end() for m in re.finditer("\f", text)] if not page_starts and "\f" in text else []
     for sm in symbols:
         start, end = _line_bounds(text, sm.start)
         if page_starts and CELL_END_RE.match(text, sm.end, end):
@@ -207,11 +209,28 @@ def page_heads(
         # a page's first lines, where the reader told the pages (a PDF's text keeps no page number to look for)
         first_lines = (
             bool(page_starts) and 0 <= start - page_starts[max(0, bisect.bisect_right(page_starts, start) - 1)] <= 3
-        )
+        ) or (bool(feeds) and _title_above(text, feeds[max(0, bisect.bisect_right(feeds, start) - 1)], start))
         if first_lines or _page_mark_near(text, start, end):
             heads.append((sm.targets[0], (start, end)))
     heads = _with_neighbour_blocks(text, symbols, heads)
     return heads + _repeated_heads(text, symbols, {span for _, span in heads})
+
+
+def _title_above(text: str, page: int, start: int) -> bool:
+    """Whether the line at ``start`` opens a page after pdftotext's form feed ("\\fA/RES/78/241"), or one
+    block of a head's size, the running title, is all that stands between them ("\\fImplementation of the
+    Convention on the Prohibition of the / ... / Weapons and on Their Destruction / (blank) / A/RES/78/29"),
+    a paragraph's number that pdftotext sets before the symbol aside ("... Destruction / 11. / A/RES/80/34 /
+    Recalls:")."""
+    if not 0 < page <= start or text[page - 1] != "\f":
+        return False
+    blocks = [b for b in BLANK_RE.split(text[page:start].strip()) if b and not _LONE_PARAGRAPH_NUMBER_RE.fullmatch(b)]
+    if not blocks:
+        return True
+    return len(blocks) == 1 and blocks[0].count("\n") < HEAD_MAX_LINES and len(blocks[0]) <= HEAD_MAX_CHARS
+
+
+_LONE_PARAGRAPH_NUMBER_RE = re.compile(r"[ \t]*\d{1,3}\.[ \t]*")
 
 
 def _block_at(text: str, pos: int, step: int, whole: bool = True) -> tuple[int, int] | None:
@@ -667,6 +686,7 @@ NUMBERED_LINE_RE = re.compile(rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?
 NUMBERED_FIRST_LINE_RE = re.compile(
     rf"[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
 )
+UNDOTTED_NUMBER_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})[ \t]*\n?[ \t]*(?=[A-Z][a-z])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 NONSPACE_RE = re.compile(r"\S")
@@ -685,6 +705,33 @@ _PREAMBLE_OPENERS = sorted(
     | {"aware", "disturbed", "deeply", "gravely", "seriously", "profoundly", "cognizant", "desirous", "further", "also"}
 )  # fmt: skip
 CUE_LINE_RE = re.compile(r"(?m)^[ \t\f]*[“\"]?(?=(?:" + "|".join(w.capitalize() for w in _PREAMBLE_OPENERS) + r")\b)")
+# Words that open fewer preambles ("Highlighting", "Underscoring", "Determined", "Ever mindful"): a
+# paragraph's start only on a line after a clause's end ("... approach," / "Underscoring that ..."), as
+# pdftotext's text of an ODS PDF writes paragraphs, without a blank line or indentation between them;
+# inside a sentence ("Nationally / Determined Contributions") the line before ends on no comma.
+_CLAUSE_OPENERS = sorted(
+    {
+        "highlighting", "underscoring", "believing", "remaining", "sharing", "referring", "wishing", "regretting",
+        "recommitting", "honouring", "appreciating", "trusting", "realizing", "renewing", "continuing",
+        "commemorating", "being", "reconfirming", "praising", "striving", "aiming", "marking", "observing",
+        "seeking", "expecting", "rejecting", "proceeding", "re-emphasizing", "determined", "encouraged",
+        "resolved", "committed", "disappointed", "seized", "strongly", "firmly", "particularly", "unequivocally",
+        "equally", "solemnly", "ever",
+    }
+    - set(_PREAMBLE_OPENERS)
+)  # fmt: skip
+# An operative paragraph's finite verb opens one there too, a note's spaced marker after the clause or not
+# (pdftotext's text of A/RES/80/189: "... report of the Human / Rights Council, 1" / "Takes note of the report").
+CLAUSE_CUE_LINE_RE = re.compile(
+    r"(?<=[,;:])(?:[ \t]+\d{1,3})?[ \t]*\n[ \t\f]*[“\"]?(?=(?:"
+    + "|".join(
+        [
+            *(w.capitalize() for w in _CLAUSE_OPENERS),
+            *(re.escape(f.capitalize()).replace(r"\ ", r"\s+") for f in _FINITE),
+        ]
+    )
+    + r")\b|[IVX]{1,5}\.?[ \t]*\n[ \t]*[A-Z])"  # or a section's number alone over its heading ("I" / "General guidelines")
+)
 
 
 def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict[int, int | None]:
@@ -696,6 +743,8 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
     if resolution:
         for m in CUE_LINE_RE.finditer(text, begin, end):
             starts.setdefault(m.end(), None)
+        for m in CLAUSE_CUE_LINE_RE.finditer(text, begin, end):
+            starts.setdefault(m.end(), None)
         if MEETING_END_RE.search(text, begin, end):
             # the meeting line that closes a resolution, right under its last line (pdftotext's text:
             # "... of the General Assembly." / "45th plenary meeting" / "7 December 2023")
@@ -703,9 +752,17 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
                 starts.setdefault(m.start("meeting"), None)
     expected = None
     numbered = list(NUMBERED_LINE_RE.finditer(text, begin, end))
+    if resolution:
+        # a number without its full stop (the PDF of A/RES/79/160 sets "26 Condemns", "27 Affirms"): only the
+        # next number, before an operative verb
+        taken = {m.start("num") for m in numbered}
+        numbered += [m for m in UNDOTTED_NUMBER_RE.finditer(text, begin, end) if m.start("num") not in taken]
+        numbered.sort(key=lambda m: m.start("num"))
     first = NUMBERED_FIRST_LINE_RE.match(text, begin, end) if begin == 0 or text[begin - 1] == "\n" else None
     for m in ([first] if first else []) + numbered:
         n = int(m.group("num"))
+        if m.re is UNDOTTED_NUMBER_RE and (n != expected or not FINITE_OPENING_RE.match(text, m.end())):
+            continue
         has_dot = text[m.end("num") : m.end("num") + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
@@ -933,8 +990,10 @@ class _Words:
 BULLETS = "•▪◦●■–-"
 # A list's item: a bullet, or a letter in brackets, and a space; a bullet glyph may be glued to its words
 # ("•CoE Convention ...": a converter dropped the tab), a dash may not ("-based").
-BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|(?:[–-]|\([a-z]{1,4}\))[ \t])")
-ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)[ \t]")
+# pdftotext's text may set a letter on a line of its own, its words after a blank line ("(a)" / "" /
+# "International peace and security,").
+BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|[–-][ \t]|\([a-z]{1,4}\)(?:[ \t]|[ \t]*\n))")
+ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)(?:[ \t]|[ \t]*\n)")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
 # treaties2", a marker at most after it; "1. Right to life, liberty and security of person30" lists with
 # commas); its number is the section's, not a paragraph's.
@@ -964,6 +1023,7 @@ NOTES_HEADING_RE = re.compile(
     r"(?m)^[ \t]*(?:Notes|Footnotes|Endnotes)[ \t]*$|(?<=[.;\d] )(?:Notes|Endnotes)(?= \d{1,3} [A-Z(])"
 )
 INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
+GLUED_SEPARATOR_RE = re.compile(r"(?<=[^\W\d_])_{5,}(?=[ \t]*\n)")
 FIRST_NOTE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]+(?=\S)")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 # A note's number glued to its first word ("33Letter from CERD ...": a converter dropped the space); taken
@@ -999,13 +1059,18 @@ ACRONYM_BEFORE_RE = re.compile(r"\([A-Z]{1,6}$")
 _GLUED_BEFORE = frozenset('’”",;:.)]')
 # After a spaced marker: a word in lower case, a line's end, punctuation, a capitalised word or an acronym
 # ("compensation. 138 UNHCR, 139 the Committee": a converter drew the markers on the line), or a year in a list
-# of years ("held in 2011, 1 2014 2 and 2018;3"), its marker glued to it in PyMuPDF's text ("2011, 1 20142").
-SPACED_AFTER_RE = re.compile(r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})")
+# of years ("held in 2011, 1 2014 2 and 2018;3"), its marker glued to it in PyMuPDF's text ("2011, 1 20142"),
+# or a resolution's number in a list of them ("resolutions 7/34 of 28 March 2008, 6 18/15 of 29 September").
+SPACED_AFTER_RE = re.compile(
+    r"[ \t]+[a-z]|[ \t]*\n|[,;.]|[ \t]+[A-Z](?:[a-z]|[A-Z]+\b)|[ \t]+(?:19|20)\d\d(?!\d{3})|[ \t]+\d{1,2}/\d{1,3}[ \t]+of\b"
+)
+# The programme of the Rio conference: its number is its name's ("building on Agenda 21" at a line's end).
+AGENDA_21_RE = re.compile(r"Agenda[ \t\n]21(?!\d)")
 # A number after one of these counts something ("vol. 2", "resolution 5", "principle 7"): no marker. An
 # abbreviation may take its dot ("para. 12"); after a whole word a full stop ends the sentence, and the
 # number glued to it is a marker ("a non-refoulement principle.117").
 NOT_MARKER_BEFORE_RE = re.compile(
-    r"(?:\b(?:(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C)\.?|(?:annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol))|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
+    r"(?:\b(?:(?:No|Nos|vol|vols|Add|Corr|Rev|Amend|para|paras|p|pp|art|arts|chap|sect|Sub|CN|WG|L|C)\.?|(?:annex|and|to|of|than|by|the|in|from|since|on|at|or|per|about|over|under|between|some|least|nearly|approximately|resolution|resolutions|decision|paragraph|paragraphs|article|articles|chapter|section|rule|rules|principle|goal|target|item|items|page|session|meeting|Group|Goal|Target|Article|Principle|Rule|Convention|Recommendation|Protocol))|[\d/]|/[A-Z][A-Za-z]*\.)\s?$"  # "/DEC.3": a symbol's
 )
 
 
@@ -1113,6 +1178,73 @@ def _footnotes_in(text: str, zone: _Zone, expect: int | None) -> list[tuple[int,
     return out
 
 
+# A line of a page's foot that is no note's text: a job number ("23-25892 (E)"), a page number ("2/19"),
+# a print date ("030124"), a barcode ("*2325892*"), the resolution's symbol.
+_FOOT_FURNITURE_LINE_RE = re.compile(
+    r"[ \t]*(?:\d\d-\d{5}(?:\s?\([A-Z]\))?|\d{1,3}/\d{1,3}|\d{6}|\*\d{7,9}\*|A/RES/\S+)[ \t]*"
+)
+_LONE_NUMBER_LINE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]*")
+# Where a note ends and the next begins inside a run of lines whose numbers stand elsewhere: a line ending
+# on a full stop, before one opening on a capital or a quotation mark.
+_NOTE_BREAK_RE = re.compile(r"(?<=\.)[ \t]*\n(?=[ \t]*[A-Z“\"])")
+
+
+def _page_foot_notes(
+    text: str, start: int, end: int, expect: int | None
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+    """(number, start, end) of the notes at the foot of one page of pdftotext's text, [start, end) from the
+    separator to the form feed: it writes the numbers of a page's first notes apart from their words, on
+    lines of their own after the page's last note or before its job number, and their words first or after
+    the job number ("____ / Resolution 69/313, annex. / Resolution 76/258, annex. / 14 / Report of ... / 12
+    / 13 / 23-25892 / 7/12"); and the lines of furniture and lone numbers there, which are no paragraph's
+    words ("030124" under the notes). Empty unless every number finds its words and the numbers follow on."""
+    lines = []  # (kind, number, start, end): "N" a number alone, "T" words, "F" furniture
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        line = m.group()
+        if not line.strip():
+            continue
+        s, e = start + m.start(), start + m.end()
+        if lone := _LONE_NUMBER_LINE_RE.fullmatch(line):
+            lines.append(("N", int(lone["num"]), s, e))
+        elif _FOOT_FURNITURE_LINE_RE.fullmatch(line):
+            lines.append(("F", 0, s, e))
+        elif lines and lines[-1][0] == "T":
+            lines[-1] = ("T", 0, lines[-1][2], e)  # a note's next line
+        else:
+            lines.append(("T", 0, s, e))
+    numbered: list[tuple[int, int, int]] = []  # a number right above its words
+    orphans: list[int] = []  # numbers whose words stand elsewhere
+    loose: list[tuple[int, int]] = []  # words with no number above them
+    # a number right above its words, no blank line between, is theirs; one a blank line sets apart is not
+    # ("____ / 1 / (blank) / Resolution 217 A (III). / Resolutions 53/243 A and B. / 3 / ... / 2")
+    apart = [i + 1 < len(lines) and "\n\n" in text[lines[i][3] : lines[i + 1][2]] for i in range(len(lines))]
+    for i, (kind, n, s, e) in enumerate(lines):
+        if kind == "N":
+            if i + 1 < len(lines) and lines[i + 1][0] == "T" and not apart[i]:
+                numbered.append((n, s, lines[i + 1][3]))
+            else:
+                orphans.append(n)
+        elif kind == "T" and not (i and lines[i - 1][0] == "N" and not apart[i - 1]):
+            loose.append((s, e))
+    if not orphans or not loose:
+        return [], []
+    pieces: list[tuple[int, int]] = []
+    for s, e in loose:
+        cuts = [m.end() for m in _NOTE_BREAK_RE.finditer(text, s, e)]
+        pieces.extend(itertools.pairwise([s, *cuts, e]))
+    if len(pieces) != len(orphans):
+        if len(orphans) != len(loose):
+            return [], []
+        pieces = loose  # each run of words one note
+    notes = sorted([*zip(sorted(orphans), (s for s, _ in pieces), (e for _, e in pieces), strict=True), *numbered])
+    numbers = [n for n, _, _ in notes]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))) or (expect is not None and numbers[0] != expect):
+        return [], []
+    if [s for _, s, _ in notes] != sorted(s for _, s, _ in notes):
+        return [], []  # the words stand in another order than their numbers
+    return notes, [(s, e) for kind, n, s, e in lines if kind == "F" or (kind == "N" and n in orphans)]
+
+
 TRAILING_NOTE_RE = re.compile(r"\n(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 TRAILING_FIRST_NOTE_RE = re.compile(r"(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 
@@ -1196,6 +1328,10 @@ def parse(source: Source) -> Document:
         if ("_" in text and "___" in text) or "---" in text or ("*" in text and "***" in text)
         else []
     )
+    if "\f" in text and "_____" in text:
+        # pdftotext may run the notes' separator into the page's last word ("using non-invasive, drought____",
+        # A/RES/78/320): it ends that line, the notes under it
+        separators = sorted([*separators, *((m.start(), m.end()) for m in GLUED_SEPARATOR_RE.finditer(text))])
     furniture.extend(separators)
     for m in JOB_NUMBER_RE.finditer(text):
         start = _job_number_at(text, m.start())
@@ -1210,9 +1346,15 @@ def parse(source: Source) -> Document:
 
     # Footnotes.
     notes: dict[int, tuple[int, int]] = {}
+    separator_ends = {end for _, end in separators}
     for zone in _footnote_zones(text, zone_stops, separators):
         expect = max(notes) + 1 if notes else None
-        for n, s, e in _footnotes_in(text, zone, expect):
+        foot: list[tuple[int, int, int]] = []
+        if "\f" in text and zone.furniture is None and zone.start in separator_ends:
+            page_end = text.find("\f", zone.start)
+            foot, foot_furniture = _page_foot_notes(text, zone.start, len(text) if page_end < 0 else page_end, expect)
+            furniture.extend(foot_furniture)
+        for n, s, e in foot or _footnotes_in(text, zone, expect):
             notes.setdefault(n, (s, e))
     run = _trailing_run(text, opening.end() if opening else 0)
     if len(run) > len(notes):
@@ -1298,7 +1440,13 @@ def parse(source: Source) -> Document:
                 continue
             if n not in notes or n in by_reader or in_notes(start) or in_furniture(start):
                 continue
-            if day or (not after_year and NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start)):
+            if day or (
+                not after_year
+                and (
+                    NOT_MARKER_BEFORE_RE.search(text, max(0, start - 16), start)
+                    or AGENDA_21_RE.match(text, max(0, start - 7))
+                )
+            ):
                 # "the relevant review resolutions 3 and the debates": doubtful alone, a marker when the
                 # notes before and after it are called on either side of it; a day's number ("of 14 December")
                 # is the last choice, given up for any other doubtful marker of its note
@@ -1339,6 +1487,11 @@ def parse(source: Source) -> Document:
     starts: dict[int, int | None] = {}
     for b, e in body_regions:
         starts.update(_paragraph_starts(text, b, e, resolution))
+    first = NONSPACE_RE.search(text, opening.end()) if opening else None
+    if first and "\n" in text[opening.end() : first.start()] and not in_notes(first.start()):
+        # the line under "The General Assembly" opens a paragraph, no blank line between (pdftotext's text of
+        # A/RES/80/9: "The General Assembly" / "Adopts the 2025 Political Declaration ...")
+        starts.setdefault(first.start(), None)
     positions = sorted(starts)
     region_ends = sorted(e for _, e in body_regions)
     paragraphs: list[Paragraph] = []
@@ -1366,6 +1519,12 @@ def parse(source: Source) -> Document:
         if paragraphs and pos <= paragraphs[-1].content:  # the words after a number alone on its line
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
+            continue
+        last = paragraphs[-1] if paragraphs else None
+        if last and starts[last.start] is not None and words.first(last.content, last.end) is None:
+            # a number with only furniture under it, its words after (pdftotext's "11." / the page's head
+            # "A/RES/80/34" / "Recalls:", A/RES/80/34 and 79/75): they are its paragraph's
+            paragraphs[-1] = Paragraph(last.label, last.start, end, pos)
             continue
         if number is None and paragraphs and words.continues(paragraphs[-1], first_word, end, next_number(pos)):
             last = paragraphs[-1]
@@ -1479,7 +1638,9 @@ ADOPTION_DATE_RE = re.compile(
     r"(?:[Aa]dopted\s+(?:unanimously\s+)?by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+(?:at\s+its\s+\d{1,5}\w{2}\s+meeting,\s+)?on"
     r"|adopted\s+by\s+the\s+[A-Z][A-Za-z ]{3,40}?\s+on)\s+(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)"
 )
-MEETING_RE = re.compile(r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting)[ \t]*$")
+MEETING_RE = re.compile(
+    r"(?m)^[ \t]*(?P<meeting>\d{1,5}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?(?:plenary\s+)?meeting)[ \t]*$"
+)  # "55th (resumed) plenary meeting" (A/RES/79/233)
 MEETING_END_RE = re.compile(r"(?m)meeting[ \t]*$")  # a fast test: its literal opens the pattern
 # Fast tests before the patterns that open on a choice or a line start: a literal opens each, which the
 # regex engine looks for by substring search.

@@ -57,7 +57,9 @@ _PAGE = re.compile(r"\d{1,3}/\d{1,3}")
 _SUBPARAGRAPH = re.compile(r"^\((?P<item>[a-z]{1,3}|[ivx]{1,5})\)\s")
 # The meeting line that ends a resolution's text ("47th plenary meeting", "Adopted at the 1143rd
 # meeting", "Adopted unanimously at its 5664th meeting"): units after it belong to an annex.
-_MEETING_LINE = re.compile(r"^(?:\d{1,5}(?:st|nd|rd|th)\s+plenary\s+meeting|Adopted\b.{0,80}\bmeeting\b)", re.IGNORECASE)
+_MEETING_LINE = re.compile(
+    r"^(?:\d{1,5}(?:st|nd|rd|th)\s+(?:\(resumed\)\s+)?plenary\s+meeting|Adopted\b.{0,80}\bmeeting\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,8 @@ def units(document: Document) -> list[Unit]:
         gap, last = (words(last, p.start) if out and last < p.start else ""), p.end
         raw = words(p.content, p.end)
         content = head.strip(raw)
+        if content and SENTINEL in gap and content.split() == head.title:
+            content = ""  # the running title alone after the page's head (pdftotext's "\fA/RES/78/241" / title)
         if not content:
             if out and head.symbol and head.symbol in raw.split(" "):
                 # a running head the structure missed, a block of its own: the title's lines before it may
