@@ -227,3 +227,36 @@ def test_a_three_line_head_is_no_end_of_the_word_hyphenated_before_it() -> None:
     text = compose(pages).text
     assert "drought-resistant and productive plant species;" in text
     assert "effective solution" not in text
+
+
+def test_a_titles_end_under_the_head_is_furniture_on_every_page() -> None:
+    """A/RES/79/241's running title is over two lines: on one page its end stands alone under the title and
+    the symbol ("in all its aspects"), on the next beside the symbol ("in all its aspects A/RES/79/241").
+    Both are furniture: left, the first joined the preamble and the second a paragraph of page 3."""
+    title = "Comprehensive study of the question of nuclear-weapon-free zones "
+    pages = [
+        page(
+            body("United Nations  A/RES/79/241", 800, right=450, size=14),
+            body("Distr.: General", 780, right=300),
+            body("to achieve and maintain a world free of nuclear weapons,", 700, right=300),
+            Line("24-24619 (E)", LEFT, 200, 42, 51, 8.0),
+        ),
+        page(
+            head(title, 810),
+            head("A/RES/79/241", 800),
+            head("in all its aspects", 790),
+            body("Stressing also the importance of Mongolia's nuclear-weapon-free status,", 760, right=300),
+            body("they would have the rights", 700, right=150),
+            Line("2/3 24-24619", LEFT, 200, 35, 43, 8.0),
+        ),
+        page(
+            head(title, 810),
+            head("in all its aspects A/RES/79/241", 800),
+            body("of access to the meetings;", 700, right=300),
+            Line("24-24619 3/3", LEFT, 200, 35, 43, 8.0),
+        ),
+    ]
+    text = compose(pages).text
+    assert "in all its aspects" not in text and "Comprehensive study" not in text
+    assert "nuclear weapons,\n\nStressing also" in text
+    assert text.count("A/RES/79/241") == 1  # the masthead's only

@@ -748,7 +748,7 @@ def ga_texts() -> dict[str, str]:
 # README.md, "What changed", for the share of the 80 PDFs this holds for.
 SAME_IN_BOTH_LAYOUTS = (
     "A/RES/78/109", "A/RES/78/192", "A/RES/79/110", "A/RES/78/106", "A/RES/79/226", "A/RES/78/320", "A/RES/79/129", "A/RES/80/80",
-    "A/RES/79/160",
+    "A/RES/79/160", "A/RES/79/241",
 )  # fmt: skip
 # PDFs of ga-78-80 whose pdftotext text (poppler's, not -layout) and PyMuPDF text give the same units.
 SAME_IN_PDFTOTEXT = (

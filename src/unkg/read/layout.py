@@ -176,7 +176,36 @@ def _furniture(pages: list[Page]) -> list[set[int]]:
         ):
             drop.add(2)
         out.append(drop)
+    # A title over two lines runs on under the head: its end is a line of its own on some pages ("in all its
+    # aspects" under "Comprehensive study of ... zones" / "A/RES/79/241") and beside the symbol on others
+    # ("in all its aspects A/RES/79/241"). A head line in the head band that holds the symbol and the
+    # title's words is furniture with the lines above it, and so are those words alone at the head of
+    # another page.
+    ends: set[str] = set()
+    heads: list[tuple[int, int]] = []
+    for number, page in enumerate(pages):
+        top, _bottom = _bands(page)
+        for i in range(min(3, len(page.lines))):
+            if number and page.lines[i].bottom >= top and _is_titled_head(page.lines[i].text, owned):
+                heads.append((number, i))
+                ends.add(_title_words(page.lines[i].text, owned))
+    for number, i in heads:
+        out[number].update(range(i + 1))  # the title's lines above it too
+    for number, page in enumerate(pages):
+        top, _bottom = _bands(page)
+        for i in range(min(3, len(page.lines))):
+            if number and page.lines[i].bottom >= top and " ".join(page.lines[i].text.split()) in ends:
+                out[number].add(i)
     return out
+
+
+def _title_words(text: str, own: set[str]) -> str:
+    """The words of a titled head beside its symbol ("in all its aspects" of "in all its aspects A/RES/79/241")."""
+    t = " ".join(text.split())
+    for sm in g.parse_symbols(t):
+        if sm.targets[0] in own and (sm.start == 0 or sm.end == len(t)):
+            return (t[: sm.start] + t[sm.end :]).strip()
+    return t
 
 
 def _body_size(lines: list[Line]) -> float:
