@@ -578,15 +578,21 @@ SPACED_YEAR_ROWS = [
 ]
 
 
+_NOTES = ("See S/2020/310.", "See S/2023/81.", "See S/2024/200.", "See S/2024/201.", "See S/2024/202.")
+
+
+def _noted(paragraph: str, notes: int) -> str:
+    """A resolution of one operative paragraph, then the first ``notes`` of five notes under a separator."""
+    listed = "".join(f"{n} {note}\n" for n, note in enumerate(_NOTES[:notes], start=1))
+    return f"The General Assembly,\n\n1. {paragraph};\n\n__________\n{listed}"
+
+
 @pytest.mark.parametrize(
     ("body", "numbers"), SPACED_YEAR_ROWS, ids=["span", "decade", "not-next", "line", "line-item", "line-not-next"]
 )
 def test_a_marker_after_a_span_of_years(body: str, numbers: list[int]) -> None:
     """A span of years ends on a year as well as a date does: the next note's number after it is a marker."""
-    text = (
-        f"The General Assembly,\n\n1. Notes {body};\n\n__________\n"
-        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n"
-    )
+    text = _noted(f"Notes {body}", 3)
     d = parse(Source("resolution.txt", text, None))
     assert [mk.number for mk in d.markers] == numbers
 
@@ -625,10 +631,7 @@ NUMBER_ROWS = [
 )
 def test_numbers_and_the_markers_beside_them(body: str, numbers: list[int]) -> None:
     """A marker is never inside a number; one before a year is a marker all the same."""
-    text = (
-        f"The General Assembly,\n\n1. Notes that {body};\n\n__________\n"
-        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n4 See S/2024/201.\n5 See S/2024/202.\n"
-    )
+    text = _noted(f"Notes that {body}", 5)
     d = parse(Source("resolution.txt", text, None))
     assert [mk.number for mk in d.markers] == numbers
 
@@ -663,10 +666,7 @@ GLUED_YEAR_ROWS = [
 def test_a_marker_glued_to_a_year(body: str, numbers: list[int]) -> None:
     """PyMuPDF's text of an ODS PDF may glue a marker to the year before it ("in 201814"): the digits after
     a year (19xx or 20xx) are a marker when they are the next note's number, as after a spaced year."""
-    text = (
-        f"The General Assembly,\n\n1. Notes the reports {body};\n\n__________\n"
-        "1 See S/2020/310.\n2 See S/2023/81.\n3 See S/2024/200.\n4 See S/2024/201.\n5 See S/2024/202.\n"
-    )
+    text = _noted(f"Notes the reports {body}", 5)
     d = parse(Source("resolution.txt", text, None))
     assert [mk.number for mk in d.markers] == numbers
     assert all(text[mk.start - 4 : mk.start] in ("2018", "2019", "2030") for mk in d.markers)  # the year stays

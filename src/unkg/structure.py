@@ -1720,14 +1720,11 @@ def _whole_title(first: str, text: str, end: int) -> str:
     return title
 
 
-TITLE_LINE_RE = re.compile(
-    r"(?m)^[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
-)
+_TITLE_LINE = r"[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
+TITLE_LINE_RE = re.compile(r"(?m)^" + _TITLE_LINE)
 # The same after a line break: a pattern opening on a literal is searched for fast (on a line start, the
 # regex engine tries every position); ``_title_line`` reads the text's first line with TITLE_LINE_RE.
-_TITLE_NEXT_LINE_RE = re.compile(
-    r"(?m)\n[ \t]*(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4}\.?[ \t]+(?P<title>[A-Z][^\n]{3,200})$"
-)
+_TITLE_NEXT_LINE_RE = re.compile(r"(?m)\n" + _TITLE_LINE)
 
 
 def _title_line(head: str) -> re.Match[str] | None:

@@ -162,40 +162,26 @@ def _furniture(pages: list[Page]) -> list[set[int]]:
                 len(pages) >= 3 and repeated[_norm(bare)] >= threshold and not NOTE_TEXT_RE.match(bare)
             ):
                 drop.add(i)
-        # A head of three lines (a title over two lines above the symbol and the title's end, as in
-        # A/RES/78/320): the third line, in the head band under two dropped lines, is the symbol with
-        # the title's words. Left, a hyphen at the page before's last line would join it to a word.
-        n = len(page.lines)
-        top, _bottom = _bands(page)
-        if (
-            number
-            and {0, 1} <= drop
-            and n > 4
-            and page.lines[2].bottom >= top
-            and _is_titled_head(page.lines[2].text, owned)
-        ):
-            drop.add(2)
         out.append(drop)
-    # A title over two lines runs on under the head: its end is a line of its own on some pages ("in all its
-    # aspects" under "Comprehensive study of ... zones" / "A/RES/79/241") and beside the symbol on others
-    # ("in all its aspects A/RES/79/241"). A head line in the head band that holds the symbol and the
-    # title's words is furniture with the lines above it, and so are those words alone at the head of
-    # another page.
-    ends: set[str] = set()
-    heads: list[tuple[int, int]] = []
-    for number, page in enumerate(pages):
-        top, _bottom = _bands(page)
-        for i in range(min(3, len(page.lines))):
-            if number and page.lines[i].bottom >= top and _is_titled_head(page.lines[i].text, owned):
-                heads.append((number, i))
-                ends.add(_title_words(page.lines[i].text, owned))
-    for number, i in heads:
-        out[number].update(range(i + 1))  # the title's lines above it too
-    for number, page in enumerate(pages):
-        top, _bottom = _bands(page)
-        for i in range(min(3, len(page.lines))):
-            if number and page.lines[i].bottom >= top and " ".join(page.lines[i].text.split()) in ends:
-                out[number].add(i)
+    # A running title over two lines (A/RES/78/320, A/RES/79/241) ends beside the symbol on some pages
+    # ("in all its aspects A/RES/79/241", "A/RES/78/320  effective solution ...") and on a line of its own
+    # under the title and the symbol on others ("in all its aspects"). A line among a page's first three,
+    # in the head band, holding the symbol and the title's words is furniture with the lines above it, and
+    # so are those words alone at another page's head. Left, the title's end joins the preamble, or the
+    # word hyphenated at the page before's end ("drought-A/RES/78/320 effective solution ...").
+    head_lines = [
+        (number, i, " ".join(page.lines[i].text.split()))
+        for number, page in enumerate(pages[1:], start=1)
+        for i in range(min(3, len(page.lines)))
+        if page.lines[i].bottom >= _bands(page)[0]
+    ]
+    titled = [(number, i, text) for number, i, text in head_lines if _is_titled_head(text, owned)]
+    ends = {_title_words(text, owned) for _, _, text in titled}
+    for number, i, _ in titled:
+        out[number].update(range(i + 1))
+    for number, i, text in head_lines:
+        if text in ends:
+            out[number].add(i)
     return out
 
 
