@@ -73,3 +73,34 @@ def test_years_a_text_mentions_stand_alone() -> None:
 
     text = "In 1945, 2015 and 2030; not 12015, 20155, 1939 nor 2100; ¹2019 is a year after a raised marker."
     assert sorted(y for p in YEAR_RES for y in p.findall(text)) == ["1945", "2015", "2019", "2030"]
+
+
+# (the year a file name gives, the sentence, kept targets, dropped targets)
+INSTRUMENT_YEAR_ROWS = [
+    # a 1973 statement's Paris Agreement is the peace agreement on Viet Nam, not the climate treaty of 2015
+    ("1973", "We welcome the Paris Agreement signed in January.", [], ["PARIS-AGREEMENT"]),
+    ("2016", "We have ratified the Paris Agreement.", ["PARIS-AGREEMENT"], []),
+    # a draft is named some years before its adoption (2015 is within five years of 2012)
+    ("2012", "the negotiation of the Paris Agreement", ["PARIS-AGREEMENT"], []),
+    # the Charter predates every statement
+    ("1946", "the principles of the Charter of the United Nations", ["UN-CHARTER"], []),
+]
+
+
+@pytest.mark.parametrize(("year", "sentence", "kept", "dropped"), INSTRUMENT_YEAR_ROWS, ids=[r[0] for r in INSTRUMENT_YEAR_ROWS])
+def test_an_instrument_adopted_after_the_citing_document_is_dropped(
+    year: str, sentence: str, kept: list[str], dropped: list[str]
+) -> None:
+    """With the year a file name gives (``recheck``, after ``describe``) an instrument adopted more than five
+    years later is no citation of the catalogue's, and the reason says so."""
+    from dataclasses import replace
+
+    from unkg.check import recheck
+    from unkg.registry import default_registry
+
+    extraction = extract_text(sentence)
+    result = recheck(replace(extraction, metadata={**extraction.metadata, "year": year}), default_registry())
+    assert [c.target for c in result.citations] == kept
+    assert [d.citation.target for d in result.dropped] == dropped
+    assert all("after the citing document" in d.reason for d in result.dropped)
+    assert len(result.contexts) == len(result.citations)

@@ -23,8 +23,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from unkg.catalogue import Catalogue, default_catalogue
 from unkg.models import Citation, Extraction
 from unkg.registry import Registry
+
+# An instrument is cited as a draft some years before its adoption ("the draft declaration"): only one
+# adopted more than this many years after the citing document cannot be what it names.
+DRAFT_YEARS = 5
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 DATE_AFTER = 60  # characters after a citation where its date stands ("of 24 March 2005")
@@ -90,16 +95,36 @@ def own_year(symbol: str | None, metadata: dict[str, str], registry: Registry) -
     return registry.year_of(symbol) if symbol else None
 
 
+def later_instrument(c: Citation, year: int | None, catalogue: Catalogue) -> str | None:
+    """Why an instrument cited by a document of ``year`` cannot be the catalogue's (a 1973 statement's
+    "Paris Agreement" is another than the one of 2015), or None."""
+    instrument = catalogue.get(c.target) if c.kind == "instrument" and year else None
+    issued = instrument.issued if instrument else None
+    if year and issued and issued[:4].isdigit() and int(issued[:4]) > year + DRAFT_YEARS:
+        return f"{c.target} was adopted in {issued[:4]}, after the citing document ({year})"
+    return None
+
+
 def check(
-    citations: tuple[Citation, ...], text: str, symbol: str | None, metadata: dict[str, str], registry: Registry
+    citations: tuple[Citation, ...],
+    text: str,
+    symbol: str | None,
+    metadata: dict[str, str],
+    registry: Registry,
+    catalogue: Catalogue | None = None,
 ) -> tuple[tuple[Citation, ...], tuple[Dropped, ...]]:
     """(citations kept or re-attributed, citations dropped with their reasons) of one document."""
     year = own_year(symbol, metadata, registry)
+    catalogue = catalogue or default_catalogue()
     kept: list[Citation] = []
     dropped: list[Dropped] = []
     for c in citations:
         if c.kind not in ("resolution", "decision"):
-            kept.append(c)
+            later = later_instrument(c, year, catalogue)
+            if later:
+                dropped.append(Dropped(c, later))
+            else:
+                kept.append(c)
             continue
         if symbol and c.target == symbol:
             dropped.append(Dropped(c, "the document's own symbol"))
@@ -122,19 +147,23 @@ def check(
     return tuple(kept), tuple(dropped)
 
 
-def recheck(extraction: Extraction, registry: Registry) -> Extraction:
+def recheck(extraction: Extraction, registry: Registry, catalogue: Catalogue | None = None) -> Extraction:
     """``extraction`` checked again once described: a symbol or a year a sidecar or file name gave (see
     ``unkg.describe``) tells what the text alone could not, that a citation is the document's own symbol or of
     a later year. Those citations move to ``dropped`` with their reason; their contexts go with them."""
     keep: list[int] = []
     dropped = list(extraction.dropped)
     year = own_year(extraction.symbol, extraction.metadata, registry)
+    catalogue = catalogue or default_catalogue()
     for i, c in enumerate(extraction.citations):
         cited_year = registry.year_of(c.target) if c.kind in ("resolution", "decision") else None
+        later = later_instrument(c, year, catalogue)
         if extraction.symbol and c.target == extraction.symbol and c.kind in ("resolution", "decision"):
             dropped.append(Dropped(c, "the document's own symbol"))
         elif year and cited_year and cited_year > year:
             dropped.append(Dropped(c, f"{c.target} is of {cited_year}, after the citing document ({year})"))
+        elif later:
+            dropped.append(Dropped(c, later))
         else:
             keep.append(i)
     if len(keep) == len(extraction.citations):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from unkg import grammar as g
 from unkg.catalogue import Catalogue, trie_pattern
+from unkg.check import DRAFT_YEARS
 from unkg.models import Citation, Document, Footnote, Paragraph
 from unkg.structure import VERBS, paragraph_verb
 
@@ -476,7 +477,6 @@ BODY_BEFORE_RE = re.compile(
     r"|for\s+the\s+(?:Drafting|Elaboration|Negotiation|Preparation)\s+of)\s+(?:the\s+|an?\s+)?\Z"
 )
 BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
-DRAFT_YEARS = 5
 # Years 1940-2099 standing alone. Two patterns, each opening with a literal ("19", "20"), which the regex
 # engine finds by a fast substring search (one pattern opening on a choice tries every position); the digit
 # before (a decimal one: a raised "¹" glued to a year is a note's marker) is looked at behind the literal, so

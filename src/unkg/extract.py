@@ -86,7 +86,7 @@ def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extrac
     symbol = own_symbol(document.symbol, source.text, metadata, registry)
     if symbol != document.symbol:
         metadata["symbol_as_written"] = document.symbol or ""  # the heading the registry corrected
-    citations, dropped = check(citations, source.text, symbol, metadata, registry)
+    citations, dropped = check(citations, source.text, symbol, metadata, registry, catalogue)
     return Extraction(
         source.path, source.sha256, symbol, citations, (), metadata, dropped, contexts(document, citations)
     )
