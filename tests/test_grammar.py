@@ -224,3 +224,20 @@ def test_the_1967_protocol_beside_the_refugee_convention() -> None:
     """'the 1951 Convention ... and its 1967 Protocol', the usual words of UN texts on refugees (blind set)."""
     text = "Slovenia is a party to the 1951 Convention relating to the Status of Refugees and its 1967 Protocol."
     assert [c.target for c in extract_text(text).citations] == ["REFUGEE-CONVENTION", "REFUGEE-PROTOCOL"]
+
+
+def test_symbols_found_from_the_slashes_are_the_patterns_own_matches() -> None:
+    """``symbol_matches`` (a search for slashes, the pattern matched at each prefix before one) gives what
+    ``SYMBOL_RE.finditer`` gives: the same spans and groups, in order, the longest prefix first ("UNDP/" and
+    "DP/"), after a match only past its end ("A/RES/61/165/A/62/1")."""
+    import random
+
+    from unkg.grammar import SYMBOL_RE, symbol_matches
+
+    rng = random.Random(11)
+    pieces = ["A", "S", "E", "T", "/", "/", "RES", "CN.4", "C", "EDAW", "UNDP", "DP", "ST", "TD", "ESCAP", "12",
+              "79", "2001", " ", "(", ")", "(III)", "Add.1", "-", ".", "x", "\n", "é", "SG", "II", "S-10"]  # fmt: skip
+    for _ in range(100_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 20)))
+        mine = [(m.span(), m.groupdict()) for m in symbol_matches(text)]
+        assert mine == [(m.span(), m.groupdict()) for m in SYMBOL_RE.finditer(text)], repr(text)

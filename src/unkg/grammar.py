@@ -26,6 +26,7 @@ Ordering rules and reasons, read before changing a fragment:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # --------------------------------------------------------------------------
@@ -120,6 +121,31 @@ SYMBOL_BRACKET = rf"(?:[ \u00a0]?\((?P<bracket>(?:19|20)\d\d|{ROMAN})\))"
 SYMBOL = rf"(?P<symbol>{PREFIX}(?:/{SEGMENT}){{1,10}}){SYMBOL_BRACKET}?(?![\w/])"
 SYMBOL_RE = re.compile(SYMBOL)
 _NOT_BEFORE_SYMBOL = frozenset("/.-_")
+_PREFIX_SET = frozenset(SERIES_PREFIXES)
+_PREFIX_LENGTHS = sorted({len(p) for p in SERIES_PREFIXES}, reverse=True)  # the leftmost start first
+
+
+def symbol_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``SYMBOL_RE.finditer(text)``, found from the slashes.
+
+    A symbol's prefix, all letters, stands right before its first slash
+    ("A/", "CEDAW/"), and slashes are rare in prose: one character's search
+    for them, then the pattern matched at each prefix that ends on one, is
+    many times faster than the pattern's own scan, which tries each capital
+    letter of the text. Same matches, same order (tests/test_grammar.py).
+    """
+    end = 0
+    slash = text.find("/")
+    while slash >= 0:
+        for length in _PREFIX_LENGTHS:
+            start = slash - length
+            if start >= end and text[start:slash] in _PREFIX_SET:
+                m = SYMBOL_RE.match(text, start)
+                if m:
+                    yield m
+                    end = m.end()
+                    break
+        slash = text.find("/", max(slash + 1, end))
 
 
 def symbol_starts_at(text: str, start: int) -> bool:
@@ -331,7 +357,7 @@ def parse_symbols(text: str) -> list[SymbolMatch]:
     [('CRC/C/LUX/Q/3-4/Add.1',), ('A/74/959', 'S/2020/724')]
     """
     found = []
-    for m in SYMBOL_RE.finditer(text):
+    for m in symbol_matches(text):
         if not symbol_starts_at(text, m.start()):
             continue
         sm = match_symbol_at(text, m)
