@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.conftest import SAMPLE
 
+from unkg import extract_text
 from unkg.models import Source
 from unkg.read import read
 from unkg.series.units import text_units
@@ -1078,3 +1079,30 @@ def test_a_resolution_number_alone_on_its_line_is_no_page_number(lines: str, wor
     )
     _, units = text_units(text)
     assert words in units[1].text
+
+
+@pytest.mark.parametrize("heading", ["Notes", "Footnotes", "Endnotes", "  Footnotes\t"])
+def test_notes_under_any_heading_word_are_notes(heading: str) -> None:
+    """A note under "Footnotes" or "Endnotes" is a note, in a text where "Notes" stands nowhere: its citation
+    belongs to the paragraph that calls it (a fast test for "Notes" alone had passed these headings by)."""
+    text = (
+        "The Committee welcomes the report of the Special Rapporteur.1 It recalls the work done since then.\n\n"
+        f"It will meet again next year.\n\n{heading}\n\n1 See A/61/324, para. 4.\n"
+    )
+    (c,) = extract_text(text).citations
+    assert (c.target, c.paragraph, c.footnote) == ("A/61/324", "p1", "fn1")
+
+
+def test_notes_headings_found_from_their_words_are_the_patterns_own_matches() -> None:
+    """``_notes_headings`` (a search for "otes", the pattern matched at the line's start or the word) gives
+    what ``NOTES_HEADING_RE.finditer`` gives, in order."""
+    import random
+
+    from unkg.structure import NOTES_HEADING_RE, _notes_headings
+
+    rng = random.Random(3)
+    pieces = ["Notes", "Footnotes", "Endnotes", "notes", "otes", "NOTES", "N", "n", "t", "d", " ", "\t", "\n",
+              ". ", "; ", "3 ", " 12 ", "A", "(", "x", "Foot", "End", "De", "\f"]  # fmt: skip
+    for _ in range(100_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 14)))
+        assert [m.span() for m in _notes_headings(text)] == [m.span() for m in NOTES_HEADING_RE.finditer(text)]

@@ -392,9 +392,9 @@ IBID_ANNEX_RE = re.compile(r"\b[Ii]bid\.,?\s+(?P<pin>annex\s+[IVX]{1,5})\b")
 
 def find_ibid_annexes(ctx: Context, earlier: Sequence[Found]) -> list[Found]:
     out: list[Found] = []
-    if "bid.," not in ctx.text:
-        return out
     resolutions = sorted((f for f in earlier if f.kind == "resolution"), key=lambda f: f.start)
+    if not resolutions or "bid.," not in ctx.text:
+        return out
     starts = [f.start for f in resolutions]
     for m in IBID_ANNEX_RE.finditer(ctx.text):
         i = bisect.bisect_left(starts, m.start())
@@ -646,7 +646,7 @@ def find_bracketed_resolutions(ctx: Context) -> list[Found]:
 
 def find_council_statements(ctx: Context) -> list[Found]:
     out = []
-    if "PRST" not in ctx.text:
+    if "/" not in ctx.text or "PRST" not in ctx.text:  # the number holds a slash: one character's search first
         return out
     for m in HRC_PRST_RE.finditer(ctx.text):
         context = ctx.text[max(0, m.start() - 200) : m.start()]

@@ -485,6 +485,9 @@ ITEM_RE = re.compile(ITEM)
 # "resolution(s)"/"decision(s)" are found by literal scans (fast), then the
 # rest of the anchor is matched forwards and the organ backwards.
 ACT_LITERALS = {"esolution": "Rr", "ecision": "Dd", "ESOLUTION": "R", "ECISION": "D"}
+# Whether either capital form occurs, in one search: the engine looks for their common "E" alone, twice as
+# fast as the two searches for strings that are rarely there.
+_CAPITAL_ACTS_RE = re.compile("ESOLUTION|ECISION")
 ACT_TAIL_RE = re.compile(rf"[sS]?\s{{1,40}}(?:No\.\s?|Nos\.\s?)?(?={ITEM})")
 ORGAN_BEFORE_RE = re.compile(
     rf"(?<![\w\-])(?:{FOREIGN}\s{{1,40}}{QUALIFIER}|{ORGAN}\s{{1,40}}{QUALIFIER}|{QUALIFIER})\Z"
@@ -505,8 +508,9 @@ class ActAnchor:
 def find_act_anchors(text: str) -> list[ActAnchor]:
     """Every 'resolution(s)'/'decision(s)' followed by a number, with its organ."""
     anchors = []
+    capitals = _CAPITAL_ACTS_RE.search(text) is not None
     for literal, initials in ACT_LITERALS.items():
-        pos = text.find(literal)
+        pos = text.find(literal) if capitals or not literal.isupper() else -1
         while pos >= 0:
             word_start = pos - 1
             if (
