@@ -1801,12 +1801,9 @@ def text_language(text: str) -> str | None:
         for script, pattern in _SCRIPTS.items():
             if len(pattern.findall(sample)) > len(sample) * 0.3:
                 return script
-    scores = dict.fromkeys(_STOPWORDS, 0)
-    for word in sample.lower().split()[1:-1]:  # words with a word on either side (the last may be cut)
-        lang = _STOPWORD_LANGUAGE.get(word)
-        if lang:
-            scores[lang] += 1
-    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    # words with a word on either side (the last may be cut), counted by language
+    counts = Counter(map(_STOPWORD_LANGUAGE.get, sample.lower().split()[1:-1]))
+    lang, best = max(((lang, counts[lang]) for lang in _STOPWORDS), key=lambda kv: kv[1])
     return lang if best >= 3 else None
 
 

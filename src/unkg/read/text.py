@@ -22,7 +22,7 @@ _BINARY_BYTES = bytes(sorted(set(range(0, 8)) | {11} | set(range(14, 27)) | set(
 
 def _looks_utf16(sample: bytes) -> str | None:
     """'utf-16-le' / 'utf-16-be' for BOM-less UTF-16 of mostly ASCII text."""
-    if len(sample) < 4:
+    if len(sample) < 4 or 0 not in sample:  # no zero byte: no UTF-16 of ASCII text
         return None
     even = sample[0::2].count(0) / max(1, len(sample[0::2]))
     odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
