@@ -104,3 +104,51 @@ def test_what_is_a_call_to_ratify(sentence: str, target: str, function: str) -> 
 
     found = {c.target: c.function for c in extract_text(sentence).citations}
     assert found[target] == function
+
+
+@pytest.mark.parametrize(
+    ("sentence", "function"),
+    [
+        ("The report was requested in accordance with resolution 60/169 of 16 December 2005.", "pursuant to"),
+        ("The meeting has noted, pursuant to resolution 60/169, the report.", "pursuant to"),
+        ("Pursuant to resolution 60/169, the Secretary-General reported.", "pursuant to"),
+        ("The foresee of resolution 60/169 was long.", "cites"),  # "see" inside a word is no cue
+        ("Ésee resolution 60/169.", "cites"),  # nor after a letter of any script
+        ("(see resolution 60/169).", "cites"),
+    ],
+)
+def test_a_cue_begins_a_word_and_one_inside_a_word_hides_none(sentence: str, function: str) -> None:
+    """The words before a citation in a statement characterise it: "was requested in accordance with" is
+    "pursuant to" (the cue "as requested in" read inside "was" had hidden "in accordance with")."""
+    from unkg import extract_text
+
+    (c,) = extract_text(sentence).citations
+    assert c.function == function
+
+
+def test_the_last_cue_is_the_plain_rule() -> None:
+    """``_last_cue`` gives what a walk over the positions gives: a cue where no letter stands before it, read
+    from the left, each after the one before, the last one kept."""
+    import random
+
+    from unkg.cite import LOCAL_CUE_RE, _last_cue
+
+    def plain(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+        last, pos = None, lo
+        while pos < hi:
+            m = LOCAL_CUE_RE.match(text, pos, hi) if not (pos and text[pos - 1].isalpha()) else None
+            if m:
+                last, pos = m.span(), m.end()
+            else:
+                pos += 1
+        return last
+
+    rng = random.Random(5)
+    pieces = ["see", "Recalls", "recalling", "as requested in", "in accordance with", "w", "h", "é", "É", " ", "\n",
+              ",", "(", "1", "_", "calls on", "calls upon", "takes note", "notes", "Noting", "in", "to", "²"]  # fmt: skip
+    for _ in range(50_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        got = _last_cue(text, lo, hi)
+        assert (got.span("cue") if got else None) == plain(text, lo, hi), (text, lo, hi)

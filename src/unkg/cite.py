@@ -727,11 +727,13 @@ CUE_PHRASES = [
     "in conformity with",
     "as requested in",
 ]
-# Written lower case or capitalised; a trie of literals scans fast. The
-# character before a cue is checked in Python (no letter may precede it).
-LOCAL_CUE_RE = re.compile(
-    "(?P<cue>" + trie_pattern(sorted({p for c in CUE_PHRASES for p in (c, c[0].upper() + c[1:])})) + r")\b"
-)
+# Written lower case or capitalised; a trie of literals scans fast. A cue begins a word: no letter stands
+# before it. ``_CUE_AFTER_RE`` takes the character before as well (no ASCII letter), so that the regex engine
+# tries the trie after spaces and signs only, not at most letters of the sentence; ``_last_cue`` checks the
+# character (any letter) and reads a cue at the text's start with ``LOCAL_CUE_RE``.
+_CUES = trie_pattern(sorted({p for c in CUE_PHRASES for p in (c, c[0].upper() + c[1:])}))
+LOCAL_CUE_RE = re.compile(f"(?P<cue>{_CUES})\\b")
+_CUE_AFTER_RE = re.compile(f"[^A-Za-z](?P<cue>{_CUES})\\b")
 # A call to be bound by an instrument. "Adherence to the principles and purposes of the Charter" is loyalty to
 # it, not accession (340 Charter citations of the general debate statements were read as calls to ratify).
 RATIFICATION_RE = re.compile(
@@ -833,10 +835,7 @@ class FunctionFinder:
         )
         function = self.verb(para) if governs else None
         if function is None:
-            cue = None
-            for m in LOCAL_CUE_RE.finditer(text, s0, start):
-                if not (m.start() and text[m.start() - 1].isalpha()):
-                    cue = m
+            cue = _last_cue(text, s0, start)
             if cue:
                 word = " ".join(cue.group("cue").lower().split())
                 function = CUE_FUNCTIONS.get(word) or VERBS.get(word) or VERBS.get(word.split()[0], "cites")
@@ -854,6 +853,19 @@ class FunctionFinder:
             ):
                 function = "urges ratification of"
         return function
+
+
+def _last_cue(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """The last cue of ``text[lo:hi]`` that begins a word (no letter before it), the cues read from the left,
+    each after the one before."""
+    last = LOCAL_CUE_RE.match(text, 0, hi) if lo == 0 else None
+    pos = last.end() if last else max(lo - 1, 0)  # the character before the first word is read too
+    while m := _CUE_AFTER_RE.search(text, pos, hi):
+        if text[m.start()].isalpha():  # a letter of another script: no cue, and none hidden after it
+            pos = m.start() + 1
+            continue
+        last, pos = m, m.end()
+    return last
 
 
 def _may_ratify(words: str) -> bool:
