@@ -278,10 +278,17 @@ CLOSING_NOTE_ROWS = [
         [(47, "pp1")],
         [("S/12002", "pp1", "has examined")],
     ),
+    (  # no line of the text opens on "1" (a fast test for "\n1" had given up on its notes)
+        "Resolution 402 (1976)\nof 3 March 1976\n\nThe Security Council,\n\nHaving examined the application "
+        "of the Republic of Utopia 47 for admission,\n\nRecommends to the General Assembly that it admit the "
+        "Republic.\n\nAdopted unanimously at the 2901st meeting.\n\n\n47 Ibid., document S/12003.",
+        [(47, "pp1")],
+        [("S/12003", "pp1", "has examined")],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one"])
+@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one", "no line opens on 1"])
 def test_closing_notes_numbered_through_a_volume(
     text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]
 ) -> None:

@@ -1280,8 +1280,6 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
     The run must number from 1 (or continue) consecutively and hold at least
     two notes; text between the notes belongs to the note before.
     """
-    if not (text.startswith(("1 ", "1\t")) or "\n1" in text):
-        return []
     first = TRAILING_FIRST_NOTE_RE.match(text, begin) if begin == 0 else None
     lines = [
         (int(m.group("num")), m.start("num"))
@@ -1801,9 +1799,9 @@ def text_language(text: str) -> str | None:
         for script, pattern in _SCRIPTS.items():
             if len(pattern.findall(sample)) > len(sample) * 0.3:
                 return script
-    # words with a word on either side (the last may be cut), counted by language
-    counts = Counter(map(_STOPWORD_LANGUAGE.get, sample.lower().split()[1:-1]))
-    lang, best = max(((lang, counts[lang]) for lang in _STOPWORDS), key=lambda kv: kv[1])
+    # the languages of the stop words that have a word on either side (the last may be cut)
+    found = list(filter(None, map(_STOPWORD_LANGUAGE.get, sample.lower().split()[1:-1])))
+    lang, best = max(((lang, found.count(lang)) for lang in _STOPWORDS), key=lambda kv: kv[1])
     return lang if best >= 3 else None
 
 
