@@ -120,3 +120,19 @@ def test_contract_fields(tmp_path: Path) -> None:
     assert len(obj["sha256"]) == 64
     first = obj["citations"][0]
     assert {"target", "kind", "text", "start", "end", "paragraph", "function", "pinpoint", "via"} <= set(first)
+
+
+def test_an_extraction_comes_back_from_its_reading_process_whole() -> None:
+    """What a reading process sends back (pickled by its fields' values) is the extraction, every field."""
+    import dataclasses
+    import pickle
+
+    from unkg import extract_text
+
+    text = "Recalling its resolution 60/169 of 16 December 2005 and the Charter of the United Nations, 2 the Convention."
+    original = extract_text(text)
+    assert original.citations and original.contexts
+    copy = pickle.loads(pickle.dumps(original, protocol=pickle.HIGHEST_PROTOCOL))
+    for f in dataclasses.fields(original):
+        assert getattr(copy, f.name) == getattr(original, f.name), f.name
+    assert [dataclasses.astuple(c) for c in copy.citations] == [dataclasses.astuple(c) for c in original.citations]

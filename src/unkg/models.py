@@ -128,6 +128,13 @@ class Document:
         )
 
 
+def _field_values(self: Any) -> list[Any]:
+    """A slotted dataclass's state for pickle: its fields' values in order, as the dataclass's own
+    ``__setstate__`` reads them (its ``__getstate__`` looks the fields up anew for every object: most of
+    what a reading process spends sending its extractions back)."""
+    return [getattr(self, name) for name in self.__slots__]
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """One reference to one work, with its exact place in the text.
@@ -151,6 +158,8 @@ class Citation:
     via: str | None = None
     footnote: str | None = None
     page: int | None = None
+
+    __getstate__ = _field_values
 
     def span(self) -> tuple[int, int]:
         """(start, end) in the reader's text."""
@@ -179,6 +188,8 @@ class Extraction:
     #: the words around each citation's quote, in the order of ``citations``: (before, after), each within the
     #: quote's sentence and at most ``context.CONTEXT_CHARS`` characters (``oa:prefix``, ``oa:suffix`` in the graph)
     contexts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    __getstate__ = _field_values
 
     @property
     def ok(self) -> bool:
