@@ -761,15 +761,16 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
         numbered.sort(key=lambda m: m.start("num"))
     first = NUMBERED_FIRST_LINE_RE.match(text, begin, end) if begin == 0 or text[begin - 1] == "\n" else None
     for m in ([first] if first else []) + numbered:
-        n = int(m.group("num"))
+        num_start, num_end = m.span("num")
+        n = int(text[num_start:num_end])
         if m.re is UNDOTTED_NUMBER_RE and (n != expected or not FINITE_OPENING_RE.match(text, m.end())):
             continue
-        has_dot = text[m.end("num") : m.end("num") + 1] == "."
+        has_dot = text[num_end : num_end + 1] == "."
         if not has_dot and expected is not None and n != expected:
             continue
         # At the number, not at the line's indentation: a blank line before it
         # starts a paragraph there too (pdftotext -layout indents "1.").
-        pos = m.start("num") - (text[m.start("num") - 1] in '“"' if m.start("num") else 0)
+        pos = num_start - (text[num_start - 1] in '“"' if num_start else 0)
         starts[pos] = n
         expected = n + 1
     first_break = text.find("\n", begin, min(end, begin + 2001))
@@ -1553,6 +1554,7 @@ def parse(source: Source) -> Document:
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.label, last.start, end, last.content)
             continue
+        words_at = None  # where a numbered paragraph's words begin, after its number
         if number is not None and not resolution:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
@@ -1597,8 +1599,10 @@ def parse(source: Source) -> Document:
             label = f"p{unnumbered}"
         content = pos
         if number is not None:
-            num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
-            content = num_m.end() if num_m else pos
+            if words_at is None:
+                num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
+                words_at = num_m.end() if num_m else pos
+            content = words_at
         paragraphs.append(Paragraph(label, pos, end, content))
 
     def paragraph_at(pos: int) -> Paragraph | None:
