@@ -141,6 +141,9 @@ def _right_words(text: str, limit: int) -> str:
 
 def contexts(document: Document, citations: Iterable[Citation], limit: int = CONTEXT_CHARS) -> tuple[tuple[str, str], ...]:
     """(before, after) of each citation, in order, each within the paragraph or footnote its quote stands in."""
+    citations = list(citations)
+    if not citations:
+        return ()
     spans = sorted(
         [(p.start, p.end) for p in document.paragraphs] + [(f.start, f.end) for f in document.footnotes]
     )

@@ -334,6 +334,8 @@ def _repeated_heads(
     Weapons and on Their Destruction A/RES/78/29"). The same symbol and title at a line's end twice or
     more are a head; the title is then a head before the symbol too.
     """
+    if not symbols:
+        return []
     after: dict[tuple[str, str], list[tuple[int, int]]] = {}
     ends: list[tuple[g.SymbolMatch, int]] = []
     for sm in symbols:
@@ -358,6 +360,8 @@ def _first_title_lines(text: str, heads: list[tuple[str, tuple[int, int]]]) -> l
     """The first line of a title of two, above the heads ``_repeated_heads`` found: a line that stands whole
     above two of them or more ("Further Implementation of the Programme of Action for the"), and the same
     words that close the line above another (run into the last body line of the page before)."""
+    if not heads:
+        return []
     above: list[tuple[str, int, int]] = []
     for target, (start, _) in heads:
         block = _block_at(text, start, -1, whole=False)
