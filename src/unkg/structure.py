@@ -891,16 +891,16 @@ class _Words:
 
     def first(self, pos: int, end: int) -> int | None:
         """The first character of [pos, end) that is a word of the text, or None."""
-        text = self.text
+        text, starts, ends = self.text, self.starts, self.ends
         while pos < end:
             if text[pos].isspace():
                 m = NONSPACE_RE.search(text, pos, end)
                 if not m:
                     return None
                 pos = m.start()
-            skip = self._furniture_end(pos)
-            if skip is not None:
-                pos = skip
+            i = bisect.bisect_right(starts, pos)  # the furniture span holding pos, if any (_furniture_end)
+            if i and pos < ends[i - 1]:
+                pos = ends[i - 1]
                 continue
             if text[pos] in "0123456789G*|(":  # a page or job number, its barcode, a table row, "(E)" after one
                 mark = PAGE_MARK_LINE_AT_RE.match(text, text.rfind("\n", 0, pos) + 1)
@@ -1535,12 +1535,14 @@ def parse(source: Source) -> Document:
         j = bisect.bisect_right(numbered_at, pos)
         return starts[numbered_at[j]] if j < len(numbered_at) else None
 
+    # each paragraph ends where the next begins, or at the end of its region (the notes after it)
+    ends = [*positions[1:], len(text)]
+    r = 0
     for i, pos in enumerate(positions):
+        while r < len(region_ends) and region_ends[r] <= pos:
+            r += 1
+        end = ends[i] if r == len(region_ends) or ends[i] < region_ends[r] else region_ends[r]
         number = starts[pos]
-        end = positions[i + 1] if i + 1 < len(positions) else len(text)
-        r = bisect.bisect_right(region_ends, pos)
-        if r < len(region_ends):
-            end = min(end, region_ends[r])
         first_word = words.first(pos, end)
         if first_word is None:  # blank, or only a running head, job and page numbers
             continue
