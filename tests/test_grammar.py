@@ -241,3 +241,22 @@ def test_symbols_found_from_the_slashes_are_the_patterns_own_matches() -> None:
         text = "".join(rng.choices(pieces, k=rng.randint(0, 20)))
         mine = [(m.span(), m.groupdict()) for m in symbol_matches(text)]
         assert mine == [(m.span(), m.groupdict()) for m in SYMBOL_RE.finditer(text)], repr(text)
+
+
+def test_the_organ_before_an_act_word_is_the_patterns_own_search() -> None:
+    """``organ_before`` (the window searched only where the word before may end an organ, a body or a
+    qualifier) gives what ``ORGAN_BEFORE_RE.search`` over the window gives: span and groups."""
+    import random
+
+    from unkg.grammar import FOREIGN_BODIES, ORGAN_BEFORE_RE, ORGAN_NAMES, organ_before
+
+    rng = random.Random(13)
+    pieces = [*ORGAN_NAMES, *FOREIGN_BODIES, "GENERAL ASSEMBLY", "Council", "council", "its", "ITS", "WHO",
+              "previous", "relevant", "above-mentioned", " ", "  ", "\n", "(", ")", "-", "x", "_", "é", ",", "Sub-",
+              "of the", "2"]  # fmt: skip
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 10)))
+        at = rng.randint(0, len(text))
+        mine = organ_before(text, at)
+        theirs = ORGAN_BEFORE_RE.search(text, max(0, at - 160), at)
+        assert (mine and (mine.span(), mine.groupdict())) == (theirs and (theirs.span(), theirs.groupdict())), (text, at)

@@ -446,19 +446,27 @@ FOREIGN_BODIES = (
     "Environment Assembly",
     "UN-Habitat Assembly",
 )
+_ORGAN_WORDS = ("Council", "COUNCIL", "Commission", "its", "their", "this")
+_FOREIGN_ABBREVIATIONS = ("WHO", "WHA", "UNESCO", "ILO", "FAO", "IAEA", "UNICEF", "UNDP", "UNEP", "UNHCR", "OSCE", "OAS", "AU", "EU")
 ORGAN = (
     r"(?P<organ>(?i:"
     + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(ORGAN_NAMES, key=len, reverse=True))
-    + r")|Council|COUNCIL|Commission|its|their|this)"
+    + r")|"
+    + "|".join(_ORGAN_WORDS)
+    + ")"
 )
 FOREIGN = (
     r"(?P<foreign>"
     + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(FOREIGN_BODIES, key=len, reverse=True))
-    + r"|WHO|WHA|UNESCO|ILO|FAO|IAEA|UNICEF|UNDP|UNEP|UNHCR|OSCE|OAS|AU|EU)"
+    + "|"
+    + "|".join(_FOREIGN_ABBREVIATIONS)
+    + ")"
 )
 
 # Words that may stand between the organ and "resolution(s)".
-QUALIFIER = r"(?:(?:previous|earlier|relevant|recent|own|subsequent|related|latest|above-mentioned|first|last|later|landmark|historic|important)\s+){0,3}"
+_QUALIFIER_WORDS = ("previous", "earlier", "relevant", "recent", "own", "subsequent", "related", "latest",
+                    "above-mentioned", "first", "last", "later", "landmark", "historic", "important")  # fmt: skip
+QUALIFIER = r"(?:(?:" + "|".join(_QUALIFIER_WORDS) + r")\s+){0,3}"
 
 # "resolution", "resolutions", "decision", "decisions" (capitalised at a
 # sentence or footnote start).
@@ -505,6 +513,31 @@ class ActAnchor:
     foreign: bool  # the organ is not a UN organ ("World Health Assembly")
 
 
+# The last word of whatever ORGAN_BEFORE_RE finds before an act's word but its empty match, in lower case: an
+# organ's or a body's name, or a qualifier.
+_ORGAN_LAST_WORDS = frozenset(
+    w.split()[-1].lower() for w in (*ORGAN_NAMES, *FOREIGN_BODIES, *_ORGAN_WORDS, *_FOREIGN_ABBREVIATIONS, *_QUALIFIER_WORDS)
+)
+
+
+def organ_before(text: str, word_start: int) -> re.Match[str] | None:
+    """``ORGAN_BEFORE_RE.search(text, max(0, word_start - 160), word_start)``: the organ (or body) and the
+    qualifiers before an act's word at ``word_start``.
+
+    The search tries every position of its window, most of the time to find only its empty match at
+    ``word_start``; it runs only where the word before (white space after it) may end what it looks for.
+    """
+    end = word_start
+    while end and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+        start -= 1
+    if end < word_start and text[start:end].lower() in _ORGAN_LAST_WORDS:
+        return ORGAN_BEFORE_RE.search(text, max(0, word_start - 160), word_start)
+    return ORGAN_BEFORE_RE.search(text, word_start, word_start)
+
+
 def find_act_anchors(text: str) -> list[ActAnchor]:
     """Every 'resolution(s)'/'decision(s)' followed by a number, with its organ."""
     anchors = []
@@ -520,7 +553,7 @@ def find_act_anchors(text: str) -> list[ActAnchor]:
             ):
                 tail = ACT_TAIL_RE.match(text, pos + len(literal))
                 if tail:
-                    organ = ORGAN_BEFORE_RE.search(text, max(0, word_start - 160), word_start)
+                    organ = organ_before(text, word_start)
                     start = organ.start() if organ and organ.group(0).strip() else word_start
                     anchors.append(
                         ActAnchor(
