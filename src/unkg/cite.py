@@ -924,6 +924,8 @@ def cite(
     for finder in finders:
         found.extend(finder(ctx))
     found.extend(find_ibid_annexes(ctx, found))
+    if not found:
+        return ()
 
     # Which footnote each finding stands in (footnotes do not overlap).
     notes = sorted(doc.footnotes, key=lambda fn: fn.start)
