@@ -1008,6 +1008,12 @@ _HEADING_STOP_RE = re.compile(r"[.;:!?]")  # what NUMBERED_HEADING_RE lets no he
 _HEADING_WORDS = 48  # words enough to pass the 95 characters a heading can have (48 words and 47 spaces)
 
 
+def _goes_on_in_lower_case(text: str, end: int) -> bool:
+    """Whether the first word within 200 characters after ``end`` opens in lower case."""
+    after = NONSPACE_RE.search(text, end, end + 200)
+    return bool(after) and text[after.start()].islower()
+
+
 def _numbered_heading(text: str, start: int, end: int) -> bool:
     """Whether the words of a numbered paragraph, ``text[start:end]``, are a section's heading
     (NUMBERED_HEADING_RE).
@@ -1564,10 +1570,9 @@ def parse(source: Source) -> Document:
         if number is not None and not resolution:
             num_m = NUMBER_PREFIX_RE.match(text, pos, pos + 40)
             words_at = num_m.end() if num_m else pos
-            after = NONSPACE_RE.search(text, end, end + 200)
             if (
                 _numbered_heading(text, words_at, end)
-                and not (after and text[after.start()].islower())  # the sentence goes on after a break: no heading
+                and not _goes_on_in_lower_case(text, end)  # the sentence goes on after a break: no heading
                 and not _ends_mid_phrase(text, words_at, words.last(words_at, end) or words_at, clause=False)
             ):
                 # nor when the block after it goes on with it ("7. In 2011, the Committee on the
