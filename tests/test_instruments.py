@@ -192,3 +192,23 @@ def test_catalogue_from_instruments() -> None:
     )
     found = extract_text("Recalling the Convention on Testing and reaffirming the Convention,", catalogue=cat)
     assert [(c.target, c.via) for c in found.citations] == [("X-1", None), ("X-1", "anaphor")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "quote"),
+    [
+        ("Recalling the second Optional Protocol to the International Covenant on Civil and Political Rights,",
+         "ICCPR-OP2", "second Optional Protocol to the International Covenant on Civil and Political Rights"),
+        ("Recalling the Second\nOptional Protocol to the International Covenant on Civil and Political Rights,",
+         "ICCPR-OP2", "Second\nOptional Protocol to the International Covenant on Civil and Political Rights"),
+        ("Recalling the FIRST  Optional Protocol to the International Covenant on Civil and Political Rights,",
+         "ICCPR-OP1", "FIRST  Optional Protocol to the International Covenant on Civil and Political Rights"),
+        ("Recalling the Optional Protocol to the International Covenant on Civil and Political Rights,",
+         "ICCPR-OP1", "Optional Protocol to the International Covenant on Civil and Political Rights"),
+    ],
+)  # fmt: skip
+def test_an_ordinal_before_a_name_names_the_instrument(sentence: str, target: str, quote: str) -> None:
+    """The word before a name is read for an ordinal ("second Optional Protocol"), in any case, across a line."""
+    from unkg import extract_text
+
+    assert [(c.target, c.text) for c in extract_text(sentence).citations] == [(target, quote)]

@@ -26,6 +26,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 ORDINALS = frozenset(["first", "second", "third", "fourth", "fifth", "four"])
 ORDINAL_BEFORE_RE = re.compile(r"(?<![\w\-])((?i:first|second|third|fourth|fifth|four))\s+\Z")
+_ORDINAL_ENDS = frozenset("tdhr")
 
 # An abbreviation followed by these is a symbol ("CAT/C/...") or a body
 # ("CEDAW Committee"), not the instrument.
@@ -221,7 +222,13 @@ class Catalogue:
                 if start and (text[start - 1].isalnum() or text[start - 1] in "-/._"):
                     continue
                 matched = m.group(0)
-                ordinal = ORDINAL_BEFORE_RE.search(text, max(0, start - 8), start)
+                # an ordinal ends on t, d, h or r, white space after it ("First Optional Protocol")
+                before = text[max(0, start - 8) : start].rstrip()
+                ordinal = (
+                    ORDINAL_BEFORE_RE.search(text, max(0, start - 8), start)
+                    if len(before) < min(8, start) and before[-1:].lower() in _ORDINAL_ENDS
+                    else None
+                )
                 if ordinal:
                     key = self._by_label.get(normalise_label(f"{ordinal.group(1)} {matched}"))
                     if key:
