@@ -26,7 +26,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 ORDINALS = frozenset(["first", "second", "third", "fourth", "fifth", "four"])
 ORDINAL_BEFORE_RE = re.compile(r"(?<![\w\-])((?i:first|second|third|fourth|fifth|four))\s+\Z")
-_ORDINAL_ENDS = frozenset("tdhr")
+_ORDINAL_ENDS = frozenset(word[-1] for word in ORDINALS)  # t, d, h, r
 
 # An abbreviation followed by these is a symbol ("CAT/C/...") or a body
 # ("CEDAW Committee"), not the instrument.

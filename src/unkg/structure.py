@@ -882,10 +882,6 @@ class _Words:
         self.starts = [s for s, _ in merged]
         self.ends = [e for _, e in merged]
 
-    def _furniture_end(self, pos: int) -> int | None:
-        i = bisect.bisect_right(self.starts, pos)
-        return self.ends[i - 1] if i and pos < self.ends[i - 1] else None
-
     def _furniture_start(self, pos: int) -> int | None:
         """Start of the furniture span holding ``pos``."""
         i = bisect.bisect_right(self.starts, pos)
@@ -900,7 +896,7 @@ class _Words:
                 if not m:
                     return None
                 pos = m.start()
-            i = bisect.bisect_right(starts, pos)  # the furniture span holding pos, if any (_furniture_end)
+            i = bisect.bisect_right(starts, pos)  # past the furniture span holding pos, if any
             if i and pos < ends[i - 1]:
                 pos = ends[i - 1]
                 continue
