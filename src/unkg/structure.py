@@ -744,7 +744,9 @@ CLAUSE_CUE_LINE_RE = re.compile(
 def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict[int, int | None]:
     """Where paragraphs begin in [begin, end), with their number if numbered."""
     starts: dict[int, int | None] = {begin: None}
+    first_blank = None
     for m in BLANK_RE.finditer(text, begin, end):
+        first_blank = first_blank or m
         if m.end() < end:
             starts.setdefault(m.end(), None)
     if resolution:
@@ -783,9 +785,14 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
     long_lines = end - begin > 2000 and first_break < 0
     # Text written one paragraph a line (no blank lines, long lines): each
     # line is a paragraph. Measured on the first lines of the region.
-    sample = text[begin : min(end, begin + 20_000)]
-    breaks = sample.count("\n")
-    if breaks >= 2 and not BLANK_RE.search(sample):  # blank lines may hold spaces (PyMuPDF's " \n")
+    sample_end = min(end, begin + 20_000)
+    # a blank line in the sample (it may hold spaces: PyMuPDF's " \n"): the region's first one, when it ends there
+    blank_in_sample = first_blank is not None and (
+        first_blank.end() <= sample_end or BLANK_RE.search(text, begin, sample_end) is not None
+    )
+    breaks = 0 if blank_in_sample else text.count("\n", begin, sample_end)
+    if breaks >= 2:
+        sample = text[begin:sample_end]
         if len(sample) / (breaks + 1) > 250:
             for m in LINE_START_RE.finditer(text, begin, end):
                 starts.setdefault(m.start(), None)
@@ -1684,11 +1691,13 @@ ADOPTED_BY_THE_RE = re.compile(r"dopted\s+(?:unanimously\s+)?by\s+the\s")
 _AGENDA_WORDS = (re.compile(r"genda\s+items?\s+\d"), re.compile(r"Item\s+\d{1,3}(?:\s?\([a-z]\))?\s+of\s+the\s"))
 
 
-def _agenda_words(text: str) -> bool:
-    """Whether ``text`` has the words AGENDA_RE needs ("agenda item 5", "Item 5 of the ...").
+def _agenda_words(text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """Whether ``text[pos:endpos]`` has the words AGENDA_RE needs ("agenda item 5", "Item 5 of the ...").
 
-    Each pattern opens on its literal, which the regex engine looks for as fast as ``in`` would."""
-    return any(p.search(text) for p in _AGENDA_WORDS)
+    Each pattern opens on its literal, which the regex engine looks for as fast as ``in`` would (and
+    looks at nothing before ``pos``: no slice of the text is needed)."""
+    endpos = len(text) if endpos is None else endpos
+    return any(p.search(text, pos, endpos) for p in _AGENDA_WORDS)
 
 
 def _meeting_ends_a_line(text: str) -> bool:
@@ -1839,6 +1848,10 @@ def _adoption_heading(head: str) -> re.Match[str] | None:
     return None
 
 
+_HEAD_CHARS = 6000  # where a masthead and an adoption heading stand
+_TAIL_CHARS = 3000  # where an ODS text export sets its masthead
+
+
 def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     """Title, date of adoption, session and meeting, where the text states them.
 
@@ -1846,14 +1859,18 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     >>> document_metadata(text + "81st plenary meeting\\n", "A/RES/61/165")
     {'date': '2006-12-19', 'title': 'Protection of migrants', 'meeting': '81st plenary meeting', 'session': '61'}
     """
-    head = text[:6000]
+    head = 0, _HEAD_CHARS  # the patterns search the head in place (from 0, as if the text ended there): no copy
+
+    def in_head(needle: str) -> bool:
+        return text.find(needle, *head) >= 0
+
     out: dict[str, str] = {}
-    m = _adoption_heading(head) if "dopted" in head and ADOPTED_BY_THE_RE.search(head) else None
+    m = _adoption_heading(text[:_HEAD_CHARS]) if in_head("dopted") and ADOPTED_BY_THE_RE.search(text, *head) else None
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
-    t = _title_line(head) if "/" in head else None
+    t = _title_line(text[:_HEAD_CHARS]) if in_head("/") else None
     if t:
-        out["title"] = _whole_title(t.group("title"), head, t.end())
+        out["title"] = _whole_title(t.group("title"), text[:_HEAD_CHARS], t.end())
     meeting = MEETING_RE.search(text) if _meeting_ends_a_line(text) else None
     if meeting:
         out["meeting"] = " ".join(meeting.group("meeting").split())
@@ -1861,16 +1878,17 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     if s:
         out["session"] = s.group("session")
     # The masthead opens the text, or closes it in ODS text exports.
-    a = next((m for part in (head, text[-3000:]) if _agenda_words(part) for m in [AGENDA_RE.search(part)] if m), None)
+    parts = (head, (max(0, len(text) - _TAIL_CHARS), len(text)))
+    a = next((m for lo, hi in parts if _agenda_words(text, lo, hi) for m in [AGENDA_RE.search(text[lo:hi])] if m), None)
     if a:
         out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
-    d = DISTRIBUTED_RE.search(head) if "Distr" in head else None
+    d = DISTRIBUTED_RE.search(text, *head) if in_head("Distr") else None
     if d and d.group("month") in MONTHS:
         out["distributed"] = f"{d.group('year')}-{MONTHS[d.group('month')]:02d}-{int(d.group('day')):02d}"
-    o = ORIGINAL_RE.search(head) if "Original" in head else None
+    o = ORIGINAL_RE.search(text, *head) if in_head("Original") else None
     if o:
         out["original_language"] = LANGUAGES[o.group("lang").title()]
-    c = COMMITTEE_REPORT_RE.search(head) if "Committee" in head else None
+    c = COMMITTEE_REPORT_RE.search(text, *head) if in_head("Committee") else None
     if c:
         out["committee"] = " ".join((c.group("committee") or c.group("none")).split())
         reports = g.parse_symbols(c.group("docs"))
