@@ -290,3 +290,41 @@ def test_ten_megabyte_line(tmp_path: Path) -> None:
     path = tmp_path / "line.txt"
     path.write_text(("x" * 5_000_000) + " " + SENTENCE + " " + ("y" * 5_000_000), encoding="utf-8")
     assert [c.target for c in extract(path).citations] == ["A/RES/60/169", "CRC"]
+
+
+@pytest.mark.parametrize("size", [1, 4095, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 7])
+def test_read_file_gives_every_byte_around_the_piece_size(tmp_path: Path, size: int) -> None:
+    """Reads ask for the size the file reports and one byte more, in pieces of a mebibyte at most."""
+    from unkg.errors import SourceError
+    from unkg.read.core import read_file
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "f.txt"
+    path.write_bytes(data)
+    assert read_file(path) == data
+    assert read_file(path, max_bytes=size) == data
+    with pytest.raises(SourceError, match="--max-size"):
+        read_file(path, max_bytes=size - 1)
+
+
+def test_read_file_reads_past_the_size_reported_at_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grows after it was opened (or reports no size, as files under /proc do) is read whole."""
+    import os
+
+    from unkg.read import core
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"a" * 100)
+    opened = core._open_regular
+
+    def open_then_grow(name: str) -> tuple[int, int]:
+        fd, size = opened(name)
+        with open(name, "ab") as fh:
+            fh.write(b"b" * 3_000_000)
+        return fd, size
+
+    monkeypatch.setattr(core, "_open_regular", open_then_grow)
+    assert core.read_file(path) == b"a" * 100 + b"b" * 3_000_000
+    monkeypatch.setattr(core, "_open_regular", lambda name: (opened(name)[0], 0))
+    assert core.read_file(path) == b"a" * 100 + b"b" * 3_000_000
+    assert os.path.getsize(path) == 3_000_100

@@ -73,8 +73,8 @@ def _not_regular(mode: int) -> str | None:
     return f"not a regular file ({kind}): only files are read"
 
 
-def _open_regular(name: str) -> int:
-    """A descriptor open for reading on ``name``, a regular file; else SourceError.
+def _open_regular(name: str) -> tuple[int, int]:
+    """A descriptor open for reading on ``name``, a regular file, and the size it reports; else SourceError.
 
     Opened without blocking, so that a named pipe with no writer cannot
     hang the batch, then checked on the open descriptor itself (no race
@@ -94,24 +94,29 @@ def _open_regular(name: str) -> int:
         raise SourceError(name, "is a folder") from None
     except OSError as exc:
         raise SourceError(name, f"cannot be read: {exc.strerror or exc}") from None
-    reason = _not_regular(os.fstat(fd).st_mode)
+    st = os.fstat(fd)
+    reason = _not_regular(st.st_mode)
     if reason:
         os.close(fd)
         raise SourceError(name, reason)
-    return fd
+    return fd, st.st_size
 
 
 def _chunks(name: str, max_bytes: int) -> Iterator[bytes]:
     """The bytes of a file (``-``: standard input) in pieces, at most ``max_bytes`` in all, else SourceError.
 
     The bound counts the bytes actually read, never the size the file
-    reports (a device or a file under /proc reports 0).
+    reports (a device or a file under /proc reports 0). Each read asks
+    for what the reported size leaves, and one byte more to see the end
+    (a read allocates what it asks for: a mebibyte asked for a page's
+    text cost more than reading it); past that size, or with none
+    reported, for pieces of ``_CHUNK``.
     """
+    size = 0
     if name == "-":
         stream, fd = sys.stdin.buffer, None
     else:
-        fd = _open_regular(name)
-        size = os.fstat(fd).st_size
+        fd, size = _open_regular(name)
         if size > max_bytes:  # the reported size may refuse a file, never admit one
             os.close(fd)
             raise SourceError(name, over_size(max_bytes, size))
@@ -119,8 +124,9 @@ def _chunks(name: str, max_bytes: int) -> Iterator[bytes]:
     total = 0
     try:
         while True:
+            want = size - total + 1 if size >= total and size else _CHUNK
             try:
-                chunk = stream.read(min(_CHUNK, max_bytes + 1 - total))
+                chunk = stream.read(min(want, _CHUNK, max_bytes + 1 - total))
             except OSError as exc:
                 raise SourceError(name, f"cannot be read: {exc.strerror or exc}") from None
             if not chunk:
