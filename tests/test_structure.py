@@ -1113,3 +1113,65 @@ def test_notes_headings_found_from_their_words_are_the_patterns_own_matches() ->
     for _ in range(100_000):
         text = "".join(rng.choices(pieces, k=rng.randint(0, 14)))
         assert [m.span() for m in _notes_headings(text)] == [m.span() for m in NOTES_HEADING_RE.finditer(text)]
+
+
+# The UN wrote notes and their markers with a slash until the 1990s: "1/" after the words, "1/ S/1994/62." under
+# the text (the sentences of S/RES/895 (1994) and S/RES/902 (1994), shortened).
+SLASHED_NOTE_ROWS = [
+    (
+        "The Security Council,\n\nRecalling its resolution 426 (1978),\n\n"
+        "Having studied the report of the Secretary-General of 20 January 1994, 1/ and taking note of the\n"
+        "observations expressed therein,\n\nTaking note of the letter dated 13 January 1994, 2/\n\n"
+        "1. Re-emphasizes the terms of reference of the Force as stated in the report of 19 March 1978, 3/\n"
+        "approved by resolution 426 (1978);\n\n2. Decides to remain seized of the matter.\n\n"
+        "1/ S/1994/62.\n2/ S/1994/30.\n3/ Official Records of the Security Council, Thirty-third Year,\n"
+        "Supplement for January, February and March 1978, document S/12611.\n",
+        [(1, "pp2"), (2, "pp3"), (3, "op1")],
+        [("S/1994/62", "pp2", "has studied"), ("S/1994/30", "pp3", "takes note of"), ("S/12611", "op1", "emphasizes")],
+    ),
+    (
+        # notes at a page's foot, the paragraph going on after the page's furniture
+        "The Security Council,\n\nWelcoming the report of the Secretary-General of 4 March 1994 1/ on his mission\n"
+        "of good offices in Cyprus,\n\n1. Welcomes the fact that intensive discussions have made it possible to bring\n"
+        "forward ideas that should\n\n1/ S/1994/262.\n\n2/ S/26626.\n\n94-12513 (E)\n\fS/RES/902 (1994)\nPage 2\n\n"
+        "facilitate the discussions, and recalls the report; 2/\n\n2. Decides to remain seized of the matter.\n",
+        [(1, "pp1"), (2, "op1")],
+        [("S/1994/262", "pp1", "welcomes"), ("S/26626", "op1", "welcomes")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "notes", "cited"), SLASHED_NOTE_ROWS, ids=["closing", "page-foot"])
+def test_notes_written_with_a_slash(text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]) -> None:
+    """Notes written "1/ ..." are footnotes, called by "1/" in the body: each takes its marker's paragraph and
+    verb."""
+    d = parse(Source("resolution.txt", text, None))
+    assert [(f.number, f.anchor) for f in d.footnotes] == notes
+    assert all(text[mk.start : mk.end] == f"{mk.number}/" for mk in d.markers)
+    found = [(c.target, c.paragraph, c.function) for c in extract_text(text).citations if c.footnote]
+    assert found == cited
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Recalls document S/1994/62 and resolution 45/ 123, 1/",  # a symbol's numbers, before and after a slash
+        "Recalls Council decision 2001/\n243 and document E/1991/\n21, 1/",  # numbers cut at a line's end
+        "Notes that 1/2 of the budget and 3/4 of the posts, 1/",  # fractions
+    ],
+)
+def test_a_slash_after_a_number_is_a_marker_only_alone(body: str) -> None:
+    """Only a number standing alone before its slash calls a note; a symbol's part or a fraction does not."""
+    text = f"The Security Council,\n\n1. {body} and decides.\n\n1/ S/1994/30.\n2/ S/1994/31.\n"
+    d = parse(Source("resolution.txt", text, None))
+    assert [(mk.number, text[mk.start : mk.end]) for mk in d.markers] == [(1, "1/")]
+
+
+def test_a_slash_is_no_marker_of_notes_written_without_one() -> None:
+    """Notes numbered without a slash are called by their plain numbers: "2/" in the body is not theirs."""
+    text = (
+        "1. The Committee noted the decision of 2005.1 It welcomed the ratio of 2/ 3 of the posts.\n\n"
+        "__________\n1 CAT/C/XYZ/CO/3/Add.1.\n2 Ibid., para. 64.\n"
+    )
+    d = parse(Source("report.txt", f"A/HRC/WG.6/99/XYZ/2\n\n{text}", None))
+    assert [mk.number for mk in d.markers] == [1]

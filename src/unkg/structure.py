@@ -1066,19 +1066,25 @@ def _notes_headings(text: str) -> Iterator[re.Match[str]]:
                     break
         i = text.find("otes", max(i + 4, end))
 GLUED_SEPARATOR_RE = re.compile(r"(?<=[^\W\d_])_{5,}(?=[ \t]*\n)")
-FIRST_NOTE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})[ \t]+(?=\S)")
+# A note's number may carry a slash, as the UN wrote notes and their markers until the 1990s ("1/ S/1994/62.",
+# "the report of the Secretary-General, 1/ and"): SLASH_MARKER_RE.
+FIRST_NOTE_RE = re.compile(r"[ \t]*(?P<num>\d{1,3})/?[ \t]+(?=\S)")
 RUN_IN_NOTE_RE = re.compile(r"(?<=[.;] )(?P<num>\d{1,3}) (?=[A-Z(])")
 # A note's number glued to its first word ("33Letter from CERD ...": a converter dropped the space); taken
 # only as the next note of a run, so "4G networks" at a line's start is none.
 GLUED_NOTE_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})(?=[A-Z])")
 LONE_NUMBER_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})[ \t]*$")
-FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
+FOOTNOTE_ITEM_RE = re.compile(r"(?m)^[ \t\f]*(?P<num>\d{1,3})/?(?:[ \t]+(?=\S)|[ \t]*\n[ \t]*(?=\S))")
 # A year just before ("27 January 2023 6"), or one that closes a span of years ("2015–2030 6"; read from 6
 # characters before the number, so the dash is the first of them). PyMuPDF's text may set the marker at the next
 # line's start ("of 13 September 1993\n11  and the subsequent", A/RES/80/80): then a word in lower case follows.
 YEAR_BEFORE_RE = re.compile(r"(?:[ \t\n–-]|(?<!\d))(?:19|20)\d\d[ \n]$")
 _WORD_AFTER_RE = re.compile(r"[ \t]+[a-z]")
 MARKER_RE = re.compile(r"\d{1,3}(?=[\s,.;:)\]]|$)")
+# The marker of the UN's older notes: the note's number and a slash, a space or a sign after it ("1994, 1/ and
+# taking note"); not a symbol's part ("S/1994/62", "45/ 123" after a slash), nor a fraction ("1/2").
+SLASHED_NOTE_RE = re.compile(r"[ \t\f]*\d{1,3}/")  # a note written so, at its start
+SLASH_MARKER_RE = re.compile(r"(?<![\w/.\-])(?P<num>\d{1,3})/(?=[\s,.;:)\]]|$)")
 # A marker glued to a year ("in 201814 and" = 2018 + note 14, "2015-203020", "20231"): a reader that lost the
 # raise runs the two together. The year's digits alone are no marker; the rest is one only as the next note.
 GLUED_YEAR_MARKER_RE = re.compile(r"(?<![\d/.])(?:19|20)\d\d(?P<num>[1-9]\d{0,2})(?=[\s,.;:)\]]|$)")
@@ -1286,8 +1292,8 @@ def _page_foot_notes(
     return notes, [(s, e) for kind, n, s, e in lines if kind == "F" or (kind == "N" and n in orphans)]
 
 
-TRAILING_NOTE_RE = re.compile(r"\n(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
-TRAILING_FIRST_NOTE_RE = re.compile(r"(?P<num>\d{1,3})[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
+TRAILING_NOTE_RE = re.compile(r"\n(?P<num>\d{1,3})/?[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
+TRAILING_FIRST_NOTE_RE = re.compile(r"(?P<num>\d{1,3})/?[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 
 
 def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
@@ -1424,6 +1430,16 @@ def parse(source: Source) -> Document:
         for s, e in source.markers or ()
         if text[s:e].isdigit() and int(text[s:e]) in notes and not in_notes(s)
     ]
+    # Notes written "1/ ..." are called by "1/" in the body: a marker as sure as a reader's (the slash and all).
+    slashed = {n for n, (s, _) in notes.items() if SLASHED_NOTE_RE.match(text, s)}
+    seen = {mk.number for mk in reader_markers}
+    reader_markers += [
+        Marker(int(m["num"]), m.start(), m.end())
+        for m in (SLASH_MARKER_RE.finditer(text) if slashed else ())
+        if int(m["num"]) in slashed and int(m["num"]) not in seen and not in_notes(m.start())
+        and not in_furniture(m.start())
+    ]
+    reader_markers.sort(key=lambda mk: mk.start)
     if reader_markers:
         # The reader saw the markers in the layout (superscripts, note references): trust it, and look in
         # the text only for the notes it saw no marker of (a converter drew some markers on the line).
