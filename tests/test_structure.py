@@ -285,10 +285,19 @@ CLOSING_NOTE_ROWS = [
         [(47, "pp1")],
         [("S/12003", "pp1", "has examined")],
     ),
+    (
+        # its marker spaced after a year (S/RES/238 (1967), shortened)
+        "Resolution 238 (1967)\nof 19 June 1967\n\nThe Security Council,\n\nNoting from the report of the "
+        "Secretary-General of\n13 June 1967 16 that in the present circumstances the\nForce is still needed,\n\n"
+        "1. Extends once more the stationing in Cyprus of\nthe Force.\n\nAdopted unanimously at the\n1362nd "
+        "meeting.\n\n\n16 Ibid., document S/7969.\n",
+        [(16, "pp1")],
+        [("S/7969", "pp1", "notes")],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one", "no line opens on 1"])
+@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one", "no line opens on 1", "after a year"])
 def test_closing_notes_numbered_through_a_volume(
     text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]
 ) -> None:
@@ -299,7 +308,7 @@ def test_closing_notes_numbered_through_a_volume(
     d = parse(Source("resolution.txt", text, None))
     assert [(f.number, f.anchor) for f in d.footnotes] == notes
     result = extract_text(text)
-    found = [(c.target, c.paragraph, c.function) for c in result.citations if c.target.startswith("S/1")]
+    found = [(c.target, c.paragraph, c.function) for c in result.citations if c.footnote]
     assert found == cited
 
 

@@ -1348,7 +1348,10 @@ def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[
         return []
     if any(text.count("\n", s, e) > 4 for (_, s), (_, e) in itertools.pairwise(run)):
         return []
-    marker = re.compile(rf"(?<=[^\W\d_]|[,.;:)])[ \t]?{first}(?=[ \t]*\n|[ \t]+[a-z])")
+    # its marker after a word or a sign, or spaced after a year ("the report of 13 June 1967 16 that")
+    marker = re.compile(
+        rf"(?:(?<=[^\W\d_]|[,.;:)])[ \t]?|(?<=(?:19|20)\d\d)(?<!\d{{5}})[ \t]){first}(?=[ \t]*\n|[ \t]+[a-z])"
+    )
     if not marker.search(text, begin, start):
         return []
     return run
