@@ -297,7 +297,9 @@ CLOSING_NOTE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one", "no line opens on 1", "after a year"])
+@pytest.mark.parametrize(
+    ("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one", "no line opens on 1", "after a year"]
+)
 def test_closing_notes_numbered_through_a_volume(
     text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]
 ) -> None:
@@ -568,7 +570,7 @@ def test_markers_drawn_on_the_line(body: str, numbers: list[int]) -> None:
 
 
 def test_a_marker_after_a_year() -> None:
-    """"released on 27 January 2023 6 and the fourth report": after a year, the next note's number is its
+    """ "released on 27 January 2023 6 and the fourth report": after a year, the next note's number is its
     marker (pdftotext -layout puts a space before a raised number); another number there is text."""
     text = (
         "The General Assembly,\n\n1. Takes note of the first report, released on 8 April 2020, 1 the second, released "
@@ -762,7 +764,9 @@ def test_a_head_run_into_the_line_is_told_by_its_repeating(heads: tuple[str, str
     assert [p.label for p in d.paragraphs if p.label.startswith(("pp", "op"))] == ["pp1", "op1", "op2"]
 
 
-TITLE = "Political declaration of the high-level political forum on sustainable\ndevelopment convened under the auspices"
+TITLE = (
+    "Political declaration of the high-level political forum on sustainable\ndevelopment convened under the auspices"
+)
 PDFTOTEXT_HEAD_ROWS = [
     # an even page's head: page number (run into the last body line), job number, title, symbol
     f"Report,\n4/6\n\n23-20100\n\n{TITLE}\n\nA/RES/78/1\n\nrecognizing",
@@ -1184,3 +1188,40 @@ def test_a_slash_is_no_marker_of_notes_written_without_one() -> None:
     )
     d = parse(Source("report.txt", f"A/HRC/WG.6/99/XYZ/2\n\n{text}", None))
     assert [mk.number for mk in d.markers] == [1]
+
+
+@pytest.mark.parametrize(
+    ("operative", "cited"),
+    [
+        # the first operative paragraph's number read with a comma (S/RES/247 (1968))
+        (
+            "1, Reaffirms its resolutions 186 (1964) of 4 March and 187 (1964) of 13 March;\n\n"
+            "2. Decides to remain seized of the matter.",
+            [("S/RES/186(1964)", "op1", "reaffirms"), ("S/RES/187(1964)", "op1", "reaffirms")],
+        ),
+        # a later one (S/RES/183 (1963))
+        (
+            "1. Deplores the situation;\n\n2. Requests the Secretary-General to report;\n\n"
+            "3, Notes General Assembly resolution 1542 (XV) of\n15 December 1960;",
+            [("A/RES/1542(XV)", "op3", "notes")],
+        ),
+    ],
+    ids=["first", "later"],
+)
+def test_an_operative_number_read_with_a_comma(operative: str, cited: list[tuple[str, str, str]]) -> None:
+    """A scan may read an operative paragraph's full stop as a comma ("3, Notes ..."): before an operative verb,
+    the expected number is the paragraph's all the same."""
+    text = f"The Security Council,\n\nRecalling its earlier decisions,\n\n{operative}\n"
+    found = [(c.target, c.paragraph, c.function) for c in extract_text(text).citations]
+    assert found == cited
+
+
+def test_a_number_and_a_comma_before_no_verb_opens_no_paragraph() -> None:
+    """ "2, 3 and 4" at a line's start, or a number and a comma before a word that is no operative verb, stays
+    in its paragraph."""
+    text = (
+        "The Security Council,\n\n1. Recalls its resolution 186 (1964) and paragraphs\n2, Annex and Appendix of "
+        "resolution 187 (1964);\n\n2. Decides to remain seized of the matter.\n"
+    )
+    found = [(c.target, c.paragraph) for c in extract_text(text).citations]
+    assert found == [("S/RES/186(1964)", "op1"), ("S/RES/187(1964)", "op1")]

@@ -693,11 +693,11 @@ NUMBERED_LINE_RE = re.compile(rf"\n[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?
 NUMBERED_FIRST_LINE_RE = re.compile(
     rf"[ \t\f]*[“\"]?(?P<num>\d{{1,3}})(?:(?:\.|(?=\t))[ \t]+(?=[^\s\d])|{NUMBER_ALONE})"
 )
-UNDOTTED_NUMBER_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3})[ \t]*\n?[ \t]*(?=[A-Z][a-z])")
+UNDOTTED_NUMBER_RE = re.compile(r"\n[ \t\f]*(?P<num>\d{1,3}),?[ \t]*\n?[ \t]*(?=[A-Z][a-z])")
 INLINE_NUMBERED_RE = re.compile(r"(?P<num>\d{1,3})\.[ \t]+(?=[A-Z“\"(])")
 SHORT_LINE_END_RE = re.compile(r"[.:;][\u201d\")]?[ \t]*\n(?=[ \t]*[A-Z\u201c\"(])")
 NONSPACE_RE = re.compile(r"\S")
-NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}\.?\s+")
+NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}[.,]?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 # A preambular paragraph's first word on a line of its own: a participle or adjective of the verb table
@@ -771,7 +771,7 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
     for m in ([first] if first else []) + numbered:
         num_start, num_end = m.span("num")
         n = int(text[num_start:num_end])
-        if m.re is UNDOTTED_NUMBER_RE and (n != expected or not FINITE_OPENING_RE.match(text, m.end())):
+        if m.re is UNDOTTED_NUMBER_RE and (n != (expected or 1) or not FINITE_OPENING_RE.match(text, m.end())):
             continue
         has_dot = text[num_end : num_end + 1] == "."
         if not has_dot and expected is not None and n != expected:
@@ -1065,6 +1065,8 @@ def _notes_headings(text: str) -> Iterator[re.Match[str]]:
                     end = m.end()
                     break
         i = text.find("otes", max(i + 4, end))
+
+
 GLUED_SEPARATOR_RE = re.compile(r"(?<=[^\W\d_])_{5,}(?=[ \t]*\n)")
 # A note's number may carry a slash, as the UN wrote notes and their markers until the 1990s ("1/ S/1994/62.",
 # "the report of the Secretary-General, 1/ and"): SLASH_MARKER_RE.
@@ -1439,7 +1441,9 @@ def parse(source: Source) -> Document:
     reader_markers += [
         Marker(int(m["num"]), m.start(), m.end())
         for m in (SLASH_MARKER_RE.finditer(text) if slashed else ())
-        if int(m["num"]) in slashed and int(m["num"]) not in seen and not in_notes(m.start())
+        if int(m["num"]) in slashed
+        and int(m["num"]) not in seen
+        and not in_notes(m.start())
         and not in_furniture(m.start())
     ]
     reader_markers.sort(key=lambda mk: mk.start)
@@ -1796,6 +1800,8 @@ _TITLE_NEXT_LINE_RE = re.compile(r"(?m)\n" + _TITLE_LINE)
 def _title_line(head: str) -> re.Match[str] | None:
     """``TITLE_LINE_RE.search(head)``: its first line, or the first after a line break ("78/1. Title")."""
     return TITLE_LINE_RE.match(head) or _TITLE_NEXT_LINE_RE.search(head)
+
+
 SESSION_RE = re.compile(r"^A/(?:HRC/)?(?:RES/|DEC/)?(?:(?:E?S-)?)(?P<session>\d{1,2})/")
 AGENDA_RE = re.compile(
     r"(?m)^[ \t]*(?:Provisional\s+)?[Aa]genda\s+items?\s+(?P<item>\d{1,3}(?:\s?\([a-z]\))?(?:(?:,|\s+and)\s+\d{1,3}(?:\s?\([a-z]\))?){0,6})[ \t]*$"
