@@ -123,15 +123,19 @@ def test_contract_fields(tmp_path: Path) -> None:
 
 
 def test_an_extraction_comes_back_from_its_reading_process_whole() -> None:
-    """What a reading process sends back (pickled by its fields' values) is the extraction, every field."""
+    """What a reading process sends back (pickled as its class called with its fields' values) is the extraction,
+    every field, the citations it keeps and drops too."""
     import dataclasses
     import pickle
 
     from unkg import extract_text
 
-    text = "Recalling its resolution 60/169 of 16 December 2005 and the Charter of the United Nations, 2 the Convention."
+    text = (
+        "Recalling its resolution 60/169 of 16 December 2005, Security Council resolution 1590 (2004) of 12 May 2004"
+        " and the Charter of the United Nations, 2 the Convention."
+    )
     original = extract_text(text)
-    assert original.citations and original.contexts
+    assert original.citations and original.contexts and original.dropped  # 1590 is of 2005: dropped
     copy = pickle.loads(pickle.dumps(original, protocol=pickle.HIGHEST_PROTOCOL))
     for f in dataclasses.fields(original):
         assert getattr(copy, f.name) == getattr(original, f.name), f.name

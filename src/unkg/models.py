@@ -7,6 +7,7 @@ produced, so ``text[start:end]`` gives back what was matched.
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -128,13 +129,21 @@ class Document:
         )
 
 
-def _field_values(self: Any) -> list[Any]:
-    """A slotted dataclass's state for pickle: its fields' values in order, as the dataclass's own
-    ``__setstate__`` reads them (its ``__getstate__`` looks the fields up anew for every object: most of
-    what a reading process spends sending its extractions back)."""
-    return [getattr(self, name) for name in self.__slots__]
+def _pickled_by_fields(cls: type) -> type:
+    """Pickle a slotted dataclass as a call of its class with its fields' values in order (read in C by one
+    ``attrgetter``): the dataclass's own ``__getstate__`` looks the fields up anew for every object and its
+    ``__setstate__`` sets them one by one, most of what a reading process spends sending its extractions
+    back, and the command receiving them."""
+    fields = operator.attrgetter(*cls.__slots__)  # type: ignore[attr-defined]
+
+    def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, fields(self)
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]
+    return cls
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Citation:
     """One reference to one work, with its exact place in the text.
@@ -159,8 +168,6 @@ class Citation:
     footnote: str | None = None
     page: int | None = None
 
-    __getstate__ = _field_values
-
     def span(self) -> tuple[int, int]:
         """(start, end) in the reader's text."""
         return (self.start, self.end)
@@ -173,6 +180,7 @@ class Citation:
         return f"Citation({self.target!r}, {self.text!r}@{self.start}, {self.paragraph!r}, {self.function!r})"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """What extraction made of one input: identity, citations, errors."""
@@ -188,8 +196,6 @@ class Extraction:
     #: the words around each citation's quote, in the order of ``citations``: (before, after), each within the
     #: quote's sentence and at most ``context.CONTEXT_CHARS`` characters (``oa:prefix``, ``oa:suffix`` in the graph)
     contexts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
-
-    __getstate__ = _field_values
 
     @property
     def ok(self) -> bool:
