@@ -1225,3 +1225,30 @@ def test_a_number_and_a_comma_before_no_verb_opens_no_paragraph() -> None:
     )
     found = [(c.target, c.paragraph) for c in extract_text(text).citations]
     assert found == [("S/RES/186(1964)", "op1"), ("S/RES/187(1964)", "op1")]
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        # an operative chapeau's items numbered in brackets, the first read "(2)" by a scan (S/RES/481 (1980))
+        (
+            "The Security Council,\n\nHaving considered the report of the Secretary-General,\n\nDecides:\n\n"
+            "(2) To call upon the parties concerned to implement immediately Security Council resolution 338\n"
+            "(1973);\n\n(b) To renew the mandate of the Force for another period of six months;\n\n"
+            "(c) To request the Secretary-General to report on the measures taken to implement\n\n"
+            "resolution 338 (1973).\n",
+            [("S/RES/338(1973)", "op1", "decides"), ("S/RES/338(1973)", "op1", "decides")],
+        ),
+        # a statement's numbered paragraph and its list (a general debate statement of 1968)
+        (
+            "113. My Government will overcome the present crisis.\n\n114. The policy of my Government with "
+            "regard to foreign affairs can be summarized as follows:\n\n(1) Adherence to the United Nations "
+            "Charter and to international law;\n\n(2) Non-alignment.\n",
+            [("UN-CHARTER", "114", "cites")],
+        ),
+    ],
+    ids=["act", "statement"],
+)
+def test_items_numbered_in_brackets_belong_to_their_chapeau(text: str, cited: list[tuple[str, str, str]]) -> None:
+    """ "(1)", "(2)" after a paragraph that ends on a colon are its items, as "(a)", "(b)" are."""
+    assert [(c.target, c.paragraph, c.function) for c in extract_text(text).citations] == cited

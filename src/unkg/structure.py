@@ -1003,8 +1003,8 @@ BULLETS = "•▪◦●■–-"
 # ("•CoE Convention ...": a converter dropped the tab), a dash may not ("-based").
 # pdftotext's text may set a letter on a line of its own, its words after a blank line ("(a)" / "" /
 # "International peace and security,").
-BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|[–-][ \t]|\([a-z]{1,4}\)(?:[ \t]|[ \t]*\n))")
-ITEM_LETTER_RE = re.compile(r"\([a-z]{1,4}\)(?:[ \t]|[ \t]*\n)")
+BULLET_LINE_RE = re.compile(r"\n[ \t]*(?:[•▪◦●■]|[–-][ \t]|\((?:[a-z]{1,4}|\d{1,2})\)(?:[ \t]|[ \t]*\n))")
+ITEM_LETTER_RE = re.compile(r"\((?:[a-z]{1,4}|\d{1,2})\)(?:[ \t]|[ \t]*\n)")
 # A report's numbered heading: one short line that ends in no punctuation ("1. International human rights
 # treaties2", a marker at most after it; "1. Right to life, liberty and security of person30" lists with
 # commas); its number is the section's, not a paragraph's.
