@@ -70,6 +70,7 @@ VERB_ROWS = [
     ("Expressing deep concern at", "expresses concern"),
     ("Expressing continued concern at", "expresses concern"),
     ("Having studied the report of the Secretary-General (S/24833)", "has studied"),
+    ("Having taken note of the letters of President Arap Moi of Kenya", "has taken note of"),
     ("Resolves that the Security Council shall", "resolves"),
     ("Conscious of the need to", "is conscious of"),
     ("Taking into account the report of the Secretary-General", "takes into account"),
@@ -294,11 +295,31 @@ CLOSING_NOTE_ROWS = [
         [(16, "pp1")],
         [("S/7969", "pp1", "notes")],
     ),
+    (
+        # a last note of five lines; the first note's marker lost by the scan (S/RES/181 (1963), S/RES/288 (1970))
+        "The Security Council,\n\nHaving considered the question of race conflict in South Africa resulting "
+        "from\nthe policies of apartheid, as submitted by the thirty-two African Member States, 7\n\nTaking into "
+        "account the third report 8 of the Committee,\n\n1. Decides to remain seized of the matter.\n\n"
+        "Adopted unanimously at the\n1557th meeting.\n\n6 Ibid., document S/5300.\n\n7 Ibid., document "
+        "S/5348.\n\n8 See documents S/5310 and S/5353 (mimeographed). The\nreports are reproduced as annexes "
+        "to a later report of the Special\nCommittee (see Official Records of the General Assembly, Eight-\n"
+        "eenth Session, Annexes, addendum to agenda item 30, documents\nA/5497 and Add.1, annexes III and IV).\n",
+        [(7, "pp1"), (8, "pp2")],
+        [
+            ("S/5348", "pp1", "has considered"),
+            ("S/5310", "pp2", "takes into account"),
+            ("S/5353", "pp2", "takes into account"),
+            ("A/5497", "pp2", "takes into account"),
+            ("A/5497/Add.1", "pp2", "takes into account"),
+        ],
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("text", "notes", "cited"), CLOSING_NOTE_ROWS, ids=["run", "one", "no line opens on 1", "after a year"]
+    ("text", "notes", "cited"),
+    CLOSING_NOTE_ROWS,
+    ids=["run", "one", "no line opens on 1", "after a year", "long last note, first marker lost"],
 )
 def test_closing_notes_numbered_through_a_volume(
     text: str, notes: list[tuple[int, str]], cited: list[tuple[str, str, str]]

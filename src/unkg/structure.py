@@ -632,6 +632,7 @@ _VERB_FORMS = {
     "has received": "having received",
     "has studied": "having studied",
     "has heard": "having heard",
+    "has taken note of": "having taken note",
     "resolves": "resolving|resolves|resolve",
 }
 VERBS: dict[str, str] = {form: function for function, forms in _VERB_FORMS.items() for form in forms.split("|")}
@@ -1337,7 +1338,8 @@ def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[
     """Notes that close a text and are numbered through a volume ("19 Ibid., document S/10738." under a
     Security Council resolution reprinted from its yearbook): consecutive lines from any number on, at
     the very end of the text, the first of them called by its marker in the body before ("the report
-    submitted by the Secretary-General 19"). Each note holds at most a few lines."""
+    submitted by the Secretary-General 19"). Each note holds at most five lines. A scan may have lost the
+    first notes' markers: the run then begins at the first note whose marker the body holds."""
     if not lines:
         return []
     run = [lines[-1]]
@@ -1345,18 +1347,18 @@ def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[
         if n != run[0][0] - 1:
             break
         run.insert(0, (n, s))
-    first, start = run[0]
-    if first == 1 or text.count("\n", run[-1][1], len(text.rstrip())) > 3:
+    if run[0][0] == 1 or text.count("\n", run[-1][1], len(text.rstrip())) > 4:
         return []
     if any(text.count("\n", s, e) > 4 for (_, s), (_, e) in itertools.pairwise(run)):
         return []
-    # its marker after a word or a sign, or spaced after a year ("the report of 13 June 1967 16 that")
-    marker = re.compile(
-        rf"(?:(?<=[^\W\d_]|[,.;:)])[ \t]?|(?<=(?:19|20)\d\d)(?<!\d{{5}})[ \t]){first}(?=[ \t]*\n|[ \t]+[a-z])"
-    )
-    if not marker.search(text, begin, start):
-        return []
-    return run
+    for i, (first, _) in enumerate(run):
+        # its marker after a word or a sign, or spaced after a year ("the report of 13 June 1967 16 that")
+        marker = re.compile(
+            rf"(?:(?<=[^\W\d_]|[,.;:)])[ \t]?|(?<=(?:19|20)\d\d)(?<!\d{{5}})[ \t]){first}(?=[ \t]*\n|[ \t]+[a-z])"
+        )
+        if marker.search(text, begin, run[0][1]):
+            return run[i:]
+    return []
 
 
 def parse(source: Source) -> Document:
