@@ -26,11 +26,15 @@ ROWS = [
     ("S/RES/1706(2006)", "Recalling resolution 1769 (2007),", [], ["S/RES/1769(2007)"]),
     # what the registry does not know is kept (it is complete for the Security Council only)
     ("A/RES/79/1", "Recalling its resolution 60/169,", ["A/RES/60/169"], []),
+    # the General Assembly numbers its decisions from 301: "decision 55/115" is a functional commission's (A/RES/79/220)
+    ("A/RES/79/220", "Recalling its decision 55/115 and its decision 60/551,", ["A/DEC/60/551"], ["A/DEC/55/115"]),
 ]
 
 
 @pytest.mark.parametrize(("own", "sentence", "kept", "dropped"), ROWS, ids=[r[1][:40] for r in ROWS])
-def test_citations_are_checked_against_the_registry(own: str, sentence: str, kept: list[str], dropped: list[str]) -> None:
+def test_citations_are_checked_against_the_registry(
+    own: str, sentence: str, kept: list[str], dropped: list[str]
+) -> None:
     result = extract_text(HEAD.format(own) + sentence)
     assert [c.target for c in result.citations] == kept
     assert [d.citation.target for d in result.dropped] == dropped
@@ -87,7 +91,9 @@ INSTRUMENT_YEAR_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("year", "sentence", "kept", "dropped"), INSTRUMENT_YEAR_ROWS, ids=[r[0] for r in INSTRUMENT_YEAR_ROWS])
+@pytest.mark.parametrize(
+    ("year", "sentence", "kept", "dropped"), INSTRUMENT_YEAR_ROWS, ids=[r[0] for r in INSTRUMENT_YEAR_ROWS]
+)
 def test_an_instrument_adopted_after_the_citing_document_is_dropped(
     year: str, sentence: str, kept: list[str], dropped: list[str]
 ) -> None:

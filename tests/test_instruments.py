@@ -104,6 +104,9 @@ ROWS = [
         "ILO numbers (A/65/222)",
     ),
     ("ratify the Domestic Workers Convention, 2011 (No. 189)", ["ILO-C189"], "ILO title with number"),
+    # the number without "No." (A/HRC/28/15), and no year read as one
+    ("Ratify ILO Convention 189 concerning decent work for domestic workers", ["ILO-C189"], "ILO number, no 'No.'"),
+    ("the ILO Convention 2011 on domestic work", [], "a year after 'ILO Convention' is no number"),
     (
         "the Convention on the Rights of Persons with Disabilities and the Optional Protocol thereto",
         ["CRPD", "CRPD-OP"],

@@ -11,7 +11,10 @@ reason (``Extraction.dropped``, the JSON line's ``dropped``, ``unkg extract --ex
 - a work adopted after the citing document cannot be cited by it (the registry's year, or the year a Security
   Council symbol carries, after the document's own year: its adoption date, else the registry's year of its
   own symbol);
-- the document's own symbol is never a citation (the finders already skip it; checked again here).
+- the document's own symbol is never a citation (the finders already skip it; checked again here);
+- the General Assembly numbers the decisions of a regular session from 301 on (the registry's sessions 71-80:
+  elections and appointments 401-4xx, the others 501-5xx): "decision 44/114" is another body's (a
+  functional commission's, named by the Official Records that hold it), never `A/DEC/44/114`: dropped.
 
 "Not in the registry" proves nothing but where the registry is complete (see ``unkg.registry``), so a target
 the registry does not know is kept.
@@ -33,6 +36,8 @@ DRAFT_YEARS = 5
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 DATE_AFTER = 60  # characters after a citation where its date stands ("of 24 March 2005")
+GA_FIRST_DECISION = 301
+_GA_DECISION_RE = re.compile(r"A/DEC/\d{1,2}/(?P<number>\d{1,3})\b")  # regular sessions only
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +133,10 @@ def check(
             continue
         if symbol and c.target == symbol:
             dropped.append(Dropped(c, "the document's own symbol"))
+            continue
+        low = _GA_DECISION_RE.match(c.target)
+        if low and int(low["number"]) < GA_FIRST_DECISION:
+            dropped.append(Dropped(c, f"{c.target} cannot be: the General Assembly numbers its decisions from 301"))
             continue
         if registry.exists(c.target) is False:
             held = registry.same_number(c.target)

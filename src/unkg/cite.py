@@ -424,10 +424,14 @@ ANAPHOR_BEFORE_RE = re.compile(
 NAME_CONTINUES_RE = re.compile(r"\s+(?:on|against|for|of|relating|to|concerning|No\.|between|among|adopted)\b")
 THERETO_RE = re.compile(r"\s+thereto\b")
 PROTOCOL_WORD_RE = re.compile(r"rotocols?\b")  # "[Pp]rotocols?", found by its literal tail
+# "ILO Convention No. 143", "ILO Conventions Nos. 97 and 143"; "ILO Convention 189" (no "No."): a number of
+# at most three digits standing alone ("ILO Convention 2011" is no convention's number).
 ILO_RE = re.compile(
     r"(?:ILO|International\s+Labour\s+(?:Organization|Organisation|Office))(?:'s|\u2019s)?\s+"
-    r"(?P<what>Conventions?|Recommendations?)\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
+    r"(?P<what>Conventions?|Recommendations?)\s+(?:(?:No\.|Nos\.)\s?)?"
+    r"(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})(?![\d/])"
 )
+_ILO_BEFORE_RE = re.compile(r"(?:ILO|Labour\s+(?:Organization|Organisation|Office))(?:'s|\u2019s)?\s+\Z")
 ILO_BARE_RE = re.compile(
     r"(?P<what>Convention|Recommendation)s?\s+(?:No\.|Nos\.)\s?(?P<nums>\d{1,3}(?:\s*(?:,|and)\s*(?:No\.\s?)?\d{1,3}){0,8})"
 )
@@ -439,13 +443,17 @@ def _ilo_key(what: str, number: str) -> str:
     return f"ILO-{'C' if what.lower().startswith('convention') else 'R'}{int(number)}"
 
 
-def _ilo(ctx: Context, taken: list[tuple[int, int]]) -> list[Found]:
-    """ILO conventions and recommendations by number: 'ILO Convention No. 143',
-    'its accompanying Recommendation No. 151' (in a paragraph that names the
-    ILO), 'Domestic Workers Convention, 2011 (No. 189)'."""
+def _ilo(ctx: Context, taken: list[tuple[int, int]], heads: list[tuple[int, int, str]]) -> list[Found]:
+    """ILO conventions and recommendations by number: 'ILO Convention No. 143', 'ILO Convention 189',
+    'its accompanying Recommendation No. 151' (in a paragraph that names the ILO), 'Domestic Workers
+    Convention, 2011 (No. 189)'. Without "No." in the text, only the first form may be there: the type
+    nouns the catalogue's scan found (``heads``) tell where, with "ILO" before them."""
     text = ctx.text
     out: list[Found] = []
-    if "No." not in text:
+    if "No." not in text and not any(
+        head.startswith(("Convention", "Recommendation")) and _ILO_BEFORE_RE.search(text, max(0, start - 40), start)
+        for start, _, head in heads
+    ):
         return out
     has_ilo = "ILO" in text or "Labour" in text
     for regex, needs_context in ((ILO_RE, False), (ILO_TITLE_RE, False), (ILO_BARE_RE, True)):
@@ -521,7 +529,7 @@ def find_instruments(ctx: Context) -> list[Found]:
         if instrument and _later_than_text(ctx, instrument.issued, years):
             continue
         named.append(Found(key, "instrument", start, end))
-    named.extend(_ilo(ctx, [(f.start, f.end) for f in named]))
+    named.extend(_ilo(ctx, [(f.start, f.end) for f in named], heads))
     named.sort(key=lambda f: f.start)
     return named + _anaphora(ctx, named, heads)
 

@@ -100,6 +100,8 @@ SERIES_PREFIXES = (
     "UNHCR",
     "ITLOS",
     "CD",  # Conference on Disarmament ("CD/1839"), issued in the UN document system
+    "HSP",  # UN-Habitat and its Assembly ("HSP/HA.2/Res.3")
+    "IPBES",  # the science-policy platform UNEP administers ("IPBES/9/14/Add.2")
 )
 # Treaty bodies, whose combined periodic reports and observations carry a range as ONE symbol:
 # "CRC/C/LUX/3-4" (the third and fourth reports in one document), "CERD/C/SVN/CO/6-7", "CRC/C/LUX/Q/3-4/Add.1".
