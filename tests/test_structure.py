@@ -1273,3 +1273,29 @@ def test_a_number_and_a_comma_before_no_verb_opens_no_paragraph() -> None:
 def test_items_numbered_in_brackets_belong_to_their_chapeau(text: str, cited: list[tuple[str, str, str]]) -> None:
     """ "(1)", "(2)" after a paragraph that ends on a colon are its items, as "(a)", "(b)" are."""
     assert [(c.target, c.paragraph, c.function) for c in extract_text(text).citations] == cited
+
+
+GLUED_TO_A_NUMBER = (
+    "The General Assembly,\n\nRecalling its resolution 61/29 of 4 December 2006,8\n\nHaving considered the report of "
+    "the Group of Legal Experts established pursuant to its resolution 59/3009 and\nthe reports of the Ad Hoc "
+    "Committee,10\n\n1. Decides to include the item in the provisional agenda.\n\n__________________\n"
+    "8 A/77/606.\n{nine}10 A/62/54.\n"
+)
+
+
+def test_a_marker_glued_to_a_resolutions_number() -> None:
+    """"its resolution 59/3009" in a PDF's text is 59/300 and note 9, whose marker nothing else is (the Assembly
+    adopts fewer than 400 resolutions a session; A/RES/78/102): the citation ends before the marker."""
+    text = GLUED_TO_A_NUMBER.format(nine="9 See A/60/980.\n")
+    found = {c.target: c for c in extract_text(text).citations}
+    assert "A/RES/59/3009" not in found
+    assert found["A/RES/59/300"].text == "its resolution 59/300"
+    assert "glued" in (found["A/RES/59/300"].via or "")
+
+
+def test_a_high_number_is_cut_only_at_a_note_no_marker_calls() -> None:
+    """With note 9 called elsewhere (another note, 11, uncalled) the number is left as written: nothing says
+    where it ends."""
+    text = GLUED_TO_A_NUMBER.format(nine="9 See A/60/980.\n").replace("the reports of", "the note,9 the reports of")
+    text += "11 A/63/54.\n"
+    assert "A/RES/59/3009" in {c.target for c in extract_text(text).citations}

@@ -922,6 +922,37 @@ class SpanIndex:
         return bool(i) and self.reach[i - 1] > pos
 
 
+# A note's marker glued to a resolution's number in a PDF's text ("its resolution 59/3009" is 59/300 and note
+# 9, "resolutions 55/2831 and 55/29" 55/28 and note 31): a number higher than its organ numbers a session's
+# resolutions (the General Assembly adopts fewer than 400 in a session, 344 at most in the registry's; the
+# Human Rights Council fewer than 100), whose last digits are the number of a note no marker calls, is the
+# number before them.
+_SESSION_ACT_RE = re.compile(r"(?P<series>A/RES|A/HRC/RES)/(?P<session>\d{1,2})/(?P<number>\d{3,5})")
+_SESSION_MAX = {"A/RES": 400, "A/HRC/RES": 99}
+
+
+def _unglued(doc: Document, found: list[Found]) -> list[Found]:
+    """``found`` with the numbers that hold a glued marker cut before it (see ``_SESSION_ACT_RE``)."""
+    uncalled = {fn.number for fn in doc.footnotes} - {mk.number for mk in doc.markers}
+    if not uncalled:
+        return found
+    text = doc.text
+    out = []
+    for f in found:
+        m = _SESSION_ACT_RE.fullmatch(f.target) if f.kind == "resolution" else None
+        most = _SESSION_MAX[m["series"]] if m else 0
+        if m and int(m["number"]) > most:
+            digits = m["number"]
+            for k in (1, 2):
+                note, rest = digits[-k:], digits[:-k]
+                if note[0] != "0" and int(note) in uncalled and int(rest) <= most and text[f.end - k : f.end] == note:
+                    target = f"{m['series']}/{m['session']}/{rest}"
+                    f = Found(target, f.kind, f.start, f.end - k, f.pinpoint, f"note {note}'s marker glued to the number")
+                    break
+        out.append(f)
+    return out
+
+
 def cite(
     doc: Document, catalogue: Catalogue, finders: Sequence[Callable[[Context], list[Found]]] = FINDERS
 ) -> tuple[Citation, ...]:
@@ -934,6 +965,7 @@ def cite(
     found.extend(find_ibid_annexes(ctx, found))
     if not found:
         return ()
+    found = _unglued(doc, found)
 
     # Which footnote each finding stands in (footnotes do not overlap).
     notes = sorted(doc.footnotes, key=lambda fn: fn.start)
