@@ -1284,7 +1284,7 @@ GLUED_TO_A_NUMBER = (
 
 
 def test_a_marker_glued_to_a_resolutions_number() -> None:
-    """"its resolution 59/3009" in a PDF's text is 59/300 and note 9, whose marker nothing else is (the Assembly
+    """ "its resolution 59/3009" in a PDF's text is 59/300 and note 9, whose marker nothing else is (the Assembly
     adopts fewer than 400 resolutions a session; A/RES/78/102): the citation ends before the marker."""
     text = GLUED_TO_A_NUMBER.format(nine="9 See A/60/980.\n")
     found = {c.target: c for c in extract_text(text).citations}

@@ -256,7 +256,9 @@ def _foreign_after(text: str, pos: int) -> bool:
 
 
 # "Assembly of Heads of State", "Council of the League of Arab States": an organ word that is another body's.
-FOREIGN_OF_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:Heads|League|Organi[sz]ation|African|Arab|European|Ministers|Parties)")
+FOREIGN_OF_RE = re.compile(
+    r"\s+of\s+(?:the\s+)?(?:Heads|League|Organi[sz]ation|African|Arab|European|Ministers|Parties)"
+)
 
 
 def find_resolutions(ctx: Context) -> list[Found]:
@@ -947,7 +949,9 @@ def _unglued(doc: Document, found: list[Found]) -> list[Found]:
                 note, rest = digits[-k:], digits[:-k]
                 if note[0] != "0" and int(note) in uncalled and int(rest) <= most and text[f.end - k : f.end] == note:
                     target = f"{m['series']}/{m['session']}/{rest}"
-                    f = Found(target, f.kind, f.start, f.end - k, f.pinpoint, f"note {note}'s marker glued to the number")
+                    f = Found(
+                        target, f.kind, f.start, f.end - k, f.pinpoint, f"note {note}'s marker glued to the number"
+                    )
                     break
         out.append(f)
     return out
