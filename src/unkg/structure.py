@@ -1886,18 +1886,24 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     >>> document_metadata(text + "81st plenary meeting\\n", "A/RES/61/165")
     {'date': '2006-12-19', 'title': 'Protection of migrants', 'meeting': '81st plenary meeting', 'session': '61'}
     """
-    head = 0, _HEAD_CHARS  # the patterns search the head in place (from 0, as if the text ended there): no copy
+    head_span = 0, _HEAD_CHARS  # the patterns search the head in place (from 0, as if the text ended there): no copy
 
     def in_head(needle: str) -> bool:
-        return text.find(needle, *head) >= 0
+        return text.find(needle, *head_span) >= 0
 
     out: dict[str, str] = {}
-    m = _adoption_heading(text[:_HEAD_CHARS]) if in_head("dopted") and ADOPTED_BY_THE_RE.search(text, *head) else None
+    m = (
+        _adoption_heading(text[:_HEAD_CHARS])
+        if in_head("dopted") and ADOPTED_BY_THE_RE.search(text, *head_span)
+        else None
+    )
     if m and m.group("month") in MONTHS:
         out["date"] = f"{m.group('year')}-{MONTHS[m.group('month')]:02d}-{int(m.group('day')):02d}"
-    t = _title_line(text[:_HEAD_CHARS]) if in_head("/") else None
-    if t:
-        out["title"] = _whole_title(t.group("title"), text[:_HEAD_CHARS], t.end())
+    if in_head("/"):
+        head_text = text[:_HEAD_CHARS]
+        t = _title_line(head_text)
+        if t:
+            out["title"] = _whole_title(t.group("title"), head_text, t.end())
     meeting = MEETING_RE.search(text) if _meeting_ends_a_line(text) else None
     if meeting:
         out["meeting"] = " ".join(meeting.group("meeting").split())
@@ -1905,17 +1911,17 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
     if s:
         out["session"] = s.group("session")
     # The masthead opens the text, or closes it in ODS text exports.
-    parts = (head, (max(0, len(text) - _TAIL_CHARS), len(text)))
+    parts = (head_span, (max(0, len(text) - _TAIL_CHARS), len(text)))
     a = next((m for lo, hi in parts if _agenda_words(text, lo, hi) for m in [AGENDA_RE.search(text[lo:hi])] if m), None)
     if a:
         out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
-    d = DISTRIBUTED_RE.search(text, *head) if in_head("Distr") else None
+    d = DISTRIBUTED_RE.search(text, *head_span) if in_head("Distr") else None
     if d and d.group("month") in MONTHS:
         out["distributed"] = f"{d.group('year')}-{MONTHS[d.group('month')]:02d}-{int(d.group('day')):02d}"
-    o = ORIGINAL_RE.search(text, *head) if in_head("Original") else None
+    o = ORIGINAL_RE.search(text, *head_span) if in_head("Original") else None
     if o:
         out["original_language"] = LANGUAGES[o.group("lang").title()]
-    c = COMMITTEE_REPORT_RE.search(text, *head) if in_head("Committee") else None
+    c = COMMITTEE_REPORT_RE.search(text, *head_span) if in_head("Committee") else None
     if c:
         out["committee"] = " ".join((c.group("committee") or c.group("none")).split())
         reports = g.parse_symbols(c.group("docs"))
