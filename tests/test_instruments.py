@@ -215,3 +215,71 @@ def test_an_ordinal_before_a_name_names_the_instrument(sentence: str, target: st
     from unkg import extract_text
 
     assert [(c.target, c.text) for c in extract_text(sentence).citations] == [(target, quote)]
+
+
+def _cues_by_search(text: str) -> set[str]:
+    """The cue words of ``text`` as the finders would test them one by one (the rule ``scan`` stands for)."""
+    import re
+
+    from unkg.catalogue import CUE_WORDS
+
+    return {c for c in CUE_WORDS if re.search(re.escape(c) + r"s?(?![A-Za-z\-])", text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Domestic Workers Convention, 2011 (No. 189)",  # inside a catalogued name: the scan looks there too
+        "the Code of Conduct for Law Enforcement Officials",  # "Official" and its plural, inside a name
+        "United Nations, Treaty Series, vol. 2220, No. 39481",
+        "Official Records of the General Assembly, Sixtieth Session",
+        "President's statement PRST/8/1; SECURITY COUNCIL RESOLUTIONS 1 AND 2; DECISION 3",
+        "the Officialdom, No.x, Seriesmaker, XPRST9",  # a letter after the word: not the word
+        "Notes: no. 5, official records, the treaty series",  # another case: not the word
+    ],
+)
+def test_the_name_scan_finds_the_cue_words_a_search_would(text: str) -> None:
+    """The words the finders test for (``CUE_WORDS``) are found in the name pattern's pass: the same words as a
+    search of the text for each, also where a catalogued name holds one ("(No. 189)")."""
+    from unkg.catalogue import default_catalogue
+
+    cues: set[str] = set()
+    list(default_catalogue().scan(text, cues))
+    assert cues == _cues_by_search(text)
+
+
+def test_the_cue_words_on_random_texts() -> None:
+    """Random texts of names, cue words, their near misses and separators: the scan's cue words are the
+    searched ones."""
+    import random
+
+    from unkg.catalogue import default_catalogue
+
+    cat = default_catalogue()
+    pieces = [
+        "No.", "No", "Nos.", "Series", "Official", "Officials", "PRST", "RESOLUTION", "RESOLUTIONS", "DECISIONS",
+        "Convention", "Charter", "ICCPR", "Forced Labour Convention, 1930 (No. 29)",
+        "Basic Principles on the Use of Force and Firearms by Law Enforcement Officials", "x", "s", "-", "/",
+        ".", " ", "\n", "(", "9",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        cues: set[str] = set()
+        list(cat.scan(text, cues))
+        assert cues == _cues_by_search(text), text
+
+
+def test_a_cue_word_a_name_may_end_inside_is_searched_for() -> None:
+    """A name that ends inside a cue word ("... No" before "No."'s full stop) would hide it from the scan:
+    such a word is searched for in the whole text, and a name holding one is looked into."""
+    cat = Catalogue.from_instruments(
+        [
+            Instrument("X-1", "Protocol No", "protocol", labels=("Protocol No",)),
+            Instrument("X-2", "Treaty Series Convention", "convention", labels=("Treaty Series Convention",)),
+        ]
+    )
+    for text in ("the Protocol No. 5", "the Treaty Series Convention", "Treaty Series, vol. 5"):
+        cues: set[str] = set()
+        list(cat.scan(text, cues))
+        assert cues == _cues_by_search(text), text

@@ -32,6 +32,30 @@ _ORDINAL_ENDS = frozenset(word[-1] for word in ORDINALS)  # t, d, h, r
 # ("CEDAW Committee"), not the instrument.
 ABBREVIATION_AFTER_RE = re.compile(r"[\w/\-]|\s+(?:Committee|Sub-?[Cc]ommittee|Working|[Cc]ommission)")
 
+# Capitalised words the finders of ``unkg.cite`` test a text for before their patterns run: "No." (ILO
+# conventions by number), "Series" (the Treaty Series), "Official" (Official Records), "PRST" (the Human
+# Rights Council's statements), the word of a resolution or decision in capitals. A substring search for
+# a word that is not there reads the whole text (5-7 ms over 10 MB each); the name pattern tries every
+# capital letter anyway, so the words it finds with the names cost nothing more (``Catalogue.scan``).
+CUE_WORDS = frozenset(["No.", "Series", "Official", "PRST", "RESOLUTION", "RESOLUTIONS", "DECISION", "DECISIONS"])
+
+
+def _cue_inside(cue: str, entries: Iterable[str]) -> bool:
+    """Whether a match of one of ``entries`` (a name, an abbreviation, a head noun) may hold ``cue``: the
+    name pattern's matches do not overlap, so the scan looks for it inside each match too ("(No. 189)" in
+    the name of an ILO convention). Case and plurals aside: a word's first letter may be a capital, an "s"
+    may follow."""
+    return any(cue.lower() in entry.lower() + "s" for entry in entries)
+
+
+def _cue_cut(cue: str, entries: Iterable[str]) -> bool:
+    """Whether a match of one of ``entries`` may end inside ``cue`` (a match ends before a character that
+    is no letter, such as the full stop of "No."): the scan cannot tell, the word is searched for."""
+    c = cue.lower()
+    cuts = tuple(c[:k] for k in range(1, len(c)) if not c[k].isalpha())
+    return bool(cuts) and any(form.endswith(cuts) for entry in entries for form in (entry.lower(), entry.lower() + "s"))
+
+
 _LABEL_PREDICATES = {f"{SKOS}prefLabel", f"{SKOS}altLabel", f"{SKOS}hiddenLabel"}
 
 
@@ -79,6 +103,12 @@ _CHAR_CLASSES = {
     "'": "['\u2019\u2018]",
     "-": "[-\u2010\u2011\u2013]",
 }
+
+
+@lru_cache(maxsize=64)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``cues`` as the name pattern finds it: an "s" may follow, then no letter or hyphen."""
+    return re.compile("(?P<cue>" + "|".join(map(re.escape, sorted(cues, key=len, reverse=True))) + r")s?(?![A-Za-z\-])")
 
 
 def _label_units(label: str) -> list[str]:
@@ -145,6 +175,10 @@ class Catalogue:
     name_res: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
     heads: frozenset[str] = frozenset()
     _lower_needles: tuple[str, ...] = field(default=(), repr=False)
+    _cue_words: frozenset[str] = field(default=frozenset(), repr=False)  # found by the name pattern
+    _cues_inside: tuple[str, ...] = field(default=(), repr=False)  # ... and looked for inside its matches
+    _cue_inside_re: re.Pattern[str] | None = field(default=None, repr=False)
+    _searched_cues: frozenset[str] = field(default=frozenset(), repr=False)  # searched for in the whole text
 
     @classmethod
     def from_instruments(cls, instruments: Iterable[Instrument], source: str = "") -> Catalogue:
@@ -183,6 +217,10 @@ class Catalogue:
         remainders = {lb.split(" ", 1)[1] for lb in ordinal}
         upper = sorted({lb[0].upper() + lb[1:] for lb in (labels - ordinal) | remainders} | set(by_abbr) | heads)
         lower = sorted(lb for lb in labels - ordinal if lb[0].islower())
+        searched_cues = frozenset(c for c in CUE_WORDS if _cue_cut(c, [*upper, *lower]))
+        cue_words = CUE_WORDS - searched_cues
+        cues_inside = tuple(sorted(c for c in cue_words if _cue_inside(c, [*upper, *lower])))
+        upper = sorted({*upper, *cue_words})
         name_res = tuple(
             # "s?": a name with a stray plural ("... in Armed Conflicts") is still the name.
             re.compile("(?:" + trie_pattern(group) + r")s?(?![A-Za-z\-])")
@@ -204,24 +242,43 @@ class Catalogue:
             name_res=name_res,
             heads=frozenset(heads),
             _lower_needles=lower_needles,
+            _cue_words=cue_words,
+            _cues_inside=cues_inside,
+            _cue_inside_re=_cue_pattern(cues_inside) if cues_inside else None,
+            _searched_cues=searched_cues,
         )
 
-    def scan(self, text: str) -> Iterator[tuple[int, int, str | None, str]]:
+    def scan(self, text: str, cues: set[str] | None = None) -> Iterator[tuple[int, int, str | None, str]]:
         """Names, abbreviations and type heads in ``text``, in one pass.
 
         Yields ``(start, end, key, what)``: ``what`` is "name" or
         "abbreviation" (``key`` is the instrument's), or "head" for a bare
         type noun such as "Convention" (``key`` is None: anaphora decide).
+        Given a set as ``cues``, adds to it the words of ``CUE_WORDS`` that
+        the text holds (an "s" may follow them, then no letter or hyphen: as
+        a search of the text for each would find them), once the scan is over.
         """
+        if cues is not None:
+            cues.update(c for c in self._searched_cues if _cue_pattern((c,)).search(text))
         patterns = self.name_res[:1]
         if len(self.name_res) > 1 and any(n in text for n in self._lower_needles):
             patterns = self.name_res
+        cue_words = self._cue_words
         for pattern in patterns:
             for m in pattern.finditer(text):
                 start, end = m.start(), m.end()
+                matched = m.group(0)
+                if cues is not None:
+                    if matched in cue_words or (matched[-1] == "s" and matched[:-1] in cue_words):
+                        cues.add(matched if matched in cue_words else matched[:-1])
+                        continue
+                    if any(c in matched for c in self._cues_inside):
+                        # the match's end is no letter, as the text's: the pattern's look-ahead agrees
+                        cues.update(m2.group("cue") for m2 in self._cue_inside_re.finditer(text, start, end))
+                elif matched in cue_words or (matched[-1] == "s" and matched[:-1] in cue_words):
+                    continue
                 if start and (text[start - 1].isalnum() or text[start - 1] in "-/._"):
                     continue
-                matched = m.group(0)
                 # an ordinal ends on t, d, h or r, white space after it ("First Optional Protocol")
                 before = text[max(0, start - 8) : start].rstrip()
                 ordinal = (

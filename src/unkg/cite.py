@@ -57,6 +57,8 @@ class Context:
     _blocked_reach: list[int] = field(default_factory=list)  # furthest end among blocked[:i + 1]
 
     _paragraph_starts: list[int] = field(default_factory=list)
+    _names: list[tuple[int, int, str | None, str]] | None = None
+    _cues: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.blocked.sort()
@@ -89,6 +91,26 @@ class Context:
     def own(self, target: str) -> bool:
         """True when ``target`` is the document itself."""
         return target == self.doc.symbol
+
+    def _scan(self) -> None:
+        cues: set[str] = set()
+        self._names = list(self.catalogue.scan(self.text, cues))
+        self._cues = frozenset(cues)
+
+    @property
+    def names(self) -> list[tuple[int, int, str | None, str]]:
+        """The catalogue's names, abbreviations and heads in the text (``Catalogue.scan``), scanned once."""
+        if self._names is None:
+            self._scan()
+        return self._names  # type: ignore[return-value]
+
+    @property
+    def cues(self) -> frozenset[str]:
+        """The capitalised words the finders test for (``catalogue.CUE_WORDS``) that the text holds: found
+        in the same pass as the names, not by a search of the whole text for each."""
+        if self._cues is None:
+            self._scan()
+        return self._cues  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------
@@ -261,11 +283,14 @@ FOREIGN_OF_RE = re.compile(
 )
 
 
+CAPITAL_ACT_CUES = frozenset(["RESOLUTION", "RESOLUTIONS", "DECISION", "DECISIONS"])
+
+
 def find_resolutions(ctx: Context) -> list[Found]:
     text = ctx.text
     out: list[Found] = []
     seen: set[int] = set()
-    for anchor in g.find_act_anchors(text):
+    for anchor in g.find_act_anchors(text, capitals=not ctx.cues.isdisjoint(CAPITAL_ACT_CUES)):
         if anchor.foreign:
             continue
         act = anchor.act
@@ -340,7 +365,7 @@ FOLLOWING_SYMBOL_RE = re.compile(r"[^.()]{0,80}\((?:[^()]{0,20})?(?:A|E|S)/")
 
 def find_official_records(ctx: Context) -> list[Found]:
     out: list[Found] = []
-    if "Official" not in ctx.text:
+    if "Official" not in ctx.cues:
         return out
     for m in g.OFFICIAL_RECORDS_RE.finditer(ctx.text):
         if FOLLOWING_SYMBOL_RE.match(ctx.text, m.end()):
@@ -369,7 +394,7 @@ LAST_SERIES_RE = re.compile(r"(United\s+Nations|League\s+of\s+Nations),\s+Treaty
 def find_treaty_series(ctx: Context) -> list[Found]:
     out: list[Found] = []
     text = ctx.text
-    if "Series" not in text:  # UNTS_RE needs "Treaty Series" (one test for both spacings)
+    if "Series" not in ctx.cues:  # UNTS_RE needs "Treaty Series" (in either spacing)
         return out
     for m in g.UNTS_RE.finditer(text):
         series = m.group("series")
@@ -452,7 +477,7 @@ def _ilo(ctx: Context, taken: list[tuple[int, int]], heads: list[tuple[int, int,
     nouns the catalogue's scan found (``heads``) tell where, with "ILO" before them."""
     text = ctx.text
     out: list[Found] = []
-    if "No." not in text and not any(
+    if "No." not in ctx.cues and not any(
         head.startswith(("Convention", "Recommendation")) and _ILO_BEFORE_RE.search(text, max(0, start - 40), start)
         for start, _, head in heads
     ):
@@ -517,7 +542,7 @@ def find_instruments(ctx: Context) -> list[Found]:
     named: list[Found] = []
     heads: list[tuple[int, int, str]] = []
     years: dict[str, int] = {}
-    for start, end, key, what in cat.scan(text):
+    for start, end, key, what in ctx.names:
         if ctx.is_blocked(start, end):
             continue
         if key is None:
@@ -656,7 +681,7 @@ def find_bracketed_resolutions(ctx: Context) -> list[Found]:
 
 def find_council_statements(ctx: Context) -> list[Found]:
     out = []
-    if "/" not in ctx.text or "PRST" not in ctx.text:  # the number holds a slash: one character's search first
+    if "PRST" not in ctx.cues:
         return out
     for m in HRC_PRST_RE.finditer(ctx.text):
         context = ctx.text[max(0, m.start() - 200) : m.start()]

@@ -540,10 +540,14 @@ def organ_before(text: str, word_start: int) -> re.Match[str] | None:
     return ORGAN_BEFORE_RE.search(text, word_start, word_start)
 
 
-def find_act_anchors(text: str) -> list[ActAnchor]:
-    """Every 'resolution(s)'/'decision(s)' followed by a number, with its organ."""
+def find_act_anchors(text: str, capitals: bool | None = None) -> list[ActAnchor]:
+    """Every 'resolution(s)'/'decision(s)' followed by a number, with its organ.
+
+    ``capitals``: whether "RESOLUTION" or "DECISION" may occur in the text, from a caller that knows (the
+    name pattern's scan finds them); None: searched for."""
     anchors = []
-    capitals = _CAPITAL_ACTS_RE.search(text) is not None
+    if capitals is None:
+        capitals = _CAPITAL_ACTS_RE.search(text) is not None
     for literal, initials in ACT_LITERALS.items():
         pos = text.find(literal) if capitals or not literal.isupper() else -1
         while pos >= 0:
