@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.conftest import ROOT
 
@@ -217,13 +219,18 @@ def test_an_ordinal_before_a_name_names_the_instrument(sentence: str, target: st
     assert [(c.target, c.text) for c in extract_text(sentence).citations] == [(target, quote)]
 
 
-def _cues_by_search(text: str) -> set[str]:
-    """The cue words of ``text`` as the finders would test them one by one (the rule ``scan`` stands for)."""
-    import re
+def _cue_words(cat: Catalogue, text: str) -> dict[str, list[int]]:
+    """Where the scan of ``cat`` finds each cue word of ``text``, and where a search of the text for each finds
+    it (the rule the scan stands for): both, as two dicts."""
+    from unkg.cues import CUE_WORDS, Cues
 
-    from unkg.catalogue import CUE_WORDS
-
-    return {c for c in CUE_WORDS if re.search(re.escape(c) + r"s?(?![A-Za-z\-])", text)}
+    scanned = Cues()
+    list(cat.scan(text, scanned))
+    searched = Cues(text)
+    return (
+        {w: scanned.positions(w) for w in sorted(CUE_WORDS) if scanned.positions(w)},
+        {w: searched.positions(w) for w in sorted(CUE_WORDS) if searched.positions(w)},
+    )
 
 
 @pytest.mark.parametrize(
@@ -236,38 +243,37 @@ def _cues_by_search(text: str) -> set[str]:
         "President's statement PRST/8/1; SECURITY COUNCIL RESOLUTIONS 1 AND 2; DECISION 3",
         "the Officialdom, No.x, Seriesmaker, XPRST9",  # a letter after the word: not the word
         "Notes: no. 5, official records, the treaty series",  # another case: not the word
+        "The General\nAssembly,\n\nRecalling ...\nNotes\n1 Footnotes; Endnotes",  # across a line; in a word
+        "Distr.: General\nOriginal: English\nItem 5 of the agenda\nThe Sub-Commission on ...,\nDistribution",
+        "Adopted by the Security Council; The Commission On Human Rights; Resolution 242; RESOLUTIONs",
     ],
 )
 def test_the_name_scan_finds_the_cue_words_a_search_would(text: str) -> None:
-    """The words the finders test for (``CUE_WORDS``) are found in the name pattern's pass: the same words as a
-    search of the text for each, also where a catalogued name holds one ("(No. 189)")."""
-    from unkg.catalogue import default_catalogue
-
-    cues: set[str] = set()
-    list(default_catalogue().scan(text, cues))
-    assert cues == _cues_by_search(text)
+    """The cue words (``unkg.cues``) are found in the name pattern's pass where a search of the text for each
+    finds them, also where a catalogued name holds one ("(No. 189)")."""
+    scanned, searched = _cue_words(load_catalogue(), text)
+    assert scanned == searched
 
 
 def test_the_cue_words_on_random_texts() -> None:
     """Random texts of names, cue words, their near misses and separators: the scan's cue words are the
-    searched ones."""
+    searched ones, at the same places."""
     import random
 
-    from unkg.catalogue import default_catalogue
-
-    cat = default_catalogue()
+    cat = load_catalogue()
     pieces = [
         "No.", "No", "Nos.", "Series", "Official", "Officials", "PRST", "RESOLUTION", "RESOLUTIONS", "DECISIONS",
-        "Convention", "Charter", "ICCPR", "Forced Labour Convention, 1930 (No. 29)",
+        "Resolution", "Notes", "Footnotes", "The", "The General", "Assembly", "Security Council", "Distr", "Item",
+        "Committee", "Adopted", "Original", "The Sub-Commission", "Convention", "Charter", "ICCPR",
+        "Forced Labour Convention, 1930 (No. 29)",
         "Basic Principles on the Use of Force and Firearms by Law Enforcement Officials", "x", "s", "-", "/",
         ".", " ", "\n", "(", "9",
     ]  # fmt: skip
     rng = random.Random(11)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        cues: set[str] = set()
-        list(cat.scan(text, cues))
-        assert cues == _cues_by_search(text), text
+        scanned, searched = _cue_words(cat, text)
+        assert scanned == searched, text
 
 
 def test_a_cue_word_a_name_may_end_inside_is_searched_for() -> None:
@@ -280,6 +286,34 @@ def test_a_cue_word_a_name_may_end_inside_is_searched_for() -> None:
         ]
     )
     for text in ("the Protocol No. 5", "the Treaty Series Convention", "Treaty Series, vol. 5"):
-        cues: set[str] = set()
-        list(cat.scan(text, cues))
-        assert cues == _cues_by_search(text), text
+        scanned, searched = _cue_words(cat, text)
+        assert scanned == searched, text
+
+
+def test_a_word_that_is_no_cue_word_is_refused() -> None:
+    """Asking where a word stands that the scan does not look for is an error, not an empty answer."""
+    from unkg.cues import Cues
+
+    with pytest.raises(ValueError, match="no cue word"):
+        Cues("Notes").positions("Note")
+
+
+def test_the_cue_words_of_real_texts(dev_corpus: Path) -> None:
+    """On the bundled sample and the dev corpus's texts as the readers give them (PDF, Word, HTML, plain
+    text): the scan's cue words are the searched ones, at the same places."""
+    from tests.conftest import SAMPLE
+
+    from unkg.errors import SourceError
+    from unkg.read import read
+
+    cat = load_catalogue()
+    texts = []
+    for path in sorted(p for folder in (SAMPLE, dev_corpus) for p in folder.rglob("*") if p.is_file()):
+        try:
+            texts.append(read(str(path)).text)
+        except SourceError:  # the dev corpus's legacy .doc
+            continue
+    assert len(texts) > 30
+    for text in texts:
+        scanned, searched = _cue_words(cat, text)
+        assert scanned == searched

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from unkg.cues import CUE_WORDS, Cues, cue_pattern
+
 UNKG = "https://w3id.org/unkg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -32,20 +34,14 @@ _ORDINAL_ENDS = frozenset(word[-1] for word in ORDINALS)  # t, d, h, r
 # ("CEDAW Committee"), not the instrument.
 ABBREVIATION_AFTER_RE = re.compile(r"[\w/\-]|\s+(?:Committee|Sub-?[Cc]ommittee|Working|[Cc]ommission)")
 
-# Capitalised words the finders of ``unkg.cite`` test a text for before their patterns run: "No." (ILO
-# conventions by number), "Series" (the Treaty Series), "Official" (Official Records), "PRST" (the Human
-# Rights Council's statements), the word of a resolution or decision in capitals. A substring search for
-# a word that is not there reads the whole text (5-7 ms over 10 MB each); the name pattern tries every
-# capital letter anyway, so the words it finds with the names cost nothing more (``Catalogue.scan``).
-CUE_WORDS = frozenset(["No.", "Series", "Official", "PRST", "RESOLUTION", "RESOLUTIONS", "DECISION", "DECISIONS"])
-
 
 def _cue_inside(cue: str, entries: Iterable[str]) -> bool:
-    """Whether a match of one of ``entries`` (a name, an abbreviation, a head noun) may hold ``cue``: the
-    name pattern's matches do not overlap, so the scan looks for it inside each match too ("(No. 189)" in
-    the name of an ILO convention). Case and plurals aside: a word's first letter may be a capital, an "s"
-    may follow."""
-    return any(cue.lower() in entry.lower() + "s" for entry in entries)
+    """Whether a match of one of ``entries`` (a name, an abbreviation, a head noun, another cue word) may hold
+    ``cue``: the name pattern's matches do not overlap, so the scan looks for it inside each such match too
+    ("(No. 189)" in the name of an ILO convention). Case and plurals aside: a word's first letter may be a
+    capital, an "s" may follow."""
+    c = cue.lower()
+    return any(c in entry.lower() + "s" for entry in entries if entry != cue)
 
 
 def _cue_cut(cue: str, entries: Iterable[str]) -> bool:
@@ -53,7 +49,9 @@ def _cue_cut(cue: str, entries: Iterable[str]) -> bool:
     is no letter, such as the full stop of "No."): the scan cannot tell, the word is searched for."""
     c = cue.lower()
     cuts = tuple(c[:k] for k in range(1, len(c)) if not c[k].isalpha())
-    return bool(cuts) and any(form.endswith(cuts) for entry in entries for form in (entry.lower(), entry.lower() + "s"))
+    return bool(cuts) and any(
+        form.endswith(cuts) for entry in entries if entry != cue for form in (entry.lower(), entry.lower() + "s")
+    )
 
 
 _LABEL_PREDICATES = {f"{SKOS}prefLabel", f"{SKOS}altLabel", f"{SKOS}hiddenLabel"}
@@ -103,12 +101,6 @@ _CHAR_CLASSES = {
     "'": "['\u2019\u2018]",
     "-": "[-\u2010\u2011\u2013]",
 }
-
-
-@lru_cache(maxsize=64)
-def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of ``cues`` as the name pattern finds it: an "s" may follow, then no letter or hyphen."""
-    return re.compile("(?P<cue>" + "|".join(map(re.escape, sorted(cues, key=len, reverse=True))) + r")s?(?![A-Za-z\-])")
 
 
 def _label_units(label: str) -> list[str]:
@@ -175,10 +167,12 @@ class Catalogue:
     name_res: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
     heads: frozenset[str] = frozenset()
     _lower_needles: tuple[str, ...] = field(default=(), repr=False)
-    _cue_words: frozenset[str] = field(default=frozenset(), repr=False)  # found by the name pattern
-    _cues_inside: tuple[str, ...] = field(default=(), repr=False)  # ... and looked for inside its matches
+    # The cue words (``unkg.cues``) the name pattern finds; those of them a match may hold (looked for in
+    # the matches too, by the first word they open on); those a match may end inside (searched for).
+    _cue_words: frozenset[str] = field(default=frozenset(), repr=False)
+    _cues_inside: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _cue_inside_re: re.Pattern[str] | None = field(default=None, repr=False)
-    _searched_cues: frozenset[str] = field(default=frozenset(), repr=False)  # searched for in the whole text
+    _searched_cues: frozenset[str] = field(default=frozenset(), repr=False)
 
     @classmethod
     def from_instruments(cls, instruments: Iterable[Instrument], source: str = "") -> Catalogue:
@@ -217,9 +211,10 @@ class Catalogue:
         remainders = {lb.split(" ", 1)[1] for lb in ordinal}
         upper = sorted({lb[0].upper() + lb[1:] for lb in (labels - ordinal) | remainders} | set(by_abbr) | heads)
         lower = sorted(lb for lb in labels - ordinal if lb[0].islower())
-        searched_cues = frozenset(c for c in CUE_WORDS if _cue_cut(c, [*upper, *lower]))
+        entries = [*upper, *CUE_WORDS]  # what the first pattern may match (the second's run apart)
+        searched_cues = frozenset(c for c in CUE_WORDS if _cue_cut(c, entries))
         cue_words = CUE_WORDS - searched_cues
-        cues_inside = tuple(sorted(c for c in cue_words if _cue_inside(c, [*upper, *lower])))
+        cues_inside = tuple(sorted((c.split()[0], c) for c in cue_words if _cue_inside(c, entries)))
         upper = sorted({*upper, *cue_words})
         name_res = tuple(
             # "s?": a name with a stray plural ("... in Armed Conflicts") is still the name.
@@ -244,39 +239,45 @@ class Catalogue:
             _lower_needles=lower_needles,
             _cue_words=cue_words,
             _cues_inside=cues_inside,
-            _cue_inside_re=_cue_pattern(cues_inside) if cues_inside else None,
+            _cue_inside_re=cue_pattern(tuple(c for _, c in cues_inside)) if cues_inside else None,
             _searched_cues=searched_cues,
         )
 
-    def scan(self, text: str, cues: set[str] | None = None) -> Iterator[tuple[int, int, str | None, str]]:
+    def scan(self, text: str, cues: Cues | None = None) -> Iterator[tuple[int, int, str | None, str]]:
         """Names, abbreviations and type heads in ``text``, in one pass.
 
         Yields ``(start, end, key, what)``: ``what`` is "name" or
         "abbreviation" (``key`` is the instrument's), or "head" for a bare
         type noun such as "Convention" (``key`` is None: anaphora decide).
-        Given a set as ``cues``, adds to it the words of ``CUE_WORDS`` that
-        the text holds (an "s" may follow them, then no letter or hyphen: as
-        a search of the text for each would find them), once the scan is over.
+        Given an empty ``Cues()``, records in it where each cue word
+        (``unkg.cues.CUE_WORDS``) stands, as searching the text for each
+        would find them, once the scan is over.
         """
         if cues is not None:
-            cues.update(c for c in self._searched_cues if _cue_pattern((c,)).search(text))
+            for word in sorted(self._searched_cues):
+                for found in cue_pattern((word,)).finditer(text):
+                    cues.add(word, found.start())
         patterns = self.name_res[:1]
         if len(self.name_res) > 1 and any(n in text for n in self._lower_needles):
             patterns = self.name_res
         cue_words = self._cue_words
         for pattern in patterns:
+            first = pattern is self.name_res[0]  # the one holding the cue words
             for m in pattern.finditer(text):
                 start, end = m.start(), m.end()
                 matched = m.group(0)
-                if cues is not None:
-                    if matched in cue_words or (matched[-1] == "s" and matched[:-1] in cue_words):
-                        cues.add(matched if matched in cue_words else matched[:-1])
+                if first:
+                    word = matched if matched.isalpha() else " ".join(matched.split())
+                    if word not in cue_words and word[-1] == "s":
+                        word = word[:-1]
+                    if word in cue_words:
+                        if cues is not None:
+                            cues.add(word, start)
                         continue
-                    if any(c in matched for c in self._cues_inside):
+                    if cues is not None and any(opening in matched for opening, _ in self._cues_inside):
                         # the match's end is no letter, as the text's: the pattern's look-ahead agrees
-                        cues.update(m2.group("cue") for m2 in self._cue_inside_re.finditer(text, start, end))
-                elif matched in cue_words or (matched[-1] == "s" and matched[:-1] in cue_words):
-                    continue
+                        for inner in self._cue_inside_re.finditer(text, start, end):  # type: ignore[union-attr]
+                            cues.add(inner.group("cue"), inner.start())
                 if start and (text[start - 1].isalnum() or text[start - 1] in "-/._"):
                     continue
                 # an ordinal ends on t, d, h or r, white space after it ("First Optional Protocol")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from unkg import grammar as g
 from unkg.catalogue import Catalogue, trie_pattern
 from unkg.check import DRAFT_YEARS
+from unkg.cues import Cues
 from unkg.models import Citation, Document, Footnote, Paragraph
 from unkg.structure import VERBS, paragraph_verb
 
@@ -58,7 +59,6 @@ class Context:
 
     _paragraph_starts: list[int] = field(default_factory=list)
     _names: list[tuple[int, int, str | None, str]] | None = None
-    _cues: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.blocked.sort()
@@ -92,25 +92,17 @@ class Context:
         """True when ``target`` is the document itself."""
         return target == self.doc.symbol
 
-    def _scan(self) -> None:
-        cues: set[str] = set()
-        self._names = list(self.catalogue.scan(self.text, cues))
-        self._cues = frozenset(cues)
-
     @property
     def names(self) -> list[tuple[int, int, str | None, str]]:
         """The catalogue's names, abbreviations and heads in the text (``Catalogue.scan``), scanned once."""
         if self._names is None:
-            self._scan()
-        return self._names  # type: ignore[return-value]
+            self._names = list(self.catalogue.scan(self.text))
+        return self._names
 
     @property
-    def cues(self) -> frozenset[str]:
-        """The capitalised words the finders test for (``catalogue.CUE_WORDS``) that the text holds: found
-        in the same pass as the names, not by a search of the whole text for each."""
-        if self._cues is None:
-            self._scan()
-        return self._cues  # type: ignore[return-value]
+    def cues(self) -> Cues:
+        """Where the cue words the finders test for stand (``unkg.cues``)."""
+        return self.doc.cues
 
 
 # --------------------------------------------------------------------------
@@ -283,14 +275,14 @@ FOREIGN_OF_RE = re.compile(
 )
 
 
-CAPITAL_ACT_CUES = frozenset(["RESOLUTION", "RESOLUTIONS", "DECISION", "DECISIONS"])
+CAPITAL_ACT_CUES = ("RESOLUTION", "RESOLUTIONS", "DECISION", "DECISIONS")
 
 
 def find_resolutions(ctx: Context) -> list[Found]:
     text = ctx.text
     out: list[Found] = []
     seen: set[int] = set()
-    for anchor in g.find_act_anchors(text, capitals=not ctx.cues.isdisjoint(CAPITAL_ACT_CUES)):
+    for anchor in g.find_act_anchors(text, capitals=any(w in ctx.cues for w in CAPITAL_ACT_CUES)):
         if anchor.foreign:
             continue
         act = anchor.act
@@ -983,11 +975,15 @@ def _unglued(doc: Document, found: list[Found]) -> list[Found]:
 
 
 def cite(
-    doc: Document, catalogue: Catalogue, finders: Sequence[Callable[[Context], list[Found]]] = FINDERS
+    doc: Document,
+    catalogue: Catalogue,
+    finders: Sequence[Callable[[Context], list[Found]]] = FINDERS,
+    names: list[tuple[int, int, str | None, str]] | None = None,
 ) -> tuple[Citation, ...]:
-    """Every citation of ``doc``, in text order."""
+    """Every citation of ``doc``, in text order. ``names``: what ``catalogue.scan(doc.text)`` yields, when the
+    caller scanned the text already (for its cue words)."""
     text = doc.text
-    ctx = Context(doc, catalogue, list(doc.furniture))
+    ctx = Context(doc, catalogue, list(doc.furniture), _names=names)
     found: list[Found] = []
     for finder in finders:
         found.extend(finder(ctx))

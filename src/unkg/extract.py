@@ -24,6 +24,7 @@ from unkg.catalogue import Catalogue, default_catalogue, load_catalogue
 from unkg.check import check, own_symbol
 from unkg.cite import cite
 from unkg.context import contexts
+from unkg.cues import Cues
 from unkg.errors import SourceError, failure
 from unkg.models import Extraction, Source
 from unkg.read import DEFAULT_MAX_BYTES, read, read_bytes, read_file
@@ -70,9 +71,13 @@ def extractor_version() -> str:
 def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extraction:
     """Citations of an already read Source."""
     catalogue = catalogue or default_catalogue()
-    document = parse(source)
-    citations = cite(document, catalogue)
-    metadata = {"encoding": source.encoding, **document_metadata(source.text, document.symbol)}
+    # One pass over the text's capitals finds the catalogue's names and the cue words that the parser and
+    # the finders test for before their patterns run (unkg.cues).
+    cues = Cues()
+    names = list(catalogue.scan(source.text, cues))
+    document = parse(source, cues)
+    citations = cite(document, catalogue, names=names)
+    metadata = {"encoding": source.encoding, **document_metadata(source.text, document.symbol, cues)}
     if document.organ:
         metadata["organ"] = document.organ
     if source.pages:

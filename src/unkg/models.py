@@ -116,6 +116,7 @@ class Document:
     furniture: tuple[tuple[int, int], ...]
     symbols: tuple[Any, ...] | None = None  # grammar.SymbolMatch of every symbol written out
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    cues: Any = field(default=None, hash=False, compare=False)  # cues.Cues: where the text's cue words stand
 
     @property
     def text(self) -> str:

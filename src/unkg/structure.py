@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from unkg import grammar as g
+from unkg.cues import Cues
 from unkg.models import Document, Footnote, Marker, Paragraph, Source
 
 # --------------------------------------------------------------------------
@@ -74,7 +75,7 @@ MASTHEAD_RE = re.compile(rf"United\s+Nations[ \t]+{g.SYMBOL}[ \t]*(?:\n|$)")
 # "The General Assembly," alone on its line opens a resolution's text.
 # Literal-first; the start of the line is checked in ``find_opening``.
 OPENING_RE = re.compile(
-    r"(?m)The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission[\w ,]{0,80}?)\s*,?[ \t]*$"
+    r"(?m)The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission\b[\w ,]{0,80}?)\s*,?[ \t]*$"
 )
 
 
@@ -82,12 +83,26 @@ OPENING_RE = re.compile(
 RESOLUTION_SYMBOL_RE = re.compile(r"/RES/")
 
 
-def find_opening(text: str) -> re.Match[str] | None:
-    """The line that opens a resolution's text, if there is one."""
-    for m in OPENING_RE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if not text[line_start : m.start()].strip(' \t\f“"'):
-            return m
+# The cue words (``unkg.cues``) an OPENING_RE match opens on.
+OPENING_CUES = (
+    "The General Assembly",
+    "The Security Council",
+    "The Human Rights Council",
+    "The Economic and Social Council",
+    "The Commission on Human Rights",
+    "The Sub-Commission",
+)
+
+
+def find_opening(text: str, cues: Cues | None = None) -> re.Match[str] | None:
+    """The line that opens a resolution's text, if there is one (matched where its cue words stand)."""
+    cues = Cues(text) if cues is None else cues
+    for pos in sorted(p for word in OPENING_CUES for p in cues.positions(word)):
+        m = OPENING_RE.match(text, pos)
+        if m:
+            line_start = text.rfind("\n", 0, pos) + 1
+            if not text[line_start:pos].strip(' \t\f“"'):
+                return m
     return None
 
 
@@ -431,8 +446,9 @@ def _after_nations(text: str, pos: int) -> bool:
 
 
 def _own_symbol(
-    text: str, symbols: list[g.SymbolMatch], heads: list[tuple[str, tuple[int, int]]]
+    text: str, symbols: list[g.SymbolMatch], heads: list[tuple[str, tuple[int, int]]], cues: Cues | None = None
 ) -> tuple[str | None, list[tuple[int, int]]]:
+    cues = Cues(text) if cues is None else cues
     spans: list[tuple[int, int]] = []
     m = ODS_SYMBOL_RE.search(text) if "<" in text else None  # one character's search first: fast
     if m:
@@ -451,7 +467,8 @@ def _own_symbol(
         if symbol:
             spans.append((m.start(), m.end()))
             return symbol, spans
-    m = SC_HEADING_RE.search(head) if "Resolution" in head or "RESOLUTION" in head else None
+    heading = cues.has("Resolution", 0, len(head)) or cues.has("RESOLUTION", 0, len(head))
+    m = SC_HEADING_RE.search(head) if heading else None
     symbol = _sc_heading_symbol(text, m) if m else None
     if m and symbol:
         spans.append((m.start(), m.end()))
@@ -1044,14 +1061,18 @@ INLINE_SEPARATOR_RE = re.compile(r"_{5,}")
 _NOTES_WORDS = {"N": "Notes", "t": "Footnotes", "d": "Endnotes"}  # by the letter before "notes"/"otes"
 
 
-def _notes_headings(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``NOTES_HEADING_RE.finditer(text)``, looked for where "otes" occurs.
+def _notes_headings(text: str, cues: Cues | None = None) -> Iterator[re.Match[str]]:
+    """The matches of ``NOTES_HEADING_RE.finditer(text)``, looked for where "otes" occurs, in a text where
+    one of the words stands (``cues``).
 
     The pattern opens on a line's start or a look-behind, which the regex engine tries at every character;
     a heading's word holds "otes", which a substring search finds fast. At each "Notes", "Footnotes" or
     "Endnotes" the pattern is matched where it may begin: the line's start, when only spaces stand before
     the word, then the word. Same matches, in order (tests/test_structure.py).
     """
+    cues = Cues(text) if cues is None else cues
+    if not any(word in cues for word in _NOTES_WORDS.values()):
+        return
     end = 0
     i = text.find("otes")
     while i >= 0:
@@ -1142,7 +1163,7 @@ def _called_between(missing: list[int], n: int, doubtful: dict[int, Marker], fou
 
 
 def _footnote_zones(
-    text: str, furniture_lines: list[tuple[int, int]], separators: list[tuple[int, int]]
+    text: str, furniture_lines: list[tuple[int, int]], separators: list[tuple[int, int]], cues: Cues | None = None
 ) -> list[_Zone]:
     """Spans of text that hold footnotes: after a separator line, after "Notes".
 
@@ -1160,7 +1181,7 @@ def _footnote_zones(
     for _, end in separators:
         zones.append(_Zone(end, zone_end(end)))
     # Notes under a heading are endnotes: they run on over the page breaks to the end of the text.
-    for m in _notes_headings(text):
+    for m in _notes_headings(text, cues):
         zones.append(_Zone(m.end(), len(text), stops))
     for m in INLINE_SEPARATOR_RE.finditer(text) if "_" in text and "_____" in text else ():
         line_end = text.find("\n", m.end())
@@ -1361,12 +1382,14 @@ def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[
     return []
 
 
-def parse(source: Source) -> Document:
-    """The structure of one text."""
+def parse(source: Source, cues: Cues | None = None) -> Document:
+    """The structure of one text. ``cues``: where its cue words stand, when the caller scanned for them
+    (``Catalogue.scan``); else they are searched for as needed."""
     text = source.text
+    cues = Cues(text) if cues is None else cues
     symbols = g.parse_symbols(text)
     heads = page_heads(text, symbols, tuple(p for p in source.pages if p))
-    symbol, self_spans = _own_symbol(text, symbols, heads)
+    symbol, self_spans = _own_symbol(text, symbols, heads, cues)
     head_spans = [span for target, span in heads if target == symbol]
     furniture: list[tuple[int, int]] = [*self_spans, *head_spans]
     # Each pattern runs only where a literal it needs occurs (a fast test).
@@ -1390,16 +1413,16 @@ def parse(source: Source) -> Document:
         if start is not None:
             furniture.append((start, m.end()))
     zone_stops = [span for span in furniture if span not in self_spans]
-    opening = find_opening(text)
+    opening = find_opening(text, cues)
     organ = organ_of_symbol(symbol) or (_organ_key(opening.group("organ")) if opening else None)
     if organ is None:
-        adopted = ADOPTED_SC_RE.search(text[:3000])
+        adopted = ADOPTED_SC_RE.search(text, 0, 3000) if cues.has("Adopted", 0, 3000) else None
         organ = g.SC if adopted else None
 
     # Footnotes.
     notes: dict[int, tuple[int, int]] = {}
     separator_ends = {end for _, end in separators}
-    for zone in _footnote_zones(text, zone_stops, separators):
+    for zone in _footnote_zones(text, zone_stops, separators, cues):
         expect = max(notes) + 1 if notes else None
         foot: list[tuple[int, int, int]] = []
         if "\f" in text and zone.furniture is None and zone.start in separator_ends:
@@ -1677,6 +1700,7 @@ def parse(source: Source) -> Document:
         markers=tuple(markers),
         furniture=tuple(sorted(furniture)),
         symbols=tuple(symbols),
+        cues=cues,
     )
 
 
@@ -1713,16 +1737,16 @@ MEETING_END_RE = re.compile(r"(?m)meeting[ \t]*$")  # a fast test: its literal o
 # Fast tests before the patterns that open on a choice or a line start: a literal opens each, which the
 # regex engine looks for by substring search.
 ADOPTED_BY_THE_RE = re.compile(r"dopted\s+(?:unanimously\s+)?by\s+the\s")
-_AGENDA_WORDS = (re.compile(r"genda\s+items?\s+\d"), re.compile(r"Item\s+\d{1,3}(?:\s?\([a-z]\))?\s+of\s+the\s"))
+_AGENDA_WORDS_RE = re.compile(r"genda\s+items?\s+\d")
 
 
-def _agenda_words(text: str, pos: int = 0, endpos: int | None = None) -> bool:
-    """Whether ``text[pos:endpos]`` has the words AGENDA_RE needs ("agenda item 5", "Item 5 of the ...").
-
-    Each pattern opens on its literal, which the regex engine looks for as fast as ``in`` would (and
-    looks at nothing before ``pos``: no slice of the text is needed)."""
+def _agenda_words(text: str, pos: int = 0, endpos: int | None = None, cues: Cues | None = None) -> bool:
+    """Whether ``text[pos:endpos]`` may have the words AGENDA_RE needs: "agenda item 5" (the pattern opens on
+    its literal, which the regex engine looks for as fast as ``in`` would, and looks at nothing before
+    ``pos``: no slice of the text is needed), or the cue word of "Item 5 of the ..." (``cues``)."""
     endpos = len(text) if endpos is None else endpos
-    return any(p.search(text, pos, endpos) for p in _AGENDA_WORDS)
+    cues = Cues(text) if cues is None else cues
+    return cues.has("Item", pos, endpos) or _AGENDA_WORDS_RE.search(text, pos, endpos) is not None
 
 
 def _meeting_ends_a_line(text: str) -> bool:
@@ -1879,14 +1903,16 @@ _HEAD_CHARS = 6000  # where a masthead and an adoption heading stand
 _TAIL_CHARS = 3000  # where an ODS text export sets its masthead
 
 
-def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
-    """Title, date of adoption, session and meeting, where the text states them.
+def document_metadata(text: str, symbol: str | None, cues: Cues | None = None) -> dict[str, str]:
+    """Title, date of adoption, session and meeting, where the text states them (``cues``: where its cue
+    words stand, when the caller knows).
 
     >>> text = "Resolution adopted by the General Assembly on 19 December 2006\\n61/165.\\tProtection of migrants\\n"
     >>> document_metadata(text + "81st plenary meeting\\n", "A/RES/61/165")
     {'date': '2006-12-19', 'title': 'Protection of migrants', 'meeting': '81st plenary meeting', 'session': '61'}
     """
     head_span = 0, _HEAD_CHARS  # the patterns search the head in place (from 0, as if the text ended there): no copy
+    cues = Cues(text) if cues is None else cues
 
     def in_head(needle: str) -> bool:
         return text.find(needle, *head_span) >= 0
@@ -1912,16 +1938,18 @@ def document_metadata(text: str, symbol: str | None) -> dict[str, str]:
         out["session"] = s.group("session")
     # The masthead opens the text, or closes it in ODS text exports.
     parts = (head_span, (max(0, len(text) - _TAIL_CHARS), len(text)))
-    a = next((m for lo, hi in parts if _agenda_words(text, lo, hi) for m in [AGENDA_RE.search(text[lo:hi])] if m), None)
+    a = next(
+        (m for lo, hi in parts if _agenda_words(text, lo, hi, cues) for m in [AGENDA_RE.search(text[lo:hi])] if m), None
+    )
     if a:
         out["agenda_item"] = " ".join((a.group("item") or a.group("item2")).split())
-    d = DISTRIBUTED_RE.search(text, *head_span) if in_head("Distr") else None
+    d = DISTRIBUTED_RE.search(text, *head_span) if cues.has("Distr", *head_span) else None
     if d and d.group("month") in MONTHS:
         out["distributed"] = f"{d.group('year')}-{MONTHS[d.group('month')]:02d}-{int(d.group('day')):02d}"
-    o = ORIGINAL_RE.search(text, *head_span) if in_head("Original") else None
+    o = ORIGINAL_RE.search(text, *head_span) if cues.has("Original", *head_span) else None
     if o:
         out["original_language"] = LANGUAGES[o.group("lang").title()]
-    c = COMMITTEE_REPORT_RE.search(text, *head_span) if in_head("Committee") else None
+    c = COMMITTEE_REPORT_RE.search(text, *head_span) if cues.has("Committee", *head_span) else None
     if c:
         out["committee"] = " ".join((c.group("committee") or c.group("none")).split())
         reports = g.parse_symbols(c.group("docs"))
