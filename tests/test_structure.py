@@ -1299,3 +1299,33 @@ def test_a_high_number_is_cut_only_at_a_note_no_marker_calls() -> None:
     text = GLUED_TO_A_NUMBER.format(nine="9 See A/60/980.\n").replace("the reports of", "the note,9 the reports of")
     text += "11 A/63/54.\n"
     assert "A/RES/59/3009" in {c.target for c in extract_text(text).citations}
+
+
+def test_line_patterns_matched_at_the_line_marks_as_by_their_own_scan() -> None:
+    """BLANK_RE, NUMBERED_LINE_RE, UNDOTTED_NUMBER_RE and TRAILING_NOTE_RE, matched only at the line marks
+    (one pass for the four), find what each finds by its own scan, from any start to any end."""
+    import random
+
+    from unkg.structure import (
+        BLANK_RE,
+        NUMBERED_LINE_RE,
+        TRAILING_NOTE_RE,
+        UNDOTTED_NUMBER_RE,
+        _matches_at,
+        line_marks,
+    )
+
+    rng = random.Random(7)
+    pieces = ["\n", "\n\n", " ", "\t", "\f", "1", "12", "3.", "4,", "/", "“", '"', "Notes", "See", "ibid", "x", "A",
+              "Recalls", "(", ".", "\xa0", "\n“1. A", '\n "2. x', "\n3 See", "\n 4, Notes"]  # fmt: skip
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 14)))
+        marks = line_marks(text)
+        pos = rng.randint(0, len(text))
+        endpos = rng.randint(pos, len(text))
+        for pattern in (BLANK_RE, NUMBERED_LINE_RE, UNDOTTED_NUMBER_RE, TRAILING_NOTE_RE):
+            want = [m.span() for m in pattern.finditer(text, pos, endpos)]
+            assert [m.span() for m in _matches_at(pattern, text, marks, pos, endpos)] == want, (pattern, text)
+            found += len(want)
+    assert found > 1000

@@ -718,6 +718,35 @@ NONSPACE_RE = re.compile(r"\S")
 NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}[.,]?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
+# A line break before a blank line or a number: the only places where BLANK_RE, NUMBERED_LINE_RE,
+# UNDOTTED_NUMBER_RE and TRAILING_NOTE_RE can match (each opens on such a break). One pass over the
+# line breaks finds them for the four, which are then matched there only (``_matches_at``).
+_LINE_MARK_RE = re.compile(r"\n(?=[ \t\f]*(?:\n|[“\"]?\d))")
+
+
+def line_marks(text: str) -> list[int]:
+    """Where ``_LINE_MARK_RE`` matches in ``text``, in order."""
+    return [m.start() for m in _LINE_MARK_RE.finditer(text)]
+
+
+def _matches_at(
+    pattern: re.Pattern[str], text: str, marks: list[int], pos: int = 0, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)`` for a pattern that matches only at ``marks`` (``line_marks``)
+    and never matches empty: each mark from ``pos`` on, past the last match, tried in turn."""
+    endpos = len(text) if endpos is None else endpos
+    after = pos
+    for i in range(bisect.bisect_left(marks, pos), len(marks)):
+        at = marks[i]
+        if at >= endpos:
+            return
+        if at >= after:
+            m = pattern.match(text, at, endpos)
+            if m:
+                yield m
+                after = m.end()
+
+
 # A preambular paragraph's first word on a line of its own: a participle or adjective of the verb table
 # ("Recalling", "Concerned", "Mindful"), or a word that opens a preamble's state of mind.
 _PREAMBLE_OPENERS = sorted(
@@ -759,11 +788,15 @@ CLAUSE_CUE_LINE_RE = re.compile(
 )
 
 
-def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict[int, int | None]:
-    """Where paragraphs begin in [begin, end), with their number if numbered."""
+def _paragraph_starts(
+    text: str, begin: int, end: int, resolution: bool, marks: list[int] | None = None
+) -> dict[int, int | None]:
+    """Where paragraphs begin in [begin, end), with their number if numbered (``marks``: the text's
+    ``line_marks``, when the caller found them)."""
+    marks = line_marks(text) if marks is None else marks
     starts: dict[int, int | None] = {begin: None}
     first_blank = None
-    for m in BLANK_RE.finditer(text, begin, end):
+    for m in _matches_at(BLANK_RE, text, marks, begin, end):
         first_blank = first_blank or m
         if m.end() < end:
             starts.setdefault(m.end(), None)
@@ -778,12 +811,12 @@ def _paragraph_starts(text: str, begin: int, end: int, resolution: bool) -> dict
             for m in MEETING_RE.finditer(text, begin, end):
                 starts.setdefault(m.start("meeting"), None)
     expected = None
-    numbered = list(NUMBERED_LINE_RE.finditer(text, begin, end))
+    numbered = list(_matches_at(NUMBERED_LINE_RE, text, marks, begin, end))
     if resolution:
         # a number without its full stop (the PDF of A/RES/79/160 sets "26 Condemns", "27 Affirms"): only the
         # next number, before an operative verb
         taken = {m.start("num") for m in numbered}
-        numbered += [m for m in UNDOTTED_NUMBER_RE.finditer(text, begin, end) if m.start("num") not in taken]
+        numbered += [m for m in _matches_at(UNDOTTED_NUMBER_RE, text, marks, begin, end) if m.start("num") not in taken]
         numbered.sort(key=lambda m: m.start("num"))
     first = NUMBERED_FIRST_LINE_RE.match(text, begin, end) if begin == 0 or text[begin - 1] == "\n" else None
     for m in ([first] if first else []) + numbered:
@@ -1320,7 +1353,7 @@ TRAILING_NOTE_RE = re.compile(r"\n(?P<num>\d{1,3})/?[ \t]+(?=[A-Z\[\"“(]|[Ii]b
 TRAILING_FIRST_NOTE_RE = re.compile(r"(?P<num>\d{1,3})/?[ \t]+(?=[A-Z\[\"“(]|[Ii]bid|[Ss]ee)")
 
 
-def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
+def _trailing_run(text: str, begin: int, marks: list[int] | None = None) -> list[tuple[int, int, int]]:
     """Footnotes written as lines "1 See ...", "2 Resolution ..." in a run.
 
     The run must number from 1 (or continue) consecutively and hold at least
@@ -1329,7 +1362,10 @@ def _trailing_run(text: str, begin: int) -> list[tuple[int, int, int]]:
     first = TRAILING_FIRST_NOTE_RE.match(text, begin) if begin == 0 else None
     lines = [
         (int(m.group("num")), m.start("num"))
-        for m in (*([first] if first else []), *TRAILING_NOTE_RE.finditer(text, begin))
+        for m in (
+            *([first] if first else []),
+            *_matches_at(TRAILING_NOTE_RE, text, line_marks(text) if marks is None else marks, begin),
+        )
     ]
     best: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
@@ -1431,7 +1467,8 @@ def parse(source: Source, cues: Cues | None = None) -> Document:
             furniture.extend(foot_furniture)
         for n, s, e in foot or _footnotes_in(text, zone, expect):
             notes.setdefault(n, (s, e))
-    run = _trailing_run(text, opening.end() if opening else 0)
+    marks = line_marks(text)
+    run = _trailing_run(text, opening.end() if opening else 0, marks)
     if len(run) > len(notes):
         # a note of the run ends where the page does (a running head, a job or page number, a form feed):
         # the notes of each page of a PDF's text stand between its body and the next page's
@@ -1573,7 +1610,7 @@ def parse(source: Source, cues: Cues | None = None) -> Document:
         body_regions.append((cursor, len(text)))
     starts: dict[int, int | None] = {}
     for b, e in body_regions:
-        starts.update(_paragraph_starts(text, b, e, resolution))
+        starts.update(_paragraph_starts(text, b, e, resolution, marks))
     first = NONSPACE_RE.search(text, opening.end()) if opening else None
     if first and "\n" in text[opening.end() : first.start()] and not in_notes(first.start()):
         # the line under "The General Assembly" opens a paragraph, no blank line between (pdftotext's text of
