@@ -30,7 +30,7 @@ CUE_WORDS = frozenset(
         "Notes", "Footnotes", "Endnotes",
         "The General Assembly", "The Security Council", "The Human Rights Council",
         "The Economic and Social Council", "The Commission on Human Rights", "The Sub-Commission",
-        "Resolution", "Adopted", "Distr", "Original", "Committee", "Item",
+        "Resolution", "Decision", "Adopted", "Distr", "Original", "Committee", "Item",
     ]
 )  # fmt: skip
 

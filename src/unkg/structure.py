@@ -476,7 +476,8 @@ def _own_symbol(
         if issued:
             spans.append((issued.start("sym"), issued.end("sym")))
         return symbol, spans
-    m = ADOPTED_BY_RE.search(head) if "adopted by" in head else None
+    act_word = cues.has("Resolution", 0, len(head)) or cues.has("Decision", 0, len(head))  # ADOPTED_BY_RE opens on one
+    m = ADOPTED_BY_RE.search(head) if act_word and "adopted by" in head else None
     if m:
         number = ACT_NUMBER_LINE_RE.search(text, m.end(), m.end() + 1500)
         organ = _organ_key(m.group("organ"))
