@@ -167,12 +167,13 @@ class Catalogue:
     name_res: tuple[re.Pattern[str], ...] = field(default=(), repr=False)
     heads: frozenset[str] = frozenset()
     _lower_needles: tuple[str, ...] = field(default=(), repr=False)
-    # The cue words (``unkg.cues``) the name pattern finds; those of them a match may hold (looked for in
-    # the matches too, by the first word they open on); those a match may end inside (searched for).
+    # The cue words (``unkg.cues``) the name pattern finds; a pattern for those a match may hold (looked
+    # for inside the matches too); those a match may end inside (searched for); the names, abbreviations
+    # and heads that hold no cue word (a match written as one of them is looked at no further).
     _cue_words: frozenset[str] = field(default=frozenset(), repr=False)
-    _cues_inside: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _cue_inside_re: re.Pattern[str] | None = field(default=None, repr=False)
     _searched_cues: frozenset[str] = field(default=frozenset(), repr=False)
+    _cue_free: frozenset[str] = field(default=frozenset(), repr=False)
 
     @classmethod
     def from_instruments(cls, instruments: Iterable[Instrument], source: str = "") -> Catalogue:
@@ -214,7 +215,8 @@ class Catalogue:
         entries = [*upper, *CUE_WORDS]  # what the first pattern may match (the second's run apart)
         searched_cues = frozenset(c for c in CUE_WORDS if _cue_cut(c, entries))
         cue_words = CUE_WORDS - searched_cues
-        cues_inside = tuple(sorted((c.split()[0], c) for c in cue_words if _cue_inside(c, entries)))
+        cues_inside = tuple(sorted(c for c in cue_words if _cue_inside(c, entries)))
+        cue_free = frozenset(e for e in upper if e not in CUE_WORDS and not any(_cue_inside(c, [e]) for c in CUE_WORDS))
         upper = sorted({*upper, *cue_words})
         name_res = tuple(
             # "s?": a name with a stray plural ("... in Armed Conflicts") is still the name.
@@ -238,9 +240,9 @@ class Catalogue:
             heads=frozenset(heads),
             _lower_needles=lower_needles,
             _cue_words=cue_words,
-            _cues_inside=cues_inside,
-            _cue_inside_re=cue_pattern(tuple(c for _, c in cues_inside)) if cues_inside else None,
+            _cue_inside_re=cue_pattern(cues_inside) if cues_inside else None,
             _searched_cues=searched_cues,
+            _cue_free=cue_free,
         )
 
     def scan(self, text: str, cues: Cues | None = None) -> Iterator[tuple[int, int, str | None, str]]:
@@ -260,23 +262,23 @@ class Catalogue:
         patterns = self.name_res[:1]
         if len(self.name_res) > 1 and any(n in text for n in self._lower_needles):
             patterns = self.name_res
-        cue_words = self._cue_words
+        cue_words, cue_free, inside = self._cue_words, self._cue_free, self._cue_inside_re
         for pattern in patterns:
             first = pattern is self.name_res[0]  # the one holding the cue words
             for m in pattern.finditer(text):
                 start, end = m.start(), m.end()
                 matched = m.group(0)
-                if first:
-                    word = matched if matched.isalpha() else " ".join(matched.split())
+                if first and matched not in cue_free:
+                    word = " ".join(matched.split())
                     if word not in cue_words and word[-1] == "s":
                         word = word[:-1]
                     if word in cue_words:
                         if cues is not None:
                             cues.add(word, start)
                         continue
-                    if cues is not None and any(opening in matched for opening, _ in self._cues_inside):
+                    if cues is not None and inside is not None:
                         # the match's end is no letter, as the text's: the pattern's look-ahead agrees
-                        for inner in self._cue_inside_re.finditer(text, start, end):  # type: ignore[union-attr]
+                        for inner in inside.finditer(text, start, end):
                             cues.add(inner.group("cue"), inner.start())
                 if start and (text[start - 1].isalnum() or text[start - 1] in "-/._"):
                     continue
