@@ -317,3 +317,30 @@ def test_the_cue_words_of_real_texts(dev_corpus: Path) -> None:
     for text in texts:
         scanned, searched = _cue_words(cat, text)
         assert scanned == searched
+
+
+def test_an_instrument_later_than_the_text_as_the_plain_rule_says() -> None:
+    """``_later_than_text`` reads only the years it needs; it answers as the plain rule on random texts: with
+    three years or more, an instrument is later than the text when its year passes the greatest by more
+    than DRAFT_YEARS."""
+    import random
+
+    from unkg.check import DRAFT_YEARS
+    from unkg.cite import YEAR_RES, Context, _later_than_text
+    from unkg.models import Source
+    from unkg.structure import parse
+
+    def plain(text: str, issued: str) -> bool:
+        years = [int(y) for pattern in YEAR_RES for y in pattern.findall(text)]
+        return len(years) >= 3 and int(issued[:4]) > max(years) + DRAFT_YEARS
+
+    rng = random.Random(13)
+    pieces = ["1948", "1973", "1995", "2001", "2015", "2019", "2030", "12019", "1.2015", " ", "x", "in "]
+    cat = load_catalogue()
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        ctx = Context(parse(Source("t", text, "x")), cat, [])
+        cache: dict[object, bool] = {}
+        issued_dates = ["1945-06-26", "1966-12-16", "1989-11-20", "2000-01-01", "2015-12-12", "2023-06-19"]
+        for issued in rng.sample(issued_dates, 3):
+            assert _later_than_text(ctx, issued, cache) == plain(text, issued), (text, issued)

@@ -506,34 +506,50 @@ BODY_BEFORE_RE = re.compile(
 BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission|Conference|Fund|Office|Preparatory)\b")
 # Years 1940-2099 standing alone. Two patterns, each opening with a literal ("19", "20"), which the regex
 # engine finds by a fast substring search (one pattern opening on a choice tries every position); the digit
-# before (a decimal one: a raised "¹" glued to a year is a note's marker) is looked at behind the literal, so
-# that findall gives the years without a loop in Python.
+# before (a decimal one: a raised "¹" glued to a year is a note's marker) is looked at behind the literal.
 YEAR_RES = (re.compile(r"19(?<!\d19)[4-9]\d(?!\d)"), re.compile(r"20(?<!\d20)\d\d(?!\d)"))
 
 
-def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
+def _later_than_text(ctx: Context, issued: str | None, cache: dict[object, bool]) -> bool:
     """True when an instrument was adopted well after every year the text mentions.
 
     A 1973 speech that names "the Paris Agreement" means another agreement
     than the one of 2015: a document cannot cite a later instrument, and a
     text that mentions no year from the instrument's on predates it. Texts
     that mention fewer than three years say too little to judge.
+
+    Only as many years are read as the answer needs: three, and then the
+    first from the instrument's year on (the "20" pattern first: it holds
+    every later year when the instrument is of 1995 or after, and most texts
+    hold one early, often in the name itself: "the 2030 Agenda").
     """
     if not issued or issued[:4] <= "1946":
         return False  # no UN text predates the first session
-    if "max" not in cache:
-        years = [year for pattern in YEAR_RES for year in pattern.findall(ctx.text)]
-        cache["max"] = int(max(years)) if len(years) >= 3 else 9999  # four digits each: the greatest string
+    text = ctx.text
+    if "few" not in cache:
+        cache["few"] = sum(1 for _ in itertools.islice(_years(text), 3)) < 3
+    if cache["few"]:
+        return False
     # A margin of a few years keeps drafts: a 2004 report naming the Basic
     # Principles on the right to a remedy (adopted 2005) cites that work.
-    return int(issued[:4]) > cache["max"] + DRAFT_YEARS
+    since = int(issued[:4]) - DRAFT_YEARS
+    if since not in cache:
+        cache[since] = any(int(year) >= since for year in _years(text))
+    return not cache[since]
+
+
+def _years(text: str) -> Iterator[str]:
+    """The years of ``text`` (YEAR_RES), those of the 2000s first."""
+    for pattern in reversed(YEAR_RES):
+        for m in pattern.finditer(text):
+            yield m.group(0)
 
 
 def find_instruments(ctx: Context) -> list[Found]:
     text, cat = ctx.text, ctx.catalogue
     named: list[Found] = []
     heads: list[tuple[int, int, str]] = []
-    years: dict[str, int] = {}
+    years: dict[object, bool] = {}
     for start, end, key, what in ctx.names:
         if ctx.is_blocked(start, end):
             continue

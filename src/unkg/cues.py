@@ -42,6 +42,9 @@ def cue_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("(?P<cue>" + "|".join(alternatives) + r")s?(?![A-Za-z\-])")
 
 
+_NONE: list[int] = []  # the positions of a word that is not there (never changed)
+
+
 class Cues:
     """Where the cue words of one text stand.
 
@@ -61,20 +64,26 @@ class Cues:
 
     def positions(self, word: str) -> list[int]:
         """Where ``word`` (one of ``CUE_WORDS``) stands, in text order."""
+        at = self._at.get(word)
+        if at is not None:
+            return at
         if word not in CUE_WORDS:
             raise ValueError(f"{word!r} is no cue word (unkg.cues.CUE_WORDS)")
-        if self._text is not None and word not in self._at:
-            self._at[word] = [m.start() for m in cue_pattern((word,)).finditer(self._text)]
-        return self._at.get(word, [])
+        if self._text is None:
+            return _NONE  # a scan recorded every cue word it found
+        at = self._at[word] = [m.start() for m in cue_pattern((word,)).finditer(self._text)]
+        return at
 
     def has(self, word: str, lo: int = 0, hi: int | None = None) -> bool:
         """Whether ``word`` stands somewhere from ``lo`` to before ``hi`` (its first character in that span)."""
         at = self.positions(word)
-        i = bisect.bisect_left(at, lo)
+        if not at:
+            return False
+        i = bisect.bisect_left(at, lo) if lo else 0
         return i < len(at) and (hi is None or at[i] < hi)
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self.has(word)
+        return isinstance(word, str) and bool(self.positions(word))
 
     def found(self) -> frozenset[str]:
         """The cue words found so far (every one the text holds, after a scan)."""

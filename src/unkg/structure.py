@@ -97,7 +97,8 @@ OPENING_CUES = (
 def find_opening(text: str, cues: Cues | None = None) -> re.Match[str] | None:
     """The line that opens a resolution's text, if there is one (matched where its cue words stand)."""
     cues = Cues(text) if cues is None else cues
-    for pos in sorted(p for word in OPENING_CUES for p in cues.positions(word)):
+    found = [at for word in OPENING_CUES if (at := cues.positions(word))]
+    for pos in sorted(p for at in found for p in at) if found else ():
         m = OPENING_RE.match(text, pos)
         if m:
             line_start = text.rfind("\n", 0, pos) + 1
