@@ -320,7 +320,8 @@ def test_the_cue_words_of_real_texts(dev_corpus: Path) -> None:
 
 
 def test_an_instrument_later_than_the_text_as_the_plain_rule_says() -> None:
-    """``_later_than_text`` reads only the years it needs; it answers as the plain rule on random texts: with
+    """``_later_than_text`` reads the years of the 1900s only when it needs them; it answers as the plain rule on
+    random texts: with
     three years or more, an instrument is later than the text when its year passes the greatest by more
     than DRAFT_YEARS."""
     import random
@@ -340,7 +341,7 @@ def test_an_instrument_later_than_the_text_as_the_plain_rule_says() -> None:
     for _ in range(3000):
         text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
         ctx = Context(parse(Source("t", text, "x")), cat, [])
-        cache: dict[object, bool] = {}
+        cache: dict[str, int] = {}
         issued_dates = ["1945-06-26", "1966-12-16", "1989-11-20", "2000-01-01", "2015-12-12", "2023-06-19"]
         for issued in rng.sample(issued_dates, 3):
             assert _later_than_text(ctx, issued, cache) == plain(text, issued), (text, issued)

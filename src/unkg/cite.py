@@ -510,46 +510,38 @@ BODY_AFTER_RE = re.compile(r"\s+(?:Organization|Secretariat|Committee|Commission
 YEAR_RES = (re.compile(r"19(?<!\d19)[4-9]\d(?!\d)"), re.compile(r"20(?<!\d20)\d\d(?!\d)"))
 
 
-def _later_than_text(ctx: Context, issued: str | None, cache: dict[object, bool]) -> bool:
+def _later_than_text(ctx: Context, issued: str | None, cache: dict[str, int]) -> bool:
     """True when an instrument was adopted well after every year the text mentions.
 
     A 1973 speech that names "the Paris Agreement" means another agreement
     than the one of 2015: a document cannot cite a later instrument, and a
     text that mentions no year from the instrument's on predates it. Texts
     that mention fewer than three years say too little to judge.
-
-    Only as many years are read as the answer needs: three, and then the
-    first from the instrument's year on (the "20" pattern first: it holds
-    every later year when the instrument is of 1995 or after, and most texts
-    hold one early, often in the name itself: "the 2030 Agenda").
     """
     if not issued or issued[:4] <= "1946":
         return False  # no UN text predates the first session
-    text = ctx.text
-    if "few" not in cache:
-        cache["few"] = sum(1 for _ in itertools.islice(_years(text), 3)) < 3
-    if cache["few"]:
-        return False
+    if "max" not in cache:
+        cache["max"] = _greatest_year(ctx.text)
     # A margin of a few years keeps drafts: a 2004 report naming the Basic
     # Principles on the right to a remedy (adopted 2005) cites that work.
-    since = int(issued[:4]) - DRAFT_YEARS
-    if since not in cache:
-        cache[since] = any(int(year) >= since for year in _years(text))
-    return not cache[since]
+    return int(issued[:4]) > cache["max"] + DRAFT_YEARS
 
 
-def _years(text: str) -> Iterator[str]:
-    """The years of ``text`` (YEAR_RES), those of the 2000s first."""
-    for pattern in reversed(YEAR_RES):
-        for m in pattern.finditer(text):
-            yield m.group(0)
+def _greatest_year(text: str) -> int:
+    """The greatest year of ``text`` (YEAR_RES), or 9999 when it holds fewer than three. The years of the
+    1900s are read only when those of the 2000s do not answer (none of them, or fewer than three)."""
+    later = YEAR_RES[1].findall(text)
+    earlier = YEAR_RES[0].findall(text) if len(later) < 3 else ()
+    if len(later) + len(earlier) < 3:
+        return 9999
+    return int(max(later or earlier))  # four digits each: the greatest string
 
 
 def find_instruments(ctx: Context) -> list[Found]:
     text, cat = ctx.text, ctx.catalogue
     named: list[Found] = []
     heads: list[tuple[int, int, str]] = []
-    years: dict[object, bool] = {}
+    years: dict[str, int] = {}
     for start, end, key, what in ctx.names:
         if ctx.is_blocked(start, end):
             continue
