@@ -1329,3 +1329,25 @@ def test_line_patterns_matched_at_the_line_marks_as_by_their_own_scan() -> None:
             assert [m.span() for m in _matches_at(pattern, text, marks, pos, endpos)] == want, (pattern, text)
             found += len(want)
     assert found > 1000
+
+
+def test_a_closing_notes_marker_looked_for_where_its_number_stands() -> None:
+    """``_closing_marker_in`` answers as the marker pattern's own search on random texts, from any start to
+    any end."""
+    import random
+
+    from unkg.structure import _closing_marker, _closing_marker_in
+
+    rng = random.Random(17)
+    pieces = ["16", "6", "1967", "19671", " ", "\t", "\n", "that", "x", ",", "report", ")", "9", "A", "report 16\n",
+              "1967 16 that", "x,6 a", "of 1967 6\n"]  # fmt: skip
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 10)))
+        begin = rng.randint(0, len(text))
+        end = rng.randint(begin, len(text))
+        for number in (6, 16):
+            want = _closing_marker(number).search(text, begin, end) is not None
+            assert _closing_marker_in(text, number, begin, end) == want, (text, number, begin, end)
+            found += want
+    assert found > 500

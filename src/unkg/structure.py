@@ -1411,13 +1411,30 @@ def _closing_notes(text: str, begin: int, lines: list[tuple[int, int]]) -> list[
     if any(text.count("\n", s, e) > 4 for (_, s), (_, e) in itertools.pairwise(run)):
         return []
     for i, (first, _) in enumerate(run):
-        # its marker after a word or a sign, or spaced after a year ("the report of 13 June 1967 16 that")
-        marker = re.compile(
-            rf"(?:(?<=[^\W\d_]|[,.;:)])[ \t]?|(?<=(?:19|20)\d\d)(?<!\d{{5}})[ \t]){first}(?=[ \t]*\n|[ \t]+[a-z])"
-        )
-        if marker.search(text, begin, run[0][1]):
+        if _closing_marker_in(text, first, begin, run[0][1]):
             return run[i:]
     return []
+
+
+def _closing_marker(number: int) -> re.Pattern[str]:
+    """The marker of a closing note in the body: after a word or a sign, or spaced after a year ("the report
+    of 13 June 1967 16 that")."""
+    return re.compile(
+        rf"(?:(?<=[^\W\d_]|[,.;:)])[ \t]?|(?<=(?:19|20)\d\d)(?<!\d{{5}})[ \t]){number}(?=[ \t]*\n|[ \t]+[a-z])"
+    )
+
+
+def _closing_marker_in(text: str, number: int, begin: int, end: int) -> bool:
+    """``_closing_marker(number).search(text, begin, end)`` is not None, tried only where the number's digits
+    stand (the pattern opens on look-behinds, which the regex engine tries at every position of the body):
+    a match opens on the number or on the space or tab before it."""
+    marker, digits = _closing_marker(number), str(number)
+    at = text.find(digits, begin, end)
+    while at >= 0:
+        if (at > begin and marker.match(text, at - 1, end)) or marker.match(text, at, end):
+            return True
+        at = text.find(digits, at + 1, end)
+    return False
 
 
 def parse(source: Source, cues: Cues | None = None) -> Document:
