@@ -994,17 +994,24 @@ def test_a_notes_number_glued_to_its_first_word() -> None:
     assert text[d.footnotes[1].start : d.footnotes[1].start + 9] == "33Letter "
 
 
-def test_meeting_ends_a_line_as_the_pattern_says() -> None:
-    """The fast test of a meeting line (str.find) answers as MEETING_END_RE on random texts."""
+def test_a_meeting_line_found_at_the_line_marks_as_by_the_pattern() -> None:
+    """The meeting line tried at the text's start and after its line marks only is MEETING_RE's first match,
+    on random texts."""
     import random
 
-    from unkg.structure import MEETING_END_RE, _meeting_ends_a_line
+    from unkg.structure import MEETING_RE, _meeting_line, line_marks
 
     rng = random.Random(3)
-    pieces = ["meeting", " ", "\t", "\n", "x", "meet", "ing", "\r", "\f", "Meeting"]
+    pieces = ["meeting", " ", "\t", "\n", "x", "45th", "3rd", "plenary", "(resumed)", "\n45th plenary meeting",
+              "\n 2nd meeting\n", "\f", "Meeting", "1"]  # fmt: skip
+    found = 0
     for _ in range(20_000):
         text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
-        assert _meeting_ends_a_line(text) == bool(MEETING_END_RE.search(text)), repr(text)
+        want = MEETING_RE.search(text)
+        got = _meeting_line(text, line_marks(text))
+        assert (got and got.span()) == (want and want.span()), repr(text)
+        found += want is not None
+    assert found > 1000
 
 
 def test_page_mark_line_tests_agree_with_the_pattern() -> None:

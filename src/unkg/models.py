@@ -120,6 +120,7 @@ class Document:
     symbols: tuple[Any, ...] | None = None  # grammar.SymbolMatch of every symbol written out
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     cues: Any = field(default=None, hash=False, compare=False)  # cues.Cues: where the text's cue words stand
+    line_marks: list[int] | None = field(default=None, hash=False, compare=False)  # structure.line_marks
 
     @property
     def text(self) -> str:

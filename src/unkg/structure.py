@@ -1757,6 +1757,7 @@ def parse(source: Source, cues: Cues | None = None) -> Document:
         furniture=tuple(sorted(furniture)),
         symbols=tuple(symbols),
         cues=cues,
+        line_marks=marks,
     )
 
 
@@ -1805,18 +1806,14 @@ def _agenda_words(text: str, pos: int = 0, endpos: int | None = None, cues: Cues
     return cues.has("Item", pos, endpos) or _AGENDA_WORDS_RE.search(text, pos, endpos) is not None
 
 
-def _meeting_ends_a_line(text: str) -> bool:
-    """``MEETING_END_RE.search(text)``: "meeting" ends a line, spaces and tabs after it aside (str.find is
-    faster than the regex engine's own search for the word)."""
-    i = text.find("meeting")
-    while i >= 0:
-        j = i + len("meeting")
-        while j < len(text) and text[j] in " \t":
-            j += 1
-        if j == len(text) or text[j] == "\n":
-            return True
-        i = text.find("meeting", i + 1)
-    return False
+def _meeting_line(text: str, marks: list[int]) -> re.Match[str] | None:
+    """``MEETING_RE.search(text)``, tried only where the pattern can open: at the text's start and after
+    each of its ``line_marks`` (a meeting line opens on a number, so the break before it is one)."""
+    for at in itertools.chain((0,), (mark + 1 for mark in marks)):
+        m = MEETING_RE.match(text, at)
+        if m:
+            return m
+    return None
 
 
 # A title line that ends on one of these words, or is followed by a line in lower case, goes on at
@@ -1959,9 +1956,11 @@ _HEAD_CHARS = 6000  # where a masthead and an adoption heading stand
 _TAIL_CHARS = 3000  # where an ODS text export sets its masthead
 
 
-def document_metadata(text: str, symbol: str | None, cues: Cues | None = None) -> dict[str, str]:
+def document_metadata(
+    text: str, symbol: str | None, cues: Cues | None = None, marks: list[int] | None = None
+) -> dict[str, str]:
     """Title, date of adoption, session and meeting, where the text states them (``cues``: where its cue
-    words stand, when the caller knows).
+    words stand, ``marks``: its ``line_marks``, when the caller knows them).
 
     >>> text = "Resolution adopted by the General Assembly on 19 December 2006\\n61/165.\\tProtection of migrants\\n"
     >>> document_metadata(text + "81st plenary meeting\\n", "A/RES/61/165")
@@ -1986,7 +1985,7 @@ def document_metadata(text: str, symbol: str | None, cues: Cues | None = None) -
         t = _title_line(head_text)
         if t:
             out["title"] = _whole_title(t.group("title"), head_text, t.end())
-    meeting = MEETING_RE.search(text) if _meeting_ends_a_line(text) else None
+    meeting = _meeting_line(text, line_marks(text) if marks is None else marks)
     if meeting:
         out["meeting"] = " ".join(meeting.group("meeting").split())
     s = SESSION_RE.match(symbol or "")
