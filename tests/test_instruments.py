@@ -345,3 +345,13 @@ def test_an_instrument_later_than_the_text_as_the_plain_rule_says() -> None:
         issued_dates = ["1945-06-26", "1966-12-16", "1989-11-20", "2000-01-01", "2015-12-12", "2023-06-19"]
         for issued in rng.sample(issued_dates, 3):
             assert _later_than_text(ctx, issued, cache) == plain(text, issued), (text, issued)
+
+
+def test_a_document_built_without_cue_words_is_searched() -> None:
+    """``cite`` on a Document made by hand (no cue words recorded): its finders search the text for them."""
+    from unkg.cite import cite
+    from unkg.models import Document, Source
+
+    text = "See United Nations, Treaty Series, vol. 2220, No. 39481."
+    document = Document(Source("x", text, "h"), None, None, (), (), (), ())
+    assert [c.target for c in cite(document, load_catalogue())] == ["ICRMW"]

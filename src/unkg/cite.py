@@ -59,6 +59,7 @@ class Context:
 
     _paragraph_starts: list[int] = field(default_factory=list)
     _names: list[tuple[int, int, str | None, str]] | None = None
+    _cues: Cues | None = None
 
     def __post_init__(self) -> None:
         self.blocked.sort()
@@ -101,8 +102,10 @@ class Context:
 
     @property
     def cues(self) -> Cues:
-        """Where the cue words the finders test for stand (``unkg.cues``)."""
-        return self.doc.cues
+        """Where the cue words the finders test for stand (``unkg.cues``): the document's, or searched for."""
+        if self._cues is None:
+            self._cues = self.doc.cues if self.doc.cues is not None else Cues(self.text)
+        return self._cues
 
 
 # --------------------------------------------------------------------------

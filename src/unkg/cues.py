@@ -84,7 +84,3 @@ class Cues:
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and bool(self.positions(word))
-
-    def found(self) -> frozenset[str]:
-        """The cue words found so far (every one the text holds, after a scan)."""
-        return frozenset(w for w, at in self._at.items() if at)

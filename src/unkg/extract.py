@@ -77,7 +77,10 @@ def extract_source(source: Source, catalogue: Catalogue | None = None) -> Extrac
     names = list(catalogue.scan(source.text, cues))
     document = parse(source, cues)
     citations = cite(document, catalogue, names=names)
-    metadata = {"encoding": source.encoding, **document_metadata(source.text, document.symbol, cues, document.line_marks)}
+    metadata = {
+        "encoding": source.encoding,
+        **document_metadata(source.text, document.symbol, cues, document.line_marks),
+    }
     if document.organ:
         metadata["organ"] = document.organ
     if source.pages:

@@ -11,6 +11,7 @@ import operator
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+from unkg.cues import Cues
 from unkg.iri import printable
 
 
@@ -119,7 +120,7 @@ class Document:
     furniture: tuple[tuple[int, int], ...]
     symbols: tuple[Any, ...] | None = None  # grammar.SymbolMatch of every symbol written out
     metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-    cues: Any = field(default=None, hash=False, compare=False)  # cues.Cues: where the text's cue words stand
+    cues: Cues | None = field(default=None, hash=False, compare=False)  # where the text's cue words stand
     line_marks: list[int] | None = field(default=None, hash=False, compare=False)  # structure.line_marks
 
     @property
