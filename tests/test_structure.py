@@ -1358,3 +1358,34 @@ def test_a_closing_notes_marker_looked_for_where_its_number_stands() -> None:
             assert _closing_marker_in(text, number, begin, end) == want, (text, number, begin, end)
             found += want
     assert found > 500
+
+
+def test_the_opening_found_where_its_cue_words_stand_as_by_the_pattern() -> None:
+    """``find_opening`` (matched where the catalogue's scan found its cue words) finds what OPENING_RE's own
+    scan finds, with the line's start checked, on random texts."""
+    import random
+
+    from unkg.catalogue import default_catalogue
+    from unkg.cues import Cues
+    from unkg.structure import OPENING_RE, find_opening
+
+    def plain(text: str) -> tuple[int, int] | None:
+        for m in OPENING_RE.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if not text[line_start : m.start()].strip(' \t\f“"'):
+                return m.span()
+        return None
+
+    cat = default_catalogue()
+    rng = random.Random(19)
+    pieces = ["The General Assembly", "The Security\nCouncil", "The Sub-Commission", "ers", " on Prevention", ",",
+              "\n", " ", "“", "Recalling", "x", "The Commission on Human Rights", "The Human Rights Council,\n"]  # fmt: skip
+    found = 0
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 8)))
+        cues = Cues()
+        list(cat.scan(text, cues))
+        got = find_opening(text, cues)
+        assert (got and got.span()) == plain(text), repr(text)
+        found += got is not None
+    assert found > 500

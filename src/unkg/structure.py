@@ -72,8 +72,9 @@ ADOPTED_BY_RE = re.compile(
 )
 ACT_NUMBER_LINE_RE = re.compile(r"(?m)^[ \t]*(?P<num>(?:(?:E?S-)?\d{1,2}|(?:19|20)\d\d)/\d{1,4})(?:\.[ \t]+\S|[ \t]*$)")
 MASTHEAD_RE = re.compile(rf"United\s+Nations[ \t]+{g.SYMBOL}[ \t]*(?:\n|$)")
-# "The General Assembly," alone on its line opens a resolution's text.
-# Literal-first; the start of the line is checked in ``find_opening``.
+# "The General Assembly," alone on its line opens a resolution's text. Matched where its cue words stand
+# (``find_opening``: "The Sub-Commission" ends on a word's end, as ``\b`` says), the start of the line
+# checked there.
 OPENING_RE = re.compile(
     r"(?m)The\s+(?P<organ>General\s+Assembly|Security\s+Council|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|Commission\s+on\s+Human\s+Rights|Sub-Commission\b[\w ,]{0,80}?)\s*,?[ \t]*$"
 )
@@ -721,8 +722,9 @@ NUMBER_PREFIX_RE = re.compile(r"[ \t\f]*[“\"]?\d{1,3}[.,]?\s+")
 LINE_START_RE = re.compile(r"\n(?=[ \t]*\S)")
 BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 # A line break before a blank line or a number: the only places where BLANK_RE, NUMBERED_LINE_RE,
-# UNDOTTED_NUMBER_RE and TRAILING_NOTE_RE can match (each opens on such a break). One pass over the
-# line breaks finds them for the four, which are then matched there only (``_matches_at``).
+# UNDOTTED_NUMBER_RE and TRAILING_NOTE_RE can match (each opens on such a break), and MEETING_RE right
+# after one (``_meeting_line``). One pass over the line breaks finds them for all, which are then
+# matched there only (``_matches_at``).
 _LINE_MARK_RE = re.compile(r"\n(?=[ \t\f]*(?:\n|[“\"]?\d))")
 
 
