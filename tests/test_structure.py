@@ -1389,3 +1389,17 @@ def test_the_opening_found_where_its_cue_words_stand_as_by_the_pattern() -> None
         assert (got and got.span()) == plain(text), repr(text)
         found += got is not None
     assert found > 500
+
+
+def test_holds_answers_as_in() -> None:
+    """``_holds`` (the needle tried where its first character stands) answers as ``in`` on random texts."""
+    import random
+
+    from unkg.structure import _holds
+
+    rng = random.Random(23)
+    pieces = ["_", "__", "___", "*", "**", "<", "<<ODS", "[", "[D", "[DU", "x", " ", "\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 10)))
+        for needle in ("_____", "***", "<<ODS", "[DU", "*"):
+            assert _holds(text, needle) == (needle in text), (text, needle)

@@ -728,6 +728,18 @@ BLANK_RE = re.compile(r"\n[ \t\f]*\n[ \t\f\n]*")
 _LINE_MARK_RE = re.compile(r"\n(?=[ \t\f]*(?:\n|[“\"]?\d))")
 
 
+def _holds(text: str, needle: str) -> bool:
+    """``needle in text``, for a needle that opens on a character rare in prose ("<", "[", "_", "*"): that
+    character is looked for (a search for one character is many times faster than for a string that is
+    not there) and the needle tried where it stands."""
+    i = text.find(needle[0])
+    while i >= 0:
+        if text.startswith(needle, i):
+            return True
+        i = text.find(needle[0], i + 1)
+    return False
+
+
 def line_marks(text: str) -> list[int]:
     """Where ``_LINE_MARK_RE`` matches in ``text``, in order."""
     return [m.start() for m in _LINE_MARK_RE.finditer(text)]
@@ -1220,7 +1232,7 @@ def _footnote_zones(
     # Notes under a heading are endnotes: they run on over the page breaks to the end of the text.
     for m in _notes_headings(text, cues):
         zones.append(_Zone(m.end(), len(text), stops))
-    for m in INLINE_SEPARATOR_RE.finditer(text) if "_" in text and "_____" in text else ():
+    for m in INLINE_SEPARATOR_RE.finditer(text) if _holds(text, "_____") else ():
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         if line_end - m.end() > 2 and not SEPARATOR_LINE_RE.match(text, text.rfind("\n", 0, m.start()) + 1):
@@ -1453,14 +1465,14 @@ def parse(source: Source, cues: Cues | None = None) -> Document:
     # A character a needle holds is looked for first where it is rare in prose ("<", "["): a search for one
     # character is many times faster than for a string that is not there.
     for pattern, needles in ((ODS_TAG_RE, ("<<ODS", "[DU")), (BARCODE_RE, ("*",))):
-        if any(n[0] in text and n in text for n in needles):
+        if any(_holds(text, n) for n in needles):
             furniture.extend((m.start(), m.end()) for m in pattern.finditer(text))
     separators = (
         [(m.start(), m.end()) for m in SEPARATOR_LINE_RE.finditer(text)]
-        if ("_" in text and "_____" in text) or "-----" in text or ("*" in text and "***" in text)
+        if _holds(text, "_____") or "-----" in text or _holds(text, "***")
         else []
     )
-    if "\f" in text and "_____" in text:
+    if "\f" in text and _holds(text, "_____"):
         # pdftotext may run the notes' separator into the page's last word ("using non-invasive, drought____",
         # A/RES/78/320): it ends that line, the notes under it
         separators = sorted([*separators, *((m.start(), m.end()) for m in GLUED_SEPARATOR_RE.finditer(text))])
